@@ -1,0 +1,58 @@
+"""The JSON API: one NinjaAPI that mounts each app's router. OpenAPI at /api/openapi.json, docs at /api/docs.
+
+Authentication is the browser session (with CSRF on writes); every route reads through
+`core.access`, exactly as the pages do.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.security import django_auth
+
+from coachmap.coaching.api import router as coaching_router
+from coachmap.core import access
+from coachmap.improvement.api import router as improvement_router
+from coachmap.reports.api import router as reports_router
+
+api = NinjaAPI(
+    title="coachmap API",
+    version="1",
+    description="Goals, coaching requests and cycles, and privacy-safe aggregates, scoped to the signed-in user.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Permission denied."}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    roles: list[str]
+
+
+@api.get("/me", response=MeOut, tags=["people"])
+def me(request: HttpRequest) -> dict[str, object]:
+    """Who is signed in and which roles they hold."""
+    user = request.user
+    return {
+        "username": user.get_username(),
+        "name": str(user),
+        "roles": [r.value for r in access.roles(user)],
+    }
+
+
+api.add_router("/", improvement_router)
+api.add_router("/", coaching_router)
+api.add_router("/reports", reports_router)

@@ -1,0 +1,205 @@
+"""Writes along the teacher's side of the chain: goal → request → proposal → consent → cycle → session.
+
+Each service checks who is asking, validates, and writes in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from coachmap.coaching.models import (
+    CoachingCycle,
+    CoachingRequest,
+    CoachingSession,
+    CycleStatus,
+    RequestStatus,
+    SessionType,
+    TeacherGoal,
+)
+from coachmap.core import access
+from coachmap.core.audit import audit_record
+from coachmap.core.models import AuditAction, Coach, Role, Teacher, User
+from coachmap.improvement.models import GoalStatus, ImprovementGoal
+
+# A request holds a place in the coach's caseload from the moment it is proposed.
+HOLDS_CAPACITY = (RequestStatus.PROPOSED, RequestStatus.ACCEPTED)
+
+
+def teacher_goal_write(*, teacher: Teacher, improvement_goal: ImprovementGoal, statement: str) -> TeacherGoal:
+    """A teacher writes a professional goal from one of their school's active improvement goals."""
+    if improvement_goal.school_id != teacher.school_id:
+        raise ValidationError({"improvement_goal": "Choose one of your own school's improvement goals."})
+    if improvement_goal.status != GoalStatus.ACTIVE:
+        raise ValidationError(
+            {"improvement_goal": "That school goal is no longer active; choose an active one."}
+        )
+    with transaction.atomic():
+        goal = TeacherGoal(teacher=teacher, improvement_goal=improvement_goal, statement=statement.strip())
+        goal.full_clean()
+        goal.save()
+    return goal
+
+
+def request_submit(
+    *, teacher: Teacher, goal: TeacherGoal, needs: list[str], note: str = ""
+) -> CoachingRequest:
+    """A teacher asks for coaching on one of their goals. Coaching is voluntary: only the teacher can ask."""
+    if goal.teacher_id != teacher.pk:
+        raise ValidationError("You can only ask for coaching on your own goal.")
+    pending = (RequestStatus.OPEN, RequestStatus.PROPOSED, RequestStatus.ACCEPTED, RequestStatus.IN_CYCLE)
+    with transaction.atomic():
+        if CoachingRequest.objects.filter(goal=goal, status__in=pending).exists():
+            raise ValidationError("You already have a coaching request or cycle for this goal.")
+        request = CoachingRequest(
+            teacher=teacher, goal=goal, needs=[n.strip() for n in needs if n.strip()], note=note.strip()
+        )
+        request.full_clean()
+        request.save()
+    return request
+
+
+def coach_load(coach: Coach) -> int:
+    """Places taken in a coach's caseload: active cycles plus proposals not yet turned into cycles."""
+    return (
+        CoachingCycle.objects.filter(coach=coach, status=CycleStatus.ACTIVE).count()
+        + CoachingRequest.objects.filter(coach=coach, status__in=HOLDS_CAPACITY).count()
+    )
+
+
+def request_propose(*, actor: User, request: CoachingRequest, coach: Coach) -> CoachingRequest:
+    """The program lead proposes a coach; the teacher decides."""
+    district_id = request.teacher.school.district_id
+    access.require(
+        district_id in access.district_ids(actor, Role.PROGRAM_LEAD), "Only the program lead assigns coaches."
+    )
+    if request.status not in (RequestStatus.OPEN, RequestStatus.DECLINED):
+        raise ValidationError(
+            f"This request is {request.get_status_display().lower()}; it cannot get a new proposal."
+        )
+    if coach.district_id != district_id:
+        raise ValidationError({"coach": "That coach works in another district."})
+    if not coach.schools.filter(pk=request.teacher.school_id).exists():
+        raise ValidationError({"coach": f"{coach} does not serve {request.teacher.school}."})
+    with transaction.atomic():
+        Coach.objects.select_for_update().get(pk=coach.pk)
+        if coach_load(coach) >= coach.capacity:
+            raise ValidationError({"coach": f"{coach} is at capacity ({coach.capacity} cycles)."})
+        if request.status == RequestStatus.DECLINED and request.coach_id == coach.pk:
+            raise ValidationError({"coach": f"The teacher declined {coach}; propose someone else."})
+        request.coach = coach
+        request.status = RequestStatus.PROPOSED
+        request.proposed_by = actor
+        request.proposed_at = timezone.now()
+        request.responded_at = None
+        request.save(update_fields=["coach", "status", "proposed_by", "proposed_at", "responded_at"])
+    return request
+
+
+def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool) -> CoachingRequest:
+    """The teacher accepts or declines the proposed coach. Consent is recorded in the audit trail."""
+    if request.teacher_id != teacher.pk:
+        raise ValidationError("Only the teacher who asked can answer this proposal.")
+    if request.status != RequestStatus.PROPOSED:
+        raise ValidationError("There is no proposal waiting for your answer on this request.")
+    with transaction.atomic():
+        request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+        request.responded_at = timezone.now()
+        request.save(update_fields=["status", "responded_at"])
+        audit_record(
+            actor=teacher.user,
+            action=AuditAction.CONSENT,
+            obj=request,
+            district=teacher.school.district_id,
+            accepted=accept,
+            coach=request.coach_id,
+        )
+    return request
+
+
+def request_withdraw(*, teacher: Teacher, request: CoachingRequest) -> CoachingRequest:
+    if request.teacher_id != teacher.pk:
+        raise ValidationError("Only the teacher who asked can withdraw this request.")
+    if request.status not in (
+        RequestStatus.OPEN,
+        RequestStatus.PROPOSED,
+        RequestStatus.ACCEPTED,
+        RequestStatus.DECLINED,
+    ):
+        raise ValidationError("This request can no longer be withdrawn.")
+    request.status = RequestStatus.WITHDRAWN
+    request.save(update_fields=["status"])
+    return request
+
+
+def cycle_open(
+    *, coach: Coach, request: CoachingRequest, opened_on: datetime.date | None = None
+) -> CoachingCycle:
+    """The coach opens a cycle; only after the teacher has accepted them."""
+    if request.coach_id != coach.pk:
+        raise ValidationError("Only the coach the teacher accepted can open this cycle.")
+    if request.status != RequestStatus.ACCEPTED:
+        raise ValidationError("The teacher has not accepted yet: a cycle opens only with their consent.")
+    with transaction.atomic():
+        cycle = CoachingCycle.objects.create(
+            teacher=request.teacher,
+            coach=coach,
+            goal=request.goal,
+            request=request,
+            opened_on=opened_on or timezone.localdate(),
+        )
+        request.status = RequestStatus.IN_CYCLE
+        request.save(update_fields=["status"])
+    return cycle
+
+
+def session_log(
+    *,
+    coach: Coach,
+    cycle: CoachingCycle,
+    date: datetime.date,
+    minutes: int,
+    session_type: SessionType | str,
+    notes: str = "",
+    next_steps: str = "",
+) -> CoachingSession:
+    """The coach logs a session. Notes are confidential to the teacher and the coach."""
+    if cycle.coach_id != coach.pk:
+        raise ValidationError("Only the cycle's coach can log its sessions.")
+    if cycle.status != CycleStatus.ACTIVE:
+        raise ValidationError("This cycle is closed; sessions can only be logged on an active cycle.")
+    errors = {}
+    if date > timezone.localdate():
+        errors["date"] = "A session cannot be logged before it happens."
+    elif date < cycle.opened_on:
+        errors["date"] = f"The cycle opened on {cycle.opened_on:%B %-d, %Y}; the session cannot be earlier."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        session = CoachingSession(
+            cycle=cycle,
+            date=date,
+            minutes=minutes,
+            session_type=session_type,
+            notes=notes.strip(),
+            next_steps=next_steps.strip(),
+        )
+        session.full_clean()
+        session.save()
+    return session
+
+
+def cycle_close(
+    *, coach: Coach, cycle: CoachingCycle, closed_on: datetime.date | None = None
+) -> CoachingCycle:
+    if cycle.coach_id != coach.pk:
+        raise ValidationError("Only the cycle's coach can close it.")
+    if cycle.status == CycleStatus.CLOSED:
+        raise ValidationError("This cycle is already closed.")
+    cycle.status = CycleStatus.CLOSED
+    cycle.closed_on = closed_on or timezone.localdate()
+    cycle.save(update_fields=["status", "closed_on"])
+    return cycle

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from coachmap.coaching import queries, services
+from coachmap.coaching.forms import AssignForm, RequestForm, SessionForm, TeacherGoalForm
+from coachmap.core import access
+from coachmap.core.access import AuthedRequest
+from coachmap.core.forms import add_service_errors
+from coachmap.core.models import Role
+from coachmap.improvement.models import GoalStatus
+
+# --- teacher -------------------------------------------------------------------------------------
+
+
+@access.role_required(Role.TEACHER)
+def my_goals(request: AuthedRequest) -> HttpResponse:
+    """A teacher's professional goals, and a form to write one from a school goal."""
+    teacher = request.user.teacher
+    school_goals = access.improvement_goals_visible_to(request.user).filter(
+        school=teacher.school, status=GoalStatus.ACTIVE
+    )
+    form = TeacherGoalForm(request.POST or None, school_goals=school_goals)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.teacher_goal_write(teacher=teacher, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Goal saved. You can ask for coaching on it whenever you like.")
+            return redirect("coaching:request-new", goal_id=goal.pk)
+    goals = (
+        access.teacher_goals_visible_to(request.user)
+        .filter(teacher=teacher)
+        .select_related("improvement_goal")
+        .prefetch_related("requests")
+    )
+    return render(
+        request, "coaching/my_goals.html", {"form": form, "goals": goals, "school_goals": school_goals}
+    )
+
+
+@access.role_required(Role.TEACHER)
+def request_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
+    teacher = request.user.teacher
+    goal = access.fetch(access.teacher_goals_visible_to, request.user, pk=goal_id)
+    access.require(goal.teacher_id == teacher.pk, "You can only ask for coaching on your own goal.")
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_submit(teacher=teacher, goal=goal, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "Request sent. The coaching team will propose a coach; you decide whether to go ahead.",
+            )
+            return redirect("home")
+    return render(request, "coaching/request_form.html", {"form": form, "goal": goal})
+
+
+@access.role_required(Role.TEACHER)
+@require_POST
+def request_respond(request: AuthedRequest, request_id: int) -> HttpResponse:
+    teacher = request.user.teacher
+    coaching_request = access.fetch(access.requests_visible_to, request.user, pk=request_id)
+    access.require(coaching_request.teacher_id == teacher.pk, "Only the teacher who asked can answer.")
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.request_respond(teacher=teacher, request=coaching_request, accept=accept)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"You accepted {coaching_request.coach}. They will open your cycle."
+            if accept
+            else "You declined. The coaching team will suggest someone else.",
+        )
+    return redirect("home")
+
+
+# --- program lead --------------------------------------------------------------------------------
+
+
+@access.role_required(Role.PROGRAM_LEAD)
+def requests_list(request: AuthedRequest) -> HttpResponse:
+    page = Paginator(queries.requests_waiting(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "coaching/requests_list.html", {"page": page})
+
+
+@access.role_required(Role.PROGRAM_LEAD)
+def request_assign(request: AuthedRequest, request_id: int) -> HttpResponse:
+    coaching_request = access.fetch(access.requests_visible_to, request.user, pk=request_id)
+    coaches = queries.coaches_for_request(request.user, coaching_request)
+    form = AssignForm(request.POST or None, coaches=coaches)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_propose(
+                actor=request.user, request=coaching_request, coach=form.cleaned_data["coach"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Proposed {form.cleaned_data['coach']}. The teacher will accept or decline."
+            )
+            return redirect("coaching:requests")
+    return render(
+        request, "coaching/request_assign.html", {"form": form, "req": coaching_request, "coaches": coaches}
+    )
+
+
+# --- coach ---------------------------------------------------------------------------------------
+
+
+@access.role_required(Role.COACH)
+def caseload(request: AuthedRequest) -> HttpResponse:
+    coach = request.user.coach
+    return render(request, "coaching/caseload.html", {"coach": coach, **queries.caseload(coach)})
+
+
+@access.role_required(Role.COACH)
+@require_POST
+def cycle_open(request: AuthedRequest, request_id: int) -> HttpResponse:
+    coach = request.user.coach
+    coaching_request = access.fetch(access.requests_visible_to, request.user, pk=request_id)
+    access.require(coaching_request.coach_id == coach.pk, "This request was proposed to another coach.")
+    try:
+        cycle = services.cycle_open(coach=coach, request=coaching_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("coaching:caseload")
+    messages.success(request, f"Cycle opened with {cycle.teacher}.")
+    return redirect("coaching:cycle", cycle_id=cycle.pk)
+
+
+@access.role_required(Role.TEACHER, Role.COACH)
+def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
+    """The cycle with its confidential notes: for its teacher and its coach, and nobody else."""
+    cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
+    entries = queries.session_notes(request.user, cycle)
+    is_coach = cycle.coach.user_id == request.user.pk
+    return render(
+        request,
+        "coaching/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "entries": entries,
+            "is_coach": is_coach,
+            "total_minutes": sum(e.session.minutes for e in entries),
+        },
+    )
+
+
+@access.role_required(Role.COACH)
+def session_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
+    coach = request.user.coach
+    cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
+    access.require(cycle.coach_id == coach.pk, "Only the cycle's coach logs its sessions.")
+    form = SessionForm(request.POST or None, initial={"date": timezone.localdate(), "minutes": 30})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_log(coach=coach, cycle=cycle, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Session logged.")
+            return redirect("coaching:cycle", cycle_id=cycle.pk)
+    return render(request, "coaching/session_form.html", {"form": form, "cycle": cycle})
+
+
+@access.role_required(Role.COACH)
+@require_POST
+def cycle_close(request: AuthedRequest, cycle_id: int) -> HttpResponse:
+    coach = request.user.coach
+    cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
+    access.require(cycle.coach_id == coach.pk, "Only the cycle's coach closes it.")
+    try:
+        services.cycle_close(coach=coach, cycle=cycle)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Cycle closed.")
+    return redirect("coaching:cycle", cycle_id=cycle.pk)

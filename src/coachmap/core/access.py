@@ -1,0 +1,297 @@
+"""Who may see what: the visibility table of DESIGN.md §3, as code.
+
+| role          | sees                                                                  | never sees                                  |
+|---------------|-----------------------------------------------------------------------|---------------------------------------------|
+| teacher       | own profile, goals, requests, cycles and their notes; school goals    | other teachers' anything                    |
+| coach         | caseload's requests, cycles and notes; goals of the schools served    | other coaches' notes                        |
+| program lead  | requests, caseloads, cycles (no notes), coaches, district goals       | session notes, individual survey answers    |
+| principal     | own school's needs assessment, goals, aggregate coaching trends       | notes, who is coached, cells below minimum  |
+| district admin| all schools' aggregates, program settings, users, audit trail         | session notes, individual survey answers    |
+
+Every view, API route, export and report asks this module. Querysets come already scoped
+(`cycles_visible_to(user)`), and objects are fetched with `fetch`, which answers 404 when the
+user has no right to know the object exists; `require` answers 403 when they may see it but not
+do what they asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from coachmap.core.models import AuditEvent, Coach, District, Membership, Role, School, Teacher, User
+
+if TYPE_CHECKING:
+    from coachmap.coaching.models import CoachingCycle, CoachingRequest, CoachingSession, TeacherGoal
+    from coachmap.improvement.models import ImprovementGoal
+    from coachmap.roster.models import Result, Student
+
+AnyUser = User | AnonymousUser
+
+M = TypeVar("M", bound=Model)
+
+
+class AuthedRequest(HttpRequest):
+    """A request from a signed-in user: what views behind `role_required` receive."""
+
+    user: User
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    district_id: int
+    school_id: int | None
+
+
+def grants(user: AnyUser) -> tuple[Grant, ...]:
+    """The user's roles, read once per request and kept on the user object."""
+    if not user.is_authenticated or not user.is_active:
+        return ()
+    cached: tuple[Grant, ...] | None = vars(user).get("_coachmap_grants")
+    if cached is None:
+        cached = tuple(
+            Grant(Role(role), district_id, school_id)
+            for role, district_id, school_id in Membership.objects.filter(user=user).values_list(
+                "role", "district_id", "school_id"
+            )
+        )
+        vars(user)["_coachmap_grants"] = cached
+    return cached
+
+
+def forget_grants(user: AnyUser) -> None:
+    """Call after changing a user's memberships within the same request."""
+    vars(user).pop("_coachmap_grants", None)
+
+
+def roles(user: AnyUser) -> list[Role]:
+    held = {g.role for g in grants(user)}
+    return [role for role in Role if role in held]
+
+
+def has_role(user: AnyUser, *wanted: Role) -> bool:
+    return any(g.role in wanted for g in grants(user))
+
+
+def district_ids(user: AnyUser, *wanted: Role) -> set[int]:
+    return {g.district_id for g in grants(user) if not wanted or g.role in wanted}
+
+
+def school_ids(user: AnyUser, *wanted: Role) -> set[int]:
+    return {g.school_id for g in grants(user) if g.school_id is not None and (not wanted or g.role in wanted)}
+
+
+def _teacher(user: AnyUser) -> Teacher | None:
+    if not has_role(user, Role.TEACHER):
+        return None
+    try:
+        return user.teacher  # type: ignore[union-attr]
+    except Teacher.DoesNotExist:
+        return None
+
+
+def _coach(user: AnyUser) -> Coach | None:
+    if not has_role(user, Role.COACH):
+        return None
+    try:
+        return user.coach  # type: ignore[union-attr]
+    except Coach.DoesNotExist:
+        return None
+
+
+def _lead_districts(user: AnyUser) -> set[int]:
+    return district_ids(user, Role.PROGRAM_LEAD)
+
+
+def _admin_districts(user: AnyUser) -> set[int]:
+    return district_ids(user, Role.DISTRICT_ADMIN)
+
+
+# --- places and people -------------------------------------------------------------------------
+
+
+def districts_visible_to(user: AnyUser) -> QuerySet[District]:
+    return District.objects.filter(id__in=district_ids(user))
+
+
+def schools_visible_to(user: AnyUser) -> QuerySet[School]:
+    q = Q(id__in=school_ids(user, Role.TEACHER, Role.PRINCIPAL))
+    q |= Q(district_id__in=_lead_districts(user) | _admin_districts(user))
+    coach = _coach(user)
+    if coach is not None:
+        q |= Q(coaches=coach)
+    return School.objects.filter(q).distinct() if coach is not None else School.objects.filter(q)
+
+
+def schools_led_by(user: AnyUser) -> QuerySet[School]:
+    """Schools whose needs assessment and goals this user may see (principal or district admin)."""
+    return School.objects.filter(
+        Q(id__in=school_ids(user, Role.PRINCIPAL)) | Q(district_id__in=_admin_districts(user))
+    )
+
+
+def schools_with_trends_for(user: AnyUser) -> QuerySet[School]:
+    """Schools whose aggregate coaching trends this user may see."""
+    return School.objects.filter(
+        Q(id__in=school_ids(user, Role.PRINCIPAL))
+        | Q(district_id__in=_admin_districts(user) | _lead_districts(user))
+    )
+
+
+def users_visible_to(user: AnyUser) -> QuerySet[User]:
+    if not user.is_authenticated:
+        return User.objects.none()
+    return User.objects.filter(
+        Q(id=user.pk) | Q(memberships__district_id__in=_admin_districts(user) | _lead_districts(user))
+    ).distinct()
+
+
+def memberships_visible_to(user: AnyUser) -> QuerySet[Membership]:
+    return Membership.objects.filter(Q(user_id=user.pk) | Q(district_id__in=_admin_districts(user)))
+
+
+def teachers_visible_to(user: AnyUser) -> QuerySet[Teacher]:
+    q = Q(school__district_id__in=_lead_districts(user) | _admin_districts(user))
+    q |= Q(school_id__in=school_ids(user, Role.PRINCIPAL))
+    q |= Q(user_id=user.pk)
+    coach = _coach(user)
+    if coach is not None:
+        q |= Q(requests__coach=coach) | Q(cycles__coach=coach)
+    return Teacher.objects.filter(q).distinct()
+
+
+def coaches_visible_to(user: AnyUser) -> QuerySet[Coach]:
+    q = Q(district_id__in=_lead_districts(user) | _admin_districts(user) | district_ids(user, Role.COACH))
+    q |= Q(schools__id__in=school_ids(user, Role.PRINCIPAL))
+    teacher = _teacher(user)
+    if teacher is not None:
+        q |= Q(requests__teacher=teacher) | Q(cycles__teacher=teacher)
+    return Coach.objects.filter(q).distinct()
+
+
+# --- student data --------------------------------------------------------------------------------
+
+
+def students_visible_to(user: AnyUser) -> QuerySet[Student]:
+    """Pseudonymous student rows: the data owners (district admin) and the principal's school."""
+    from coachmap.roster.models import Student
+
+    return Student.objects.filter(
+        Q(district_id__in=_admin_districts(user)) | Q(school_id__in=school_ids(user, Role.PRINCIPAL))
+    )
+
+
+def results_visible_to(user: AnyUser) -> QuerySet[Result]:
+    from coachmap.roster.models import Result
+
+    return Result.objects.filter(
+        Q(assessment__district_id__in=_admin_districts(user))
+        | Q(school_id__in=school_ids(user, Role.PRINCIPAL))
+    )
+
+
+# --- the improvement chain -----------------------------------------------------------------------
+
+
+def improvement_goals_visible_to(user: AnyUser) -> QuerySet[ImprovementGoal]:
+    from coachmap.improvement.models import ImprovementGoal
+
+    return ImprovementGoal.objects.filter(school__in=schools_visible_to(user))
+
+
+def teacher_goals_visible_to(user: AnyUser) -> QuerySet[TeacherGoal]:
+    """A teacher's own goals; their coach's view of them; the program lead's for routing."""
+    from coachmap.coaching.models import TeacherGoal
+
+    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=_lead_districts(user))
+    coach = _coach(user)
+    if coach is not None:
+        q |= Q(requests__coach=coach) | Q(cycles__coach=coach)
+    return TeacherGoal.objects.filter(q).distinct()
+
+
+def requests_visible_to(user: AnyUser) -> QuerySet[CoachingRequest]:
+    from coachmap.coaching.models import CoachingRequest
+
+    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=_lead_districts(user))
+    coach = _coach(user)
+    if coach is not None:
+        q |= Q(coach=coach)
+    return CoachingRequest.objects.filter(q)
+
+
+def cycles_visible_to(user: AnyUser) -> QuerySet[CoachingCycle]:
+    """Cycles are the teacher's and coach's; the program lead sees caseloads. Principals never see who is coached."""
+    from coachmap.coaching.models import CoachingCycle
+
+    q = Q(teacher__user_id=user.pk) | Q(coach__user_id=user.pk)
+    q |= Q(coach__district_id__in=_lead_districts(user))
+    return CoachingCycle.objects.filter(q)
+
+
+def sessions_visible_to(user: AnyUser) -> QuerySet[CoachingSession]:
+    """Session rows. Notes are deferred for everyone who may not read them; read notes through
+    `coaching.queries.session_notes`, which checks `may_read_notes` and audits the read."""
+    from coachmap.coaching.models import CoachingSession
+
+    own = Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
+    lead = Q(cycle__coach__district_id__in=_lead_districts(user))
+    return CoachingSession.objects.filter(own | lead).defer("notes")
+
+
+def may_read_notes(user: AnyUser, cycle: CoachingCycle) -> bool:
+    """Only the two people in the coaching relationship, whatever else they are."""
+    return user.is_authenticated and user.pk in (cycle.teacher.user_id, cycle.coach.user_id)
+
+
+def audit_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(district_id__in=_admin_districts(user))
+
+
+# --- fetching and requiring ----------------------------------------------------------------------
+
+
+def fetch(scope: Callable[[AnyUser], QuerySet[M]], user: AnyUser, **lookup: Any) -> M:
+    """The object the user asked for, or 404 when it does not exist *for them*."""
+    try:
+        return scope(user).get(**lookup)
+    except ObjectDoesNotExist as exc:
+        raise Http404("Not found.") from exc
+
+
+def require(allowed: bool, message: str = "You do not have permission to do that.") -> None:
+    """403 when the user may see something but not do what they asked."""
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+View = Callable[..., HttpResponse]
+
+
+def role_required(*wanted: Role) -> Callable[[View], View]:
+    """A page for some roles: anonymous visitors go to the login page, others get 403."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if wanted and not has_role(request.user, *wanted):
+                raise PermissionDenied("This page is not part of your role.")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+login_required = role_required()

@@ -1,0 +1,1 @@
+"""The demo district generator behind `coachmap demo-data` (see generate.py)."""

@@ -1,0 +1,28 @@
+"""Grades as small integers (-1 = pre-K, 0 = kindergarten, 1–12) and their labels."""
+
+GRADE_LABELS: dict[int, str] = {-1: "PK", 0: "KG", **{g: str(g) for g in range(1, 13)}}
+GRADE_CHOICES: list[tuple[int, str]] = [
+    (g, "Pre-K" if g == -1 else "K" if g == 0 else f"Grade {g}") for g in GRADE_LABELS
+]
+
+# OneRoster grade codes ("KG", "01" … "12") to our integers.
+ONEROSTER_GRADES: dict[str, int] = {
+    "PK": -1,
+    "PR": -1,
+    "TK": -1,
+    "KG": 0,
+    **{f"{g:02d}": g for g in range(1, 13)},
+}
+
+
+def grade_label(grade: int) -> str:
+    return GRADE_LABELS.get(grade, str(grade))
+
+
+def grade_band(low: int, high: int) -> str:
+    """The band a school (or a class) sits in, by its highest grade."""
+    if high <= 5:
+        return "elementary"
+    if high <= 8:
+        return "middle"
+    return "high"

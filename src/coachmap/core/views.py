@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from coachmap.coaching import queries as coaching_queries
+from coachmap.coaching.models import CoachingCycle, CoachingRequest, RequestStatus
+from coachmap.core import access, services
+from coachmap.core.access import AuthedRequest
+from coachmap.core.forms import DistrictSettingsForm, add_service_errors
+from coachmap.core.models import Role
+from coachmap.improvement.models import GoalStatus
+
+
+@access.login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    """One page per person, with a section for each role they hold and nothing else."""
+    user = request.user
+    held = set(access.roles(user))
+    context: dict[str, object] = {"held": held}
+    if Role.TEACHER in held and hasattr(user, "teacher"):
+        teacher = user.teacher
+        context["teacher"] = teacher
+        context["school_goals"] = access.improvement_goals_visible_to(user).filter(
+            school=teacher.school, status=GoalStatus.ACTIVE
+        )
+        context["my_goals"] = (
+            access.teacher_goals_visible_to(user).filter(teacher=teacher).select_related("improvement_goal")
+        )
+        context["my_requests"] = (
+            CoachingRequest.objects.filter(teacher=teacher)
+            .exclude(status=RequestStatus.WITHDRAWN)
+            .select_related("coach__user", "goal")
+        )
+        context["my_cycles"] = CoachingCycle.objects.filter(teacher=teacher).select_related(
+            "coach__user", "goal"
+        )
+    if Role.COACH in held and hasattr(user, "coach"):
+        context["caseload"] = coaching_queries.caseload(user.coach)
+    if Role.PROGRAM_LEAD in held:
+        context["waiting_count"] = coaching_queries.requests_waiting(user).count()
+        context["coach_loads"] = coaching_queries.with_load(
+            access.coaches_visible_to(user).filter(
+                district_id__in=access.district_ids(user, Role.PROGRAM_LEAD)
+            )
+        ).select_related("user")
+    if Role.PRINCIPAL in held or Role.DISTRICT_ADMIN in held:
+        context["led_schools"] = access.schools_led_by(user).select_related("district")
+    return render(request, "core/home.html", context)
+
+
+@access.role_required(Role.DISTRICT_ADMIN)
+def district_settings(request: AuthedRequest) -> HttpResponse:
+    district = (
+        access.districts_visible_to(request.user)
+        .filter(id__in=access.district_ids(request.user, Role.DISTRICT_ADMIN))
+        .first()
+    )
+    assert district is not None  # noqa: S101 - the role guarantees one
+    form = DistrictSettingsForm(request.POST or None, instance=district)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.district_settings_update(
+                actor=request.user,
+                district=district,
+                min_group_size=form.cleaned_data["min_group_size"],
+                coaching_time_target=form.cleaned_data["coaching_time_target"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("district-settings")
+    return render(request, "core/district_settings.html", {"form": form, "district": district})

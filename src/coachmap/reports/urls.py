@@ -1,0 +1,8 @@
+from django.urls import path
+
+from coachmap.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("coaching/", views.coaching_trends, name="coaching-trends"),
+]

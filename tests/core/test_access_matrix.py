@@ -1,0 +1,190 @@
+"""Every URL and API route × every role → the expected status, and no confidential note leaks.
+
+The list of routes comes from the URL configuration itself: a page added without an entry in
+EXPECTED fails `test_every_route_has_an_expectation`, so no page can be forgotten. Admin pages
+are generated from the admin registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from coachmap.core.admin import site as admin_site
+from tests.conftest import OTHER_SECRET_NOTE, ROLES, SECRET_NOTE, World
+
+A, T, OT, C, OC, L, P, OP, AD = ROLES  # anonymous, teacher, other teacher, coach, ...
+
+
+@dataclass(frozen=True)
+class Route:
+    kwargs: Callable[[World], dict[str, Any]]
+    statuses: dict[str, int]
+    method: str = "get"
+    data: Callable[[World], dict[str, Any]] = lambda w: {}
+    # Roles allowed to see SECRET_NOTE in the response.
+    sees_notes: frozenset[str] = frozenset()
+
+
+def only(allowed: dict[str, int], default: int = 403, anonymous: int = 302) -> dict[str, int]:
+    statuses = dict.fromkeys(ROLES, default)
+    statuses[A] = anonymous
+    statuses.update(allowed)
+    return statuses
+
+
+NONE = lambda w: {}  # noqa: E731
+
+EXPECTED: dict[str, Route] = {
+    "home": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
+    "login": Route(NONE, only(dict.fromkeys(ROLES[1:], 302), anonymous=200)),
+    "logout": Route(NONE, only(dict.fromkeys(ROLES[1:], 302), anonymous=302), method="post"),
+    "district-settings": Route(NONE, only({AD: 200})),
+    "improvement:school": Route(lambda w: {"school_id": w.school.pk}, only({P: 200, OP: 404, AD: 200})),
+    "improvement:goal-new": Route(lambda w: {"school_id": w.school.pk}, only({P: 200, OP: 404})),
+    "improvement:goal-status": Route(
+        lambda w: {"goal_id": w.goal.pk},
+        only({P: 302, OP: 404}),
+        method="post",
+        data=lambda w: {"status": "met"},
+    ),
+    "coaching:my-goals": Route(NONE, only({T: 200, OT: 200})),
+    "coaching:request-new": Route(lambda w: {"goal_id": w.fresh_goal_id}, only({T: 200, OT: 404})),
+    "coaching:request-respond": Route(
+        lambda w: {"request_id": w.proposed_request.pk},
+        only({T: 302, OT: 404}),
+        method="post",
+        data=lambda w: {"answer": "accept"},
+    ),
+    "coaching:requests": Route(NONE, only({L: 200})),
+    "coaching:request-assign": Route(lambda w: {"request_id": w.open_request.pk}, only({L: 200})),
+    "coaching:caseload": Route(NONE, only({C: 200, OC: 200})),
+    "coaching:cycle-open": Route(
+        lambda w: {"request_id": w.accepted_request.pk}, only({C: 302, OC: 404}), method="post"
+    ),
+    "coaching:cycle": Route(
+        lambda w: {"cycle_id": w.cycle.pk},
+        only({T: 200, OT: 404, C: 200, OC: 404}),
+        sees_notes=frozenset({T, C}),
+    ),
+    "coaching:session-new": Route(lambda w: {"cycle_id": w.cycle.pk}, only({C: 200, OC: 404})),
+    "coaching:cycle-close": Route(lambda w: {"cycle_id": w.cycle.pk}, only({C: 302, OC: 404}), method="post"),
+    "reports:coaching-trends": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
+    # The JSON API: 401 for anonymous callers instead of a redirect.
+    "api:api-root": Route(NONE, only(dict.fromkeys(ROLES, 404), anonymous=404)),
+    "api:openapi-json": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),
+    "api:openapi-view": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),
+    "api:me": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:goals": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:cycles": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:cycle_sessions": Route(
+        lambda w: {"cycle_id": w.cycle.pk},
+        only({T: 200, C: 200, L: 403}, default=404, anonymous=401),
+        sees_notes=frozenset({T, C}),
+    ),
+    "api:coaching_trends": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
+}
+
+
+def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def all_route_names() -> set[str]:
+    return set(_names(get_resolver().url_patterns))
+
+
+def test_every_route_has_an_expectation() -> None:
+    routes = {name for name in all_route_names() if not name.startswith("admin:")}
+    missing = routes - set(EXPECTED)
+    assert not missing, f"Add these routes to EXPECTED with a status per role: {sorted(missing)}"
+    stale = set(EXPECTED) - routes
+    assert not stale, f"EXPECTED names routes that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_route_status_for_role(world: World, name: str, role: str) -> None:
+    route = EXPECTED[name]
+    url = reverse(name, kwargs=route.kwargs(world))
+    response = getattr(world.client(role), route.method)(url, route.data(world))
+    assert response.status_code == route.statuses[role], f"{route.method.upper()} {url} as {role}"
+    body = response.content.decode(errors="replace")
+    if role not in route.sees_notes:
+        assert SECRET_NOTE not in body, f"{url} shows a confidential note to {role}"
+    assert OTHER_SECRET_NOTE not in body, f"{url} shows another school's confidential note to {role}"
+
+
+# --- the admin, generated from its registry ---------------------------------------------------------
+
+
+def admin_routes(world: World) -> Iterator[tuple[str, str, set[int]]]:
+    """(label, url, statuses a district admin may get) for every admin page of every registered model."""
+    yield "index", reverse("admin:index"), {200}
+    for model, model_admin in admin_site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        yield f"{info[0]} app", reverse("admin:app_list", kwargs={"app_label": info[0]}), {200}
+        yield f"{info[1]} list", reverse("admin:{}_{}_changelist".format(*info)), {200}
+        yield (
+            f"{info[1]} add",
+            reverse("admin:{}_{}_add".format(*info)),
+            {200 if model_admin.addable else 403},
+        )
+        obj = model_admin.get_queryset(_request_for(world.admin)).first()
+        if obj is not None:
+            yield f"{info[1]} change", reverse("admin:{}_{}_change".format(*info), args=[obj.pk]), {200}
+            yield f"{info[1]} history", reverse("admin:{}_{}_history".format(*info), args=[obj.pk]), {200}
+            deletable = {200} if model_admin.deletable else {403}
+            yield f"{info[1]} delete", reverse("admin:{}_{}_delete".format(*info), args=[obj.pk]), deletable
+
+
+def _request_for(user: Any) -> Any:
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_is_for_district_admins_only(world: World, role: str) -> None:
+    client = world.client(role)
+    for label, url, admin_statuses in admin_routes(world):
+        status = client.get(url).status_code
+        if role == AD:
+            assert status in admin_statuses, f"admin {label} ({url}) gave {status}"
+        elif role == A:
+            assert status == 302, f"anonymous {label} ({url}) gave {status}"
+        else:
+            assert status == 403, f"{role} {label} ({url}) gave {status}"
+
+
+def test_every_admin_model_page_is_walked(world: World) -> None:
+    walked = {label for label, _, _ in admin_routes(world)}
+    for model in admin_site._registry:
+        assert f"{model._meta.model_name} list" in walked
+        assert f"{model._meta.model_name} change" in walked, (
+            f"no {model.__name__} in the world fixture to open"
+        )
+
+
+def test_admin_never_registers_notes_or_cycles() -> None:
+    registered = {m.__name__ for m in admin_site._registry}
+    assert not registered & {"CoachingSession", "CoachingCycle", "TeacherGoal", "CoachingRequest"}
+
+
+def test_admin_cannot_open_another_districts_school(world: World) -> None:
+    from tests.factories import SchoolFactory
+
+    elsewhere = SchoolFactory()
+    response = world.client(AD).get(reverse("admin:core_school_change", args=[elsewhere.pk]))
+    assert response.status_code == 404
