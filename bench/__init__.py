@@ -1,0 +1,1 @@
+"""Benchmarks for the capabilities that handle volume (run with `make bench`, not `make test`)."""
