@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
 
 from coachmap.coaching import queries
 from coachmap.coaching.models import CoachingCycle
@@ -44,10 +46,13 @@ class SessionOut(Schema):
 
 
 @router.get("/cycles", response=list[CycleOut])
-def cycles(request: HttpRequest) -> list[CoachingCycle]:
-    """Cycles the user is part of (teacher, coach) or leads (program lead). No notes."""
-    return list(
-        access.cycles_visible_to(request.user).select_related("teacher__user", "coach__user", "goal")[:500]
+@paginate(PageNumberPagination, page_size=50)
+def cycles(request: HttpRequest) -> QuerySet[CoachingCycle]:
+    """Cycles the user is part of (teacher, coach) or leads (program lead), newest first, 50 a page. No notes."""
+    return (
+        access.cycles_visible_to(request.user)
+        .select_related("teacher__user", "coach__user", "goal")
+        .order_by("-opened_on", "-id")
     )
 
 

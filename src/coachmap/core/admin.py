@@ -164,7 +164,7 @@ class MembershipAdmin(ScopedAdmin):
         saved = services.membership_grant(
             actor=actor, user=obj.user, district=district, role=Role(obj.role), school=obj.school
         )
-        obj.pk = saved.pk
+        obj.pk, obj.district, obj.school = saved.pk, saved.district, saved.school
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         services.membership_revoke(actor=cast(User, request.user), membership=obj)

@@ -1,0 +1,133 @@
+"""`coachmap demo-data`: a deterministic, realistic demo district, loaded once, never over real data."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Avg, Count, Q
+
+from coachmap.coaching.models import (
+    CoachingCycle,
+    CoachingRequest,
+    CoachingSession,
+    CycleStatus,
+    RequestStatus,
+)
+from coachmap.core.demo.generate import DEMO_LOGINS, DEMO_PASSWORD, Generator
+from coachmap.core.demo.profiles import PROFILES
+from coachmap.core.models import Coach, CoachType, District, School, Teacher, User
+from coachmap.improvement.models import GoalStatus, ImprovementGoal
+from coachmap.roster.models import Result, Student
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 11, 23)
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for row in Result.objects.order_by("id").values_list(
+        "student__source_id", "assessment__window", "scale_score", "proficient"
+    ):
+        digest.update(repr(row).encode())
+    for row in CoachingSession.objects.order_by("id").values_list("date", "minutes", "session_type", "notes"):
+        digest.update(repr(row).encode())
+    for row in User.objects.order_by("id").values_list("username", "first_name", "last_name"):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def test_same_seed_same_district(django_db_reset_sequences: None) -> None:
+    Generator(PROFILES["demo"], 3, TODAY).run()
+    first = _fingerprint()
+    call_command("flush", interactive=False, verbosity=0)
+    Generator(PROFILES["demo"], 3, TODAY).run()
+    assert _fingerprint() == first
+    call_command("flush", interactive=False, verbosity=0)
+    Generator(PROFILES["demo"], 4, TODAY).run()
+    assert _fingerprint() != first
+
+
+def test_demo_profile_has_the_sizes_of_the_design() -> None:
+    counts = Generator(PROFILES["demo"], 1, TODAY).run()
+    assert School.objects.count() == 6
+    assert Teacher.objects.count() == 180
+    assert Coach.objects.count() == 6
+    assert Student.objects.count() == 3_000
+    assert Result.objects.count() == 24_000 == counts.rows["roster_result"]
+    last_year = CoachingSession.objects.filter(date__lt=datetime.date(2026, 8, 1)).count()
+    assert 1_200 <= last_year <= 1_800, last_year  # about 1,500 sessions in a school year
+
+
+def test_demo_district_looks_like_a_real_one() -> None:
+    Generator(PROFILES["demo"], 1, TODAY).run()
+    bands = {s.grade_band for s in School.objects.all()}
+    assert bands == {"elementary", "middle", "high"}
+    assert set(Coach.objects.values_list("coach_type", flat=True)) == set(CoachType.values)
+    new_share = Teacher.objects.filter(years_experience__lte=2).count() / Teacher.objects.count()
+    assert 0.2 <= new_share <= 0.45  # many new teachers
+    students = Student.objects.aggregate(
+        el=Avg("english_learner"),
+        ed=Avg("econ_disadvantaged"),
+        hispanic=Count("id", filter=Q(race_ethnicity="hispanic")),
+    )
+    assert 0.1 < students["el"] < 0.3 and 0.5 < students["ed"] < 0.8
+    assert 0.35 < students["hispanic"] / 3000 < 0.55
+    state = Result.objects.filter(assessment__window="state")
+    rate = lambda q: state.filter(q).aggregate(r=Avg("proficient"))["r"]  # noqa: E731
+    assert rate(Q(student__english_learner=True)) < rate(Q()) - 0.1  # a real gap
+    assert rate(Q(student__disability=True)) < rate(Q()) - 0.1
+    for school in School.objects.all():
+        active = ImprovementGoal.objects.filter(school=school, status=GoalStatus.ACTIVE).count()
+        assert 1 <= active <= 2
+    assert CoachingCycle.objects.filter(status=CycleStatus.ACTIVE).exists()
+    assert CoachingRequest.objects.filter(status=RequestStatus.OPEN).exists()
+    # No teacher is in two active cycles at once.
+    doubled = (
+        CoachingCycle.objects.filter(status=CycleStatus.ACTIVE)
+        .values("teacher")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    assert not doubled.exists()
+
+
+def test_the_command_loads_once_and_prints_a_login_per_role() -> None:
+    out = io.StringIO()
+    call_command("demo_data", "--profile", "demo", "--seed", "1", "--today", "2026-11-23", stdout=out)
+    assert "Generated the demo district" in out.getvalue()
+    for username in DEMO_LOGINS:
+        assert username in out.getvalue()
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+    rows = Result.objects.count()
+    again = io.StringIO()
+    call_command("demo_data", "--profile", "demo", "--seed", "1", stdout=again)
+    assert "already loaded" in again.getvalue()
+    assert Result.objects.count() == rows and District.objects.count() == 1
+
+
+def test_the_command_refuses_a_database_with_real_data() -> None:
+    District.objects.create(name="Real district", slug="real")
+    with pytest.raises(CommandError, match="not a generated demo district"):
+        call_command("demo_data", stdout=io.StringIO())
+    assert not User.objects.exists()
+
+
+def test_the_command_refuses_a_database_with_a_stray_account() -> None:
+    User.objects.create_user("operator", password="x")
+    with pytest.raises(CommandError, match="not a generated demo district"):
+        call_command("demo_data", stdout=io.StringIO())
+
+
+def test_demo_logins_each_have_work_to_see() -> None:
+    Generator(PROFILES["demo"], 1, TODAY).run()
+    teacher = Teacher.objects.get(user__username="teacher")
+    coach = Coach.objects.get(user__username="coach")
+    assert CoachingCycle.objects.filter(teacher=teacher, coach=coach, status=CycleStatus.ACTIVE).exists()
+    assert CoachingRequest.objects.filter(coach=coach, status=RequestStatus.ACCEPTED).exists()
+    assert teacher.school.memberships.filter(user__username="principal").exists()
