@@ -20,7 +20,7 @@ install: $(VENV)/.installed
 ## demo: migrate a SQLite database under var/, load the demo district once, and serve it with its task worker
 demo: install
 	@mkdir -p var
-	DEBUG=true $(BIN)/coachmap migrate --noinput
+	DEBUG=true $(BIN)/coachmap migrate --noinput -v 0
 	DEBUG=true $(BIN)/coachmap demo-data --profile demo --seed 1
 	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@DEBUG=true $(BIN)/coachmap db_worker --interval 1 >var/worker.log 2>&1 & worker=$$!; \
