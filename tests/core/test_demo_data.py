@@ -92,6 +92,11 @@ def test_demo_district_looks_like_a_real_one() -> None:
         assert 1 <= active <= 2
     assert CoachingCycle.objects.filter(status=CycleStatus.ACTIVE).exists()
     assert CoachingRequest.objects.filter(status=RequestStatus.OPEN).exists()
+    # No coach is over capacity: active cycles plus proposals that hold a place.
+    from coachmap.coaching.services import coach_load
+
+    for coach in Coach.objects.all():
+        assert coach_load(coach) <= coach.capacity, coach
     # No teacher is in two active cycles at once.
     doubled = (
         CoachingCycle.objects.filter(status=CycleStatus.ACTIVE)

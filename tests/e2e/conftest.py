@@ -58,8 +58,11 @@ def page(browser: object, live_server: object) -> Iterator[object]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     context.set_default_timeout(15_000)
     page = context.new_page()
+    server_errors: list[str] = []
+    page.on("response", lambda r: server_errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
     yield page
     context.close()
+    assert not server_errors, f"The server failed while the browser used it: {server_errors}"
 
 
 _axe = Axe()

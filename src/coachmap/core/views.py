@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from coachmap.coaching import queries as coaching_queries
-from coachmap.coaching.models import CoachingCycle, CoachingRequest, RequestStatus
+from coachmap.coaching.models import RequestStatus
 from coachmap.core import access, services
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import DistrictSettingsForm, add_service_errors
@@ -26,16 +26,18 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["school_goals"] = access.improvement_goals_visible_to(user).filter(
             school=teacher.school, status=GoalStatus.ACTIVE
         )
-        context["my_goals"] = (
-            access.teacher_goals_visible_to(user).filter(teacher=teacher).select_related("improvement_goal")
-        )
+        # Requests still on their way to a cycle; the ones that became cycles are listed as cycles.
         context["my_requests"] = (
-            CoachingRequest.objects.filter(teacher=teacher)
-            .exclude(status=RequestStatus.WITHDRAWN)
+            access.requests_visible_to(user)
+            .filter(teacher=teacher)
+            .exclude(status__in=[RequestStatus.WITHDRAWN, RequestStatus.IN_CYCLE])
             .select_related("coach__user", "goal")
         )
-        context["my_cycles"] = CoachingCycle.objects.filter(teacher=teacher).select_related(
-            "coach__user", "goal"
+        context["my_cycles"] = (
+            access.cycles_visible_to(user)
+            .filter(teacher=teacher)
+            .select_related("coach__user", "goal")
+            .order_by("status", "-opened_on")
         )
     if Role.COACH in held and hasattr(user, "coach"):
         context["caseload"] = coaching_queries.caseload(user.coach)

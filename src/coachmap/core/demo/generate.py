@@ -670,6 +670,7 @@ class Generator:
         self.goal_rows: list[tuple[Any, ...]] = []
         self.session_rows: list[tuple[Any, ...]] = []
         self.busy: set[int] = set()  # teachers with an active cycle or pending request now
+        self.load: dict[int, int] = defaultdict(int)  # places taken in each coach's caseload now
         self.next = {
             m: self.ids.get(m) or bulk.next_id(m)
             for m in (TeacherGoal, CoachingRequest, CoachingCycle, CoachingSession)
@@ -775,6 +776,7 @@ class Generator:
         )
         if active:
             self.busy.add(teacher.id)
+            self.load[coach_id] += 1
         k = int(self.rng.integers(4, 9))
         span = max(1, (min(end, self.today) - start).days)
         days = sorted({int(d) for d in self.rng.integers(0, span + 1, size=k)})
@@ -806,17 +808,26 @@ class Generator:
         when = timezone.make_aware(
             datetime.datetime.combine(self.today - datetime.timedelta(days=5), datetime.time(16, 0))
         )
-        coach_for_school: dict[int, int] = {}
+        capacity = {c[0]: c[3] for c in self.coaches}
+        serving: dict[int, list[int]] = defaultdict(list)
         for coach_id, sids in self.coach_schools.items():
             for sid in sids:
-                coach_for_school.setdefault(sid, coach_id)
+                serving[sid].append(coach_id)
         for school_id, _ in self.schools:
             free = [t for t in teachers_by_school[school_id] if t.id not in self.busy]
             self.random.shuffle(free)
             for teacher, status in zip(
                 free, [RequestStatus.OPEN, RequestStatus.OPEN, RequestStatus.PROPOSED], strict=False
             ):
-                coach = coach_for_school[school_id] if status != RequestStatus.OPEN else None
+                coach = None
+                if status == RequestStatus.PROPOSED:
+                    # Keep two places free in every caseload for the demo logins' own work.
+                    room = [c for c in serving[school_id] if self.load[c] < capacity[c] - 2]
+                    if not room:
+                        status = RequestStatus.OPEN
+                    else:
+                        coach = min(room, key=lambda c: (self.load[c] / capacity[c], c))
+                        self.load[coach] += 1
                 self._new_goal_and_request(teacher, status, coach, when)
                 self.busy.add(teacher.id)
 
@@ -887,12 +898,15 @@ class Generator:
         tgoal = TeacherGoal.objects.create(
             teacher=teacher,
             improvement_goal=goal,
-            statement="Run Lexia small-group rotations twice a week so my English learners read grade-level texts.",
+            statement=(
+                f"Run small-group rotations with {'Lexia' if goal.subject == Subject.ELA else 'Desmos'} twice a week "
+                f"so my {groups.label(goal.student_group).lower()} reach our {goal.get_subject_display().lower()} goal."
+            ),
         )
         request = CoachingRequest.objects.create(
             teacher=teacher,
             goal=tgoal,
-            needs=["Lexia", "small-group rotations"],
+            needs=["Lexia" if goal.subject == Subject.ELA else "Desmos", "small-group rotations"],
             status=RequestStatus.IN_CYCLE,
             coach=coach,
             proposed_at=timezone.now(),
@@ -906,7 +920,7 @@ class Generator:
                 0,
                 SessionType.CO_PLAN,
                 45,
-                "Planned the rotation: three groups, Lexia at one station. Taylor worried about noise levels.",
+                "Planned the rotation: three groups, the app at one station. Taylor worried about noise levels.",
             ),
             (
                 8,
