@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import ExpressionWrapper, F, FloatField
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -12,6 +13,8 @@ from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import DistrictSettingsForm, add_service_errors
 from coachmap.core.models import Role
 from coachmap.improvement.models import GoalStatus
+
+HOME_COACH_ROWS = 10
 
 
 @access.login_required
@@ -43,11 +46,17 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["caseload"] = coaching_queries.caseload(user.coach)
     if Role.PROGRAM_LEAD in held:
         context["waiting_count"] = coaching_queries.requests_waiting(user).count()
-        context["coach_loads"] = coaching_queries.with_load(
-            access.coaches_visible_to(user).filter(
-                district_id__in=access.district_ids(user, Role.PROGRAM_LEAD)
-            )
-        ).select_related("user")
+        coaches = access.coaches_visible_to(user).filter(
+            district_id__in=access.district_ids(user, Role.PROGRAM_LEAD)
+        )
+        context["coach_count"] = coaches.count()
+        # The coaches nearest their capacity first: where the lead must look before proposing more.
+        context["coach_loads"] = (
+            coaching_queries.with_load(coaches)
+            .select_related("user")
+            .annotate(share=ExpressionWrapper(F("load") * 1.0 / F("capacity"), output_field=FloatField()))
+            .order_by("-share", "user__last_name")[:HOME_COACH_ROWS]
+        )
     if Role.PRINCIPAL in held or Role.DISTRICT_ADMIN in held:
         context["led_schools"] = access.schools_led_by(user).select_related("district")
     return render(request, "core/home.html", context)
