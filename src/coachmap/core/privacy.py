@@ -28,6 +28,8 @@ K = TypeVar("K", bound=Hashable)
 SUPPRESSED = "*"
 """What a suppressed figure displays as, everywhere."""
 
+_NULL_TOLERANCE = 1e-9
+
 
 @dataclass(frozen=True)
 class Line(Generic[K]):
@@ -65,14 +67,14 @@ def determined(counts: Mapping[K, int], lines: Sequence[Line[K]], hidden: Iterab
     if not rows:
         return []
     matrix = np.array(rows)
-    rank = int(np.linalg.matrix_rank(matrix))
-    found = []
-    for key, i in column.items():
-        probe = np.zeros((1, len(unknowns)))
-        probe[0, i] = 1.0
-        if int(np.linalg.matrix_rank(np.vstack([matrix, probe]))) == rank:
-            found.append(key)
-    return found
+    # A hidden cell is fixed by the lines exactly when its unit vector lies in the row space of
+    # the matrix, that is when every vector of the null space is zero at that cell. One SVD
+    # gives an orthonormal basis of the null space, so all cells are decided at once.
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=True)
+    tolerance = singular.max(initial=0.0) * max(matrix.shape) * np.finfo(float).eps
+    rank = int((singular > tolerance).sum())
+    null_space = vt[rank:]
+    return [key for key, i in column.items() if float(np.abs(null_space[:, i]).sum()) < _NULL_TOLERANCE]
 
 
 def suppress(counts: Mapping[K, int], lines: Sequence[Line[K]], min_size: int) -> frozenset[K]:
