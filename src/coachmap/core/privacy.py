@@ -92,8 +92,14 @@ def suppress(counts: Mapping[K, int], lines: Sequence[Line[K]], min_size: int) -
         exposed = determined(counts, lines, hidden)
         if not exposed:
             return frozenset(hidden)
-        for cell in exposed:
-            candidates = _complements(cell, lines, hidden, counts, order)
+        # A cell given away by one line alone (it is that line's only hidden cell) is mended in
+        # that line first: the complement goes where the leak is, not into another of its lines.
+        candidates = {}
+        for sole in (True, False):
+            for cell in exposed:
+                candidates = _complements(cell, lines, hidden, counts, order, sole=sole)
+                if candidates:
+                    break
             if candidates:
                 break
         else:
@@ -102,12 +108,23 @@ def suppress(counts: Mapping[K, int], lines: Sequence[Line[K]], min_size: int) -
 
 
 def _complements(
-    cell: K, lines: Sequence[Line[K]], hidden: set[K], counts: Mapping[K, int], order: Mapping[K, int]
+    cell: K,
+    lines: Sequence[Line[K]],
+    hidden: set[K],
+    counts: Mapping[K, int],
+    order: Mapping[K, int],
+    *,
+    sole: bool = False,
 ) -> dict[K, tuple[int, bool, int, int]]:
-    """Shown cells that share a line with `cell`, each with its preference (lower is better)."""
+    """Shown cells that share a line with `cell`, each with its preference (lower is better).
+
+    With `sole`, only lines in which `cell` is the one hidden member count.
+    """
     candidates: dict[K, tuple[int, bool, int, int]] = {}
     for line in lines:
         if cell != line.total and cell not in line.parts:
+            continue
+        if sole and any(key in hidden and key != cell for key in (*line.parts, line.total)):
             continue
         for rank, members in ((0, line.parts), (1, (line.total,))):
             for key in members:
