@@ -1,0 +1,7 @@
+"""placeholder"""
+
+from typing import Any
+
+
+def run(**kwargs: Any) -> None:
+    raise NotImplementedError
