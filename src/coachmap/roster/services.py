@@ -122,8 +122,8 @@ def import_run_execute(
                 actor=run.actor,
                 **options,
             )
-            if run.kind == ImportKind.RESULTS and run.mapping and options.get("mapping") is not None:
-                _mapping_save(run, district, options["mapping"])
+            if run.kind == ImportKind.RESULTS and run.mapping and report.mapping:
+                _mapping_save(run, district, report.mapping)
             if run.dry_run:
                 raise _DryRunDone
             audit_record(

@@ -516,7 +516,9 @@ class OneRosterImport:
             "teacher_names", [("given", "text"), ("family", "text"), ("email", "text"), ("username", "text")]
         )
         v11 = self.version == "1.1"
-        with stage.writer() as write, names.writer() as write_name:
+        teacher_names: list[tuple[Any, ...]] = []  # teachers only: bounded by the staff, not the students
+        write_name = teacher_names.append
+        with stage.writer() as write:
             for row, cells in self._rows("users"):
                 try:
                     sid, status = cells.common()
@@ -551,6 +553,7 @@ class OneRosterImport:
                     continue
                 write((row, sid, status, None, role, school, grade, codes, enabled))
         stage.index("source_id")
+        names.insert_many(teacher_names)
         if not v11:
             self._roles_into_users()
             self._teacher_names_v12(names)

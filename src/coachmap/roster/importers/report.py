@@ -56,6 +56,7 @@ class Report:
     counts: dict[str, EntityCounts] = field(default_factory=dict)
     dropped: dict[str, int] = field(default_factory=dict)
     checked: dict[str, int] = field(default_factory=dict)
+    mapping: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     _last_bad_row: tuple[str, int | None] | None = field(default=None, repr=False, compare=False)
 
@@ -120,6 +121,7 @@ class Report:
         report.counts = {k: EntityCounts(**v) for k, v in data.get("counts", {}).items()}
         report.dropped = dict(data.get("dropped", {}))
         report.checked = dict(data.get("checked", {}))
+        report.mapping = dict(data.get("mapping", {}))
         report.notes = list(data.get("notes", []))
         return report
 
