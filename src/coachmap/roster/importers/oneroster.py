@@ -54,6 +54,9 @@ from coachmap.roster.models import (
 )
 
 DELETE_CHUNK = 2000
+_DISTRICT_CLASSES = (
+    "SELECT c.id FROM roster_class c JOIN core_school sc ON sc.id = c.school_id WHERE sc.district_id = %s"
+)
 TEACHER_CHUNK = 2000
 
 
@@ -881,10 +884,32 @@ class OneRosterImport:
         self._merge_small("courses", Course, "courses")
         self._merge_small("categories", Category, "categories")
         d = self.district_id
-        school_scope = "IN (SELECT id FROM core_school WHERE district_id = %s)"
+        scopes = {
+            "classes": ("roster_class.school_id IN (SELECT id FROM core_school WHERE district_id = %s)", [d]),
+            "students": ("roster_student.district_id = %s", [d]),
+            "enrollments": (f"roster_enrollment.klass_id IN ({_DISTRICT_CLASSES})", [d]),
+            "line items": (f"roster_lineitem.klass_id IN ({_DISTRICT_CLASSES})", [d]),
+            "results": (
+                f"roster_score.line_item_id IN (SELECT li.id FROM roster_lineitem li WHERE li.klass_id IN ({_DISTRICT_CLASSES}))",
+                [d],
+            ),
+        }
+        plans = [
+            ("results", "results", Score, ""),
+            ("line items", "lineItems", LineItem, ""),
+            ("enrollments", "enrollments", Enrollment, ""),
+            ("students", "users", Student, "AND kind = 'student'"),
+            ("classes", "classes", Class, ""),
+        ]
+        # Removals first, dependants before what they depend on, so each file's count is its own.
+        for entity, file, model, staged_filter in plans:
+            if self._stage_of(file) is not None:
+                self.progress(f"Removing {entity} no longer in the roster", 0, 1)
+                scope, params = scopes[entity]
+                self._remove(entity, file, model, scope, params, staged_filter)
         if "classes" in self.stages:
             self.progress("Saving classes", 0, 1)
-            self._merge(
+            self._upsert(
                 entity="classes",
                 file="classes",
                 model=Class,
@@ -898,19 +923,12 @@ class OneRosterImport:
                 res_params=[d, d],
                 columns=["school_id", "title", "course_code", "grades", "subject", "course_id"],
                 json_columns={"grades"},
-                scope=f"roster_class.school_id {school_scope}",
-                scope_params=[d],
+                scope=scopes["classes"],
             )
-        execute("DROP TABLE IF EXISTS map_class")
-        execute(
-            "CREATE TEMPORARY TABLE map_class AS SELECT c.source_id, c.id FROM roster_class c "
-            "JOIN core_school sc ON sc.id = c.school_id WHERE sc.district_id = %s",
-            [d],
-        )
-        execute("CREATE INDEX map_class_source_id ON map_class (source_id)")
+        self._map("map_class", f"SELECT c.source_id, c.id FROM roster_class c WHERE c.id IN ({_DISTRICT_CLASSES})", [d])
         if "users" in self.stages:
             self.progress("Saving students", 0, 1)
-            self._merge(
+            self._upsert(
                 entity="students",
                 file="users",
                 model=Student,
@@ -929,24 +947,22 @@ class OneRosterImport:
                     "disability": False,
                     "econ_disadvantaged": False,
                 },
-                scope="roster_student.district_id = %s",
-                scope_params=[d],
+                scope=scopes["students"],
                 staged_filter="AND kind = 'student'",
             )
             self.progress("Saving teachers", 0, 1)
             self._merge_teachers()
             self._note_skipped_users()
             self._school_grade_spans()
-        execute("DROP TABLE IF EXISTS map_teacher")
-        execute(
-            "CREATE TEMPORARY TABLE map_teacher AS SELECT t.source_id, t.id FROM core_teacher t "
-            "JOIN core_school sc ON sc.id = t.school_id WHERE sc.district_id = %s AND t.source_id <> ''",
+        self._map(
+            "map_teacher",
+            "SELECT t.source_id, t.id FROM core_teacher t JOIN core_school sc ON sc.id = t.school_id "
+            "WHERE sc.district_id = %s AND t.source_id <> ''",
             [d],
         )
-        execute("CREATE INDEX map_teacher_source_id ON map_teacher (source_id)")
         if "enrollments" in self.stages:
             self.progress("Saving enrollments", 0, 1)
-            self._merge(
+            self._upsert(
                 entity="enrollments",
                 file="enrollments",
                 model=Enrollment,
@@ -961,8 +977,7 @@ class OneRosterImport:
                 ),
                 res_params=[d],
                 columns=["klass_id", "student_id", "teacher_id", '"primary"', "begin_date", "end_date"],
-                scope="roster_enrollment.klass_id IN (SELECT id FROM map_class)",
-                scope_params=[],
+                scope=scopes["enrollments"],
                 skipped_reason="enrollments of users coachmap does not import (guardians, aides, "
                 "students without a PK–12 grade, teachers without a school) were skipped",
             )
@@ -971,7 +986,7 @@ class OneRosterImport:
             self._merge_demographics()
         if "line_items" in self.stages:
             self.progress("Saving line items", 0, 1)
-            self._merge(
+            self._upsert(
                 entity="line items",
                 file="lineItems",
                 model=LineItem,
@@ -983,27 +998,17 @@ class OneRosterImport:
                     "WHERE s.status = 'active'"
                 ),
                 res_params=[d],
-                columns=[
-                    "klass_id",
-                    "title",
-                    "category",
-                    "assign_date",
-                    "due_date",
-                    "result_min",
-                    "result_max",
-                ],
-                scope="roster_lineitem.klass_id IN (SELECT id FROM map_class)",
-                scope_params=[],
+                columns=["klass_id", "title", "category", "assign_date", "due_date", "result_min", "result_max"],
+                scope=scopes["line items"],
             )
-        execute("DROP TABLE IF EXISTS map_lineitem")
-        execute(
-            "CREATE TEMPORARY TABLE map_lineitem AS SELECT li.source_id, li.id FROM roster_lineitem li "
-            "JOIN map_class mc ON mc.id = li.klass_id"
+        self._map(
+            "map_lineitem",
+            "SELECT li.source_id, li.id FROM roster_lineitem li JOIN map_class mc ON mc.id = li.klass_id",
+            [],
         )
-        execute("CREATE INDEX map_lineitem_source_id ON map_lineitem (source_id)")
         if "results" in self.stages:
             self.progress("Saving results", 0, 1)
-            self._merge(
+            self._upsert(
                 entity="results",
                 file="results",
                 model=Score,
@@ -1016,10 +1021,43 @@ class OneRosterImport:
                 ),
                 res_params=[d],
                 columns=["line_item_id", "student_id", "status", "score", "score_date"],
-                scope="roster_score.line_item_id IN (SELECT id FROM map_lineitem)",
-                scope_params=[],
+                scope=scopes["results"],
                 skipped_reason="results of students coachmap does not import were skipped",
             )
+
+    def _stage_of(self, file: str) -> Stage | None:
+        return self.stages.get({"lineItems": "line_items"}.get(file, file))
+
+    def _map(self, name: str, sql: str, params: list[Any]) -> None:
+        """A temporary source_id → id lookup for the district, indexed for the joins that follow."""
+        execute(f"DROP TABLE IF EXISTS {name}")
+        execute(f"CREATE TEMPORARY TABLE {name} AS {sql}", params)
+        execute(f"CREATE INDEX {name}_source_id ON {name} (source_id)")
+
+    def _remove(
+        self,
+        entity: str,
+        file: str,
+        model: type[models.Model],
+        scope: str,
+        params: list[Any],
+        staged_filter: str,
+    ) -> None:
+        """Rows a bulk file no longer has, or a delta file marks `tobedeleted`."""
+        table = model._meta.db_table
+        stage = self._stage_of(file)
+        assert stage is not None  # noqa: S101
+        if self.manifest.mode(file) == "bulk":
+            gone = (
+                f"SELECT id FROM {table} WHERE {scope} AND NOT EXISTS (SELECT 1 FROM {stage.table} s "  # noqa: S608
+                f"WHERE s.source_id = {table}.source_id AND s.status = 'active' {staged_filter})"
+            )
+        else:
+            gone = (
+                f"SELECT id FROM {table} WHERE {scope} AND EXISTS (SELECT 1 FROM {stage.table} s "  # noqa: S608
+                f"WHERE s.source_id = {table}.source_id AND s.status <> 'active')"
+            )
+        self.report.entity(entity).removed += self._delete(model, gone, params)
 
     def _merge_district_and_schools(self) -> None:
         report = self.report
@@ -1114,7 +1152,7 @@ class OneRosterImport:
             manager.filter(pk__in=gone).delete()
             counts.removed += len(gone)
 
-    def _merge(
+    def _upsert(
         self,
         *,
         entity: str,
@@ -1123,21 +1161,21 @@ class OneRosterImport:
         res_sql: str,
         res_params: list[Any],
         columns: list[str],
-        scope: str,
-        scope_params: list[Any],
+        scope: tuple[str, list[Any]],
         constants: dict[str, Any] | None = None,
         json_columns: set[str] = frozenset(),  # type: ignore[assignment]
         skipped_reason: str = "",
         staged_filter: str = "",
     ) -> None:
-        """Remove, update and add `model` rows from the staged file, matched by source_id in `scope`."""
+        """Update and add `model` rows from the staged file, matched by source_id in `scope`."""
         table = model._meta.db_table
         counts = self.report.entity(entity)
-        mode = self.manifest.mode(file)
-        stage = self.stages[{"lineItems": "line_items"}.get(file, file)]
-        execute(f"DROP TABLE IF EXISTS res_{stage.name}")
-        execute(f"CREATE TEMPORARY TABLE res_{stage.name} AS {res_sql}", res_params)
+        stage = self._stage_of(file)
+        assert stage is not None  # noqa: S101
+        scope_sql, scope_params = scope
         res = f"res_{stage.name}"
+        execute(f"DROP TABLE IF EXISTS {res}")
+        execute(f"CREATE TEMPORARY TABLE {res} AS {res_sql}", res_params)
         execute(f"CREATE INDEX {res}_source_id ON {res} (source_id)")
         (staged_active,) = fetchone(
             f"SELECT COUNT(*) FROM {stage.table} WHERE status = 'active' {staged_filter}"  # noqa: S608
@@ -1146,37 +1184,26 @@ class OneRosterImport:
         counts.skipped += staged_active - resolved
         if staged_active - resolved and skipped_reason:
             self.report.notes.append(f"{staged_active - resolved:,} {skipped_reason}.")
-        # Removed: bulk files replace everything in scope; delta files delete what they mark.
-        if mode == "bulk":
-            gone_sql = f"SELECT id FROM {table} WHERE {scope} AND NOT EXISTS (SELECT 1 FROM {res} r WHERE r.source_id = {table}.source_id)"  # noqa: S608
-        else:
-            gone_sql = (
-                f"SELECT id FROM {table} WHERE {scope} AND EXISTS (SELECT 1 FROM {stage.table} s "  # noqa: S608
-                f"WHERE s.source_id = {table}.source_id AND s.status <> 'active')"
-            )
-        counts.removed += self._delete(model, gone_sql, scope_params)
-        (existing,) = fetchone(f"SELECT COUNT(*) FROM {table} WHERE {scope}", scope_params)  # noqa: S608
+        (existing,) = fetchone(f"SELECT COUNT(*) FROM {table} WHERE {scope_sql}", scope_params)  # noqa: S608
+
+        def value(c: str) -> str:
+            return as_json(f"r.{c}") if c in json_columns else f"r.{c}"
+
         changed = 0
         if existing:
-
-            def value(c: str) -> str:
-                return as_json(f"r.{c}") if c in json_columns else f"r.{c}"
-
             sets = ", ".join(f"{c} = {value(c)}" for c in columns)
             differs = " OR ".join(is_distinct(f"{table}.{c}", value(c)) for c in columns)
             changed = execute(
                 f"UPDATE {table} SET {sets} FROM {res} r WHERE {table}.source_id = r.source_id "  # noqa: S608
-                f"AND {scope} AND ({differs})",
+                f"AND {scope_sql} AND ({differs})",
                 scope_params,
             )
         constants = constants or {}
         names = ["source_id", *columns, *constants]
-        select = ", ".join(
-            ["r.source_id", *(as_json(f"r.{c}") if c in json_columns else f"r.{c}" for c in columns)]
-            + ["%s"] * len(constants)
-        )
+        select = ", ".join(["r.source_id", *(value(c) for c in columns)] + ["%s"] * len(constants))
+        # On a first import the table holds nothing in scope: skip the anti-join.
         where = (
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {table}.source_id = r.source_id AND {scope})"
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {table}.source_id = r.source_id AND {scope_sql})"
             if existing
             else ""
         )
