@@ -19,7 +19,17 @@ from coachmap.roster.models import (
     Score,
     Student,
 )
-from tests.roster.conftest import SAMPLE, do_import, problems, sample_files, snapshot, write_bundle
+from tests.roster.conftest import (
+    SAMPLE,
+    V12_FILES,
+    V12_ROLES,
+    V12_USERS,
+    do_import,
+    problems,
+    sample_files,
+    snapshot,
+    write_bundle,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -176,51 +186,6 @@ def test_a_delta_file_deletes_what_it_marks_tobedeleted_and_keeps_the_rest(tmp_p
     assert Enrollment.objects.count() == 24 - 4 + 1  # the deleted student's four enrollments went with them
     counts = report.counts
     assert (counts["students"].added, counts["students"].changed, counts["students"].removed) == (1, 1, 1)
-
-
-V12_MANIFEST = (
-    "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\nfile.orgs,bulk\nfile.users,bulk\n"
-    "file.roles,bulk\nfile.classes,bulk\nfile.enrollments,bulk\nfile.academicSessions,bulk\n"
-    "file.categories,bulk\nfile.lineItems,bulk\nfile.results,bulk\n"
-)
-V12_USERS = (
-    "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,"
-    "email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,resourceSourcedIds,preferredGivenName,"
-    "preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns\n"
-    "s1,active,,true,ana.s,,Ana,Secret,,,ana@example.org,,,,03,hunter2,,,,,,sch1,\n"
-    "s2,active,,true,ben.s,,Ben,Hidden,,,ben@example.org,,,,KG,,,,,,,sch1,\n"
-    "t1,active,,true,tess.t,,Tess,Teacher,,,tess@example.org,,,,,,,,,,,sch1,\n"
-    "p1,active,,true,pat.p,,Pat,Parent,,,pat@example.org,,,,,,,,,,,sch1,\n"
-)
-V12_ROLES = (
-    "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId\n"
-    "r1,active,,s1,primary,student,,,sch1,\n"
-    "r2,active,,s2,primary,student,,,sch1,\n"
-    "r3,active,,t1,primary,teacher,,,sch1,\n"
-    "r4,active,,t1,secondary,teacher,,,d1,\n"
-    "r5,active,,p1,primary,parent,,,sch1,\n"
-)
-V12_FILES = {
-    "manifest.csv": V12_MANIFEST,
-    "orgs.csv": "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
-    "d1,active,,Lakeside District,district,,\nsch1,active,,Lakeside Elementary,school,,d1\n",
-    "academicSessions.csv": "sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear\n"
-    "q1,active,,Quarter 1,gradingPeriod,2025-08-20,2025-10-31,,2026\n",
-    "classes.csv": "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,"
-    "schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods\n"
-    "c1,active,,Reading 3,03,,R3,homeroom,,sch1,q1,Reading,,\n",
-    "users.csv": V12_USERS,
-    "roles.csv": V12_ROLES,
-    "enrollments.csv": "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate\n"
-    "e1,active,,c1,sch1,s1,student,false,,\ne2,active,,c1,sch1,s2,student,false,,\ne3,active,,c1,sch1,t1,teacher,TRUE,,\n"
-    "e4,active,,c1,sch1,p1,parent,false,,\n",
-    "categories.csv": "sourcedId,status,dateLastModified,title,weight\ncat1,active,,Quizzes,0.4\n",
-    "lineItems.csv": "sourcedId,status,dateLastModified,title,description,assignDate,dueDate,classSourcedId,"
-    "categorySourcedId,gradingPeriodSourcedId,resultValueMin,resultValueMax\n"
-    "li1,active,,Fluency check,,2025-09-01,2025-09-08,c1,cat1,q1,0,100\n",
-    "results.csv": "sourcedId,status,dateLastModified,lineItemSourcedId,studentSourcedId,scoreStatus,score,scoreDate,comment\n"
-    "res1,active,,li1,s1,fully graded,88,2025-09-10,\nres2,active,,li1,s2,submitted,,,\n",
-}
 
 
 def test_a_oneroster_12_bundle_takes_roles_from_roles_csv_and_keeps_names_for_teachers_only(

@@ -98,6 +98,7 @@ class OneRosterImport:
         self.small: dict[str, _Small] = {}
         self.district_org: tuple[int, str, dict[str, Any]] | None = None
         self.district_org_id = ""
+        self.broken: set[str] = set()
 
     # --- entry point ------------------------------------------------------------------------------
 
@@ -225,16 +226,26 @@ class OneRosterImport:
 
     def _rows(self, file: str) -> Iterable[tuple[int, spec.Cells]]:
         """(row, cells) of `file`; bad cells are reported and their rows left out."""
-        opened = self._table(file)
-        if opened is None:
-            return
-        table, index = opened
-        cells = spec.Cells(index)
-        for row, raw in table.rows():
-            if self.fail_at_row is not None and row == self.fail_at_row:
-                raise RuntimeError(f"injected failure at {file}.csv row {row}")
-            cells.cells = raw
-            yield row, cells
+        before = self.report.problem_count
+        try:
+            opened = self._table(file)
+            if opened is None:
+                return
+            table, index = opened
+            cells = spec.Cells(index)
+            for row, raw in table.rows():
+                if self.fail_at_row is not None and row == self.fail_at_row:
+                    raise RuntimeError(f"injected failure at {file}.csv row {row}")
+                cells.cells = raw
+                yield row, cells
+        finally:
+            if self.report.problem_count > before:
+                self.broken.add(file)
+
+    def _checks(self, file: str) -> bool:
+        """Whether references into `file` can be checked: not when it has problems of its own
+        (a reference to a row that was rejected would only repeat the same problem)."""
+        return file not in self.broken
 
     def _fail(self, file: str, row: int, exc: spec.FieldError) -> None:
         self.report.problem(f"{file}.csv", row, exc.column, exc.value, exc.reason)
@@ -402,7 +413,7 @@ class OneRosterImport:
         self.category_ids = self._known("categories", Category)
         for sid, (row, status, fields) in self.small.get("academicSessions", _Small()).rows.items():
             parent = fields["parent_source_id"]
-            if status == "active" and parent and parent not in self.session_ids:
+            if status == "active" and parent and parent not in self.session_ids and self._checks("academicSessions"):
                 self.report.problem(
                     "academicSessions.csv",
                     row,
@@ -414,15 +425,17 @@ class OneRosterImport:
             if status != "active":
                 continue
             year = fields.pop("_year")
-            if year and year not in self.session_ids:
+            if year and year not in self.session_ids and self._checks("academicSessions"):
                 self.report.problem(
                     "courses.csv", row, "schoolYearSourcedId", year, "no academic session has this sourcedId"
                 )
             org = fields["org_source_id"]
-            if org and org not in self.orgs:
+            if org and org not in self.orgs and self._checks("orgs"):
                 self.report.problem("courses.csv", row, "orgSourcedId", org, "no org has this sourcedId")
 
     def _school_ref(self, file: str, column: str, value: str) -> str:
+        if not self._checks("orgs"):
+            return value
         if value not in self.orgs:
             raise spec.FieldError(column, value, "no org has this sourcedId")
         if self.orgs[value] != "school":
@@ -457,10 +470,10 @@ class OneRosterImport:
                     spec.enum_cell(cells, "classType", spec.CLASS_TYPES, "class type", required=False)
                     school = self._school_ref("classes", "schoolSourcedId", cells.required("schoolSourcedId"))
                     course = cells("courseSourcedId")
-                    if course and course not in self.course_ids:
+                    if course and course not in self.course_ids and self._checks("courses"):
                         raise spec.FieldError("courseSourcedId", course, "no course has this sourcedId")
                     for term in spec.split_ids(cells("termSourcedIds")):
-                        if term not in self.session_ids:
+                        if term not in self.session_ids and self._checks("academicSessions"):
                             raise spec.FieldError(
                                 "termSourcedIds", term, "no academic session has this sourcedId"
                             )
@@ -493,14 +506,14 @@ class OneRosterImport:
                     role = spec.enum_cell(cells, "role", spec.USER_ROLES, "role")
                     role_type = spec.enum_cell(cells, "roleType", spec.ROLE_TYPES, "role type")
                     org = cells.required("orgSourcedId")
-                    if org not in self.orgs:
+                    if org not in self.orgs and self._checks("orgs"):
                         raise spec.FieldError("orgSourcedId", org, "no org has this sourcedId")
                     spec.date_cell(cells, "beginDate")
                     spec.date_cell(cells, "endDate")
                 except spec.FieldError as exc:
                     self._fail("roles", row, exc)
                     continue
-                write((row, sid, status, user, role, role_type, org, self.orgs[org] == "school"))
+                write((row, sid, status, user, role, role_type, org, self.orgs.get(org) == "school"))
         stage.index("user_ref")
 
     def _stage_users(self) -> None:
@@ -531,13 +544,13 @@ class OneRosterImport:
                     if v11:
                         role = spec.enum_cell(cells, "role", spec.USER_ROLES, "role")
                         for org in spec.split_ids(cells.required("orgSourcedIds")):
-                            if org not in self.orgs:
+                            if org not in self.orgs and self._checks("orgs"):
                                 raise spec.FieldError("orgSourcedIds", org, "no org has this sourcedId")
-                            if school is None and self.orgs[org] == "school":
+                            if school is None and self.orgs.get(org) == "school":
                                 school = org
                     else:
                         primary = cells("primaryOrgSourcedId")
-                        if primary and primary not in self.orgs:
+                        if primary and primary not in self.orgs and self._checks("orgs"):
                             raise spec.FieldError("primaryOrgSourcedId", primary, "no org has this sourcedId")
                     if role == "teacher":
                         write_name(
@@ -694,10 +707,10 @@ class OneRosterImport:
                     due = spec.date_cell(cells, "dueDate")
                     klass = cells.required("classSourcedId")
                     category = cells("categorySourcedId")
-                    if category and category not in self.category_ids:
+                    if category and category not in self.category_ids and self._checks("categories"):
                         raise spec.FieldError("categorySourcedId", category, "no category has this sourcedId")
                     period = cells("gradingPeriodSourcedId")
-                    if period and period not in self.session_ids:
+                    if period and period not in self.session_ids and self._checks("academicSessions"):
                         raise spec.FieldError(
                             "gradingPeriodSourcedId", period, "no academic session has this sourcedId"
                         )
@@ -774,7 +787,7 @@ class OneRosterImport:
             ("results", "student_ref", "studentSourcedId", "users", "users", user_db, 2, "user"),
         ]
         for stage_name, col, column, target, target_file, db_sql, n_params, what in checks:
-            if stage_name not in self.stages:
+            if stage_name not in self.stages or not self._checks(target_file):
                 continue
             self._dangling(
                 stage_name, col, column, target, target_file, db_sql.format(col=col), [d] * n_params, what
@@ -838,7 +851,7 @@ class OneRosterImport:
             )
 
     def _role_mismatches(self) -> None:
-        if "users" not in self.stages:
+        if "users" not in self.stages or not self._checks("users"):
             return
         if "enrollments" in self.stages:
             for row, user, role, kind in fetchall(
