@@ -87,7 +87,20 @@ EXPECTED: dict[str, Route] = {
         sees_notes=frozenset({T, C}),
     ),
     "api:coaching_trends": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
+    "roster:imports": Route(NONE, only({L: 200, AD: 200})),
+    "roster:import-run": Route(lambda w: {"run_id": _import_run(w)}, only({L: 200, AD: 200})),
+    "roster:import-status": Route(lambda w: {"run_id": _import_run(w)}, only({L: 200, AD: 200})),
 }
+
+
+def _import_run(w: World) -> int:
+    """A finished import of the world's district, made on first use."""
+    from coachmap.roster.models import ImportRun, ImportStatus
+
+    run, _ = ImportRun.objects.get_or_create(
+        district=w.district, kind="flags", filename="flags.csv", defaults={"status": ImportStatus.DONE}
+    )
+    return run.pk
 
 
 def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:

@@ -32,7 +32,7 @@ from coachmap.core.models import AuditEvent, Coach, District, Membership, Role, 
 if TYPE_CHECKING:
     from coachmap.coaching.models import CoachingCycle, CoachingRequest, CoachingSession, TeacherGoal
     from coachmap.improvement.models import ImprovementGoal
-    from coachmap.roster.models import Result, Student
+    from coachmap.roster.models import ImportRun, Result, Student
 
 AnyUser = User | AnonymousUser
 
@@ -197,6 +197,13 @@ def results_visible_to(user: AnyUser) -> QuerySet[Result]:
         Q(assessment__district_id__in=_admin_districts(user))
         | Q(school_id__in=school_ids(user, Role.PRINCIPAL))
     )
+
+
+def import_runs_visible_to(user: AnyUser) -> QuerySet[ImportRun]:
+    """Imports are run and read by the program lead and the district admin of the district."""
+    from coachmap.roster.models import ImportRun
+
+    return ImportRun.objects.filter(district_id__in=_lead_districts(user) | _admin_districts(user))
 
 
 # --- the improvement chain -----------------------------------------------------------------------
