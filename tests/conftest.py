@@ -11,18 +11,21 @@ from django.test import Client
 from coachmap.coaching.models import CoachingCycle, CoachingRequest, CoachingSession, RequestStatus
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, District, Role, School, Teacher, User
-from coachmap.improvement.models import ImprovementGoal
+from coachmap.improvement.models import ImprovementGoal, Indicator, Tool, ToolLink
 from tests.factories import (
     CoachFactory,
     CycleFactory,
     DistrictFactory,
     ImprovementGoalFactory,
+    IndicatorFactory,
     RequestFactory,
     SchoolFactory,
     SessionFactory,
     StudentFactory,
     TeacherFactory,
     TeacherGoalFactory,
+    ToolFactory,
+    ToolLinkFactory,
     UserFactory,
     member,
 )
@@ -64,6 +67,9 @@ class World:
     proposed_request: CoachingRequest
     accepted_request: CoachingRequest
     fresh_goal_id: int
+    indicator: Indicator
+    tool: Tool
+    tool_link: ToolLink
     users: dict[str, User | None] = field(default_factory=dict)
 
     def client(self, role: str) -> Client:
@@ -108,6 +114,9 @@ def world(db: None) -> World:
     )
     fresh_goal = TeacherGoalFactory(teacher=teacher, improvement_goal=goal)
     StudentFactory(school=school)
+    indicator = IndicatorFactory(goal=goal)
+    tool = ToolFactory(school=school, name="Lexia")
+    tool_link = ToolLinkFactory(tool=tool, goal=goal, indicator=indicator)
     audit_record(
         actor=teacher.user, action=AuditAction.CONSENT, obj=cycle.request, district=district, accepted=True
     )
@@ -131,6 +140,9 @@ def world(db: None) -> World:
         proposed_request=proposed_request,
         accepted_request=accepted_request,
         fresh_goal_id=fresh_goal.pk,
+        indicator=indicator,
+        tool=tool,
+        tool_link=tool_link,
     )
     w.users = {
         "anonymous": None,

@@ -39,6 +39,11 @@ def only(allowed: dict[str, int], default: int = 403, anonymous: int = 302) -> d
 
 NONE = lambda w: {}  # noqa: E731
 
+
+def _school(w: World) -> dict[str, Any]:
+    return {"school_id": w.school.pk}
+
+
 EXPECTED: dict[str, Route] = {
     "home": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
     "login": Route(NONE, only(dict.fromkeys(ROLES[1:], 302), anonymous=200)),
@@ -52,6 +57,38 @@ EXPECTED: dict[str, Route] = {
         method="post",
         data=lambda w: {"status": "met"},
     ),
+    "improvement:needs": Route(_school, only({P: 200, OP: 404, AD: 200})),
+    "improvement:need-note": Route(
+        _school, only({P: 302, OP: 404}), method="post", data=lambda w: {"key": "ela:all:el", "note": "Seen it."}
+    ),
+    "improvement:need-move": Route(
+        _school,
+        only({P: 302, OP: 404}),
+        method="post",
+        data=lambda w: {"key": "ela:4:el", "order": "ela:all:el,ela:4:el", "direction": "up"},
+    ),
+    "improvement:need-reset": Route(_school, only({P: 302, OP: 404}), method="post"),
+    "improvement:techmap": Route(_school, only({P: 200, OP: 404, AD: 200})),
+    "improvement:tool-new": Route(_school, only({P: 200, OP: 404})),
+    "improvement:school-export": Route(
+        lambda w: {"school_id": w.school.pk, "table": "needs"}, only({P: 200, OP: 404, AD: 200})
+    ),
+    "improvement:goal": Route(lambda w: {"goal_id": w.goal.pk}, only({P: 200, OP: 404, AD: 200})),
+    "improvement:indicator-new": Route(lambda w: {"goal_id": w.goal.pk}, only({P: 200, OP: 404})),
+    "improvement:indicator": Route(lambda w: {"indicator_id": w.indicator.pk}, only({P: 200, OP: 404, AD: 200})),
+    "improvement:measurement-new": Route(
+        lambda w: {"indicator_id": w.indicator.pk},
+        only({P: 302, OP: 404}),
+        method="post",
+        data=lambda w: {"measured_on": "2025-09-01", "value": "40"},
+    ),
+    "improvement:tool-link-new": Route(lambda w: {"tool_id": w.tool.pk}, only({P: 200, OP: 404})),
+    "improvement:tool-link-delete": Route(
+        lambda w: {"link_id": w.tool_link.pk}, only({P: 302, OP: 404}), method="post"
+    ),
+    "improvement:district-needs": Route(NONE, only({AD: 200})),
+    "improvement:district": Route(NONE, only({AD: 200})),
+    "improvement:district-export": Route(lambda w: {"table": "schools"}, only({AD: 200})),
     "coaching:my-goals": Route(NONE, only({T: 200, OT: 200})),
     "coaching:request-new": Route(lambda w: {"goal_id": w.fresh_goal_id}, only({T: 200, OT: 404})),
     "coaching:request-respond": Route(

@@ -84,3 +84,23 @@ def test_need_keys_round_trip_and_reject_nonsense() -> None:
     for bad in ["", "ela:4", "ela:x:el", "ela:4:martians"]:
         with pytest.raises(ValueError, match="not a need"):
             ranking.parse_need_key(bad)
+
+
+def test_a_goal_drafted_from_a_need_closes_half_the_gap_by_next_june() -> None:
+    import datetime
+
+    from coachmap.improvement.needs.drafting import draft, target_date_after
+
+    now = _year((142, 26), (400, 197))
+    need = next(n for n in ranking.find_needs("ela", now, {}) if n.key == "ela:4:el")
+    goal = draft(need, measured_on="the state test, 2025–26", today=datetime.date(2026, 11, 23))
+    # Baseline 18.3%; half of the 30.9-point gap is 15 points: 33% by June 15, 2027.
+    assert (goal.baseline, goal.target, goal.target_date) == (18.3, 33.0, datetime.date(2027, 6, 15))
+    assert (goal.subject, goal.student_group, goal.grade) == ("ela", "el", 4)
+    assert goal.statement == (
+        "By June 15, 2027, 33% of our grade 4 English learners will be proficient in ELA, up from 18% on "
+        "the state test, 2025–26 — closing 15 of the 31 points between them and all students."
+    )
+    # In April the school year is nearly over: the goal runs to the June after.
+    assert target_date_after(datetime.date(2027, 4, 2)) == datetime.date(2028, 6, 15)
+    assert target_date_after(datetime.date(2027, 1, 10)) == datetime.date(2027, 6, 15)

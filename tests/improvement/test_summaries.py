@@ -9,6 +9,7 @@ independently, from the raw rows.
 from __future__ import annotations
 
 import datetime
+import io
 import random
 from collections import defaultdict
 from typing import Any
@@ -75,10 +76,16 @@ def _district(seed: int) -> District:
         for tool in ("Lexia", " lexia", "Desmos"):
             if rng.random() < 0.6:
                 UsageWeek.objects.create(
-                    district=district, student=student, tool=tool, week=datetime.date(2026, 9, 7), minutes=rng.randint(0, 90)
+                    district=district,
+                    student=student,
+                    tool=tool,
+                    week=datetime.date(2026, 9, 7),
+                    minutes=rng.randint(0, 90),
                 )
     klass = Class.objects.create(school=schools[0], source_id="C1", title="Grade 4", subject="ela")
-    for n, due in enumerate([datetime.date(2026, 9, 10), datetime.date(2026, 9, 24), datetime.date(2026, 10, 5)]):
+    for n, due in enumerate(
+        [datetime.date(2026, 9, 10), datetime.date(2026, 9, 24), datetime.date(2026, 10, 5)]
+    ):
         item = LineItem.objects.create(klass=klass, source_id=f"L{n}", title=f"Check {n}", due_date=due)
         for student in students[:12]:
             Score.objects.create(
@@ -93,9 +100,7 @@ def _district(seed: int) -> District:
 
 def _expected_result_cells(district: District) -> dict[tuple[Any, ...], tuple[Any, ...]]:
     pairs = fall_pairs(district)
-    rows = list(
-        Result.objects.filter(assessment__district=district).select_related("student").order_by("pk")
-    )
+    rows = list(Result.objects.filter(assessment__district=district).select_related("student").order_by("pk"))
     fall = {(r.assessment_id, r.student_id): r for r in rows}
     cells: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [0, 0, 0, 0.0, 0, 0.0, 0, 0.0, 0, 0])
     for r in rows:
@@ -119,7 +124,9 @@ def _expected_result_cells(district: District) -> dict[tuple[Any, ...], tuple[An
                 elif not same:
                     c[6] += 1
                     c[7] += gain
-            c[8] += (s.grade != r.grade) if school is None else (s.school_id != r.school_id or s.grade != r.grade)
+            c[8] += (
+                (s.grade != r.grade) if school is None else (s.school_id != r.school_id or s.grade != r.grade)
+            )
             c[9] += s.grade != r.grade
     return {key: tuple(value) for key, value in cells.items()}
 
@@ -172,7 +179,8 @@ def test_roster_usage_and_gradebook_cells_agree_with_the_raw_rows() -> None:
         cell[0].add(u.student_id)
         cell[1] += u.minutes
     assert {
-        (c.school_id, c.tool, c.week): (c.students, c.minutes) for c in UsageCell.objects.filter(district=district)
+        (c.school_id, c.tool, c.week): (c.students, c.minutes)
+        for c in UsageCell.objects.filter(district=district)
     } == {key: (len(ids), minutes) for key, (ids, minutes) in usage.items()}
 
     turnaround: dict[tuple[Any, ...], list[float]] = defaultdict(lambda: [0, 0.0])
@@ -183,7 +191,8 @@ def test_roster_usage_and_gradebook_cells_agree_with_the_raw_rows() -> None:
         cell[0] += 1
         cell[1] += (score.score_date - item.due_date).days
     assert {
-        (c.school_id, c.subject, c.month): [c.scores, c.days_sum] for c in TurnaroundCell.objects.filter(district=district)
+        (c.school_id, c.subject, c.month): [c.scores, c.days_sum]
+        for c in TurnaroundCell.objects.filter(district=district)
     } == turnaround
 
 
@@ -194,7 +203,7 @@ def test_a_rebuild_replaces_rather_than_adds_and_leaves_other_districts_alone() 
     summaries_rebuild(district=district)
     first = ResultCell.objects.filter(district=district).count()
     Result.objects.filter(assessment__district=district).delete()
-    call_command("rebuild_summaries", district=district.slug, stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    call_command("rebuild_summaries", district=district.slug, stdout=io.StringIO())
     assert first > 0
     assert ResultCell.objects.filter(district=district).count() == 0
     assert ResultCell.objects.filter(district=other).count() == other_cells

@@ -31,7 +31,7 @@ from coachmap.core.models import AuditEvent, Coach, District, Membership, Role, 
 
 if TYPE_CHECKING:
     from coachmap.coaching.models import CoachingCycle, CoachingRequest, CoachingSession, TeacherGoal
-    from coachmap.improvement.models import ImprovementGoal
+    from coachmap.improvement.models import ImprovementGoal, Indicator, Tool, ToolLink
     from coachmap.roster.models import ImportRun, Result, Student
 
 AnyUser = User | AnonymousUser
@@ -181,6 +181,12 @@ def coaches_visible_to(user: AnyUser) -> QuerySet[Coach]:
 # --- student data --------------------------------------------------------------------------------
 
 
+def owns_student_data(user: AnyUser, district_id: int) -> bool:
+    """The data owners see every figure, groups below the minimum size included: the district
+    admins, who answer for the district's student data. Everyone else sees aggregates suppressed."""
+    return district_id in _admin_districts(user)
+
+
 def students_visible_to(user: AnyUser) -> QuerySet[Student]:
     """Pseudonymous student rows: the data owners (district admin) and the principal's school."""
     from coachmap.roster.models import Student
@@ -213,6 +219,31 @@ def improvement_goals_visible_to(user: AnyUser) -> QuerySet[ImprovementGoal]:
     from coachmap.improvement.models import ImprovementGoal
 
     return ImprovementGoal.objects.filter(school__in=schools_visible_to(user))
+
+
+def indicators_visible_to(user: AnyUser) -> QuerySet[Indicator]:
+    """Indicators of the goals of schools whose needs assessment the user may see."""
+    from coachmap.improvement.models import Indicator
+
+    return Indicator.objects.filter(goal__school__in=schools_led_by(user))
+
+
+def tools_visible_to(user: AnyUser) -> QuerySet[Tool]:
+    """A school's technology map: for its principal and the district admins."""
+    from coachmap.improvement.models import Tool
+
+    return Tool.objects.filter(school__in=schools_led_by(user))
+
+
+def tool_links_visible_to(user: AnyUser) -> QuerySet[ToolLink]:
+    from coachmap.improvement.models import ToolLink
+
+    return ToolLink.objects.filter(tool__school__in=schools_led_by(user))
+
+
+def leads_school(user: AnyUser, school_id: int) -> bool:
+    """The school's principal: the one who sets its goals, indicators and technology map."""
+    return school_id in school_ids(user, Role.PRINCIPAL)
 
 
 def teacher_goals_visible_to(user: AnyUser) -> QuerySet[TeacherGoal]:

@@ -21,6 +21,9 @@ from coachmap.improvement.needs.stats import Tally
 Key = tuple[int | None, str]
 """(grade, group code); grade None means all grades."""
 
+NOT_BENCHMARKS = frozenset({"race:unknown", "gender:unknown"})
+"""Groups that are gaps in the records rather than groups of students: never the benchmark."""
+
 
 @dataclass(frozen=True)
 class Figures:
@@ -143,7 +146,9 @@ def build(
     best: dict[int | None, str | None] = {}
     for grade in [*grades, None]:
         candidates = {
-            group: rates.get((grade, group)) for group in groups if group != ALL and (grade, group) in rates
+            group: rates.get((grade, group))
+            for group in groups
+            if group != ALL and group not in NOT_BENCHMARKS and (grade, group) in rates
         }
         sizes = {group: tallies[(grade, group)].tested for group in candidates}
         best[grade] = stats.best_group(candidates, sizes, min_size)
