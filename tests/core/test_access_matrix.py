@@ -59,7 +59,10 @@ EXPECTED: dict[str, Route] = {
     ),
     "improvement:needs": Route(_school, only({P: 200, OP: 404, AD: 200})),
     "improvement:need-note": Route(
-        _school, only({P: 302, OP: 404}), method="post", data=lambda w: {"key": "ela:all:el", "note": "Seen it."}
+        _school,
+        only({P: 302, OP: 404}),
+        method="post",
+        data=lambda w: {"key": "ela:all:el", "note": "Seen it."},
     ),
     "improvement:need-move": Route(
         _school,
@@ -75,7 +78,9 @@ EXPECTED: dict[str, Route] = {
     ),
     "improvement:goal": Route(lambda w: {"goal_id": w.goal.pk}, only({P: 200, OP: 404, AD: 200})),
     "improvement:indicator-new": Route(lambda w: {"goal_id": w.goal.pk}, only({P: 200, OP: 404})),
-    "improvement:indicator": Route(lambda w: {"indicator_id": w.indicator.pk}, only({P: 200, OP: 404, AD: 200})),
+    "improvement:indicator": Route(
+        lambda w: {"indicator_id": w.indicator.pk}, only({P: 200, OP: 404, AD: 200})
+    ),
     "improvement:measurement-new": Route(
         lambda w: {"indicator_id": w.indicator.pk},
         only({P: 302, OP: 404}),

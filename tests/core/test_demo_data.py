@@ -63,7 +63,10 @@ def test_demo_profile_has_the_sizes_of_the_design() -> None:
     newest = Result.objects.aggregate(year=Max("assessment__school_year"))["year"]
     assert Result.objects.filter(assessment__school_year=newest).count() == 24_000
     assert Result.objects.count() == counts.rows["roster_result"]
-    assert Result.objects.filter(assessment__school_year__lt=newest).exclude(assessment__window="state").count() == 0
+    assert (
+        Result.objects.filter(assessment__school_year__lt=newest).exclude(assessment__window="state").count()
+        == 0
+    )
     last_year = CoachingSession.objects.filter(date__lt=datetime.date(2026, 8, 1)).count()
     assert 1_200 <= last_year <= 1_800, last_year  # about 1,500 sessions in a school year
 

@@ -5,6 +5,7 @@ from) and time-bound (June of the next school year's end that is at least four m
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 
 from coachmap.core.groups import ALL
@@ -47,8 +48,8 @@ def draft(need: Need, *, measured_on: str, today: datetime.date) -> GoalDraft:
     `measured_on` names the test and window the baseline comes from ("the state test, 2025–26").
     """
     baseline = round(need.rate, 1)
-    step = max(SMALLEST_STEP, round(need.shortfall / 2))
-    target = min(100.0, round(baseline + step))
+    step = max(SMALLEST_STEP, math.floor(need.shortfall / 2 + 0.5))
+    target = min(100.0, math.floor(baseline + step + 0.5))
     when = target_date_after(today)
     subject = SUBJECT_NAMES.get(need.subject, need.subject)
     statement = (

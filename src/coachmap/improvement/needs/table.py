@@ -21,8 +21,9 @@ from coachmap.improvement.needs.stats import Tally
 Key = tuple[int | None, str]
 """(grade, group code); grade None means all grades."""
 
-NOT_BENCHMARKS = frozenset({"race:unknown", "gender:unknown"})
-"""Groups that are gaps in the records rather than groups of students: never the benchmark."""
+NOT_BENCHMARKS = frozenset({"race:unknown", "gender:unknown", "not:el", "not:swd", "not:ed"})
+"""Never the benchmark: gaps in the records rather than groups of students, and the "everyone but"
+groups published files add (students not in a program)."""
 
 
 @dataclass(frozen=True)

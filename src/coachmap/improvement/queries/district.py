@@ -103,7 +103,19 @@ def district_comparison(
     access.require(
         access.owns_student_data(user, district.pk), "The district comparison is for the data owners."
     )
-    reveal = access.owns_student_data(user, district.pk)
+    return compare(district, period=period, subject=subject, group=group, sort=sort, reveal=True)
+
+
+def compare(
+    district: District,
+    *,
+    period: Period | None = None,
+    subject: str | None = None,
+    group: str = groups.ALL,
+    sort: str = "gap",
+    reveal: bool,
+) -> Comparison:
+    """The comparison itself; `reveal=False` suppresses each school's group count against the district's."""
     group = group if group in groups.BY_CODE else groups.ALL
     sort = sort if sort in SORTS else "gap"
     assessments = list(Assessment.objects.filter(district=district))

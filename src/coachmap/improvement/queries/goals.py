@@ -17,7 +17,7 @@ from coachmap.improvement.queries.needs import (
     assessment_date,
     cell_history,
 )
-from coachmap.roster.models import Subject
+from coachmap.roster.models import Subject, Window
 
 
 def metric_value(metric: str, figures: Figures) -> float | None:
@@ -105,9 +105,11 @@ def goal_draft(assessment: NeedsAssessment, key: str, today: datetime.date) -> d
             if not draftable(need.subject):
                 return None
             period = assessment.period
-            draft = drafting.draft(
-                need, measured_on=f"the {subject.assessment.lower()}, {period.label}", today=today
+            window = "" if period.window == Window.STATE else f" ({Window(period.window).label.lower()})"
+            measured_on = (
+                f"the {subject.assessment.lower()}{window}, {period.year - 1}–{str(period.year)[-2:]}"
             )
+            draft = drafting.draft(need, measured_on=measured_on, today=today)
             return {
                 "statement": draft.statement,
                 "subject": draft.subject,

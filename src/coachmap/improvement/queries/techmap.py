@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Sum
+from django.db.models import Count, Max, Sum
 
 from coachmap.core import access
 from coachmap.core.access import AnyUser
@@ -22,7 +22,7 @@ USAGE_WEEKS = 4
 
 @dataclass(frozen=True)
 class Usage:
-    """Average use over the newest weeks of data: students a week and minutes per student."""
+    """Average use in the weeks a tool was used: students a week and minutes per student."""
 
     weeks: int
     students: float
@@ -75,7 +75,7 @@ class TechMap:
 
 
 def usage_by_tool(user: AnyUser, school: School, keys: list[str]) -> dict[str, Usage]:
-    """Each tool's average over its newest `USAGE_WEEKS` weeks of data (summed in SQL)."""
+    """Each tool's use in the weeks (of the newest `USAGE_WEEKS` with data) it was used, summed in SQL."""
     if not keys:
         return {}
     cells = UsageCell.objects.filter(school=school, tool__in=keys)
@@ -84,16 +84,17 @@ def usage_by_tool(user: AnyUser, school: School, keys: list[str]) -> dict[str, U
         return {}
     since = newest - datetime.timedelta(weeks=USAGE_WEEKS - 1)
     small = not access.owns_student_data(user, school.district_id)
-    result = {}
-    for row in (
+    rows = (
         cells.filter(week__gte=since)
         .values("tool")
-        .annotate(students=Sum("students"), minutes=Sum("minutes"))
-    ):
-        students = row["students"] / USAGE_WEEKS
+        .annotate(weeks=Count("week", distinct=True), students=Sum("students"), minutes=Sum("minutes"))
+    )
+    result = {}
+    for row in rows:
+        students = row["students"] / row["weeks"]
         hidden = small and students < school.district.min_group_size
         per_student = None if hidden or not row["students"] else row["minutes"] / row["students"]
-        result[row["tool"]] = Usage(USAGE_WEEKS, 0 if hidden else students, per_student, hidden)
+        result[row["tool"]] = Usage(row["weeks"], 0 if hidden else students, per_student, hidden)
     return result
 
 
