@@ -183,3 +183,20 @@ def test_a_teacher_writing_a_goal_sees_the_schools_goals_with_their_progress(map
     assert "Our school’s goals" in page and goal.statement in page
     assert "At risk" in page  # 25% against a line at 42.5
     assert "Exit tickets back the same day" in page
+
+
+def test_an_import_after_the_last_rebuild_says_the_figures_lag(maple: Maple) -> None:
+    from django.utils import timezone
+
+    from coachmap.roster.models import ImportRun, ImportStatus
+
+    url = reverse("improvement:school", kwargs={"school_id": maple.school.pk})
+    assert "coachmap rebuild-summaries" not in _client(maple.principal).get(url).content.decode()
+    ImportRun.objects.create(
+        district=maple.district,
+        kind="results",
+        filename="spring.csv",
+        status=ImportStatus.DONE,
+        finished_at=timezone.now(),
+    )
+    assert "coachmap rebuild-summaries" in _client(maple.principal).get(url).content.decode()

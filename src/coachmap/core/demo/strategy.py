@@ -64,6 +64,12 @@ TOOLS: dict[str, list[tuple[str, str, list[str], str | None]]] = {
         ("Canvas", "Instructure", [], None),
     ],
 }
+# (kind, name, of the goal's subject and group, target, tied to the goal's subject tool)
+INDICATORS = [
+    (IndicatorKind.EQUITY_GAP, "Gap between {whom} and all students", True, 5.0, True),
+    (IndicatorKind.TIME_ON_TASK, "{tool} minutes per student per week", False, 60.0, True),
+    (IndicatorKind.LITERACY_GAINS, "Growth of {whom} from fall to spring", True, 15.0, False),
+]
 RATIONALE = {
     "ela": "Daily {tool} practice gives {whom} the reading and vocabulary work the gap points to, with minutes we can watch.",
     "math": "{tool} lets teachers assign practice on the exact skills {whom} miss, and shows who is doing it.",
@@ -278,162 +284,59 @@ class StrategyData:
     def tools(self) -> None:
         """Four tools per school: the subject tools tied to the goals' indicators, one tied to a goal as a
         whole, and the learning platform left unconnected (so the map flags it)."""
+        from coachmap.core.demo.generate import BANDS
+
         now = timezone.now()
         goals_by_school: dict[int, list[ImprovementGoal]] = defaultdict(list)
-        for goal in ImprovementGoal.objects.filter(
-            school__district=self.district, status=GoalStatus.ACTIVE
-        ).order_by("id"):
+        active = ImprovementGoal.objects.filter(school__district=self.district, status=GoalStatus.ACTIVE)
+        for goal in active.order_by("id"):
             goals_by_school[goal.school_id].append(goal)
-        tool_rows: list[tuple[Any, ...]] = []
-        link_rows: list[tuple[Any, ...]] = []
-        indicator_rows: list[tuple[Any, ...]] = []
+        tools: list[dict[str, Any]] = []
+        indicators: list[dict[str, Any]] = []
+        links: list[dict[str, Any]] = []
         tool_ids = iter(self.gen._ids(Tool, 4 * len(self.gen.schools)))
-        indicator_ids = iter(self.gen._ids(Indicator, 3 * sum(len(g) for g in goals_by_school.values())))
+        indicator_ids = iter(
+            self.gen._ids(Indicator, len(INDICATORS) * sum(map(len, goals_by_school.values())))
+        )
         self.tool_names: dict[int, list[str]] = {}
         for sid, band in self.gen.schools:
-            from coachmap.core.demo.generate import BANDS
-
             low, high = BANDS[band]
-            tools = {}
-            for name, vendor, subjects, serves in TOOLS[_band(band)]:
-                tools[name] = (next(tool_ids), serves)
-                tool_rows.append(
-                    (
-                        tools[name][0],
-                        sid,
-                        name,
-                        vendor,
-                        ToolKind.TOOL.value,
-                        list(range(low, high + 1)),
-                        subjects,
-                        "",
-                        self.gen.principals[sid],
-                        now,
-                    )
-                )
-            self.tool_names[sid] = [n for n, (_, serves) in tools.items() if serves]
+            principal = self.gen.principals[sid]
+            ids = {}
+            for name, vendor, subjects, _ in TOOLS[_band(band)]:
+                ids[name] = next(tool_ids)
+                tools.append({"id": ids[name], "school": sid, "name": name, "vendor": vendor,
+                              "kind": ToolKind.TOOL.value, "grades": list(range(low, high + 1)),
+                              "subjects": subjects, "usage_name": "", "created_by": principal, "created_at": now})  # fmt: skip
+            self.tool_names[sid] = [name for name, _, _, serves in TOOLS[_band(band)] if serves]
             for goal in goals_by_school[sid]:
                 whom = (
                     groups.label(goal.student_group).lower()
                     if goal.student_group != "ed"
                     else "economically disadvantaged students"
                 )
+                tool = next(name for name, _, _, serves in TOOLS[_band(band)] if serves == goal.subject)
                 # Indicators were chosen with the goal, when the school year after its baseline began.
-                set_on = (
-                    timezone.make_aware(
-                        datetime.datetime.combine(
-                            goal.baseline_date + datetime.timedelta(days=110), datetime.time(9)
-                        )
-                    )
-                    if goal.baseline_date
-                    else now
-                )
-                tool_name = next(n for n, (_, serves) in tools.items() if serves == goal.subject)
-                tool_id = tools[tool_name][0]
-                gap_id, time_id = next(indicator_ids), next(indicator_ids)
-                indicator_rows.append(
-                    (
-                        gap_id,
-                        goal.pk,
-                        IndicatorKind.EQUITY_GAP.value,
-                        f"Gap between {whom} and all students",
-                        goal.subject,
-                        goal.student_group,
-                        "",
-                        True,
-                        None,
-                        5.0,
-                        self.gen.principals[sid],
-                        set_on,
-                    )
-                )
-                indicator_rows.append(
-                    (
-                        time_id,
-                        goal.pk,
-                        IndicatorKind.TIME_ON_TASK.value,
-                        f"{tool_name} minutes per student per week",
-                        "",
-                        "",
-                        "",
-                        False,
-                        None,
-                        60.0,
-                        self.gen.principals[sid],
-                        set_on,
-                    )
-                )
-                text = RATIONALE.get(goal.subject, RATIONALE["ela"]).format(tool=tool_name, whom=whom)
-                link_rows += [
-                    (tool_id, goal.pk, time_id, text, self.gen.principals[sid], now),
-                    (tool_id, goal.pk, gap_id, text, self.gen.principals[sid], now),
-                ]
-                growth_id = next(indicator_ids)
-                indicator_rows.append(
-                    (
-                        growth_id,
-                        goal.pk,
-                        IndicatorKind.LITERACY_GAINS.value,
-                        f"Growth of {whom} from fall to spring",
-                        goal.subject,
-                        goal.student_group,
-                        "",
-                        False,
-                        None,
-                        15.0,
-                        self.gen.principals[sid],
-                        set_on,
-                    )
-                )
+                day = goal.baseline_date + datetime.timedelta(days=110) if goal.baseline_date else None
+                set_on = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9))) if day else now
+                rationale = RATIONALE.get(goal.subject, RATIONALE["ela"]).format(tool=tool, whom=whom)
+                for kind, name, of_group, target, linked in INDICATORS:
+                    iid = next(indicator_ids)
+                    indicators.append({"id": iid, "goal": goal.pk, "kind": kind.value, "name": name.format(whom=whom, tool=tool),
+                                       "subject": goal.subject if of_group else "", "student_group": goal.student_group if of_group else "",
+                                       "unit": "", "lower_is_better": kind.lower_is_better, "baseline": None, "target": target,
+                                       "created_by": principal, "created_at": set_on})  # fmt: skip
+                    if linked:
+                        links.append({"tool": ids[tool], "goal": goal.pk, "indicator": iid, "rationale": rationale,
+                                      "created_by": principal, "created_at": now})  # fmt: skip
             if goals_by_school[sid]:
                 general = "Seesaw" if _band(band) == "elementary" else "Khan Academy"
-                link_rows.append(
-                    (
-                        tools[general][0],
-                        goals_by_school[sid][0].pk,
-                        None,
-                        "Students show their thinking and teachers see who needs another try before the next lesson.",
-                        self.gen.principals[sid],
-                        now,
-                    )
-                )
-        self.gen._insert(
-            Tool,
-            [
-                "id",
-                "school",
-                "name",
-                "vendor",
-                "kind",
-                "grades",
-                "subjects",
-                "usage_name",
-                "created_by",
-                "created_at",
-            ],
-            tool_rows,
-        )
-        self.gen._insert(
-            Indicator,
-            [
-                "id",
-                "goal",
-                "kind",
-                "name",
-                "subject",
-                "student_group",
-                "unit",
-                "lower_is_better",
-                "baseline",
-                "target",
-                "created_by",
-                "created_at",
-            ],
-            indicator_rows,
-        )
-        self.gen._insert(
-            ToolLink, ["tool", "goal", "indicator", "rationale", "created_by", "created_at"], link_rows
-        )
+                links.append({"tool": ids[general], "goal": goals_by_school[sid][0].pk, "indicator": None,
+                              "rationale": "Students show their thinking and teachers see who needs another try "
+                              "before the next lesson.", "created_by": principal, "created_at": now})  # fmt: skip
+        for model, rows in ((Tool, tools), (Indicator, indicators), (ToolLink, links)):
+            if rows:
+                self.gen._insert(model, list(rows[0]), (tuple(r.values()) for r in rows))
 
     # --- use and turnaround ------------------------------------------------------------------------
 

@@ -105,6 +105,7 @@ class NeedsAssessment:
     min_size: int
     reveal: bool
     built_at: datetime.datetime | None
+    stale: bool = False
 
     @property
     def hidden_count(self) -> int:
@@ -350,7 +351,18 @@ def needs_assessment(
         scope.district.min_group_size,
         reveal,
         state.built_at if state else None,
+        summaries_stale(scope.district, state.built_at if state else None),
     )
+
+
+def summaries_stale(district: District, built_at: datetime.datetime | None) -> bool:
+    """Has an import finished since the summaries were built? (Then the figures lag the data.)"""
+    from coachmap.roster.models import ImportRun, ImportStatus
+
+    imports = ImportRun.objects.filter(district=district, status=ImportStatus.DONE, dry_run=False)
+    if built_at is not None:
+        imports = imports.filter(finished_at__gt=built_at)
+    return imports.exists()
 
 
 @dataclass(frozen=True)

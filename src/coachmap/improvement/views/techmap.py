@@ -62,15 +62,23 @@ def tool_link_new(request: AuthedRequest, tool_id: int) -> HttpResponse:
     form = ToolLinkForm(request.POST or None, goals=goals)
     if request.method == "POST" and form.is_valid():
         kind, _, pk = form.cleaned_data["target"].partition(":")
-        goal = next((g for g in goals if kind == "goal" and str(g.pk) == pk), None)
         indicator = next(
             (i for g in goals for i in g.indicators.all() if kind == "indicator" and str(i.pk) == pk), None
         )
+        goal = (
+            indicator.goal
+            if indicator
+            else next((g for g in goals if kind == "goal" and str(g.pk) == pk), None)
+        )
         try:
+            if goal is None:
+                raise ValidationError(
+                    {"target": "Choose one of the school's active goals or their indicators."}
+                )
             services.tool_link_add(
                 actor=request.user,
                 tool=tool,
-                goal=indicator.goal if indicator else goal,  # type: ignore[arg-type]
+                goal=goal,
                 indicator=indicator,
                 rationale=form.cleaned_data["rationale"],
             )
