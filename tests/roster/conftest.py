@@ -80,9 +80,9 @@ V12 = V12_FILES
 
 SNAPSHOT_FIELDS: dict[type[Model], list[str]] = {
     District: ["name", "slug", "source_id"],
-    School: ["district_id", "source_id", "name", "grade_low", "grade_high"],
+    School: ["district__slug", "source_id", "name", "grade_low", "grade_high"],
     User: ["username", "first_name", "last_name", "email", "is_active"],
-    Membership: ["user__username", "district_id", "school_id", "role"],
+    Membership: ["user__username", "district__slug", "school__source_id", "role"],
     Teacher: ["user__username", "school__source_id", "source_id"],
     Student: [
         "source_id",
