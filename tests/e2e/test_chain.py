@@ -29,10 +29,19 @@ def test_teacher_to_session_and_the_principal_sees_counts_not_notes(page) -> Non
     district = DistrictFactory(name="Riverbend", min_group_size=1)
     school = SchoolFactory(district=district, name="Maple Elementary")
     ImprovementGoalFactory(
-        school=school, statement="By June, 55% of our English learners will be proficient in ELA, up from 38%."
+        school=school,
+        statement="By June, 55% of our English learners will be proficient in ELA, up from 38%.",
     )
-    TeacherFactory(school=school, user__username="taylor", user__first_name="Taylor", user__last_name="Morgan")
-    CoachFactory(district=district, schools=[school], user__username="casey", user__first_name="Casey", user__last_name="Rivera")
+    TeacherFactory(
+        school=school, user__username="taylor", user__first_name="Taylor", user__last_name="Morgan"
+    )
+    CoachFactory(
+        district=district,
+        schools=[school],
+        user__username="casey",
+        user__first_name="Casey",
+        user__last_name="Rivera",
+    )
     member(UserFactory(username="lee"), Role.PROGRAM_LEAD, district=district)
     member(UserFactory(username="pat"), Role.PRINCIPAL, district=district, school=school)
 

@@ -24,7 +24,14 @@ pytestmark = pytest.mark.django_db
 def _students(district: District) -> Counter[tuple[object, ...]]:
     return Counter(
         Student.objects.filter(district=district).values_list(
-            "source_id", "school__source_id", "grade", "race_ethnicity", "gender", "english_learner", "disability", "econ_disadvantaged"
+            "source_id",
+            "school__source_id",
+            "grade",
+            "race_ethnicity",
+            "gender",
+            "english_learner",
+            "disability",
+            "econ_disadvantaged",
         )
     )
 
@@ -33,7 +40,8 @@ def test_the_demo_district_is_rebuilt_from_its_oneroster_bundle(tmp_path: Path) 
     Generator(PROFILES["demo"], 1, datetime.date(2026, 11, 23)).run()
     demo = District.objects.get()
     counts = oneroster_export(district=demo, path=tmp_path / "bundle.zip")
-    assert counts["users"] == 3_000 + 180 and counts["enrollments"] == 4_680
+    assert counts["users"] == 3_000 + 180
+    assert counts["enrollments"] == 4_680
 
     rebuilt = District.objects.create(name="Rebuilt", slug="rebuilt")
     report = do_import("oneroster", tmp_path / "bundle.zip", district=rebuilt)
@@ -49,19 +57,39 @@ def test_the_demo_district_is_rebuilt_from_its_oneroster_bundle(tmp_path: Path) 
     assert do_import("results", folder / RESULTS_FILE, district=rebuilt).ok
 
     assert _students(rebuilt) == _students(demo)
-    assert Class.objects.filter(school__district=rebuilt).count() == Class.objects.filter(school__district=demo).count()
+    assert (
+        Class.objects.filter(school__district=rebuilt).count()
+        == Class.objects.filter(school__district=demo).count()
+    )
     for district in (demo, rebuilt):
         assert Enrollment.objects.filter(klass__school__district=district).count() == 4_680
-    key = ("student__source_id", "assessment__subject", "assessment__window", "scale_score", "proficient", "grade")
+    key = (
+        "student__source_id",
+        "assessment__subject",
+        "assessment__window",
+        "scale_score",
+        "proficient",
+        "grade",
+    )
     assert Counter(Result.objects.filter(assessment__district=rebuilt).values_list(*key)) == Counter(
         Result.objects.filter(assessment__district=demo).values_list(*key)
     )
-    assert rebuilt.schools.get(source_id="S0001").grades_label == demo.schools.get(source_id="S0001").grades_label
+    assert (
+        rebuilt.schools.get(source_id="S0001").grades_label
+        == demo.schools.get(source_id="S0001").grades_label
+    )
 
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [("=SUM(A1:A3)", "'=SUM(A1:A3)"), ("+1", "'+1"), ("-cmd", "'-cmd"), ("@x", "'@x"), ("plain", "plain"), (-3, -3)],
+    [
+        ("=SUM(A1:A3)", "'=SUM(A1:A3)"),
+        ("+1", "'+1"),
+        ("-cmd", "'-cmd"),
+        ("@x", "'@x"),
+        ("plain", "plain"),
+        (-3, -3),
+    ],
 )
 def test_a_cell_a_spreadsheet_would_run_is_exported_as_text(value: object, shown: object) -> None:
     assert safe_cell(value) == shown
@@ -71,7 +99,7 @@ def test_the_safe_writer_round_trips_through_the_importers_text_rule() -> None:
     from coachmap.roster.importers.validation import clean_text
 
     out = io.StringIO()
-    writer(out).writerow(["=HYPERLINK(\"x\")", 5])
+    writer(out).writerow(['=HYPERLINK("x")', 5])
     cell = next(csv.reader(io.StringIO(out.getvalue())))[0]
-    assert cell == "'=HYPERLINK(\"x\")"
-    assert clean_text(cell, 100) == "=HYPERLINK(\"x\")"
+    assert cell == '\'=HYPERLINK("x")'
+    assert clean_text(cell, 100) == '=HYPERLINK("x")'

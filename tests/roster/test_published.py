@@ -92,9 +92,11 @@ def test_a_sample_of_published_rates_equals_proficient_over_tested(district: Dis
     adams = PublishedResult.objects.get(entity_code="15", year=2019, grade=3, subject="ela", group="all")
     assert (adams.entity_name, adams.proficient, adams.tested) == ("Adams Central Community Schools", 48, 90)
     assert adams.published_rate == pytest.approx(48 / 90)
-    sample = PublishedResult.objects.filter(district=district, suppressed=False, tested__gt=0).exclude(
-        published_rate=None
-    ).order_by("pk")[::997]
+    sample = (
+        PublishedResult.objects.filter(district=district, suppressed=False, tested__gt=0)
+        .exclude(published_rate=None)
+        .order_by("pk")[::997]
+    )
     assert len(sample) > 100
     for figure in sample:
         assert figure.published_rate == pytest.approx(figure.proficient / figure.tested, abs=1e-9), figure
@@ -134,7 +136,9 @@ def test_a_disagreeing_published_rate_is_reported_not_hidden(district: District,
 
 def test_a_bad_published_file_is_rejected_whole(district: District, tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
-    path.write_text(LONG + "2024,4010,Riverbend,5,ELA,Martians,10,5,0.5\n2024,4010,Riverbend,5,ELA,all,10,12,\n")
+    path.write_text(
+        LONG + "2024,4010,Riverbend,5,ELA,Martians,10,5,0.5\n2024,4010,Riverbend,5,ELA,all,10,12,\n"
+    )
 
     report = do_import("published", path, district=district)
 

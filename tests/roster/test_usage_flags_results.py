@@ -56,7 +56,9 @@ def test_importing_usage_again_replaces_the_weeks_rather_than_doubling_them(rost
     assert _weeks()[("604874", MON_9)] == 3.0
 
 
-def test_a_generic_usage_csv_counts_a_class_row_for_each_enrolled_student(roster: None, tmp_path: Path) -> None:
+def test_a_generic_usage_csv_counts_a_class_row_for_each_enrolled_student(
+    roster: None, tmp_path: Path
+) -> None:
     path = tmp_path / "usage.csv"
     path.write_text(
         "student_id,class_id,tool,date,minutes\n"
@@ -83,7 +85,9 @@ def test_a_generic_usage_csv_counts_a_class_row_for_each_enrolled_student(roster
 
 def test_usage_for_an_unknown_student_is_rejected_and_changes_nothing(roster: None, tmp_path: Path) -> None:
     path = tmp_path / "usage.csv"
-    path.write_text("student_id,tool,date,minutes\n604863,Lexia,2021-01-05,25\n999,Lexia,2021-01-05,x\n888,Lexia,2021-01-05,5\n")
+    path.write_text(
+        "student_id,tool,date,minutes\n604863,Lexia,2021-01-05,25\n999,Lexia,2021-01-05,x\n888,Lexia,2021-01-05,5\n"
+    )
     before = snapshot()
 
     report = do_import("usage", path)
@@ -103,12 +107,12 @@ def test_program_flags_set_what_they_give_and_leave_blanks_alone(roster: None, t
     report = do_import("flags", path)
 
     assert report.ok, problems(report)
-    flags = dict(
-        (sid, (el, swd, ed))
+    flags = {
+        sid: (el, swd, ed)
         for sid, el, swd, ed in Student.objects.values_list(
             "source_id", "english_learner", "disability", "econ_disadvantaged"
         )
-    )
+    }
     assert flags["604863"] == (True, False, True)
     assert flags["604874"] == (False, True, True)  # the blank IEP cell kept the flag
     assert report.counts["students' program flags"].changed == 2
@@ -136,7 +140,9 @@ RESULTS = (
 )
 
 
-def test_vendor_results_are_read_through_a_guessed_mapping_that_is_saved(roster: None, tmp_path: Path) -> None:
+def test_vendor_results_are_read_through_a_guessed_mapping_that_is_saved(
+    roster: None, tmp_path: Path
+) -> None:
     path = tmp_path / "star.csv"
     path.write_text(RESULTS)
 
@@ -155,7 +161,12 @@ def test_vendor_results_are_read_through_a_guessed_mapping_that_is_saved(roster:
     reading = Assessment.objects.get(name="Star Reading")
     assert (reading.subject, reading.window, reading.school_year) == ("ela", "fall", 2021)
     mary = Result.objects.get(student__source_id="604863", assessment=reading)
-    assert (mary.scale_score, mary.performance_level, mary.proficient, mary.grade) == (512.0, "Level 3", True, 9)
+    assert (mary.scale_score, mary.performance_level, mary.proficient, mary.grade) == (
+        512.0,
+        "Level 3",
+        True,
+        9,
+    )
 
 
 def test_a_saved_mapping_is_used_for_the_next_file_from_that_source(roster: None, tmp_path: Path) -> None:
@@ -163,7 +174,13 @@ def test_a_saved_mapping_is_used_for_the_next_file_from_that_source(roster: None
         district=Student.objects.first().district,  # type: ignore[union-attr]
         kind="results",
         name="Acme",
-        columns={"student_id": "kid", "subject": "area", "window": "when", "school_year": "yr", "scale_score": "pts"},
+        columns={
+            "student_id": "kid",
+            "subject": "area",
+            "window": "when",
+            "school_year": "yr",
+            "scale_score": "pts",
+        },
     )
     path = tmp_path / "acme.csv"
     path.write_text("kid,area,when,yr,pts\n604863,ELA,BOY,2025-2026,401\n")
@@ -172,14 +189,21 @@ def test_a_saved_mapping_is_used_for_the_next_file_from_that_source(roster: None
 
     assert report.ok, problems(report)
     result = Result.objects.get()
-    assert (result.assessment.window, result.assessment.school_year, result.scale_score) == ("fall", 2026, 401.0)
+    assert (result.assessment.window, result.assessment.school_year, result.scale_score) == (
+        "fall",
+        2026,
+        401.0,
+    )
     again = do_import("results", path, mapping="Acme")
-    assert again.totals()["added"] == 0 and Result.objects.count() == 1
+    assert again.totals()["added"] == 0
+    assert Result.objects.count() == 1
 
 
 def test_results_for_unknown_students_or_subjects_are_rejected(roster: None, tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
-    path.write_text(RESULTS + "000,Star Reading,Reading,09/15/2020,400,Level 1,No\n604874,Star Art,Art,09/15/2020,1,,\n")
+    path.write_text(
+        RESULTS + "000,Star Reading,Reading,09/15/2020,400,Level 1,No\n604874,Star Art,Art,09/15/2020,1,,\n"
+    )
     before = snapshot()
 
     report = do_import("results", path)

@@ -339,7 +339,7 @@ class OneRosterImport:
                 "",
                 "the bundle has no district org: choose the district to import into",
             )
-        for sid, (row, status, fields) in small.rows.items():
+        for row, status, fields in small.rows.values():
             parent = fields["parent"]
             if parent and parent not in self.orgs and status == "active":
                 self.report.problem("orgs.csv", row, "parentSourcedId", parent, "no org has this sourcedId")
@@ -411,9 +411,14 @@ class OneRosterImport:
         self.session_ids = self._known("academicSessions", AcademicSession)
         self.course_ids = self._known("courses", Course)
         self.category_ids = self._known("categories", Category)
-        for sid, (row, status, fields) in self.small.get("academicSessions", _Small()).rows.items():
+        for _sid, (row, status, fields) in self.small.get("academicSessions", _Small()).rows.items():
             parent = fields["parent_source_id"]
-            if status == "active" and parent and parent not in self.session_ids and self._checks("academicSessions"):
+            if (
+                status == "active"
+                and parent
+                and parent not in self.session_ids
+                and self._checks("academicSessions")
+            ):
                 self.report.problem(
                     "academicSessions.csv",
                     row,
@@ -421,7 +426,7 @@ class OneRosterImport:
                     parent,
                     "no academic session has this sourcedId",
                 )
-        for sid, (row, status, fields) in self.small.get("courses", _Small()).rows.items():
+        for _sid, (row, status, fields) in self.small.get("courses", _Small()).rows.items():
             if status != "active":
                 continue
             year = fields.pop("_year")
@@ -800,7 +805,7 @@ class OneRosterImport:
     def _duplicates(self, name: str) -> None:
         table = self.stages[name].table
         for source_id, first, row in fetchall(
-            f"SELECT source_id, MIN(row), MAX(row) FROM {table} GROUP BY source_id "  # noqa: S608
+            f"SELECT source_id, MIN(row), MAX(row) FROM {table} GROUP BY source_id "
             f"HAVING COUNT(*) > 1 ORDER BY MIN(row) LIMIT {MAX_LISTED}"
         ):
             self.report.problem(
@@ -835,7 +840,7 @@ class OneRosterImport:
         else:
             params = []
         rows = fetchall(
-            f"SELECT s.row, s.{col} FROM {table} s WHERE s.status = 'active' AND NOT {allowed} "  # noqa: S608
+            f"SELECT s.row, s.{col} FROM {table} s WHERE s.status = 'active' AND NOT {allowed} "
             f"ORDER BY s.row LIMIT {MAX_LISTED}",
             params,
         )
@@ -938,7 +943,11 @@ class OneRosterImport:
                 json_columns={"grades"},
                 scope=scopes["classes"],
             )
-        self._map("map_class", f"SELECT c.source_id, c.id FROM roster_class c WHERE c.id IN ({_DISTRICT_CLASSES})", [d])
+        self._map(
+            "map_class",
+            f"SELECT c.source_id, c.id FROM roster_class c WHERE c.id IN ({_DISTRICT_CLASSES})",
+            [d],
+        )
         if "users" in self.stages:
             self.progress("Saving students", 0, 1)
             self._upsert(
@@ -1011,7 +1020,15 @@ class OneRosterImport:
                     "WHERE s.status = 'active'"
                 ),
                 res_params=[d],
-                columns=["klass_id", "title", "category", "assign_date", "due_date", "result_min", "result_max"],
+                columns=[
+                    "klass_id",
+                    "title",
+                    "category",
+                    "assign_date",
+                    "due_date",
+                    "result_min",
+                    "result_max",
+                ],
                 scope=scopes["line items"],
             )
         self._map(
@@ -1062,12 +1079,12 @@ class OneRosterImport:
         assert stage is not None  # noqa: S101
         if self.manifest.mode(file) == "bulk":
             gone = (
-                f"SELECT id FROM {table} WHERE {scope} AND NOT EXISTS (SELECT 1 FROM {stage.table} s "  # noqa: S608
+                f"SELECT id FROM {table} WHERE {scope} AND NOT EXISTS (SELECT 1 FROM {stage.table} s "
                 f"WHERE s.source_id = {table}.source_id AND s.status = 'active' {staged_filter})"
             )
         else:
             gone = (
-                f"SELECT id FROM {table} WHERE {scope} AND EXISTS (SELECT 1 FROM {stage.table} s "  # noqa: S608
+                f"SELECT id FROM {table} WHERE {scope} AND EXISTS (SELECT 1 FROM {stage.table} s "
                 f"WHERE s.source_id = {table}.source_id AND s.status <> 'active')"
             )
         self.report.entity(entity).removed += self._delete(model, gone, params)
@@ -1191,13 +1208,13 @@ class OneRosterImport:
         execute(f"CREATE TEMPORARY TABLE {res} AS {res_sql}", res_params)
         execute(f"CREATE INDEX {res}_source_id ON {res} (source_id)")
         (staged_active,) = fetchone(
-            f"SELECT COUNT(*) FROM {stage.table} WHERE status = 'active' {staged_filter}"  # noqa: S608
+            f"SELECT COUNT(*) FROM {stage.table} WHERE status = 'active' {staged_filter}"
         )
-        (resolved,) = fetchone(f"SELECT COUNT(*) FROM {res}")  # noqa: S608
+        (resolved,) = fetchone(f"SELECT COUNT(*) FROM {res}")
         counts.skipped += staged_active - resolved
         if staged_active - resolved and skipped_reason:
             self.report.notes.append(f"{staged_active - resolved:,} {skipped_reason}.")
-        (existing,) = fetchone(f"SELECT COUNT(*) FROM {table} WHERE {scope_sql}", scope_params)  # noqa: S608
+        (existing,) = fetchone(f"SELECT COUNT(*) FROM {table} WHERE {scope_sql}", scope_params)
 
         def value(c: str) -> str:
             return as_json(f"r.{c}") if c in json_columns else f"r.{c}"
@@ -1207,7 +1224,7 @@ class OneRosterImport:
             sets = ", ".join(f"{c} = {value(c)}" for c in columns)
             differs = " OR ".join(is_distinct(f"{table}.{c}", value(c)) for c in columns)
             changed = execute(
-                f"UPDATE {table} SET {sets} FROM {res} r WHERE {table}.source_id = r.source_id "  # noqa: S608
+                f"UPDATE {table} SET {sets} FROM {res} r WHERE {table}.source_id = r.source_id "
                 f"AND {scope_sql} AND ({differs})",
                 scope_params,
             )
@@ -1221,7 +1238,7 @@ class OneRosterImport:
             else ""
         )
         added = execute(
-            f"INSERT INTO {table} ({', '.join(names)}) SELECT {select} FROM {res} r {where}",  # noqa: S608
+            f"INSERT INTO {table} ({', '.join(names)}) SELECT {select} FROM {res} r {where}",
             [*constants.values(), *(scope_params if existing else [])],
         )
         counts.added += added

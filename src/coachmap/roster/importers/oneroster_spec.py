@@ -381,7 +381,7 @@ def user_grade(cells: Cells) -> tuple[int | None, str]:
 
 
 def bool_cell(cells: Cells, name: str) -> bool | None:
-    return cells.parse(name, parse_bool)  # type: ignore[no-any-return]
+    return cells.parse(name, parse_bool)
 
 
 def date_cell(cells: Cells, name: str) -> Any:
@@ -389,7 +389,7 @@ def date_cell(cells: Cells, name: str) -> Any:
 
 
 def float_cell(cells: Cells, name: str) -> float | None:
-    return cells.parse(name, parse_float)  # type: ignore[no-any-return]
+    return cells.parse(name, parse_float)
 
 
 def enum_cell(

@@ -107,7 +107,7 @@ class Stage:
             else:
                 buffer: list[Sequence[Any]] = []
                 marks = ", ".join(["%s"] * len(self.columns))
-                sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks})"  # noqa: S608 - our own names
+                sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks})"
                 dates = [i for i, (_, t) in enumerate(self.columns) if t == "date"]
 
                 def flush() -> None:

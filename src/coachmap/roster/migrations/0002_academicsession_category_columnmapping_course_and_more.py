@@ -6,152 +6,283 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('roster', '0001_initial'),
+        ("core", "0001_initial"),
+        ("roster", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AcademicSession',
+            name="AcademicSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_id', models.CharField(max_length=100)),
-                ('title', models.CharField(max_length=200)),
-                ('type', models.CharField(max_length=20)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('parent_source_id', models.CharField(blank=True, max_length=100)),
-                ('school_year', models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source_id", models.CharField(max_length=100)),
+                ("title", models.CharField(max_length=200)),
+                ("type", models.CharField(max_length=20)),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("parent_source_id", models.CharField(blank=True, max_length=100)),
+                ("school_year", models.PositiveSmallIntegerField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_id', models.CharField(max_length=100)),
-                ('title', models.CharField(max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source_id", models.CharField(max_length=100)),
+                ("title", models.CharField(max_length=100)),
             ],
             options={
-                'verbose_name_plural': 'categories',
+                "verbose_name_plural": "categories",
             },
         ),
         migrations.CreateModel(
-            name='ColumnMapping',
+            name="ColumnMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('oneroster', 'OneRoster bundle'), ('results', 'Assessment results (vendor CSV)'), ('published', 'Published state results'), ('usage', 'Technology usage'), ('flags', 'Program flags')], default='results', max_length=20)),
-                ('name', models.CharField(max_length=100)),
-                ('columns', models.JSONField(default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("oneroster", "OneRoster bundle"),
+                            ("results", "Assessment results (vendor CSV)"),
+                            ("published", "Published state results"),
+                            ("usage", "Technology usage"),
+                            ("flags", "Program flags"),
+                        ],
+                        default="results",
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("columns", models.JSONField(default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_id', models.CharField(max_length=100)),
-                ('title', models.CharField(max_length=200)),
-                ('course_code', models.CharField(blank=True, max_length=100)),
-                ('grades', models.JSONField(blank=True, default=list)),
-                ('subjects', models.CharField(blank=True, max_length=200)),
-                ('org_source_id', models.CharField(blank=True, max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source_id", models.CharField(max_length=100)),
+                ("title", models.CharField(max_length=200)),
+                ("course_code", models.CharField(blank=True, max_length=100)),
+                ("grades", models.JSONField(blank=True, default=list)),
+                ("subjects", models.CharField(blank=True, max_length=200)),
+                ("org_source_id", models.CharField(blank=True, max_length=100)),
             ],
         ),
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('oneroster', 'OneRoster bundle'), ('results', 'Assessment results (vendor CSV)'), ('published', 'Published state results'), ('usage', 'Technology usage'), ('flags', 'Program flags')], max_length=20)),
-                ('filename', models.CharField(max_length=255)),
-                ('upload_path', models.CharField(blank=True, help_text='Deleted once the import ends.', max_length=500)),
-                ('mapping', models.CharField(blank=True, max_length=100)),
-                ('dry_run', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Running'), ('done', 'Imported'), ('checked', 'Checked (dry run, nothing written)'), ('rejected', 'Rejected: nothing changed'), ('failed', 'Failed: nothing changed')], default='queued', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('report', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("oneroster", "OneRoster bundle"),
+                            ("results", "Assessment results (vendor CSV)"),
+                            ("published", "Published state results"),
+                            ("usage", "Technology usage"),
+                            ("flags", "Program flags"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255)),
+                (
+                    "upload_path",
+                    models.CharField(blank=True, help_text="Deleted once the import ends.", max_length=500),
+                ),
+                ("mapping", models.CharField(blank=True, max_length=100)),
+                ("dry_run", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Running"),
+                            ("done", "Imported"),
+                            ("checked", "Checked (dry run, nothing written)"),
+                            ("rejected", "Rejected: nothing changed"),
+                            ("failed", "Failed: nothing changed"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("report", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AlterField(
-            model_name='publishedresult',
-            name='group',
-            field=models.CharField(choices=[('all', 'All students'), ('race:american_indian', 'American Indian or Alaska Native'), ('race:asian', 'Asian'), ('race:black', 'Black or African American'), ('race:hispanic', 'Hispanic or Latino'), ('race:pacific_islander', 'Native Hawaiian or Pacific Islander'), ('race:white', 'White'), ('race:multiracial', 'Two or more races'), ('race:unknown', 'Not reported'), ('el', 'English learners'), ('swd', 'Students with disabilities'), ('ed', 'Economically disadvantaged'), ('gender:female', 'Female'), ('gender:male', 'Male'), ('gender:nonbinary', 'Nonbinary'), ('gender:unknown', 'Not reported'), ('not:el', 'Not English learners'), ('not:swd', 'Students without disabilities'), ('not:ed', 'Not economically disadvantaged')], max_length=40),
+            model_name="publishedresult",
+            name="group",
+            field=models.CharField(
+                choices=[
+                    ("all", "All students"),
+                    ("race:american_indian", "American Indian or Alaska Native"),
+                    ("race:asian", "Asian"),
+                    ("race:black", "Black or African American"),
+                    ("race:hispanic", "Hispanic or Latino"),
+                    ("race:pacific_islander", "Native Hawaiian or Pacific Islander"),
+                    ("race:white", "White"),
+                    ("race:multiracial", "Two or more races"),
+                    ("race:unknown", "Not reported"),
+                    ("el", "English learners"),
+                    ("swd", "Students with disabilities"),
+                    ("ed", "Economically disadvantaged"),
+                    ("gender:female", "Female"),
+                    ("gender:male", "Male"),
+                    ("gender:nonbinary", "Nonbinary"),
+                    ("gender:unknown", "Not reported"),
+                    ("not:el", "Not English learners"),
+                    ("not:swd", "Students without disabilities"),
+                    ("not:ed", "Not economically disadvantaged"),
+                ],
+                max_length=40,
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrollment',
-            index=models.Index(fields=['source_id'], name='roster_enro_source__1bbb72_idx'),
+            model_name="enrollment",
+            index=models.Index(fields=["source_id"], name="roster_enro_source__1bbb72_idx"),
         ),
         migrations.AddIndex(
-            model_name='lineitem',
-            index=models.Index(fields=['source_id'], name='roster_line_source__19818b_idx'),
+            model_name="lineitem",
+            index=models.Index(fields=["source_id"], name="roster_line_source__19818b_idx"),
         ),
         migrations.AddIndex(
-            model_name='publishedresult',
-            index=models.Index(fields=['district', 'entity_code', 'year', 'subject', 'group'], name='roster_publ_distric_3df704_idx'),
+            model_name="publishedresult",
+            index=models.Index(
+                fields=["district", "entity_code", "year", "subject", "group"],
+                name="roster_publ_distric_3df704_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='score',
-            index=models.Index(fields=['source_id'], name='roster_scor_source__e8573f_idx'),
+            model_name="score",
+            index=models.Index(fields=["source_id"], name="roster_scor_source__e8573f_idx"),
         ),
         migrations.AddField(
-            model_name='academicsession',
-            name='district',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='academic_sessions', to='core.district'),
+            model_name="academicsession",
+            name="district",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="academic_sessions",
+                to="core.district",
+            ),
         ),
         migrations.AddField(
-            model_name='category',
-            name='district',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.district'),
+            model_name="category",
+            name="district",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="core.district"
+            ),
         ),
         migrations.AddField(
-            model_name='columnmapping',
-            name='district',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='column_mappings', to='core.district'),
+            model_name="columnmapping",
+            name="district",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="column_mappings",
+                to="core.district",
+            ),
         ),
         migrations.AddField(
-            model_name='course',
-            name='district',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='courses', to='core.district'),
+            model_name="course",
+            name="district",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="courses", to="core.district"
+            ),
         ),
         migrations.AddField(
-            model_name='class',
-            name='course',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='classes', to='roster.course'),
+            model_name="class",
+            name="course",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="classes",
+                to="roster.course",
+            ),
         ),
         migrations.AddIndex(
-            model_name='class',
-            index=models.Index(fields=['source_id'], name='roster_clas_source__d0435c_idx'),
+            model_name="class",
+            index=models.Index(fields=["source_id"], name="roster_clas_source__d0435c_idx"),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="importrun",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='district',
-            field=models.ForeignKey(blank=True, help_text='Empty only while a first OneRoster import creates the district.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='import_runs', to='core.district'),
+            model_name="importrun",
+            name="district",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Empty only while a first OneRoster import creates the district.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="import_runs",
+                to="core.district",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='academicsession',
-            constraint=models.UniqueConstraint(fields=('district', 'source_id'), name='academic_session_source_id_unique'),
+            model_name="academicsession",
+            constraint=models.UniqueConstraint(
+                fields=("district", "source_id"), name="academic_session_source_id_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('district', 'source_id'), name='category_source_id_unique'),
+            model_name="category",
+            constraint=models.UniqueConstraint(
+                fields=("district", "source_id"), name="category_source_id_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='columnmapping',
-            constraint=models.UniqueConstraint(fields=('district', 'kind', 'name'), name='column_mapping_unique'),
+            model_name="columnmapping",
+            constraint=models.UniqueConstraint(
+                fields=("district", "kind", "name"), name="column_mapping_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.UniqueConstraint(fields=('district', 'source_id'), name='course_source_id_unique'),
+            model_name="course",
+            constraint=models.UniqueConstraint(
+                fields=("district", "source_id"), name="course_source_id_unique"
+            ),
         ),
     ]
