@@ -202,7 +202,21 @@ def run(
                 column = mapping.get(field, field)
                 report.problem(file, row, column, cell(cells, field), str(exc))
                 continue
-            write((row, student, name, subject, year, window, day, grade, scale, level, proficient))
+            write(
+                (
+                    row,
+                    student,
+                    name,
+                    subject,
+                    year,
+                    window,
+                    day.isoformat() if day else None,
+                    grade,
+                    scale,
+                    level,
+                    proficient,
+                )
+            )
     stage.index("student_ref")
     _check(district, report, file, mapping)
     if not report.ok:

@@ -120,7 +120,7 @@ def _read_schoology(
                     sid,
                     None,
                     "Schoology",
-                    monday(day),
+                    monday(day).isoformat(),
                     seconds / 60,
                     int(events) if events.isdigit() else 1,
                 )
@@ -166,7 +166,7 @@ def _read_generic(
             except CellError as exc:
                 report.problem(file, row, header[columns["minutes"]], raw_minutes, str(exc))
                 continue
-            write((row, sid or None, cid or None, tool, monday(day), minutes, 1))
+            write((row, sid or None, cid or None, tool, monday(day).isoformat(), minutes, 1))
 
 
 def _check(stage: Stage, district: District, report: Report, file: str, header: list[str]) -> None:
