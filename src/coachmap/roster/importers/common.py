@@ -54,7 +54,7 @@ def unknown_students(
 ) -> None:
     """Problems for rows naming a student id the district does not have."""
     for row, value in fetchall(
-        f"SELECT s.row, s.{column} FROM {stage.table} s WHERE NOT EXISTS "
+        f"SELECT s.row, s.{column} FROM {stage.table} s WHERE s.{column} IS NOT NULL AND NOT EXISTS "
         f"(SELECT 1 FROM roster_student st WHERE st.district_id = %s AND st.source_id = s.{column}) "
         f"ORDER BY s.row LIMIT {MAX_LISTED}",
         [district_id],

@@ -13,7 +13,7 @@ import datetime
 from typing import Any
 
 from coachmap.core.models import District
-from coachmap.roster.importers.common import find_columns, norm, single_csv
+from coachmap.roster.importers.common import find_columns, norm, single_csv, unknown_students
 from coachmap.roster.importers.oneroster_spec import subject_of
 from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source
@@ -218,23 +218,16 @@ def run(
                 )
             )
     stage.index("student_ref")
-    _check(district, report, file, mapping)
+    _check(stage, district, report, file, mapping)
     if not report.ok:
         raise ImportRejected(report)
     _merge(district, report)
     stage.drop()
 
 
-def _check(district: District, report: Report, file: str, mapping: dict[str, str]) -> None:
+def _check(stage: Stage, district: District, report: Report, file: str, mapping: dict[str, str]) -> None:
     column = mapping.get("student_id", "student_id")
-    for row, value in fetchall(
-        "SELECT s.row, s.student_ref FROM stg_results s WHERE NOT EXISTS (SELECT 1 FROM roster_student st "
-        f"WHERE st.district_id = %s AND st.source_id = s.student_ref) ORDER BY s.row LIMIT {MAX_LISTED}",
-        [district.pk],
-    ):
-        report.problem(
-            file, row, column, value, "no student has this id: import the roster (OneRoster) first"
-        )
+    unknown_students(stage, "student_ref", district.pk, report, file, column)
     for student, first, row in fetchall(
         "SELECT student_ref, MIN(row), MAX(row) FROM stg_results "
         "GROUP BY student_ref, assessment, subject, school_year, win HAVING COUNT(*) > 1 "

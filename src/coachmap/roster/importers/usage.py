@@ -16,7 +16,7 @@ import datetime
 from typing import Any
 
 from coachmap.core.models import District
-from coachmap.roster.importers.common import find_columns, single_csv
+from coachmap.roster.importers.common import find_columns, single_csv, unknown_students
 from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source
 from coachmap.roster.importers.staging import Stage, execute, fetchall, fetchone, is_distinct
@@ -170,15 +170,7 @@ def _read_generic(
 
 
 def _check(stage: Stage, district: District, report: Report, file: str, header: list[str]) -> None:
-    for row, value in fetchall(
-        "SELECT s.row, s.student_ref FROM stg_usage s WHERE s.student_ref IS NOT NULL AND NOT EXISTS "
-        "(SELECT 1 FROM roster_student st WHERE st.district_id = %s AND st.source_id = s.student_ref) "
-        f"ORDER BY s.row LIMIT {MAX_LISTED}",
-        [district.pk],
-    ):
-        report.problem(
-            file, row, "student_id", value, "no student has this id: import the roster (OneRoster) first"
-        )
+    unknown_students(stage, "student_ref", district.pk, report, file, "student_id")
     for row, value in fetchall(
         "SELECT s.row, s.class_ref FROM stg_usage s WHERE s.class_ref IS NOT NULL AND NOT EXISTS "
         "(SELECT 1 FROM roster_class c JOIN core_school sc ON sc.id = c.school_id "
