@@ -80,9 +80,9 @@ V12 = V12_FILES
 
 SNAPSHOT_FIELDS: dict[type[Model], list[str]] = {
     District: ["name", "slug", "source_id"],
-    School: ["district_id", "source_id", "name", "grade_low", "grade_high"],
+    School: ["district__slug", "source_id", "name", "grade_low", "grade_high"],
     User: ["username", "first_name", "last_name", "email", "is_active"],
-    Membership: ["user__username", "district_id", "school_id", "role"],
+    Membership: ["user__username", "district__slug", "school__source_id", "role"],
     Teacher: ["user__username", "school__source_id", "source_id"],
     Student: [
         "source_id",
@@ -98,12 +98,28 @@ SNAPSHOT_FIELDS: dict[type[Model], list[str]] = {
     Course: ["source_id", "title", "course_code"],
     Category: ["source_id", "title"],
     Class: ["source_id", "school__source_id", "title", "course_code", "grades", "subject"],
-    Enrollment: ["source_id", "klass__source_id", "student__source_id", "teacher__source_id", "primary", "begin_date"],
+    Enrollment: [
+        "source_id",
+        "klass__source_id",
+        "student__source_id",
+        "teacher__source_id",
+        "primary",
+        "begin_date",
+    ],
     LineItem: ["source_id", "klass__source_id", "title", "category", "assign_date", "due_date"],
     Score: ["source_id", "line_item__source_id", "student__source_id", "status", "score", "score_date"],
     Assessment: ["name", "subject", "school_year", "window"],
     Result: ["assessment__name", "student__source_id", "scale_score", "proficient"],
-    PublishedResult: ["entity_code", "year", "grade", "subject", "group", "tested", "proficient", "suppressed"],
+    PublishedResult: [
+        "entity_code",
+        "year",
+        "grade",
+        "subject",
+        "group",
+        "tested",
+        "proficient",
+        "suppressed",
+    ],
     UsageWeek: ["student__source_id", "tool", "week", "minutes", "events"],
 }
 

@@ -100,7 +100,11 @@ CASES: dict[str, tuple[Callable[[Files], None], list[str]]] = {
         ["demographics.csv, row 10, column sourcedId (value “604863”): duplicate sourcedId: also on row 2"],
     ),
     "dangling class reference": (
-        replace("enrollments.csv", "25590100102Trad220ALG112011,255901001,604874", "NO-SUCH-CLASS,255901001,604874"),
+        replace(
+            "enrollments.csv",
+            "25590100102Trad220ALG112011,255901001,604874",
+            "NO-SUCH-CLASS,255901001,604874",
+        ),
         [
             "enrollments.csv, row 4, column classSourcedId (value “NO-SUCH-CLASS”): "
             "no class has this sourcedId (not in classes.csv)"
@@ -115,7 +119,11 @@ CASES: dict[str, tuple[Callable[[Files], None], list[str]]] = {
         [],  # filled in below: the bytes must be Latin-1, which `replace` cannot write
     ),
     "too few fields": (
-        replace("courses.csv", "ENG-1,,,255901001_2021_2020-2021_SchoolYear,English I,ENG-1,09,255901,Algebra I,02052", "ENG-1,,,x"),
+        replace(
+            "courses.csv",
+            "ENG-1,,,255901001_2021_2020-2021_SchoolYear,English I,ENG-1,09,255901,Algebra I,02052",
+            "ENG-1,,,x",
+        ),
         ["courses.csv, row 3 (value “ENG-1,,,x”): too few fields: the row has 4, the header has 10"],
     ),
     "empty file": (
@@ -146,11 +154,15 @@ CASES: dict[str, tuple[Callable[[Files], None], list[str]]] = {
     ),
     "a student enrolled as a teacher": (
         replace("enrollments.csv", "255901001,604874,student", "255901001,604874,teacher"),
-        ["enrollments.csv, row 4, column role (value “teacher”): user 604874 is a student in users.csv, not a teacher"],
+        [
+            "enrollments.csv, row 4, column role (value “teacher”): user 604874 is a student in users.csv, not a teacher"
+        ],
     ),
     "a bad boolean": (
         replace("demographics.csv", "604874,,,1997-07-31,male,true", "604874,,,1997-07-31,male,yes"),
-        ["demographics.csv, row 3, column americanIndianOrAlaskaNative (value “yes”): unknown value: expected true or false"],
+        [
+            "demographics.csv, row 3, column americanIndianOrAlaskaNative (value “yes”): unknown value: expected true or false"
+        ],
     ),
 }
 
@@ -166,7 +178,9 @@ CASES["wrong encoding"] = (
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_a_broken_bundle_is_rejected_with_the_exact_problem_and_changes_nothing(tmp_path: Path, case: str) -> None:
+def test_a_broken_bundle_is_rejected_with_the_exact_problem_and_changes_nothing(
+    tmp_path: Path, case: str
+) -> None:
     do_import("oneroster", SAMPLE)
     before = snapshot(audit=False)
     mutate, expected = CASES[case]
@@ -202,7 +216,11 @@ def test_a_cell_that_looks_like_a_formula_is_stored_as_text(tmp_path: Path) -> N
     from coachmap.roster.models import Class
 
     files = sample_files()
-    replace("classes.csv", "25590100101Trad120ENG112011,,,ENG-1", '25590100101Trad120ENG112011,,,"=HYPERLINK(""x"")"')(files)
+    replace(
+        "classes.csv",
+        "25590100101Trad120ENG112011,,,ENG-1",
+        '25590100101Trad120ENG112011,,,"=HYPERLINK(""x"")"',
+    )(files)
     report = do_import("oneroster", write_bundle(tmp_path / "f", files))
 
     assert report.ok, problems(report)

@@ -19,7 +19,14 @@ from tests.roster.conftest import SAMPLE, do_import, sample_files, snapshot, wri
 
 pytestmark = pytest.mark.django_db
 
-FILES = ["users.csv", "enrollments.csv", "classes.csv", "demographics.csv", "orgs.csv", "academicSessions.csv"]
+FILES = [
+    "users.csv",
+    "enrollments.csv",
+    "classes.csv",
+    "demographics.csv",
+    "orgs.csv",
+    "academicSessions.csv",
+]
 
 
 def _table(data: bytes) -> list[list[str]]:
@@ -59,7 +66,8 @@ def _clear_error_and_unchanged(report: Report, before: object, after: object) ->
     assert not report.ok
     assert before == after, "a rejected import changed the database"
     for problem in report.problems:
-        assert problem.file and problem.reason, f"an unclear problem: {problem}"
+        assert problem.file, f"a problem without a file: {problem}"
+        assert problem.reason, f"a problem without a reason: {problem}"
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -108,7 +116,9 @@ def test_shuffled_columns_import_exactly_like_the_original(name: str, data: st.D
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(FILES), data=st.data())
-def test_shuffled_headers_over_unmoved_data_are_read_by_name_not_position(name: str, data: st.DataObject) -> None:
+def test_shuffled_headers_over_unmoved_data_are_read_by_name_not_position(
+    name: str, data: st.DataObject
+) -> None:
     """Headers moved but data not: the file now says other things. coachmap must read it by
     header name, exactly as the same file with its columns put back in the usual order."""
     files = sample_files()

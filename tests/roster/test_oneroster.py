@@ -38,7 +38,8 @@ def test_the_shared_sample_imports_with_exactly_its_counts() -> None:
     report = do_import("oneroster", SAMPLE)
 
     assert report.ok, problems(report)
-    assert District.objects.count() == 1 and School.objects.count() == 1  # 2 orgs
+    assert District.objects.count() == 1
+    assert School.objects.count() == 1
     district = District.objects.get()
     assert (district.name, district.source_id) == ("Grand Bend ISD", "255901")
     assert AcademicSession.objects.count() == 3
@@ -116,7 +117,8 @@ def test_a_zip_imports_like_the_folder(tmp_path: Path) -> None:
     report = do_import("oneroster", archive)
 
     assert report.ok, problems(report)
-    assert Student.objects.count() == 8 and Enrollment.objects.count() == 24
+    assert Student.objects.count() == 8
+    assert Enrollment.objects.count() == 24
 
 
 def test_an_import_is_audited_and_recorded() -> None:
@@ -131,8 +133,10 @@ def test_an_import_is_audited_and_recorded() -> None:
 def test_a_dry_run_reports_the_changes_and_writes_nothing() -> None:
     report = do_import("oneroster", SAMPLE, dry_run=True)
 
-    assert report.ok and report.counts["students"].added == 8
-    assert not Student.objects.exists() and not District.objects.exists()
+    assert report.ok
+    assert report.counts["students"].added == 8
+    assert not Student.objects.exists()
+    assert not District.objects.exists()
     assert ImportRun.objects.get().status == ImportStatus.CHECKED
 
 
@@ -143,8 +147,12 @@ def _rows(text: str) -> list[str]:
 def test_a_bulk_file_removes_what_it_no_longer_has(tmp_path: Path) -> None:
     do_import("oneroster", SAMPLE)
     files = {k: v.decode() for k, v in sample_files().items()}
-    files["users.csv"] = "\n".join(line for line in _rows(files["users.csv"]) if not line.startswith("604863,"))
-    files["enrollments.csv"] = "\n".join(line for line in _rows(files["enrollments.csv"]) if ",604863," not in line)
+    files["users.csv"] = "\n".join(
+        line for line in _rows(files["users.csv"]) if not line.startswith("604863,")
+    )
+    files["enrollments.csv"] = "\n".join(
+        line for line in _rows(files["enrollments.csv"]) if ",604863," not in line
+    )
     files["demographics.csv"] = "\n".join(
         line for line in _rows(files["demographics.csv"]) if not line.startswith("604863,")
     )
@@ -153,7 +161,8 @@ def test_a_bulk_file_removes_what_it_no_longer_has(tmp_path: Path) -> None:
 
     assert report.ok, problems(report)
     assert not Student.objects.filter(source_id="604863").exists()
-    assert Student.objects.count() == 7 and Enrollment.objects.count() == 20
+    assert Student.objects.count() == 7
+    assert Enrollment.objects.count() == 20
     assert report.counts["students"].removed == 1
     assert report.counts["enrollments"].removed == 4
 
@@ -204,7 +213,10 @@ def test_a_oneroster_12_bundle_takes_roles_from_roles_csv_and_keeps_names_for_te
     assert not User.objects.filter(first_name__in=["Ana", "Ben", "Pat"]).exists()
     assert Enrollment.objects.count() == 3  # the parent's enrollment is skipped
     assert report.counts["users not imported"].skipped == 1
-    assert "1 users with the role parent were not imported (coachmap imports students and teachers)." in report.notes
+    assert (
+        "1 users with the role parent were not imported (coachmap imports students and teachers)."
+        in report.notes
+    )
     item = LineItem.objects.get()
     assert (item.title, item.category, str(item.due_date)) == ("Fluency check", "Quizzes", "2025-09-08")
     assert sorted(Score.objects.values_list("student__source_id", "status", "score")) == [
@@ -220,7 +232,9 @@ def test_a_teacher_who_leaves_the_roster_keeps_the_profile_but_loses_the_role(tm
     files = dict(V12_FILES)
     files["roles.csv"] = "\n".join(line for line in V12_ROLES.splitlines() if ",t1," not in line)
     files["users.csv"] = "\n".join(line for line in V12_USERS.splitlines() if not line.startswith("t1,"))
-    files["enrollments.csv"] = "\n".join(line for line in V12_FILES["enrollments.csv"].splitlines() if ",t1," not in line)
+    files["enrollments.csv"] = "\n".join(
+        line for line in V12_FILES["enrollments.csv"].splitlines() if ",t1," not in line
+    )
 
     report = do_import("oneroster", write_bundle(tmp_path / "b", files))
 

@@ -95,7 +95,9 @@ def oneroster_export(*, district: District, path: str | Path) -> dict[str, int]:
             "orgs.csv",
             h("orgs"),
             [[org_id, "active", "", district.name, "district", "", ""]]
-            + [[s.source_id or f"school-{s.pk}", "active", "", s.name, "school", "", org_id] for s in schools],
+            + [
+                [s.source_id or f"school-{s.pk}", "active", "", s.name, "school", "", org_id] for s in schools
+            ],
         )
         school_ref = {s.pk: s.source_id or f"school-{s.pk}" for s in schools}
         counts["academicSessions"] = out.write(
@@ -128,13 +130,20 @@ def oneroster_export(*, district: District, path: str | Path) -> dict[str, int]:
             ),
         )
         counts["users"] = out.write("users.csv", h("users"), _users(district, school_ref))
-        counts["enrollments"] = out.write("enrollments.csv", h("enrollments"), _enrollments(district, school_ref))
+        counts["enrollments"] = out.write(
+            "enrollments.csv", h("enrollments"), _enrollments(district, school_ref)
+        )
         counts["demographics"] = out.write("demographics.csv", h("demographics"), _demographics(district))
-        items = LineItem.objects.filter(klass__school__district=district).select_related("klass").order_by("pk")
+        items = (
+            LineItem.objects.filter(klass__school__district=district).select_related("klass").order_by("pk")
+        )
         counts["categories"] = out.write(
             "categories.csv",
             h("categories"),
-            ([f"cat-{i}", "active", "", title] for i, title in enumerate(sorted({c for c in items.values_list("category", flat=True) if c}))),
+            (
+                [f"cat-{i}", "active", "", title]
+                for i, title in enumerate(sorted({c for c in items.values_list("category", flat=True) if c}))
+            ),
         )
         categories = {
             title: f"cat-{i}"
@@ -170,7 +179,9 @@ def oneroster_export(*, district: District, path: str | Path) -> dict[str, int]:
                     line_item__klass__school__district=district
                 )
                 .order_by("pk")
-                .values_list("source_id", "line_item__source_id", "student__source_id", "status", "score", "score_date")
+                .values_list(
+                    "source_id", "line_item__source_id", "student__source_id", "status", "score", "score_date"
+                )
                 .iterator(ITER)
             ),
         )
@@ -194,9 +205,31 @@ def oneroster_export(*, district: District, path: str | Path) -> dict[str, int]:
         )
         counts[RESULTS_FILE] = out.write(
             RESULTS_FILE,
-            ["student_id", "assessment", "subject", "school_year", "window", "date", "grade", "scale_score", "performance_level", "proficient"],
+            [
+                "student_id",
+                "assessment",
+                "subject",
+                "school_year",
+                "window",
+                "date",
+                "grade",
+                "scale_score",
+                "performance_level",
+                "proficient",
+            ],
             (
-                [sid, name, subject, year_, window, day or "", grade, "" if scale is None else scale, level, "" if prof is None else _bool(prof)]
+                [
+                    sid,
+                    name,
+                    subject,
+                    year_,
+                    window,
+                    day or "",
+                    grade,
+                    "" if scale is None else scale,
+                    level,
+                    "" if prof is None else _bool(prof),
+                ]
                 for sid, name, subject, year_, window, day, grade, scale, level, prof in Result.objects.filter(
                     assessment__district=district
                 )
@@ -222,7 +255,9 @@ def oneroster_export(*, district: District, path: str | Path) -> dict[str, int]:
 
 
 def _users(district: District, school_ref: dict[int, str]) -> Iterator[list[Any]]:
-    for t in Teacher.objects.filter(school__district=district).select_related("user").order_by("pk").iterator(ITER):
+    for t in (
+        Teacher.objects.filter(school__district=district).select_related("user").order_by("pk").iterator(ITER)
+    ):
         if not t.source_id:
             continue
         yield [
@@ -246,7 +281,10 @@ def _users(district: District, school_ref: dict[int, str]) -> Iterator[list[Any]
             "",
         ]
     for sid, school_id, grade in (
-        Student.objects.filter(district=district).order_by("pk").values_list("source_id", "school_id", "grade").iterator(ITER)
+        Student.objects.filter(district=district)
+        .order_by("pk")
+        .values_list("source_id", "school_id", "grade")
+        .iterator(ITER)
     ):
         # username … agentSourcedIds stay empty: coachmap holds no student names or contacts.
         yield [sid, "active", "", "true", school_ref[school_id], "student", *[""] * 10, grade_code(grade), ""]
@@ -257,8 +295,15 @@ def _enrollments(district: District, school_ref: dict[int, str]) -> Iterator[lis
         Enrollment.objects.filter(klass__school__district=district)
         .order_by("pk")
         .values_list(
-            "pk", "source_id", "klass__source_id", "klass__school_id", "student__source_id", "teacher__source_id",
-            "primary", "begin_date", "end_date",
+            "pk",
+            "source_id",
+            "klass__source_id",
+            "klass__school_id",
+            "student__source_id",
+            "teacher__source_id",
+            "primary",
+            "begin_date",
+            "end_date",
         )
         .iterator(ITER)
     )
@@ -266,15 +311,29 @@ def _enrollments(district: District, school_ref: dict[int, str]) -> Iterator[lis
         user, role = (student, "student") if student else (teacher, "teacher")
         if not user:
             continue
-        yield [sid or f"e-{pk}", "active", "", klass, school_ref[school], user, role, _bool(primary), begin or "", end or ""]
+        yield [
+            sid or f"e-{pk}",
+            "active",
+            "",
+            klass,
+            school_ref[school],
+            user,
+            role,
+            _bool(primary),
+            begin or "",
+            end or "",
+        ]
 
 
 def _demographics(district: District) -> Iterator[list[Any]]:
     races = list(RACE_COLUMN.values())
     for sid, race, gender in (
-        Student.objects.filter(district=district).order_by("pk").values_list("source_id", "race_ethnicity", "gender").iterator(ITER)
+        Student.objects.filter(district=district)
+        .order_by("pk")
+        .values_list("source_id", "race_ethnicity", "gender")
+        .iterator(ITER)
     ):
-        flags = {column: "false" for column in races}
+        flags = dict.fromkeys(races, "false")
         if race in RACE_COLUMN:
             flags[RACE_COLUMN[race]] = "true"
         sex = {"female": "female", "male": "male", "nonbinary": "other"}.get(gender, "unspecified")

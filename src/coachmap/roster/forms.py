@@ -17,6 +17,4 @@ class ImportUploadForm(forms.Form):
         max_length=100,
         help_text="e.g. “Star Reading”. coachmap remembers which column is which for each source.",
     )
-    dry_run = forms.BooleanField(
-        label="Check only: report what would change, change nothing", required=False
-    )
+    dry_run = forms.BooleanField(label="Check only: report what would change, change nothing", required=False)

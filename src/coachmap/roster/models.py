@@ -196,6 +196,8 @@ class PublishedResult(models.Model):
                 name="published_result_unique_all_grades",
             ),
         ]
+        # One index serves both kinds of row when an import matches figures (grade may be NULL).
+        indexes = [models.Index(fields=["district", "entity_code", "year", "subject", "group"])]
 
     def __str__(self) -> str:
         return f"{self.entity_name} {self.year} grade {self.grade or 'all'} {self.subject} {self.group}"

@@ -52,7 +52,9 @@ def import_run_create(
             "Only a program lead or district admin can import data.",
         )
     if kind not in ImportKind.values:
-        raise ValidationError(f"“{kind}” is not a kind of import: choose one of {', '.join(ImportKind.values)}.")
+        raise ValidationError(
+            f"“{kind}” is not a kind of import: choose one of {', '.join(ImportKind.values)}."
+        )
     if district is None and kind != ImportKind.ONEROSTER:
         raise ValidationError("Choose the district to import into.")
     run = ImportRun(
@@ -70,7 +72,13 @@ def import_run_create(
 
 
 def import_upload(
-    *, actor: User, district: District, kind: str, upload: UploadedFile, mapping: str = "", dry_run: bool = False
+    *,
+    actor: User,
+    district: District,
+    kind: str,
+    upload: UploadedFile,
+    mapping: str = "",
+    dry_run: bool = False,
 ) -> ImportRun:
     """The upload page: keep the file where the task worker can read it, and queue the import."""
     from coachmap.roster.tasks import import_task
@@ -100,7 +108,11 @@ def import_upload(
 
 
 def import_run_execute(
-    *, run: ImportRun, path: str | os.PathLike[str] | None = None, progress: Progress | None = None, **options: Any
+    *,
+    run: ImportRun,
+    path: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    **options: Any,
 ) -> Report:
     """Run the import; the report (also saved on the run) says what changed or why nothing did."""
     path = path or run.upload_path

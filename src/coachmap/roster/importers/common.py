@@ -37,7 +37,8 @@ def single_csv(source: Source, report: Report, progress: Progress | None, label:
             None,
             "",
             "",
-            "expected one CSV file" + (f", found {len(names)}: {', '.join(names[:5])}" if names else ", found none"),
+            "expected one CSV file"
+            + (f", found {len(names)}: {', '.join(names[:5])}" if names else ", found none"),
         )
         return None
     table = Table(source, names[0], report, progress, label=f"{label} {names[0]}")
@@ -48,12 +49,16 @@ def rows(table: Table) -> Iterator[tuple[int, list[str]]]:
     yield from table.rows()
 
 
-def unknown_students(stage: Stage, column: str, district_id: int, report: Report, file: str, header: str) -> None:
+def unknown_students(
+    stage: Stage, column: str, district_id: int, report: Report, file: str, header: str
+) -> None:
     """Problems for rows naming a student id the district does not have."""
     for row, value in fetchall(
-        f"SELECT s.row, s.{column} FROM {stage.table} s WHERE NOT EXISTS "  # noqa: S608
+        f"SELECT s.row, s.{column} FROM {stage.table} s WHERE s.{column} IS NOT NULL AND NOT EXISTS "
         f"(SELECT 1 FROM roster_student st WHERE st.district_id = %s AND st.source_id = s.{column}) "
         f"ORDER BY s.row LIMIT {MAX_LISTED}",
         [district_id],
     ):
-        report.problem(file, row, header, value, "no student has this id: import the roster (OneRoster) first")
+        report.problem(
+            file, row, header, value, "no student has this id: import the roster (OneRoster) first"
+        )

@@ -14,7 +14,15 @@ from coachmap.roster.importers.staging import Stage, execute, fetchall, fetchone
 from coachmap.roster.importers.validation import CellError, parse_bool
 
 SYNONYMS = {
-    "student_id": ["student_id", "student sourcedId", "studentSourcedId", "sourcedId", "student", "local_id", "id"],
+    "student_id": [
+        "student_id",
+        "student sourcedId",
+        "studentSourcedId",
+        "sourcedId",
+        "student",
+        "local_id",
+        "id",
+    ],
     "english_learner": ["english_learner", "EL", "ELL", "LEP", "english language learner"],
     "disability": ["disability", "SWD", "IEP", "SPED", "special_education", "students with disabilities"],
     "econ_disadvantaged": [
@@ -29,7 +37,9 @@ SYNONYMS = {
 FLAGS = ["english_learner", "disability", "econ_disadvantaged"]
 
 
-def run(*, source: Source, district: District, report: Report, progress: Progress | None = None, **_: Any) -> None:
+def run(
+    *, source: Source, district: District, report: Report, progress: Progress | None = None, **_: Any
+) -> None:
     table = single_csv(source, report, progress, "Reading")
     if table is None:
         raise ImportRejected(report)
@@ -67,7 +77,9 @@ def run(*, source: Source, district: District, report: Report, progress: Progres
         "SELECT student_ref, MIN(row), MAX(row) FROM stg_flags GROUP BY student_ref HAVING COUNT(*) > 1 "
         f"ORDER BY MIN(row) LIMIT {MAX_LISTED}"
     ):
-        report.problem(file, row, header[columns["student_id"]], sid, f"this student is already on row {first}")
+        report.problem(
+            file, row, header[columns["student_id"]], sid, f"this student is already on row {first}"
+        )
     unknown_students(stage, "student_ref", district.pk, report, file, header[columns["student_id"]])
     if not report.ok:
         raise ImportRejected(report)
@@ -77,7 +89,7 @@ def run(*, source: Source, district: District, report: Report, progress: Progres
         f"(s.{f} IS NOT NULL AND {is_distinct(f'{table_name}.{f}', f's.{f}')})" for f in FLAGS
     )
     changed = execute(
-        f"UPDATE {table_name} SET {sets} FROM stg_flags s WHERE {table_name}.district_id = %s "  # noqa: S608
+        f"UPDATE {table_name} SET {sets} FROM stg_flags s WHERE {table_name}.district_id = %s "
         f"AND {table_name}.source_id = s.student_ref AND ({differs})",
         [district.pk],
     )

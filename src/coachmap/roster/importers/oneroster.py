@@ -25,12 +25,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.db import models
 from django.utils.text import slugify
 
-from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, District, Membership, Role, School, Teacher, User
+from coachmap.core.models import District, School, User
 from coachmap.roster.importers import oneroster_spec as spec
 from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source, Table
@@ -42,6 +40,7 @@ from coachmap.roster.importers.staging import (
     fetchone,
     is_distinct,
 )
+from coachmap.roster.importers.teachers import teachers_merge
 from coachmap.roster.importers.validation import CellError, check_header, parse_enum
 from coachmap.roster.models import (
     AcademicSession,
@@ -232,6 +231,7 @@ class OneRosterImport:
             if opened is None:
                 return
             table, index = opened
+            self.index = index
             cells = spec.Cells(index)
             for row, raw in table.rows():
                 if self.fail_at_row is not None and row == self.fail_at_row:
@@ -339,7 +339,7 @@ class OneRosterImport:
                 "",
                 "the bundle has no district org: choose the district to import into",
             )
-        for sid, (row, status, fields) in small.rows.items():
+        for row, status, fields in small.rows.values():
             parent = fields["parent"]
             if parent and parent not in self.orgs and status == "active":
                 self.report.problem("orgs.csv", row, "parentSourcedId", parent, "no org has this sourcedId")
@@ -411,9 +411,14 @@ class OneRosterImport:
         self.session_ids = self._known("academicSessions", AcademicSession)
         self.course_ids = self._known("courses", Course)
         self.category_ids = self._known("categories", Category)
-        for sid, (row, status, fields) in self.small.get("academicSessions", _Small()).rows.items():
+        for _sid, (row, status, fields) in self.small.get("academicSessions", _Small()).rows.items():
             parent = fields["parent_source_id"]
-            if status == "active" and parent and parent not in self.session_ids and self._checks("academicSessions"):
+            if (
+                status == "active"
+                and parent
+                and parent not in self.session_ids
+                and self._checks("academicSessions")
+            ):
                 self.report.problem(
                     "academicSessions.csv",
                     row,
@@ -421,7 +426,7 @@ class OneRosterImport:
                     parent,
                     "no academic session has this sourcedId",
                 )
-        for sid, (row, status, fields) in self.small.get("courses", _Small()).rows.items():
+        for _sid, (row, status, fields) in self.small.get("courses", _Small()).rows.items():
             if status != "active":
                 continue
             year = fields.pop("_year")
@@ -508,8 +513,8 @@ class OneRosterImport:
                     org = cells.required("orgSourcedId")
                     if org not in self.orgs and self._checks("orgs"):
                         raise spec.FieldError("orgSourcedId", org, "no org has this sourcedId")
-                    spec.date_cell(cells, "beginDate")
-                    spec.date_cell(cells, "endDate")
+                    spec.iso_date_cell(cells, "beginDate")
+                    spec.iso_date_cell(cells, "endDate")
                 except spec.FieldError as exc:
                     self._fail("roles", row, exc)
                     continue
@@ -535,7 +540,13 @@ class OneRosterImport:
         teacher_names: list[tuple[Any, ...]] = []  # teachers only: bounded by the staff, not the students
         write_name = teacher_names.append
         with stage.writer() as write:
+            fast: spec.FastReader | None = None
             for row, cells in self._rows("users"):
+                if v11:
+                    fast = fast or spec.fast_users_11(self.index, self.orgs, self._checks("orgs"))
+                    if (quick := fast(cells.cells)) is not None:
+                        write((row, *quick[:2], None, *quick[2:]))
+                        continue
                 try:
                     sid, status = cells.common()
                     enabled = spec.bool_cell(cells, "enabledUser")
@@ -642,8 +653,13 @@ class OneRosterImport:
                 ("end_date", "date"),
             ],
         )
+        fast: spec.FastReader | None = None
         with stage.writer() as write:
             for row, cells in self._rows("enrollments"):
+                fast = fast or spec.fast_enrollments(self.index, self.orgs, self._checks("orgs"))
+                if (quick := fast(cells.cells)) is not None:
+                    write((row, *quick))
+                    continue
                 try:
                     sid, status = cells.common()
                     klass = cells.required("classSourcedId")
@@ -653,8 +669,8 @@ class OneRosterImport:
                     if school:
                         self._school_ref("enrollments", "schoolSourcedId", school)
                     primary = spec.bool_cell(cells, "primary")
-                    begin = spec.date_cell(cells, "beginDate")
-                    end = spec.date_cell(cells, "endDate")
+                    begin = spec.iso_date_cell(cells, "beginDate")
+                    end = spec.iso_date_cell(cells, "endDate")
                 except spec.FieldError as exc:
                     self._fail("enrollments", row, exc)
                     continue
@@ -663,8 +679,16 @@ class OneRosterImport:
     def _stage_demographics(self) -> None:
         stage = self._stage("demographics", [("race", "text"), ("gender", "text")])
         births = 0
+        fast: spec.FastReader | None = None
+        birth_of: Callable[[Sequence[str]], str] | None = None
         with stage.writer() as write:
             for row, cells in self._rows("demographics"):
+                fast = fast or spec.fast_demographics(self.index)
+                birth_of = birth_of or spec.getter(self.index, "birthDate")
+                if (quick := fast(cells.cells)) is not None:
+                    births += bool(birth_of(cells.cells))
+                    write((row, *quick))
+                    continue
                 try:
                     sid, status = cells.common()
                     flags = {column: spec.bool_cell(cells, column) for column in spec.RACE_COLUMNS}
@@ -703,8 +727,8 @@ class OneRosterImport:
                 try:
                     sid, status = cells.common()
                     title = cells.text("title", 200, required=True)
-                    assign = spec.date_cell(cells, "assignDate")
-                    due = spec.date_cell(cells, "dueDate")
+                    assign = spec.iso_date_cell(cells, "assignDate")
+                    due = spec.iso_date_cell(cells, "dueDate")
                     klass = cells.required("classSourcedId")
                     category = cells("categorySourcedId")
                     if category and category not in self.category_ids and self._checks("categories"):
@@ -733,15 +757,20 @@ class OneRosterImport:
                 ("score_date", "date"),
             ],
         )
+        fast: spec.FastReader | None = None
         with stage.writer() as write:
             for row, cells in self._rows("results"):
+                fast = fast or spec.fast_results(self.index)
+                if (quick := fast(cells.cells)) is not None:
+                    write((row, *quick))
+                    continue
                 try:
                     sid, status = cells.common()
                     item = cells.required("lineItemSourcedId")
                     student = cells.required("studentSourcedId")
                     score_status = spec.enum_cell(cells, "scoreStatus", spec.SCORE_STATUS, "score status")
                     score = spec.float_cell(cells, "score")
-                    date = spec.date_cell(cells, "scoreDate")
+                    date = spec.iso_date_cell(cells, "scoreDate")
                 except spec.FieldError as exc:
                     self._fail("results", row, exc)
                     continue
@@ -800,7 +829,7 @@ class OneRosterImport:
     def _duplicates(self, name: str) -> None:
         table = self.stages[name].table
         for source_id, first, row in fetchall(
-            f"SELECT source_id, MIN(row), MAX(row) FROM {table} GROUP BY source_id "  # noqa: S608
+            f"SELECT source_id, MIN(row), MAX(row) FROM {table} GROUP BY source_id "
             f"HAVING COUNT(*) > 1 ORDER BY MIN(row) LIMIT {MAX_LISTED}"
         ):
             self.report.problem(
@@ -835,7 +864,7 @@ class OneRosterImport:
         else:
             params = []
         rows = fetchall(
-            f"SELECT s.row, s.{col} FROM {table} s WHERE s.status = 'active' AND NOT {allowed} "  # noqa: S608
+            f"SELECT s.row, s.{col} FROM {table} s WHERE s.status = 'active' AND NOT {allowed} "
             f"ORDER BY s.row LIMIT {MAX_LISTED}",
             params,
         )
@@ -938,7 +967,11 @@ class OneRosterImport:
                 json_columns={"grades"},
                 scope=scopes["classes"],
             )
-        self._map("map_class", f"SELECT c.source_id, c.id FROM roster_class c WHERE c.id IN ({_DISTRICT_CLASSES})", [d])
+        self._map(
+            "map_class",
+            f"SELECT c.source_id, c.id FROM roster_class c WHERE c.id IN ({_DISTRICT_CLASSES})",
+            [d],
+        )
         if "users" in self.stages:
             self.progress("Saving students", 0, 1)
             self._upsert(
@@ -1011,7 +1044,15 @@ class OneRosterImport:
                     "WHERE s.status = 'active'"
                 ),
                 res_params=[d],
-                columns=["klass_id", "title", "category", "assign_date", "due_date", "result_min", "result_max"],
+                columns=[
+                    "klass_id",
+                    "title",
+                    "category",
+                    "assign_date",
+                    "due_date",
+                    "result_min",
+                    "result_max",
+                ],
                 scope=scopes["line items"],
             )
         self._map(
@@ -1062,12 +1103,12 @@ class OneRosterImport:
         assert stage is not None  # noqa: S101
         if self.manifest.mode(file) == "bulk":
             gone = (
-                f"SELECT id FROM {table} WHERE {scope} AND NOT EXISTS (SELECT 1 FROM {stage.table} s "  # noqa: S608
+                f"SELECT id FROM {table} WHERE {scope} AND NOT EXISTS (SELECT 1 FROM {stage.table} s "
                 f"WHERE s.source_id = {table}.source_id AND s.status = 'active' {staged_filter})"
             )
         else:
             gone = (
-                f"SELECT id FROM {table} WHERE {scope} AND EXISTS (SELECT 1 FROM {stage.table} s "  # noqa: S608
+                f"SELECT id FROM {table} WHERE {scope} AND EXISTS (SELECT 1 FROM {stage.table} s "
                 f"WHERE s.source_id = {table}.source_id AND s.status <> 'active')"
             )
         self.report.entity(entity).removed += self._delete(model, gone, params)
@@ -1186,48 +1227,50 @@ class OneRosterImport:
         stage = self._stage_of(file)
         assert stage is not None  # noqa: S101
         scope_sql, scope_params = scope
-        res = f"res_{stage.name}"
-        execute(f"DROP TABLE IF EXISTS {res}")
-        execute(f"CREATE TEMPORARY TABLE {res} AS {res_sql}", res_params)
-        execute(f"CREATE INDEX {res}_source_id ON {res} (source_id)")
         (staged_active,) = fetchone(
-            f"SELECT COUNT(*) FROM {stage.table} WHERE status = 'active' {staged_filter}"  # noqa: S608
+            f"SELECT COUNT(*) FROM {stage.table} WHERE status = 'active' {staged_filter}"
         )
-        (resolved,) = fetchone(f"SELECT COUNT(*) FROM {res}")  # noqa: S608
-        counts.skipped += staged_active - resolved
-        if staged_active - resolved and skipped_reason:
-            self.report.notes.append(f"{staged_active - resolved:,} {skipped_reason}.")
-        (existing,) = fetchone(f"SELECT COUNT(*) FROM {table} WHERE {scope_sql}", scope_params)  # noqa: S608
+        (existing,) = fetchone(f"SELECT COUNT(*) FROM {table} WHERE {scope_sql}", scope_params)
 
         def value(c: str) -> str:
             return as_json(f"r.{c}") if c in json_columns else f"r.{c}"
 
-        changed = 0
-        if existing:
-            sets = ", ".join(f"{c} = {value(c)}" for c in columns)
-            differs = " OR ".join(is_distinct(f"{table}.{c}", value(c)) for c in columns)
-            changed = execute(
-                f"UPDATE {table} SET {sets} FROM {res} r WHERE {table}.source_id = r.source_id "  # noqa: S608
-                f"AND {scope_sql} AND ({differs})",
-                scope_params,
-            )
         constants = constants or {}
         names = ["source_id", *columns, *constants]
         select = ", ".join(["r.source_id", *(value(c) for c in columns)] + ["%s"] * len(constants))
-        # On a first import the table holds nothing in scope: skip the anti-join.
-        where = (
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {table}.source_id = r.source_id AND {scope_sql})"
-            if existing
-            else ""
-        )
-        added = execute(
-            f"INSERT INTO {table} ({', '.join(names)}) SELECT {select} FROM {res} r {where}",  # noqa: S608
-            [*constants.values(), *(scope_params if existing else [])],
-        )
+        changed = 0
+        if not existing:
+            # A first import: nothing to match against, so insert straight from the staged rows.
+            added = execute(
+                f"INSERT INTO {table} ({', '.join(names)}) SELECT {select} FROM ({res_sql}) r",
+                [*constants.values(), *res_params],
+            )
+            resolved = added
+        else:
+            res = f"res_{stage.name}"
+            execute(f"DROP TABLE IF EXISTS {res}")
+            execute(f"CREATE TEMPORARY TABLE {res} AS {res_sql}", res_params)
+            execute(f"CREATE INDEX {res}_source_id ON {res} (source_id)")
+            (resolved,) = fetchone(f"SELECT COUNT(*) FROM {res}")
+            sets = ", ".join(f"{c} = {value(c)}" for c in columns)
+            differs = " OR ".join(is_distinct(f"{table}.{c}", value(c)) for c in columns)
+            changed = execute(
+                f"UPDATE {table} SET {sets} FROM {res} r WHERE {table}.source_id = r.source_id "
+                f"AND {scope_sql} AND ({differs})",
+                scope_params,
+            )
+            added = execute(
+                f"INSERT INTO {table} ({', '.join(names)}) SELECT {select} FROM {res} r "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {table}.source_id = r.source_id AND {scope_sql})",
+                [*constants.values(), *scope_params],
+            )
+            execute(f"DROP TABLE IF EXISTS {res}")
+        counts.skipped += staged_active - resolved
+        if staged_active - resolved and skipped_reason:
+            self.report.notes.append(f"{staged_active - resolved:,} {skipped_reason}.")
         counts.added += added
         counts.changed += changed
         counts.unchanged += resolved - added - changed
-        execute(f"DROP TABLE IF EXISTS {res}")
 
     def _delete(self, model: type[models.Model], ids_sql: str, params: list[Any]) -> int:
         """Delete through the ORM in chunks, so every cascade in every app is honoured."""
@@ -1242,128 +1285,10 @@ class OneRosterImport:
         return len(ids)
 
     def _merge_teachers(self) -> None:
-        """Teacher profiles, their users and teacher memberships, a chunk at a time (ORM)."""
-        counts = self.report.entity("teachers")
-        district = self.district
-        assert district is not None  # noqa: S101
-        schools = dict(
-            School.objects.filter(district=district).exclude(source_id="").values_list("source_id", "id")
+        assert self.district is not None  # noqa: S101
+        teachers_merge(
+            district=self.district, actor=self.actor, mode=self.manifest.mode("users"), report=self.report
         )
-        mode = self.manifest.mode("users")
-        last = 0
-        password = make_password(None)
-        while True:
-            chunk = fetchall(
-                "SELECT u.row, u.source_id, u.school_ref, n.given, n.family, n.email, n.username FROM stg_users u "
-                "LEFT JOIN stg_teacher_names n ON n.source_id = u.source_id "
-                "WHERE u.kind = 'teacher' AND u.status = 'active' AND u.row > %s ORDER BY u.row LIMIT %s",
-                [last, TEACHER_CHUNK],
-            )
-            if not chunk:
-                break
-            last = chunk[-1][0]
-            ids = [c[1] for c in chunk]
-            existing = {
-                t.source_id: t
-                for t in Teacher.objects.filter(school__district=district, source_id__in=ids).select_related(
-                    "user"
-                )
-            }
-            for _, sid, school_ref, given, family, email, username in chunk:
-                school_id = schools[school_ref]
-                teacher = existing.get(sid)
-                if teacher is None:
-                    user = self._teacher_user(
-                        sid, username or "", email or "", given or "", family or "", password
-                    )
-                    teacher = Teacher.objects.create(user=user, school_id=school_id, source_id=sid)
-                    self._grant(user, school_id)
-                    counts.added += 1
-                    continue
-                user = teacher.user
-                changed = False
-                if teacher.school_id != school_id:
-                    Membership.objects.filter(
-                        user=user, district=district, role=Role.TEACHER, school_id=teacher.school_id
-                    ).delete()
-                    teacher.school_id = school_id
-                    teacher.save(update_fields=["school"])
-                    changed = True
-                if (user.first_name, user.last_name, user.email) != (given or "", family or "", email or ""):
-                    user.first_name, user.last_name, user.email = given or "", family or "", email or ""
-                    user.save(update_fields=["first_name", "last_name", "email"])
-                    changed = True
-                changed |= self._grant(user, school_id)
-                if changed:
-                    counts.changed += 1
-                else:
-                    counts.unchanged += 1
-        # Teachers who left the roster lose the teacher role and their classes; profiles stay.
-        staying = Teacher.objects.filter(school__district=district).exclude(source_id="")
-        if mode == "bulk":
-            active = {
-                sid
-                for (sid,) in fetchall(
-                    "SELECT source_id FROM stg_users WHERE kind = 'teacher' AND status = 'active'"
-                )
-            }
-            leaving = [t for t in staying.select_related("user") if t.source_id not in active]
-        else:
-            marked = [sid for (sid,) in fetchall("SELECT source_id FROM stg_users WHERE status <> 'active'")]
-            leaving = list(staying.filter(source_id__in=marked).select_related("user")) if marked else []
-        for teacher in leaving:
-            revoked = Membership.objects.filter(user=teacher.user, district=district, role=Role.TEACHER)
-            if revoked.exists():
-                for membership in revoked:
-                    audit_record(
-                        actor=self.actor,
-                        action=AuditAction.ROLE_CHANGE,
-                        obj=membership,
-                        district=district,
-                        user=teacher.user.username,
-                        role=Role.TEACHER.value,
-                        change="revoke",
-                        reason="left the roster (OneRoster import)",
-                    )
-                revoked.delete()
-                Enrollment.objects.filter(teacher=teacher).delete()
-                counts.removed += 1
-
-    def _teacher_user(
-        self, sid: str, username: str, email: str, given: str, family: str, password: str
-    ) -> User:
-        """A user for a new teacher: the one with their username if it has no teacher profile yet
-        (accounts made before the roster arrived), else a new user who cannot sign in yet."""
-        wanted = (username or email or f"teacher-{sid}")[:150]
-        found = User.objects.filter(username__iexact=wanted).first()
-        if found is not None and not Teacher.objects.filter(user=found).exists():
-            return found
-        candidate, n = wanted, 1
-        while User.objects.filter(username__iexact=candidate).exists():
-            n += 1
-            candidate = f"{wanted[:140]}-{n}"
-        return User.objects.create(
-            username=candidate, first_name=given, last_name=family, email=email, password=password
-        )
-
-    def _grant(self, user: User, school_id: int) -> bool:
-        """The bulk equivalent of `core.services.membership_grant`, audited the same way."""
-        membership, created = Membership.objects.get_or_create(
-            user=user, district=self.district, school_id=school_id, role=Role.TEACHER
-        )
-        if created:
-            audit_record(
-                actor=self.actor,
-                action=AuditAction.ROLE_CHANGE,
-                obj=membership,
-                district=self.district,
-                user=user.username,
-                role=Role.TEACHER.value,
-                school=school_id,
-                change="grant",
-                reason="OneRoster import",
-            )
-        return created
 
     def _note_skipped_users(self) -> None:
         skipped = Counter(

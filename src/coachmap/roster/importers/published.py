@@ -20,7 +20,13 @@ from coachmap.roster.importers.common import find_columns, norm, single_csv
 from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source
 from coachmap.roster.importers.staging import Stage, execute, fetchall, fetchone, is_distinct, is_same
-from coachmap.roster.importers.validation import CellError, clean_text, grade_from_text, parse_count, parse_float
+from coachmap.roster.importers.validation import (
+    CellError,
+    clean_text,
+    grade_from_text,
+    parse_count,
+    parse_float,
+)
 
 RATE_TOLERANCE = 0.0005  # half of 0.1 percentage point: states round published rates
 
@@ -118,16 +124,16 @@ def wide_figures(header: Sequence[str]) -> tuple[list[Figure], list[tuple[str, s
                 problems.append((name, f"unknown student group “{prefix}”"))
                 continue
             group = code
-        for pattern, metric in METRICS:
-            if m := pattern.match(suffix):
-                subject = SUBJECTS.get(m["subject"].lower())
-                if subject is None:
-                    problems.append((name, f"unknown subject “{m['subject']}”"))
-                break
-        else:
-            problems.append((name, "unknown figure: expected … Total Proficient, … Total Tested or … Proficiency %"))
+        matched = next(((m, metric) for pattern, metric in METRICS if (m := pattern.match(suffix))), None)
+        if matched is None:
+            problems.append(
+                (name, "unknown figure: expected … Total Proficient, … Total Tested or … Proficiency %")
+            )
             continue
+        m, metric = matched
+        subject = SUBJECTS.get(m["subject"].lower())
         if subject is None:
+            problems.append((name, f"unknown subject “{m['subject']}”"))
             continue
         slots.setdefault((grade, group, subject), {})[metric] = position
     figures = [
@@ -164,7 +170,9 @@ def read_figure(
     return proficient, tested, rate, suppressed
 
 
-def run(*, source: Source, district: District, report: Report, progress: Progress | None = None, **_: Any) -> None:
+def run(
+    *, source: Source, district: District, report: Report, progress: Progress | None = None, **_: Any
+) -> None:
     table = single_csv(source, report, progress, "Reading")
     if table is None:
         raise ImportRejected(report)
@@ -198,7 +206,9 @@ def run(*, source: Source, district: District, report: Report, progress: Progres
         raise ImportRejected(report)
 
 
-def _identity(cells: Sequence[str], columns: dict[str, int], header: Sequence[str], row: int, report: Report, file: str) -> tuple[int, str, str] | None:
+def _identity(
+    cells: Sequence[str], columns: dict[str, int], header: Sequence[str], row: int, report: Report, file: str
+) -> tuple[int, str, str] | None:
     raw_year = cells[columns["year"]].strip()
     year = raw_year[:4] if re.fullmatch(r"\d{4}(-\d{2,4})?", raw_year) else ""
     if not year:
@@ -223,8 +233,12 @@ def _read_wide(table: Any, header: Sequence[str], stage: Stage, report: Report, 
     columns = find_columns(header, {k: LONG[k] for k in ("year", "entity_code", "entity_name")})
     for needed in ("year", "entity_code"):
         if needed not in columns:
-            report.problem(file, 1, needed, "", f"missing required column {needed} (e.g. Year, Corporation ID)")
-    ignored = [h for h in header if "|" not in h and norm(h) not in {norm(header[i]) for i in columns.values()}]
+            report.problem(
+                file, 1, needed, "", f"missing required column {needed} (e.g. Year, Corporation ID)"
+            )
+    ignored = [
+        h for h in header if "|" not in h and norm(h) not in {norm(header[i]) for i in columns.values()}
+    ]
     if ignored:
         report.notes.append(f"Columns not used: {', '.join(ignored)}.")
     if not report.ok:
@@ -247,10 +261,32 @@ def _read_wide(table: Any, header: Sequence[str], stage: Stage, report: Report, 
                 if figure is None:
                     continue
                 _check_rate(figure, report, file, row, header[f.rate] if f.rate is not None else "")
-                write((row, code, name, None, year, f.grade, f.subject, f.group, figure[1], figure[0], figure[2], figure[3], file))
+                write(
+                    (
+                        row,
+                        code,
+                        name,
+                        None,
+                        year,
+                        f.grade,
+                        f.subject,
+                        f.group,
+                        figure[1],
+                        figure[0],
+                        figure[2],
+                        figure[3],
+                        file,
+                    )
+                )
 
 
-def _check_rate(figure: tuple[int | None, int | None, float | None, bool], report: Report, file: str, row: int, column: str) -> None:
+def _check_rate(
+    figure: tuple[int | None, int | None, float | None, bool],
+    report: Report,
+    file: str,
+    row: int,
+    column: str,
+) -> None:
     proficient, tested, rate, _ = figure
     if proficient is None or tested is None or rate is None:
         return
@@ -293,7 +329,11 @@ def _read_long(table: Any, header: Sequence[str], stage: Stage, report: Report, 
             year, code, name = identity
             raw_grade = cell(cells, "grade")
             try:
-                grade = None if raw_grade.lower() in ("", "all", "total", "school total") else grade_from_text(raw_grade)
+                grade = (
+                    None
+                    if raw_grade.lower() in ("", "all", "total", "school total")
+                    else grade_from_text(raw_grade)
+                )
             except CellError as exc:
                 report.problem(file, row, header[columns["grade"]], raw_grade, str(exc))
                 continue
@@ -303,7 +343,9 @@ def _read_long(table: Any, header: Sequence[str], stage: Stage, report: Report, 
                 continue
             group = group_code(cell(cells, "group"))
             if group is None:
-                report.problem(file, row, header[columns["group"]], cell(cells, "group"), "unknown student group")
+                report.problem(
+                    file, row, header[columns["group"]], cell(cells, "group"), "unknown student group"
+                )
                 continue
             raw = [cell(cells, "proficient"), cell(cells, "tested"), cell(cells, "rate")]
             try:
@@ -315,7 +357,23 @@ def _read_long(table: Any, header: Sequence[str], stage: Stage, report: Report, 
                 continue
             _check_rate(figure, report, file, row, header[columns["rate"]] if "rate" in columns else "")
             school = cell(cells, "school") or None
-            write((row, code, name, school, year, grade, subject[:30], group, figure[1], figure[0], figure[2], figure[3], file))
+            write(
+                (
+                    row,
+                    code,
+                    name,
+                    school,
+                    year,
+                    grade,
+                    subject[:30],
+                    group,
+                    figure[1],
+                    figure[0],
+                    figure[2],
+                    figure[3],
+                    file,
+                )
+            )
 
 
 def _check_and_merge(stage: Stage, district: District, report: Report, file: str) -> None:
@@ -339,12 +397,12 @@ def _check_and_merge(stage: Stage, district: District, report: Report, file: str
     table = "roster_publishedresult"
     key = (
         f"{table}.district_id = %s AND {table}.entity_code = s.entity_code AND {table}.year = s.year AND "
-        f"{is_same(f'{table}.grade', 's.grade')} AND {table}.subject = s.subject AND {table}.\"group\" = s.grp"
+        f'{is_same(f"{table}.grade", "s.grade")} AND {table}.subject = s.subject AND {table}."group" = s.grp'
     )
     fields = ["entity_name", "tested", "proficient", "suppressed"]
     school = "(SELECT sc.id FROM core_school sc WHERE sc.district_id = %s AND sc.source_id = s.school_ref)"
     changed = execute(
-        f"UPDATE {table} SET entity_name = s.entity_name, tested = s.tested, proficient = s.proficient, "  # noqa: S608
+        f"UPDATE {table} SET entity_name = s.entity_name, tested = s.tested, proficient = s.proficient, "
         f"published_rate = s.rate, suppressed = s.suppressed, source = s.source, school_id = {school} "
         f"FROM stg_published s WHERE {key} AND ("
         + " OR ".join(is_distinct(f"{table}.{f}", f"s.{f}") for f in fields)
@@ -352,7 +410,7 @@ def _check_and_merge(stage: Stage, district: District, report: Report, file: str
         [d, d],
     )
     added = execute(
-        f"INSERT INTO {table} (district_id, school_id, entity_code, entity_name, year, grade, subject, \"group\", "  # noqa: S608
+        f'INSERT INTO {table} (district_id, school_id, entity_code, entity_name, year, grade, subject, "group", '
         "tested, proficient, published_rate, suppressed, source) "
         f"SELECT %s, {school}, s.entity_code, s.entity_name, s.year, s.grade, s.subject, s.grp, s.tested, "
         f"s.proficient, s.rate, s.suppressed, s.source FROM stg_published s "

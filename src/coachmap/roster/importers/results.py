@@ -13,7 +13,7 @@ import datetime
 from typing import Any
 
 from coachmap.core.models import District
-from coachmap.roster.importers.common import find_columns, norm, single_csv
+from coachmap.roster.importers.common import find_columns, norm, single_csv, unknown_students
 from coachmap.roster.importers.oneroster_spec import subject_of
 from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source
@@ -29,7 +29,16 @@ from coachmap.roster.importers.validation import (
 from coachmap.roster.models import Assessment
 
 FIELDS: dict[str, list[str]] = {
-    "student_id": ["student_id", "student sourcedId", "studentSourcedId", "student number", "local id", "sis id", "state id", "student"],
+    "student_id": [
+        "student_id",
+        "student sourcedId",
+        "studentSourcedId",
+        "student number",
+        "local id",
+        "sis id",
+        "state id",
+        "student",
+    ],
     "assessment": ["assessment", "assessment name", "test", "test name", "assessment_name"],
     "subject": ["subject", "content area", "discipline", "course"],
     "grade": ["grade", "grade level", "enrolled grade", "student grade"],
@@ -37,7 +46,13 @@ FIELDS: dict[str, list[str]] = {
     "date": ["date", "test date", "completion date", "administered on", "assessment date", "completed"],
     "school_year": ["school_year", "school year", "year"],
     "scale_score": ["scale_score", "scale score", "score", "rit score", "ss", "scaled score"],
-    "performance_level": ["performance_level", "performance level", "achievement level", "proficiency level", "level"],
+    "performance_level": [
+        "performance_level",
+        "performance level",
+        "achievement level",
+        "proficiency level",
+        "level",
+    ],
     "proficient": ["proficient", "met standard", "is proficient", "meets standard", "proficiency"],
 }
 REQUIRED = ["student_id", "subject"]
@@ -158,7 +173,9 @@ def run(
                 raw_subject = cell(cells, "subject")
                 subject = subject_of(raw_subject)
                 if subject == "other" and raw_subject.lower() not in ("other", ""):
-                    raise CellError("unknown subject: expected ELA (reading), math, science or social studies")
+                    raise CellError(
+                        "unknown subject: expected ELA (reading), math, science or social studies"
+                    )
                 field = "date"
                 day = parse_us_date(cell(cells, "date")) if cell(cells, "date") else None
                 field = "window"
@@ -185,29 +202,40 @@ def run(
                 column = mapping.get(field, field)
                 report.problem(file, row, column, cell(cells, field), str(exc))
                 continue
-            write((row, student, name, subject, year, window, day, grade, scale, level, proficient))
+            write(
+                (
+                    row,
+                    student,
+                    name,
+                    subject,
+                    year,
+                    window,
+                    day.isoformat() if day else None,
+                    grade,
+                    scale,
+                    level,
+                    proficient,
+                )
+            )
     stage.index("student_ref")
-    _check(district, report, file, mapping)
+    _check(stage, district, report, file, mapping)
     if not report.ok:
         raise ImportRejected(report)
     _merge(district, report)
     stage.drop()
 
 
-def _check(district: District, report: Report, file: str, mapping: dict[str, str]) -> None:
+def _check(stage: Stage, district: District, report: Report, file: str, mapping: dict[str, str]) -> None:
     column = mapping.get("student_id", "student_id")
-    for row, value in fetchall(
-        "SELECT s.row, s.student_ref FROM stg_results s WHERE NOT EXISTS (SELECT 1 FROM roster_student st "
-        f"WHERE st.district_id = %s AND st.source_id = s.student_ref) ORDER BY s.row LIMIT {MAX_LISTED}",
-        [district.pk],
-    ):
-        report.problem(file, row, column, value, "no student has this id: import the roster (OneRoster) first")
+    unknown_students(stage, "student_ref", district.pk, report, file, column)
     for student, first, row in fetchall(
         "SELECT student_ref, MIN(row), MAX(row) FROM stg_results "
         "GROUP BY student_ref, assessment, subject, school_year, win HAVING COUNT(*) > 1 "
         f"ORDER BY MIN(row) LIMIT {MAX_LISTED}"
     ):
-        report.problem(file, row, column, student, f"a second result for this student on the same test: see row {first}")
+        report.problem(
+            file, row, column, student, f"a second result for this student on the same test: see row {first}"
+        )
 
 
 def _merge(district: District, report: Report) -> None:
@@ -235,19 +263,21 @@ def _merge(district: District, report: Report) -> None:
         "s.performance_level, s.proficient FROM stg_results s "
         "JOIN roster_student st ON st.district_id = %s AND st.source_id = s.student_ref "
         "JOIN roster_assessment a ON a.district_id = %s AND a.name = s.assessment AND a.subject = s.subject "
-        "AND a.school_year = s.school_year AND a.\"window\" = s.win",
+        'AND a.school_year = s.school_year AND a."window" = s.win',
         [d, d],
     )
     table = "roster_result"
     key = f"{table}.assessment_id = r.assessment_id AND {table}.student_id = r.student_id"
     fields = ["school_id", "grade", "scale_score", "performance_level", "proficient"]
     changed = execute(
-        f"UPDATE {table} SET " + ", ".join(f"{f} = r.{f}" for f in fields) + f" FROM res_results r WHERE {key} AND ("  # noqa: S608
+        f"UPDATE {table} SET "
+        + ", ".join(f"{f} = r.{f}" for f in fields)
+        + f" FROM res_results r WHERE {key} AND ("
         + " OR ".join(is_distinct(f"{table}.{f}", f"r.{f}") for f in fields)
         + ")"
     )
     added = execute(
-        f"INSERT INTO {table} (assessment_id, student_id, {', '.join(fields)}) "  # noqa: S608
+        f"INSERT INTO {table} (assessment_id, student_id, {', '.join(fields)}) "
         f"SELECT r.assessment_id, r.student_id, {', '.join('r.' + f for f in fields)} FROM res_results r "
         f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {key})"
     )

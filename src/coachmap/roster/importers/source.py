@@ -64,7 +64,7 @@ class Source:
         member = self._members[name]
         if self._zip is not None:
             return self._zip.open(member)
-        return open(member, "rb")  # noqa: SIM115 - the caller closes it
+        return open(member, "rb")
 
     def size(self, name: str) -> int:
         member = self._members[name]
@@ -164,7 +164,11 @@ class Table:
         finally:
             if padded:
                 report.warn(
-                    name, None, "", "", f"{padded:,} rows end with empty fields beyond the header; they were ignored"
+                    name,
+                    None,
+                    "",
+                    "",
+                    f"{padded:,} rows end with empty fields beyond the header; they were ignored",
                 )
             self.rows_read = count
             report.rows_read[name] = report.rows_read.get(name, 0) + count

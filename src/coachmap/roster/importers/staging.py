@@ -8,7 +8,6 @@ they are dropped explicitly at the end of a successful import as well.
 
 from __future__ import annotations
 
-import datetime
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -105,22 +104,19 @@ class Stage:
 
                     yield write
             else:
+                # Dates arrive as checked `YYYY-MM-DD` text, which is how Django stores them in SQLite.
                 buffer: list[Sequence[Any]] = []
                 marks = ", ".join(["%s"] * len(self.columns))
-                sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks})"  # noqa: S608 - our own names
-                dates = [i for i, (_, t) in enumerate(self.columns) if t == "date"]
+                sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks})"
 
                 def flush() -> None:
-                    if dates:
-                        for i, row in enumerate(buffer):
-                            buffer[i] = [_iso(v) if j in dates else v for j, v in enumerate(row)]
                     cursor.executemany(sql, buffer)
                     buffer.clear()
 
                 def write(row: Sequence[Any]) -> None:
                     buffer.append(row)
                     self.rows += 1
-                    if len(buffer) >= 5000:
+                    if len(buffer) >= 20000:
                         flush()
 
                 yield write
@@ -132,10 +128,6 @@ class Stage:
             for batch in batched(rows, 5000):
                 for row in batch:
                     write(row)
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 def json_list(values: Sequence[Any]) -> str:

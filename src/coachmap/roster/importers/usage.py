@@ -16,7 +16,7 @@ import datetime
 from typing import Any
 
 from coachmap.core.models import District
-from coachmap.roster.importers.common import find_columns, single_csv
+from coachmap.roster.importers.common import find_columns, single_csv, unknown_students
 from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source
 from coachmap.roster.importers.staging import Stage, execute, fetchall, fetchone, is_distinct
@@ -43,7 +43,9 @@ def monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def run(*, source: Source, district: District, report: Report, progress: Progress | None = None, **_: Any) -> None:
+def run(
+    *, source: Source, district: District, report: Report, progress: Progress | None = None, **_: Any
+) -> None:
     table = single_csv(source, report, progress, "Reading")
     if table is None:
         raise ImportRejected(report)
@@ -52,7 +54,14 @@ def run(*, source: Source, district: District, report: Report, progress: Progres
     schoology = find_columns(header, SCHOOLOGY)
     stage = Stage(
         "usage",
-        [("student_ref", "text"), ("class_ref", "text"), ("tool", "text"), ("week", "date"), ("minutes", "float"), ("events", "int")],
+        [
+            ("student_ref", "text"),
+            ("class_ref", "text"),
+            ("tool", "text"),
+            ("week", "date"),
+            ("minutes", "float"),
+            ("events", "int"),
+        ],
     ).create()
     if "student_id" in schoology and "seconds" in schoology:
         _read_schoology(table, schoology, header, stage, report)
@@ -75,7 +84,9 @@ def run(*, source: Source, district: District, report: Report, progress: Progres
     stage.drop()
 
 
-def _read_schoology(table: Any, columns: dict[str, int], header: list[str], stage: Stage, report: Report) -> None:
+def _read_schoology(
+    table: Any, columns: dict[str, int], header: list[str], stage: Stage, report: Report
+) -> None:
     file = table.name
     skipped = 0
     with stage.writer() as write:
@@ -103,20 +114,36 @@ def _read_schoology(table: Any, columns: dict[str, int], header: list[str], stag
                 report.problem(file, row, "date", raw_day, str(exc))
                 continue
             events = cells[columns["events"]].strip() if "events" in columns else "1"
-            write((row, sid, None, "Schoology", monday(day), seconds / 60, int(events) if events.isdigit() else 1))
+            write(
+                (
+                    row,
+                    sid,
+                    None,
+                    "Schoology",
+                    monday(day).isoformat(),
+                    seconds / 60,
+                    int(events) if events.isdigit() else 1,
+                )
+            )
     if skipped:
         report.entity("usage rows").skipped += skipped
-        report.notes.append(f"{skipped:,} rows of teachers and administrators were skipped (time on task counts students).")
+        report.notes.append(
+            f"{skipped:,} rows of teachers and administrators were skipped (time on task counts students)."
+        )
 
 
-def _read_generic(table: Any, columns: dict[str, int], header: list[str], stage: Stage, report: Report) -> None:
+def _read_generic(
+    table: Any, columns: dict[str, int], header: list[str], stage: Stage, report: Report
+) -> None:
     file = table.name
     with stage.writer() as write:
         for row, cells in table.rows():
             sid = cells[columns["student_id"]].strip() if "student_id" in columns else ""
             cid = cells[columns["class_id"]].strip() if "class_id" in columns else ""
             if bool(sid) == bool(cid):
-                report.problem(file, row, "student_id", sid or cid, "give a student_id or a class_id (one of them)")
+                report.problem(
+                    file, row, "student_id", sid or cid, "give a student_id or a class_id (one of them)"
+                )
                 continue
             try:
                 tool = clean_text(cells[columns["tool"]].strip(), 100)
@@ -139,17 +166,11 @@ def _read_generic(table: Any, columns: dict[str, int], header: list[str], stage:
             except CellError as exc:
                 report.problem(file, row, header[columns["minutes"]], raw_minutes, str(exc))
                 continue
-            write((row, sid or None, cid or None, tool, monday(day), minutes, 1))
+            write((row, sid or None, cid or None, tool, monday(day).isoformat(), minutes, 1))
 
 
 def _check(stage: Stage, district: District, report: Report, file: str, header: list[str]) -> None:
-    for row, value in fetchall(
-        "SELECT s.row, s.student_ref FROM stg_usage s WHERE s.student_ref IS NOT NULL AND NOT EXISTS "
-        "(SELECT 1 FROM roster_student st WHERE st.district_id = %s AND st.source_id = s.student_ref) "
-        f"ORDER BY s.row LIMIT {MAX_LISTED}",
-        [district.pk],
-    ):
-        report.problem(file, row, "student_id", value, "no student has this id: import the roster (OneRoster) first")
+    unknown_students(stage, "student_ref", district.pk, report, file, "student_id")
     for row, value in fetchall(
         "SELECT s.row, s.class_ref FROM stg_usage s WHERE s.class_ref IS NOT NULL AND NOT EXISTS "
         "(SELECT 1 FROM roster_class c JOIN core_school sc ON sc.id = c.school_id "
@@ -157,7 +178,9 @@ def _check(stage: Stage, district: District, report: Report, file: str, header: 
         f"ORDER BY s.row LIMIT {MAX_LISTED}",
         [district.pk],
     ):
-        report.problem(file, row, "class_id", value, "no class has this id: import the roster (OneRoster) first")
+        report.problem(
+            file, row, "class_id", value, "no class has this id: import the roster (OneRoster) first"
+        )
 
 
 def _merge(district: District, report: Report) -> None:
@@ -177,14 +200,14 @@ def _merge(district: District, report: Report) -> None:
     table = "roster_usageweek"
     key = f"{table}.student_id = r.student_id AND {table}.tool = r.tool AND {table}.week = r.week"
     changed = execute(
-        f"UPDATE {table} SET minutes = r.minutes, events = r.events FROM res_usage r WHERE {key} AND ("  # noqa: S608
+        f"UPDATE {table} SET minutes = r.minutes, events = r.events FROM res_usage r WHERE {key} AND ("
         + is_distinct(f"{table}.minutes", "r.minutes")
         + " OR "
         + is_distinct(f"{table}.events", "r.events")
         + ")"
     )
     added = execute(
-        f"INSERT INTO {table} (district_id, student_id, tool, week, minutes, events) "  # noqa: S608
+        f"INSERT INTO {table} (district_id, student_id, tool, week, minutes, events) "
         f"SELECT %s, r.student_id, r.tool, r.week, r.minutes, r.events FROM res_usage r "
         f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {key})",
         [d],
@@ -195,5 +218,3 @@ def _merge(district: District, report: Report) -> None:
     counts.changed += changed
     counts.unchanged += total - added - changed
     execute("DROP TABLE res_usage")
-
-

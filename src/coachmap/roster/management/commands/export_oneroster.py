@@ -25,7 +25,9 @@ class Command(BaseCommand):
         if len(districts) != 1:
             raise CommandError("Say which district to export with --district SLUG.")
         counts = oneroster_export(district=districts[0], path=out)
-        audit_record(actor=None, action=AuditAction.EXPORT, district=districts[0], what="oneroster", rows=counts)
+        audit_record(
+            actor=None, action=AuditAction.EXPORT, district=districts[0], what="oneroster", rows=counts
+        )
         for name, n in counts.items():
             self.stdout.write(f"{name:<24} {n:>10,}")
         self.stdout.write(f"Wrote {out}.")

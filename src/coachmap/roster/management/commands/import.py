@@ -30,7 +30,14 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args: Any, kind: str, path: str, district: str | None, dry_run: bool, mapping: str, **options: Any
+        self,
+        *args: Any,
+        kind: str,
+        path: str,
+        district: str | None,
+        dry_run: bool,
+        mapping: str,
+        **options: Any,
     ) -> None:
         console = Console(file=cast(IO[str], self.stdout), highlight=False, width=120)
         target = self._district(district, kind)
@@ -80,7 +87,9 @@ class Command(BaseCommand):
         for column in ("", "added", "changed", "removed", "unchanged", "skipped"):
             table.add_column(column, justify="left" if not column else "right")
         for entity, c in report.counts.items():
-            table.add_row(entity, *(f"{n:,}" for n in (c.added, c.changed, c.removed, c.unchanged, c.skipped)))
+            table.add_row(
+                entity, *(f"{n:,}" for n in (c.added, c.changed, c.removed, c.unchanged, c.skipped))
+            )
         if report.counts:
             console.print(table)
         for what, n in report.dropped.items():
