@@ -64,8 +64,19 @@ def fall_pairs(district: District) -> dict[int, int]:
     }
 
 
-def _result_cells(district: District) -> int:
+CELL_COLUMNS = (
+    "district_id, school_id, assessment_id, grade, race_ethnicity, english_learner, disability, "
+    "econ_disadvantaged, gender, tested, proficient, scored, score_sum, matched, growth_sum, moved_matched, "
+    "moved_growth_sum, off_roster, off_grade"
+)
+
+
+def result_cells_select(district: District) -> tuple[str, list[int]]:
+    """The one GROUP BY over the district's results that yields its school cells (CELL_COLUMNS order)."""
     pairs = fall_pairs(district)
+    # The district's assessments as a list of ids, not a subquery, so the planner sees how many
+    # results it will read (an estimate of one row makes PostgreSQL loop over an index instead).
+    ids = sorted(Assessment.objects.filter(district=district).values_list("id", flat=True))
     demographics = ", ".join(f"s.{c}" for c in DEMOGRAPHICS)
     params: list[int] = []
     if pairs:
@@ -80,48 +91,60 @@ def _result_cells(district: District) -> int:
                 AND f.student_id = r.student_id AND r.scale_score IS NOT NULL"""  # noqa: S608
         same = "f.school_id = r.school_id"
         growth = (
-            f"COUNT(CASE WHEN {same} THEN f.scale_score END),"
-            f" COALESCE(SUM(CASE WHEN {same} THEN r.scale_score - f.scale_score END), 0),"
-            f" COUNT(CASE WHEN f.school_id <> r.school_id THEN f.scale_score END),"
+            f"COUNT(CASE WHEN {same} THEN f.scale_score END) AS matched,"
+            f" COALESCE(SUM(CASE WHEN {same} THEN r.scale_score - f.scale_score END), 0) AS growth_sum,"
+            f" COUNT(CASE WHEN f.school_id <> r.school_id THEN f.scale_score END) AS moved_matched,"
             f" COALESCE(SUM(CASE WHEN f.school_id <> r.school_id THEN r.scale_score - f.scale_score END), 0)"
+            " AS moved_growth_sum"
         )
     else:
-        fall_join, growth = "", "0, 0, 0, 0"
+        fall_join = ""
+        growth = "0 AS matched, 0 AS growth_sum, 0 AS moved_matched, 0 AS moved_growth_sum"
     # The district is a constant, left out of the grouping so the hash table stays small.
     sql = f"""
-        INSERT INTO {_t(ResultCell)} (district_id, school_id, assessment_id, grade, {", ".join(DEMOGRAPHICS)},
-            tested, proficient, scored, score_sum, matched, growth_sum, moved_matched, moved_growth_sum,
-            off_roster, off_grade)
-        SELECT {district.pk:d}, r.school_id, r.assessment_id, r.grade, {demographics},
-            COUNT(*), SUM(CASE WHEN r.proficient THEN 1 ELSE 0 END), COUNT(r.scale_score),
-            COALESCE(SUM(r.scale_score), 0), {growth},
-            SUM(CASE WHEN s.school_id = r.school_id AND s.grade = r.grade THEN 0 ELSE 1 END),
-            SUM(CASE WHEN s.grade = r.grade THEN 0 ELSE 1 END)
+        SELECT {district.pk:d} AS district_id, r.school_id, r.assessment_id, r.grade, {demographics},
+            COUNT(*) AS tested, SUM(CASE WHEN r.proficient THEN 1 ELSE 0 END) AS proficient,
+            COUNT(r.scale_score) AS scored, COALESCE(SUM(r.scale_score), 0) AS score_sum, {growth},
+            SUM(CASE WHEN s.school_id = r.school_id AND s.grade = r.grade THEN 0 ELSE 1 END) AS off_roster,
+            SUM(CASE WHEN s.grade = r.grade THEN 0 ELSE 1 END) AS off_grade
         FROM {_t(Result)} r
         JOIN {_t(Student)} s ON s.id = r.student_id
         {fall_join}
-        WHERE r.assessment_id IN (SELECT id FROM {_t(Assessment)} WHERE district_id = %s)
+        WHERE r.assessment_id IN ({", ".join("%s" for _ in ids) or "NULL"})
         GROUP BY r.school_id, r.assessment_id, r.grade, {demographics}
     """  # noqa: S608 - table names are quoted model metadata; values are parameters
+    return sql, [*params, *ids]
+
+
+def _result_cells(district: District) -> int:
+    select, params = result_cells_select(district)
+    table = _t(ResultCell)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, district.pk])
-        inserted = cursor.rowcount
+        if connection.vendor == "postgresql":
+            # PostgreSQL runs INSERT … SELECT on one core but CREATE TABLE AS in parallel: aggregate
+            # into a scratch table, then copy in by window, so one window's cells lie together on
+            # disk for the district comparison.
+            cursor.execute(f"CREATE TEMPORARY TABLE coachmap_cells ON COMMIT DROP AS {select}", params)
+            cursor.execute(f"INSERT INTO {table} ({CELL_COLUMNS}) SELECT * FROM coachmap_cells ORDER BY 3, 2")  # noqa: S608
+            inserted = cursor.rowcount
+            cursor.execute("DROP TABLE coachmap_cells")
+        else:
+            cursor.execute(f"INSERT INTO {table} ({CELL_COLUMNS}) {select}", params)
+            inserted = cursor.rowcount
         columns = ", ".join(DEMOGRAPHICS)
         cursor.execute(
             f"""
-            INSERT INTO {_t(ResultCell)} (district_id, school_id, assessment_id, grade, {columns},
-                tested, proficient, scored, score_sum, matched, growth_sum, moved_matched, moved_growth_sum,
-                off_roster, off_grade)
+            INSERT INTO {table} ({CELL_COLUMNS})
             SELECT district_id, NULL, assessment_id, grade, {columns},
                 SUM(tested), SUM(proficient), SUM(scored), SUM(score_sum), SUM(matched + moved_matched),
                 SUM(growth_sum + moved_growth_sum), 0, 0, SUM(off_grade), SUM(off_grade)
-            FROM {_t(ResultCell)}
+            FROM {table}
             WHERE district_id = %s AND school_id IS NOT NULL
             GROUP BY district_id, assessment_id, grade, {columns}
             """,  # noqa: S608
             [district.pk],
         )
-        return inserted + cursor.rowcount
+        return int(inserted + cursor.rowcount)
 
 
 def _enrollment_cells(district: District) -> int:

@@ -74,9 +74,19 @@ class Comparison:
         return group_label(self.group)
 
 
-def _sums(queryset: Any, key: str, where: Q | None, measures: tuple[str, ...]) -> dict[int, dict[str, int]]:
-    annotations = {m: Sum(m, filter=where) for m in measures}
-    return {row[key] or TOTAL: row for row in queryset.values(key).annotate(**annotations).order_by()}
+def _sums(
+    queryset: Any, key: str, where: Q | None, measures: tuple[str, ...]
+) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any]]]:
+    """Per `key` value, the measures summed over everyone and over the group `where` selects,
+    in one pass over the cells."""
+    annotations = {f"all_{m}": Sum(m) for m in measures}
+    annotations.update({f"group_{m}": Sum(m, filter=where) for m in measures})
+    everyone, chosen = {}, {}
+    for row in queryset.values(key).annotate(**annotations).order_by():
+        k = row[key] or TOTAL
+        everyone[k] = {m: row[f"all_{m}"] for m in measures}
+        chosen[k] = {m: row[f"group_{m}"] for m in measures}
+    return everyone, chosen
 
 
 def _tally(row: dict[str, Any] | None, enrolled: int | None) -> Tally:
@@ -151,14 +161,13 @@ def compare(
     where = None if g.field is None else Q(**{g.field: g.value})
     measures = ("tested", "proficient", "matched", "growth_sum", "off_roster")
     cells = ResultCell.objects.filter(assessment=assessment)
-    everyone = _sums(cells, "school_id", None, measures)
-    chosen = everyone if where is None else _sums(cells, "school_id", where, measures)
+    everyone, chosen = _sums(cells, "school_id", where, measures)
     roster_year = max(a.school_year for a in assessments)
     enrolled: dict[int, int] | None = None
     if assessment.school_year == roster_year:
         roster = EnrollmentCell.objects.filter(district=district)
         enrolled = {
-            k: v["students"] or 0 for k, v in _sums(roster, "school_id", where, ("students",)).items()
+            k: v["students"] or 0 for k, v in _sums(roster, "school_id", where, ("students",))[1].items()
         }
     goals = dict(
         ImprovementGoal.objects.filter(school__district=district, status=GoalStatus.ACTIVE)

@@ -119,14 +119,30 @@ class NeedsAssessment:
         return next((s for s in self.subjects if s.subject == code), None)
 
 
+DEMOGRAPHICS = ("race_ethnicity", "english_learner", "disability", "econ_disadvantaged", "gender")
+
+
 def _sum_by_group(queryset: Any, keys: list[str], measures: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One row per `keys` value, with every measure summed for every student group (in SQL)."""
-    aggregates = {}
-    for i, group in enumerate(groups.GROUPS):
-        where = None if group.field is None else Q(**{group.field: group.value})
-        for measure in measures:
-            aggregates[f"{measure}__{i}"] = Sum(measure, filter=where)
-    return list(queryset.values(*keys).annotate(**aggregates).order_by())
+    """One row per `keys` value, with every measure summed for every student group.
+
+    SQL sums the cells per demographic cell (a few hundred rows for a school's assessment); each
+    of those belongs to several groups (all students, a race, a gender, each program it is in),
+    and their sums are added up here, so the query stays small whatever the number of groups.
+    """
+    rows = queryset.values(*keys, *DEMOGRAPHICS).annotate(**{m: Sum(m) for m in measures}).order_by()
+    totals: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        out = totals.get(key)
+        if out is None:
+            out = totals[key] = dict(zip(keys, key, strict=True))
+            out.update({f"{m}__{i}": 0 for i in range(len(groups.GROUPS)) for m in measures})
+        for i, group in enumerate(groups.GROUPS):
+            if group.field is not None and row[group.field] != group.value:
+                continue
+            for measure in measures:
+                out[f"{measure}__{i}"] += row[measure] or 0
+    return list(totals.values())
 
 
 def _present_assessments(scope: Scope) -> list[Assessment]:
