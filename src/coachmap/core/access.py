@@ -8,6 +8,9 @@
 | principal     | own school's needs assessment, goals, aggregate coaching trends       | notes, who is coached, cells below minimum  |
 | district admin| all schools' aggregates, program settings, users, audit trail         | session notes, individual survey answers    |
 
+The district admins are the student data's owners (`owns_student_data`): they see aggregates
+below the minimum group size too; everyone else sees them suppressed (docs/improvement.md).
+
 Every view, API route, export and report asks this module. Querysets come already scoped
 (`cycles_visible_to(user)`), and objects are fetched with `fetch`, which answers 404 when the
 user has no right to know the object exists; `require` answers 403 when they may see it but not
