@@ -25,7 +25,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from coachmap.core.models import AuditEvent, Coach, District, Membership, Role, School, Teacher, User
 
@@ -380,7 +380,7 @@ def require(allowed: bool, message: str = "You do not have permission to do that
         raise PermissionDenied(message)
 
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def role_required(*wanted: Role) -> Callable[[View], View]:
@@ -388,7 +388,7 @@ def role_required(*wanted: Role) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if wanted and not has_role(request.user, *wanted):

@@ -16,6 +16,11 @@ def _commas(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+class GoalsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: ImprovementGoal) -> str:
+        return f"{obj.school}: {obj.statement}"
+
+
 class ResourceForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200)
     kind = forms.ChoiceField(label="Kind", choices=ResourceKind.choices)
@@ -45,7 +50,7 @@ class ResourceForm(forms.Form):
     quadrants = forms.MultipleChoiceField(
         label="Suits best", choices=Quadrant.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    goals = forms.ModelMultipleChoiceField(
+    goals = GoalsField(
         label="School goals it serves",
         queryset=ImprovementGoal.objects.none(),
         required=False,
@@ -59,7 +64,6 @@ class ResourceForm(forms.Form):
         field = self.fields["goals"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 - narrows the type
         field.queryset = goals.select_related("school")
-        field.label_from_instance = lambda g: f"{g.school}: {g.statement}"  # type: ignore[method-assign]
         self.require_source = require_source
 
     def clean_tools(self) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 
 from coachmap.core import access
@@ -126,7 +126,7 @@ def resource_edit(request: AuthedRequest, resource_id: int) -> HttpResponse:
 
 
 @access.login_required
-def resource_open(request: AuthedRequest, resource_id: int) -> HttpResponse:
+def resource_open(request: AuthedRequest, resource_id: int) -> HttpResponseBase:
     """Count the use, then follow the link or serve the file. Only PDFs, images and plain text open
     in the browser; everything else downloads, and nothing may be sniffed into something runnable."""
     resource: Resource = access.fetch(access.resources_visible_to, request.user, pk=resource_id)

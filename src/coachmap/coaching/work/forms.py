@@ -102,10 +102,15 @@ class CycleSessionForm(forms.Form):
             del self.fields["resources"]
 
 
+class TeacherOfCycleField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CoachingCycle) -> str:
+        return str(obj.teacher)
+
+
 class MicroForm(forms.Form):
     """Micro-coaching in a few taps: who, how long; everything else has a default."""
 
-    cycle = forms.ModelChoiceField(
+    cycle = TeacherOfCycleField(
         label="Teacher", queryset=CoachingCycle.objects.none(), empty_label=None, widget=forms.RadioSelect
     )
     minutes = forms.TypedChoiceField(
@@ -123,7 +128,6 @@ class MicroForm(forms.Form):
         field = self.fields["cycle"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
         field.queryset = cycles
-        field.label_from_instance = lambda c: str(c.teacher)  # type: ignore[method-assign]
         if cycles.count() == 1:
             field.initial = cycles.first()
 

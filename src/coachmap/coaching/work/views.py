@@ -376,6 +376,7 @@ def agreement_new(request: AuthedRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         party_coach = data.pop("coach", None) or coach
         school = data.pop("school", None)
+        assert party_coach is not None  # noqa: S101 - the form requires a coach when the user is not one
         if school is None:
             school = party_coach.schools.filter(pk__in=access.school_ids(user, Role.PRINCIPAL)).first()
         try:
