@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from coachmap.coaching.models import (
     CoachingCycle,
@@ -187,7 +188,10 @@ def impact_summary(user: AnyUser, coach: Coach, period: Period) -> ImpactSummary
         cycle__coach=coach, date__gte=period.start, date__lte=period.end
     )
     rows = list(checkins.values_list("date", "look_fors", "seen", "cycle__teacher_id"))
+    today = timezone.localdate()
     for label, start, end in _quarters(period):
+        if start > today:
+            break
         span = [r for r in rows if start <= r[0] <= end]
         teachers = len({r[3] for r in span})
         scores = [rules.fidelity(len(r[1]), len(r[2])) for r in span]
