@@ -4,7 +4,8 @@
 |---------------|-----------------------------------------------------------------------|---------------------------------------------|
 | teacher       | own profile, goals, requests, cycles and their notes; school goals    | other teachers' anything                    |
 | coach         | caseload's requests, cycles and notes; goals of the schools served    | other coaches' notes                        |
-| program lead  | requests, caseloads, cycles (no notes), coaches, district goals       | session notes, individual survey answers    |
+| program lead  | requests, caseloads, cycles (no notes), coaches, district goals,      | session notes, check-ins, individual survey |
+|               | time logs, impact summaries, aggregate survey results                 | answers                                     |
 | principal     | own school's needs assessment, goals, aggregate coaching trends       | notes, who is coached, cells below minimum  |
 | district admin| all schools' aggregates, program settings, users, audit trail         | session notes, individual survey answers    |
 

@@ -55,6 +55,10 @@ class EvidenceSummary:
     post: list[StudentEvidence]
 
     @property
+    def rows(self) -> list[StudentEvidence]:
+        return [*self.pre, *self.post]
+
+    @property
     def baseline(self) -> StudentEvidence | None:
         return self.pre[0] if self.pre else None
 
