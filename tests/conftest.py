@@ -8,10 +8,20 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 
-from coachmap.coaching.models import CoachingCycle, CoachingRequest, CoachingSession, RequestStatus
+from coachmap.coaching.models import (
+    CoachingCycle,
+    CoachingRequest,
+    CoachingSession,
+    FidelityCheckIn,
+    PartnershipAgreement,
+    RequestStatus,
+    StudentEvidence,
+)
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, District, Role, School, Teacher, User
+from coachmap.feedback.models import Question, Survey
 from coachmap.improvement.models import ImprovementGoal
+from coachmap.library.models import Resource
 from tests.factories import (
     CoachFactory,
     CycleFactory,
@@ -28,6 +38,7 @@ from tests.factories import (
 )
 
 SECRET_NOTE = "Confidential: worried about her evaluation and the noisy third period"
+SECRET_BARRIER = "Barrier, confidential: the class laptops are shared with the room next door"
 OTHER_SECRET_NOTE = "Confidential at the other school: struggling with the new curriculum"
 
 ROLES = [
@@ -64,6 +75,10 @@ class World:
     proposed_request: CoachingRequest
     accepted_request: CoachingRequest
     fresh_goal_id: int
+    agreement: PartnershipAgreement
+    resource: Resource
+    open_survey: Survey
+    draft_survey: Survey
     users: dict[str, User | None] = field(default_factory=dict)
 
     def client(self, role: str) -> Client:
@@ -108,6 +123,53 @@ def world(db: None) -> World:
     )
     fresh_goal = TeacherGoalFactory(teacher=teacher, improvement_goal=goal)
     StudentFactory(school=school)
+    # Cycle work (issue 6): a planned cycle with evidence and a check-in, an agreement, the library, surveys.
+    cycle.learning_target = "Students explain the main idea with two details."
+    cycle.practice = "small-group rotations"
+    cycle.tools = ["Lexia"]
+    cycle.look_fors = ["Each group knows its next task", "Students log in within two minutes"]
+    cycle.save()
+    StudentEvidence.objects.create(
+        cycle=cycle,
+        kind="pre",
+        measured_on=datetime.date(2026, 9, 3),
+        measure="exit ticket",
+        students_assessed=24,
+        students_meeting=9,
+    )
+    FidelityCheckIn.objects.create(
+        cycle=cycle,
+        date=datetime.date(2026, 9, 12),
+        look_fors=cycle.look_fors,
+        seen=cycle.look_fors[:1],
+        barriers=SECRET_BARRIER,
+        adaptations="Added a picture menu for the newcomers.",
+    )
+    agreement = PartnershipAgreement.objects.create(
+        coach=coach,
+        school=school,
+        school_year=2027,
+        who_is_coached="Any teacher who asks.",
+        schedule_set_by="coach",
+        success_looks_like="More English learners read on grade level.",
+        principal_will_ask="Trends.",
+        principal_will_not_ask="What was said in sessions.",
+    )
+    resource = Resource.objects.create(
+        district=district,
+        title="Small-group rotation planner",
+        kind="lesson_plan",
+        url="https://example.org/rotation-planner",
+        tools=["lexia"],
+        practices=["small-group rotations"],
+        created_by=coach.user,
+    )
+    open_survey = Survey.objects.create(
+        district=district, title="Faculty survey", school_year=2027, status="open"
+    )
+    Question.objects.create(survey=open_survey, text="Coaching helped my students.", position=1)
+    draft_survey = Survey.objects.create(district=district, title="Next year's survey", school_year=2027)
+    Question.objects.create(survey=draft_survey, text="I would recommend coaching.", position=1)
     audit_record(
         actor=teacher.user, action=AuditAction.CONSENT, obj=cycle.request, district=district, accepted=True
     )
@@ -131,6 +193,10 @@ def world(db: None) -> World:
         proposed_request=proposed_request,
         accepted_request=accepted_request,
         fresh_goal_id=fresh_goal.pk,
+        agreement=agreement,
+        resource=resource,
+        open_survey=open_survey,
+        draft_survey=draft_survey,
     )
     w.users = {
         "anonymous": None,

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("coachmap.improvement.urls")),
     path("", include("coachmap.coaching.urls")),
     path("reports/", include("coachmap.reports.urls")),
+    path("surveys/", include("coachmap.feedback.urls")),
+    path("library/", include("coachmap.library.urls")),
     path("api/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from coachmap.coaching.models import CoachingSession
 from coachmap.coaching.queries import CoachLoad
 from coachmap.core.models import Coach
 from coachmap.improvement.models import ImprovementGoal
@@ -75,16 +74,3 @@ class AssignForm(forms.Form):
         assert isinstance(field, CoachChoiceField)  # noqa: S101 - narrows the type
         field.queryset = Coach.objects.filter(pk__in=[o.coach.pk for o in coaches]).select_related("user")
         field.loads = {o.coach.pk: o.load for o in coaches}
-
-
-class SessionForm(forms.ModelForm):
-    class Meta:
-        model = CoachingSession
-        fields = ["date", "minutes", "session_type", "notes", "next_steps"]
-        labels = {"session_type": "Type", "notes": "Confidential notes", "next_steps": "Agreed next steps"}
-        help_texts = {"notes": "Only you and the teacher can ever read these."}
-        widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
-            "notes": forms.Textarea(attrs={"rows": 4}),
-            "next_steps": forms.Textarea(attrs={"rows": 2}),
-        }

@@ -108,6 +108,8 @@ def caseload(coach: Coach) -> dict[str, QuerySet[Any]]:
     requests = CoachingRequest.objects.filter(coach=coach).select_related(
         "teacher__user", "teacher__school", "goal"
     )
+    from coachmap.coaching.work.queries import with_last_touch
+
     cycles = (
         CoachingCycle.objects.filter(coach=coach)
         .select_related("teacher__user", "teacher__school", "goal__improvement_goal")
@@ -116,6 +118,6 @@ def caseload(coach: Coach) -> dict[str, QuerySet[Any]]:
     return {
         "proposed": requests.filter(status=RequestStatus.PROPOSED),
         "accepted": requests.filter(status=RequestStatus.ACCEPTED),
-        "active": cycles.filter(status=CycleStatus.ACTIVE).order_by("-opened_on"),
+        "active": with_last_touch(cycles.filter(status=CycleStatus.ACTIVE)).order_by("-opened_on"),
         "closed": cycles.filter(status=CycleStatus.CLOSED).order_by("-closed_on")[:20],
     }

@@ -193,13 +193,33 @@ def session_log(
 
 
 def cycle_close(
-    *, coach: Coach, cycle: CoachingCycle, closed_on: datetime.date | None = None
+    *,
+    coach: Coach,
+    cycle: CoachingCycle,
+    outcome: str,
+    referred_to: str = "",
+    closed_on: datetime.date | None = None,
 ) -> CoachingCycle:
+    """The coach ends the cycle and says honestly how: goal met (with after-evidence), referred on
+    (to whom), teacher stepped back, or paused (it can resume). Rules in `coaching/work/rules.py`."""
+    from coachmap.coaching.work import rules
+    from coachmap.coaching.work.queries import cycle_facts
+
     if cycle.coach_id != coach.pk:
         raise ValidationError("Only the cycle's coach can close it.")
-    if cycle.status == CycleStatus.CLOSED:
-        raise ValidationError("This cycle is already closed.")
-    cycle.status = CycleStatus.CLOSED
-    cycle.closed_on = closed_on or timezone.localdate()
-    cycle.save(update_fields=["status", "closed_on"])
+    with transaction.atomic():
+        cycle = CoachingCycle.objects.select_for_update().get(pk=cycle.pk)
+        problems = rules.close_problems(cycle_facts(cycle), outcome, referred_to)
+        if problems:
+            raise ValidationError({"outcome": problems})
+        day = closed_on or timezone.localdate()
+        cycle.status = CycleStatus.CLOSED
+        cycle.outcome = outcome
+        cycle.referred_to = referred_to.strip() if outcome == rules.REFERRED else ""
+        cycle.stage = rules.stage_after_close(cycle.stage, outcome)
+        cycle.closed_on = day
+        cycle.stage_changed_on = day
+        cycle.save(
+            update_fields=["status", "outcome", "referred_to", "stage", "closed_on", "stage_changed_on"]
+        )
     return cycle

@@ -4,7 +4,8 @@
 |---------------|-----------------------------------------------------------------------|---------------------------------------------|
 | teacher       | own profile, goals, requests, cycles and their notes; school goals    | other teachers' anything                    |
 | coach         | caseload's requests, cycles and notes; goals of the schools served    | other coaches' notes                        |
-| program lead  | requests, caseloads, cycles (no notes), coaches, district goals       | session notes, individual survey answers    |
+| program lead  | requests, caseloads, cycles (no notes), coaches, district goals,      | session notes, check-ins, individual survey |
+|               | time logs, impact summaries, aggregate survey results                 | answers                                     |
 | principal     | own school's needs assessment, goals, aggregate coaching trends       | notes, who is coached, cells below minimum  |
 | district admin| all schools' aggregates, program settings, users, audit trail         | session notes, individual survey answers    |
 
@@ -25,13 +26,25 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from coachmap.core.models import AuditEvent, Coach, District, Membership, Role, School, Teacher, User
 
 if TYPE_CHECKING:
-    from coachmap.coaching.models import CoachingCycle, CoachingRequest, CoachingSession, TeacherGoal
+    from coachmap.coaching.models import (
+        CalendarEvent,
+        CoachingCycle,
+        CoachingRequest,
+        CoachingSession,
+        FidelityCheckIn,
+        PartnershipAgreement,
+        StudentEvidence,
+        TeacherGoal,
+        TimeEntry,
+    )
+    from coachmap.feedback.models import Survey
     from coachmap.improvement.models import ImprovementGoal
+    from coachmap.library.models import Resource
     from coachmap.roster.models import Result, Student
 
 AnyUser = User | AnonymousUser
@@ -253,6 +266,100 @@ def may_read_notes(user: AnyUser, cycle: CoachingCycle) -> bool:
     return user.is_authenticated and user.pk in (cycle.teacher.user_id, cycle.coach.user_id)
 
 
+# --- cycle work, surveys and the library (issue 6) ----------------------------------------------
+
+
+def evidence_visible_to(user: AnyUser) -> QuerySet[StudentEvidence]:
+    """Counts of students meeting a cycle's target: the teacher, the coach, the program lead."""
+    from coachmap.coaching.models import StudentEvidence
+
+    own = Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
+    return StudentEvidence.objects.filter(own | Q(cycle__coach__district_id__in=_lead_districts(user)))
+
+
+def checkins_visible_to(user: AnyUser) -> QuerySet[FidelityCheckIn]:
+    """Fidelity check-ins name a teacher's barriers: like notes, for the two of them only."""
+    from coachmap.coaching.models import FidelityCheckIn
+
+    if not user.is_authenticated:
+        return FidelityCheckIn.objects.none()
+    return FidelityCheckIn.objects.filter(
+        Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
+    )
+
+
+def time_log_coaches_for(user: AnyUser) -> QuerySet[Coach]:
+    """Coaches whose time log the user may read: their own; every coach of the program lead's district."""
+    if not user.is_authenticated:
+        return Coach.objects.none()
+    return Coach.objects.filter(Q(user_id=user.pk) | Q(district_id__in=_lead_districts(user)))
+
+
+def time_entries_visible_to(user: AnyUser) -> QuerySet[TimeEntry]:
+    from coachmap.coaching.models import TimeEntry
+
+    return TimeEntry.objects.filter(coach__in=time_log_coaches_for(user))
+
+
+def calendar_events_visible_to(user: AnyUser) -> QuerySet[CalendarEvent]:
+    """An imported calendar can hold private appointments: the coach's own eyes only."""
+    from coachmap.coaching.models import CalendarEvent
+
+    if not user.is_authenticated:
+        return CalendarEvent.objects.none()
+    return CalendarEvent.objects.filter(coach__user_id=user.pk)
+
+
+def agreements_visible_to(user: AnyUser) -> QuerySet[PartnershipAgreement]:
+    """The coach and principal who made it, the school's teachers, the program lead and district admin."""
+    from coachmap.coaching.models import PartnershipAgreement
+
+    q = Q(coach__user_id=user.pk) | Q(school_id__in=school_ids(user, Role.PRINCIPAL, Role.TEACHER))
+    q |= Q(school__district_id__in=_lead_districts(user) | _admin_districts(user))
+    return PartnershipAgreement.objects.filter(q)
+
+
+def may_change_agreement(user: AnyUser, agreement: PartnershipAgreement) -> bool:
+    """Only its two parties: the coach, and the principal of the school."""
+    return user.pk == agreement.coach.user_id or agreement.school_id in school_ids(user, Role.PRINCIPAL)
+
+
+def impact_coaches_for(user: AnyUser) -> QuerySet[Coach]:
+    """Coaches whose impact summary the user may read: their own; the program lead's and district
+    admin's whole district. Principals see trends, not one coach's summary."""
+    if not user.is_authenticated:
+        return Coach.objects.none()
+    return Coach.objects.filter(
+        Q(user_id=user.pk) | Q(district_id__in=_lead_districts(user) | _admin_districts(user))
+    )
+
+
+def surveys_visible_to(user: AnyUser) -> QuerySet[Survey]:
+    """The program lead's drafts and all; open surveys to the district's teachers; open and closed
+    ones to principals and the district admin (who see results, never answers)."""
+    from coachmap.feedback.models import Survey, SurveyStatus
+
+    q = Q(district_id__in=_lead_districts(user))
+    q |= Q(district_id__in=district_ids(user, Role.TEACHER), status=SurveyStatus.OPEN)
+    q |= Q(
+        district_id__in=_admin_districts(user) | district_ids(user, Role.PRINCIPAL),
+        status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED],
+    )
+    return Survey.objects.filter(q)
+
+
+def resources_visible_to(user: AnyUser) -> QuerySet[Resource]:
+    """The library is shared with everyone in the district."""
+    from coachmap.library.models import Resource
+
+    return Resource.objects.filter(district_id__in=district_ids(user))
+
+
+def may_change_resource(user: AnyUser, resource: Resource) -> bool:
+    """The person who added it, and the program lead."""
+    return user.pk == resource.created_by_id or resource.district_id in _lead_districts(user)
+
+
 def audit_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(district_id__in=_admin_districts(user))
 
@@ -274,7 +381,7 @@ def require(allowed: bool, message: str = "You do not have permission to do that
         raise PermissionDenied(message)
 
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def role_required(*wanted: Role) -> Callable[[View], View]:
@@ -282,7 +389,7 @@ def role_required(*wanted: Role) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if wanted and not has_role(request.user, *wanted):

@@ -32,13 +32,16 @@ from coachmap.coaching.models import (
     CoachingRequest,
     CoachingSession,
     CycleStatus,
+    FidelityCheckIn,
     RequestStatus,
     SessionType,
+    StudentEvidence,
     TeacherGoal,
 )
 from coachmap.core import bulk, groups
 from coachmap.core.demo import names
 from coachmap.core.demo.profiles import Profile
+from coachmap.core.demo.work import CycleWork
 from coachmap.core.grades import grade_label
 from coachmap.core.models import Coach, CoachType, District, Membership, Role, School, Teacher, User
 from coachmap.improvement.models import GoalStatus, ImprovementGoal, Metric
@@ -168,6 +171,9 @@ class Generator:
                 is_demo=True,
             )
             self.counts.add("core_district", 1)
+            self.work = CycleWork(
+                self.seed, self.today, self.current_year, self.district.pk, self.district.min_group_size
+            )
             self._schools()
             self._people()
             self._assessments()
@@ -759,21 +765,11 @@ class Generator:
         )
         rid = self._new_goal_and_request(teacher, RequestStatus.IN_CYCLE, coach_id, when, goal_id)
         tg = self.goal_rows[-1][0]
+        tool, practice = self.request_rows[-1][3]
         cid = self.next[CoachingCycle]
         self.next[CoachingCycle] += 1
         active = end >= self.today  # cut short by today: still running
-        self.cycle_rows.append(
-            (
-                cid,
-                teacher.id,
-                coach_id,
-                tg,
-                rid,
-                CycleStatus.ACTIVE.value if active else CycleStatus.CLOSED.value,
-                start,
-                None if active else end,
-            )
-        )
+        first_session = len(self.session_rows)
         if active:
             self.busy.add(teacher.id)
             self.load[coach_id] += 1
@@ -802,6 +798,20 @@ class Generator:
             self.session_rows.append(
                 (sid, cid, day, int(self.rng.integers(low, high + 1)), stype.value, notes, steps, when)
             )
+        held = [(row[2], row[4]) for row in self.session_rows[first_session:]]
+        self.cycle_rows.append(
+            (
+                cid,
+                teacher.id,
+                coach_id,
+                tg,
+                rid,
+                CycleStatus.ACTIVE.value if active else CycleStatus.CLOSED.value,
+                start,
+                None if active else end,
+                *self.work.cycle(cid, teacher.id, coach_id, start, active, held, tool, practice),
+            )
+        )
 
     def _requests_now(self, teachers_by_school: dict[int, list[_Teacher]]) -> None:
         """Open, proposed and accepted requests waiting in the current school year."""
@@ -854,7 +864,24 @@ class Generator:
         )
         self._insert(
             CoachingCycle,
-            ["id", "teacher", "coach", "goal", "request", "status", "opened_on", "closed_on"],
+            [
+                "id",
+                "teacher",
+                "coach",
+                "goal",
+                "request",
+                "status",
+                "opened_on",
+                "closed_on",
+                "stage",
+                "stage_changed_on",
+                "learning_target",
+                "practice",
+                "tools",
+                "look_fors",
+                "outcome",
+                "referred_to",
+            ],
             self.cycle_rows,
         )
         self._insert(
@@ -864,6 +891,7 @@ class Generator:
         )
         for model in self.next:
             self.ids[model] = self.next[model]
+        self.work.write(self, self.session_rows)
 
     def _demo_logins(self) -> None:
         """The five published logins, each a real member of the demo district with something to do."""
@@ -913,8 +941,40 @@ class Generator:
             responded_at=timezone.now(),
         )
         cycle = CoachingCycle.objects.create(
-            teacher=teacher, coach=coach, goal=tgoal, request=request, opened_on=start
+            teacher=teacher,
+            coach=coach,
+            goal=tgoal,
+            request=request,
+            opened_on=start,
+            stage="implementation",
+            stage_changed_on=start + datetime.timedelta(days=8),
+            learning_target="I can read a grade-level text and tell the main idea with two details.",
+            practice="small-group rotations",
+            tools=["Lexia"],
+            look_fors=[
+                "Each group knows its next task",
+                "The teacher works with one group without interruptions",
+                "Students log in to Lexia within two minutes",
+            ],
         )
+        StudentEvidence.objects.create(
+            cycle=cycle,
+            kind="pre",
+            measured_on=start,
+            measure="exit ticket: main idea with two details",
+            students_assessed=24,
+            students_meeting=9,
+        )
+        checkin_day = start + datetime.timedelta(days=9)
+        if checkin_day <= self.today:
+            FidelityCheckIn.objects.create(
+                cycle=cycle,
+                date=checkin_day,
+                look_fors=cycle.look_fors,
+                seen=cycle.look_fors[:1] + cycle.look_fors[2:],
+                barriers="The reading group was interrupted twice by the Lexia station.",
+                adaptations="Taylor added picture passwords so the youngest readers log in alone.",
+            )
         for offset, stype, minutes, notes in [
             (
                 0,
