@@ -73,7 +73,8 @@ def check_page(page: object, name: str) -> None:
     results = _axe.run(page)
     blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
     assert not blocking, f"Accessibility violations on {name}:\n" + "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in blocking
+        f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in blocking
     )
 
 

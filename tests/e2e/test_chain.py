@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from coachmap.core.models import Role
 from tests.e2e.conftest import check_page, login, logout
@@ -29,10 +28,19 @@ def test_teacher_to_session_and_the_principal_sees_counts_not_notes(page) -> Non
     district = DistrictFactory(name="Riverbend", min_group_size=1)
     school = SchoolFactory(district=district, name="Maple Elementary")
     ImprovementGoalFactory(
-        school=school, statement="By June, 55% of our English learners will be proficient in ELA, up from 38%."
+        school=school,
+        statement="By June, 55% of our English learners will be proficient in ELA, up from 38%.",
     )
-    TeacherFactory(school=school, user__username="taylor", user__first_name="Taylor", user__last_name="Morgan")
-    CoachFactory(district=district, schools=[school], user__username="casey", user__first_name="Casey", user__last_name="Rivera")
+    TeacherFactory(
+        school=school, user__username="taylor", user__first_name="Taylor", user__last_name="Morgan"
+    )
+    CoachFactory(
+        district=district,
+        schools=[school],
+        user__username="casey",
+        user__first_name="Casey",
+        user__last_name="Rivera",
+    )
     member(UserFactory(username="lee"), Role.PROGRAM_LEAD, district=district)
     member(UserFactory(username="pat"), Role.PRINCIPAL, district=district, school=school)
 
@@ -73,7 +81,7 @@ def test_teacher_to_session_and_the_principal_sees_counts_not_notes(page) -> Non
     check_page(page, "coach caseload")
     page.get_by_role("button", name="Open cycle with Taylor Morgan").click()
     page.get_by_role("link", name="Log a session").click()
-    page.get_by_label("Date").fill(datetime.date.today().isoformat())
+    page.get_by_label("Date").fill(timezone.localdate().isoformat())
     page.get_by_label("Minutes").fill("45")
     page.get_by_label("Type").select_option(label="Co-planning")
     page.get_by_label("Confidential notes").fill(NOTE)
