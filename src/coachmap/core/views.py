@@ -37,6 +37,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["my_cycles"] = CoachingCycle.objects.filter(teacher=teacher).select_related(
             "coach__user", "goal"
         )
+        context["my_offers"] = coaching_queries.proposals_waiting_for(teacher)
+        context["my_referrals"] = coaching_queries.referrals_waiting_for(teacher)
+        context["my_intake"] = coaching_queries.own_intake(teacher)
     if Role.COACH in held and hasattr(user, "coach"):
         context["caseload"] = coaching_queries.caseload(user.coach)
     if Role.PROGRAM_LEAD in held:

@@ -39,6 +39,7 @@ class RequestStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
     IN_CYCLE = "in_cycle", "In a coaching cycle"
+    REFERRED = "referred", "Took another kind of support"
 
 
 class CoachingRequest(models.Model):
@@ -48,6 +49,11 @@ class CoachingRequest(models.Model):
         default=list, blank=True, help_text="Tools, content or practices the teacher wants help with."
     )
     note = models.TextField(blank=True)
+    preferred_type = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="A support type a referral or handover asks for; routing tries it first.",
+    )
     status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     coach = models.ForeignKey(
         Coach, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
@@ -64,7 +70,7 @@ class CoachingRequest(models.Model):
         indexes = [models.Index(fields=["status"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="open") | Q(status="withdrawn") | Q(coach__isnull=False),
+                condition=Q(status__in=["open", "withdrawn", "referred"]) | Q(coach__isnull=False),
                 name="request_coach_when_proposed",
             )
         ]
@@ -78,6 +84,14 @@ class CycleStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class CycleEnd(models.TextChoices):
+    GOAL_MET = "goal_met", "Goal met"
+    REFERRED = "referred", "Referred to another support"
+    HANDED_OVER = "handed_over", "Handed over to another coach"
+    PAUSED = "paused", "Paused"
+    OTHER = "other", "Other"
+
+
 class CoachingCycle(models.Model):
     teacher = models.ForeignKey(Teacher, on_delete=models.PROTECT, related_name="cycles")
     coach = models.ForeignKey(Coach, on_delete=models.PROTECT, related_name="cycles")
@@ -86,6 +100,7 @@ class CoachingCycle(models.Model):
     status = models.CharField(max_length=10, choices=CycleStatus.choices, default=CycleStatus.ACTIVE)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=12, choices=CycleEnd.choices, blank=True)
 
     class Meta:
         ordering = ["-opened_on"]

@@ -14,7 +14,7 @@ from coachmap.coaching.models import (
     CycleStatus,
     RequestStatus,
 )
-from coachmap.coaching.services import HOLDS_CAPACITY
+from coachmap.coaching.services.chain import HOLDS_CAPACITY
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.audit import audit_record
@@ -88,11 +88,11 @@ def session_notes(user: AnyUser, cycle: CoachingCycle) -> list[NoteEntry]:
 def caseload(coach: Coach) -> dict[str, QuerySet[Any]]:
     """What a coach works on: proposals awaiting the teacher, accepted requests to open, active cycles."""
     requests = CoachingRequest.objects.filter(coach=coach).select_related(
-        "teacher__user", "teacher__school", "goal"
+        "teacher__user", "teacher__school", "teacher__intake", "goal"
     )
     cycles = (
         CoachingCycle.objects.filter(coach=coach)
-        .select_related("teacher__user", "teacher__school", "goal__improvement_goal")
+        .select_related("teacher__user", "teacher__school", "teacher__intake", "goal__improvement_goal")
         .annotate(session_count=Count("sessions"), minutes=Sum("sessions__minutes"))
     )
     return {

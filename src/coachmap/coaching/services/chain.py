@@ -9,17 +9,22 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
     CoachingSession,
+    CycleEnd,
     CycleStatus,
+    MatchProposal,
+    ProposalStatus,
     RequestStatus,
     SessionType,
     TeacherGoal,
 )
+from coachmap.coaching.services.notify import notification_send, notify_leads
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, Role, Teacher, User
@@ -100,7 +105,11 @@ def request_propose(*, actor: User, request: CoachingRequest, coach: Coach) -> C
 
 
 def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool) -> CoachingRequest:
-    """The teacher accepts or declines the proposed coach. Consent is recorded in the audit trail."""
+    """The teacher accepts or declines the proposed coach. Consent is recorded in the audit trail.
+
+    The coach hears of an acceptance at once; a decline goes back to the program lead, and the
+    declined coach is never proposed for this request again.
+    """
     if request.teacher_id != teacher.pk:
         raise ValidationError("Only the teacher who asked can answer this proposal.")
     if request.status != RequestStatus.PROPOSED:
@@ -117,6 +126,23 @@ def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool)
             accepted=accept,
             coach=request.coach_id,
         )
+        MatchProposal.objects.filter(request=request, status=ProposalStatus.SENT).update(
+            status=ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED,
+            responded_at=request.responded_at,
+        )
+        assert request.coach is not None  # noqa: S101 - a proposed request names its coach
+        if accept:
+            notification_send(
+                user=request.coach.user,
+                text=f"{teacher} accepted you as their coach. Open the cycle from your caseload.",
+                url=reverse("coaching:caseload"),
+            )
+        else:
+            notify_leads(
+                district_id=teacher.school.district_id,
+                text=f"{teacher} declined {request.coach}; the request is back in the next matching round.",
+                url=reverse("coaching:requests"),
+            )
     return request
 
 
@@ -193,7 +219,11 @@ def session_log(
 
 
 def cycle_close(
-    *, coach: Coach, cycle: CoachingCycle, closed_on: datetime.date | None = None
+    *,
+    coach: Coach,
+    cycle: CoachingCycle,
+    closed_on: datetime.date | None = None,
+    end_reason: CycleEnd | str = "",
 ) -> CoachingCycle:
     if cycle.coach_id != coach.pk:
         raise ValidationError("Only the cycle's coach can close it.")
@@ -201,5 +231,6 @@ def cycle_close(
         raise ValidationError("This cycle is already closed.")
     cycle.status = CycleStatus.CLOSED
     cycle.closed_on = closed_on or timezone.localdate()
-    cycle.save(update_fields=["status", "closed_on"])
+    cycle.end_reason = end_reason
+    cycle.save(update_fields=["status", "closed_on", "end_reason"])
     return cycle

@@ -1,0 +1,24 @@
+"""In-app notifications: the coach hears that a teacher accepted, the teacher that a proposal waits."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from coachmap.coaching.models import Notification
+from coachmap.core.models import Membership, Role, User
+
+
+def notification_send(*, user: User, text: str, url: str = "") -> Notification:
+    return Notification.objects.create(user=user, text=text[:300], url=url)
+
+
+def notify_leads(*, district_id: int, text: str, url: str = "") -> None:
+    """Every program lead of the district."""
+    leads = Membership.objects.filter(district_id=district_id, role=Role.PROGRAM_LEAD).values_list(
+        "user_id", flat=True
+    )
+    Notification.objects.bulk_create([Notification(user_id=uid, text=text[:300], url=url) for uid in leads])
+
+
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
