@@ -294,7 +294,7 @@ def run(ctx: Context) -> Record:
         "topped_up": added,
     }
     baseline = {
-        "reference_solver": "HiGHS (scipy.optimize.linprog), two LPs: most served, then greatest fit",
+        "reference_solver": "HiGHS (scipy.optimize.linprog) on the same objective, each routing step",
         "reference_bare_solve_seconds": round(reference_solve, 4),
         "reference_total_fit_points": reference_total / 10,
         "objective_gap": worst_gap,

@@ -1,15 +1,17 @@
-"""The assignment: the most requests served, and among those the greatest total fit.
+"""The assignment: the greatest total fit, and among assignments with that fit, the most requests served.
 
 An instance is a bipartite graph of requests and coaches with a fit score on each allowed pair,
 a capacity on each coach, and the teacher each request belongs to (a teacher gets at most one
 coach, even with two open requests). It is solved as a min-cost flow:
 
-    source ─(1)→ teacher ─(1)→ request ─(1, −fit)→ coach ─(free places)→ sink
+    source ─(1)→ teacher ─(1)→ request ─(1, −value)→ coach ─(free places)→ sink
+    source ──────────────────(unused supply, cost 0)──────────────────────→ sink
 
-`solve` (OR-Tools) finds the maximum flow of minimum cost: the most requests served, then the
-greatest total fit. `solve_reference` solves the same problem as two linear programs with HiGHS
-(SciPy), for checking; `solve_greedy` is the baseline a program lead would do by hand (best pair
-first). Pure: plain data in, plain data out.
+where value = fit × (requests + 1) + 1: fit decides, and the +1 per request served breaks ties
+toward serving more (it can never outweigh a tenth of a point of fit). `solve` (OR-Tools) finds
+the optimum; `solve_reference` solves the same objective as a linear program with HiGHS (SciPy),
+for checking; `solve_greedy` is the baseline a program lead would do by hand (best pair first).
+Pure: plain data in, plain data out.
 """
 
 from __future__ import annotations
@@ -63,6 +65,11 @@ def check(instance: Instance, solution: Solution) -> list[str]:
     return problems
 
 
+def _values(scores: np.ndarray, n_requests: int) -> np.ndarray:  # type: ignore[type-arg]
+    """Fit first, then one more request served: fit × (requests + 1) + 1, exact in integers."""
+    return scores.astype(np.int64) * (n_requests + 1) + 1
+
+
 def solve(instance: Instance) -> Solution:
     """The optimum by min-cost flow (OR-Tools)."""
     from ortools.graph.python import min_cost_flow
@@ -96,20 +103,23 @@ def solve(instance: Instance) -> Solution:
         [
             np.ones(len(teacher_keys) + n_req + len(arcs), dtype=np.int64),
             np.array(instance.capacities, dtype=np.int64),
+            np.array([len(teacher_keys)], dtype=np.int64),
         ]
     )
     costs = np.concatenate(
         [
             np.zeros(len(teacher_keys) + n_req, dtype=np.int64),
-            -arcs[:, 2],
-            np.zeros(len(instance.capacities), dtype=np.int64),
+            -_values(arcs[:, 2], n_req),
+            np.zeros(len(instance.capacities) + 1, dtype=np.int64),
         ]
     )
+    tails = np.append(tails, 0)
+    heads = np.append(heads, sink)
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
     flow.set_node_supply(0, len(teacher_keys))
     flow.set_node_supply(sink, -len(teacher_keys))
-    status = flow.solve_max_flow_with_min_cost()
+    status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow did not reach an optimum (status {status})")
     first = len(teacher_keys) + n_req
@@ -124,8 +134,8 @@ def solve(instance: Instance) -> Solution:
 def solve_reference(instance: Instance) -> Solution:
     """The same optimum by linear programming (HiGHS through SciPy), for checking `solve`.
 
-    Two LPs: the most requests served, then the greatest fit with that many served. The
-    constraint matrix is a network matrix, so the LP optima are integral.
+    The constraint matrix is a network matrix, so the LP optimum is integral; the solution is read
+    back as 0/1 and its objective counted exactly.
     """
     from scipy.optimize import linprog
     from scipy.sparse import csr_matrix, vstack
@@ -144,21 +154,11 @@ def solve_reference(instance: Instance) -> Solution:
     a_coach = csr_matrix((np.ones(n), (arcs[:, 1], cols)), shape=(len(instance.capacities), n))
     a_ub = vstack([a_teacher, a_request, a_coach]).tocsr()
     b_ub = np.concatenate([np.ones(len(teacher_keys)), np.ones(n_req), np.array(instance.capacities, float)])
-    count = linprog(-np.ones(n), A_ub=a_ub, b_ub=b_ub, bounds=(0, 1), method="highs")
-    if count.status != 0:
-        raise RuntimeError(f"HiGHS could not solve the coverage LP: {count.message}")
-    served = round(-count.fun)
     best = linprog(
-        -arcs[:, 2].astype(float) / 10,
-        A_ub=a_ub,
-        b_ub=b_ub,
-        A_eq=np.ones((1, n)),
-        b_eq=[served],
-        bounds=(0, 1),
-        method="highs",
+        -_values(arcs[:, 2], n_req).astype(float), A_ub=a_ub, b_ub=b_ub, bounds=(0, 1), method="highs"
     )
     if best.status != 0:
-        raise RuntimeError(f"HiGHS could not solve the fit LP: {best.message}")
+        raise RuntimeError(f"HiGHS could not solve the assignment LP: {best.message}")
     coach_of: list[int | None] = [None] * n_req
     for (r, c, _), x in zip(instance.arcs, best.x.tolist(), strict=True):
         if x > 0.5:
