@@ -29,7 +29,9 @@ def test_intake_and_request_then_a_confirmed_round_then_consent_then_the_coach_s
         school=school,
         statement="By June, 55% of our English learners will be proficient in ELA, up from 38%.",
     )
-    TeacherFactory(school=school, user__username="taylor", user__first_name="Taylor", user__last_name="Morgan")
+    TeacherFactory(
+        school=school, user__username="taylor", user__first_name="Taylor", user__last_name="Morgan"
+    )
     casey = CoachFactory(
         district=district,
         schools=[school],
