@@ -65,7 +65,7 @@ def check(instance: Instance, solution: Solution) -> list[str]:
     return problems
 
 
-def _values(scores: np.ndarray, n_requests: int) -> np.ndarray:  # type: ignore[type-arg]
+def _values(scores: np.ndarray, n_requests: int) -> np.ndarray:
     """Fit first, then one more request served: fit × (requests + 1) + 1, exact in integers."""
     return scores.astype(np.int64) * (n_requests + 1) + 1
 
