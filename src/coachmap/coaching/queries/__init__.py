@@ -29,7 +29,6 @@ from coachmap.coaching.queries.fit import (
     referrals_waiting_for,
     round_proposals,
     rounds,
-    sent_proposal_for,
 )
 
 __all__ = [
@@ -57,7 +56,6 @@ __all__ = [
     "requests_waiting",
     "round_proposals",
     "rounds",
-    "sent_proposal_for",
     "session_notes",
     "with_load",
 ]

@@ -40,7 +40,12 @@ def policy_district(user: AnyUser) -> District | None:
 
 
 def own_intake(teacher: Teacher) -> TeacherIntake | None:
-    return TeacherIntake.objects.filter(teacher=teacher).select_related("preferred_coach__user").first()
+    return (
+        access.intakes_visible_to(teacher.user)
+        .filter(teacher=teacher)
+        .select_related("preferred_coach__user")
+        .first()
+    )
 
 
 def observations_for(user: AnyUser, intake: TeacherIntake) -> QuerySet[IntakeObservation]:
@@ -80,18 +85,18 @@ def round_proposals(user: AnyUser, matching_round: MatchingRound, kind: str = ""
 
 def proposals_waiting_for(teacher: Teacher) -> QuerySet[MatchProposal]:
     """Offers the teacher has not answered yet (coach proposals are answered on the request)."""
-    return MatchProposal.objects.filter(
-        teacher=teacher, kind=ProposalKind.OFFER, status=ProposalStatus.SENT
-    ).select_related("request__goal")
-
-
-def sent_proposal_for(request_id: int) -> MatchProposal | None:
-    return MatchProposal.objects.filter(request_id=request_id, status=ProposalStatus.SENT).first()
+    return (
+        access.proposals_visible_to(teacher.user)
+        .filter(teacher=teacher, kind=ProposalKind.OFFER, status=ProposalStatus.SENT)
+        .select_related("request__goal")
+    )
 
 
 def referrals_waiting_for(teacher: Teacher) -> QuerySet[Referral]:
-    return Referral.objects.filter(teacher=teacher, status=ReferralStatus.WAITING).select_related(
-        "from_coach__user"
+    return (
+        access.referrals_visible_to(teacher.user)
+        .filter(teacher=teacher, status=ReferralStatus.WAITING)
+        .select_related("from_coach__user")
     )
 
 

@@ -32,7 +32,7 @@ from coachmap.coaching.services.matching import (
     round_confirm,
     round_run,
 )
-from coachmap.coaching.services.notify import notification_send, notifications_mark_read, notify_leads
+from coachmap.coaching.services.notify import leads_notify, notification_send, notifications_mark_read
 
 __all__ = [
     "HOLDS_CAPACITY",
@@ -44,11 +44,11 @@ __all__ = [
     "handover_create",
     "intake_submit",
     "intakes_replace",
+    "leads_notify",
     "look_for_add",
     "look_for_set_active",
     "notification_send",
     "notifications_mark_read",
-    "notify_leads",
     "observation_add",
     "offer_respond",
     "policy_ensure",

@@ -24,7 +24,7 @@ from coachmap.coaching.models import (
     SessionType,
     TeacherGoal,
 )
-from coachmap.coaching.services.notify import notification_send, notify_leads
+from coachmap.coaching.services.notify import leads_notify, notification_send
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, Role, Teacher, User
@@ -138,7 +138,7 @@ def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool)
                 url=reverse("coaching:caseload"),
             )
         else:
-            notify_leads(
+            leads_notify(
                 district_id=teacher.school.district_id,
                 text=f"{teacher} declined {request.coach}; the request is back in the next matching round.",
                 url=reverse("coaching:requests"),

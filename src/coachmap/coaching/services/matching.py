@@ -38,7 +38,7 @@ from coachmap.coaching.models import (
 from coachmap.coaching.routing import SUPPORT_TYPE_LABELS, Offer, offer_label, type_label
 from coachmap.coaching.services.chain import cycle_close
 from coachmap.coaching.services.fit import policy_ensure
-from coachmap.coaching.services.notify import notification_send, notify_leads
+from coachmap.coaching.services.notify import leads_notify, notification_send
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, District, Role, Teacher, User
@@ -271,7 +271,7 @@ def offer_respond(*, teacher: Teacher, proposal: MatchProposal, accept: bool) ->
             accepted=accept,
             offer=proposal.offer,
         )
-        notify_leads(
+        leads_notify(
             district_id=teacher.school.district_id,
             text=f"{teacher} {'took up' if accept else 'declined'} the offer: {offer_label(proposal.offer).lower()}.",
             url=reverse("coaching:referrals"),
@@ -395,7 +395,7 @@ def referral_respond(*, teacher: Teacher, referral: Referral, accept: bool) -> R
             district=teacher.school.district_id,
             accepted=accept,
         )
-        notify_leads(
+        leads_notify(
             district_id=teacher.school.district_id,
             text=f"{teacher} {'accepted' if accept else 'declined'} a referral to {referral.to_label.lower()}.",
             url=reverse("coaching:referrals"),

@@ -12,7 +12,7 @@ def notification_send(*, user: User, text: str, url: str = "") -> Notification:
     return Notification.objects.create(user=user, text=text[:300], url=url)
 
 
-def notify_leads(*, district_id: int, text: str, url: str = "") -> None:
+def leads_notify(*, district_id: int, text: str, url: str = "") -> None:
     """Every program lead of the district."""
     leads = Membership.objects.filter(district_id=district_id, role=Role.PROGRAM_LEAD).values_list(
         "user_id", flat=True
