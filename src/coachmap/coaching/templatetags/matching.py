@@ -8,6 +8,8 @@ register = template.Library()
 
 
 @register.filter
-def points(tenths: int | None) -> str:
-    """Fit is stored in tenths of a point: 715 → "71.5"."""
-    return "" if tenths is None else tenths_to_points(int(tenths))
+def points(tenths: int | str | None) -> str:
+    """Fit is stored in tenths of a point: 715 → "71.5"; nothing (a round without figures) shows as "—"."""
+    if tenths is None or tenths == "":
+        return "—"
+    return tenths_to_points(int(tenths))
