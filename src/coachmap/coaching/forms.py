@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from coachmap.coaching.models import CoachingSession, LookFor
+from coachmap.coaching.models.fit import AVAILABILITY_CHOICES
 from coachmap.coaching.queries import CoachLoad
 from coachmap.core.models import Coach
 from coachmap.improvement.models import ImprovementGoal
@@ -93,12 +94,6 @@ class SessionForm(forms.ModelForm):
 # --- best fit: intake, observations, profiles, policy, matching --------------------------------
 
 SCALE_CHOICES = [(1, "1 not yet"), (2, "2"), (3, "3"), (4, "4"), (5, "5 very much so")]
-AVAILABILITY_CHOICES = [
-    ("before_school", "Before school"),
-    ("planning", "During my planning period"),
-    ("after_school", "After school"),
-    ("in_class", "During class (for modeling or co-teaching)"),
-]
 BAND_CHOICES = [("elementary", "Elementary"), ("middle", "Middle"), ("high", "High")]
 
 
@@ -171,6 +166,15 @@ class IntakeForm(forms.Form):
             self.fields[f"item_{item.key}"] = forms.TypedChoiceField(
                 label=item.text, choices=SCALE_CHOICES, coerce=int, widget=forms.RadioSelect
             )
+        # Experience, then the self-assessment, then needs and preferences: the order a teacher thinks in.
+        self.order_fields(
+            [
+                "years_experience",
+                "new_to_adoption",
+                *(f"item_{i.key}" for i in SELF_ASSESSMENT),
+                "tech_comfort",
+            ]
+        )
 
     def answers(self) -> dict[str, int]:
         return {k.removeprefix("item_"): v for k, v in self.cleaned_data.items() if k.startswith("item_")}

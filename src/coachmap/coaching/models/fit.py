@@ -19,6 +19,13 @@ from coachmap.coaching.placement import QUADRANT_CHOICES, Quadrant, Thresholds
 from coachmap.coaching.routing import DEFAULT_ROUTES, Route, routes_from_json, routes_to_json
 from coachmap.core.models import Coach, District, Teacher
 
+AVAILABILITY_CHOICES = [
+    ("before_school", "Before school"),
+    ("planning", "During my planning period"),
+    ("after_school", "After school"),
+    ("in_class", "During class (for modeling or co-teaching)"),
+]
+
 
 class CoachProfile(models.Model):
     """A coach's competencies, beside `core.Coach` (type, schools served, capacity)."""
@@ -84,6 +91,11 @@ class TeacherIntake(models.Model):
     @property
     def needs(self) -> list[str]:
         return [*self.needs_tools, *self.needs_content, *self.needs_practices]
+
+    @property
+    def availability_labels(self) -> list[str]:
+        labels = dict(AVAILABILITY_CHOICES)
+        return [labels.get(code, code) for code in self.availability]
 
 
 class LookFor(models.Model):

@@ -22,7 +22,7 @@ from coachmap.coaching.forms import (
 )
 from coachmap.coaching.matching.model import PART_KEYS
 from coachmap.coaching.models import CoachingCycle, CoachProfile, ProposalKind, RoundStatus
-from coachmap.coaching.placement import SELF_ASSESSMENT, Quadrant
+from coachmap.coaching.placement import SELF_ASSESSMENT, Quadrant, look_for_hint
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
@@ -169,13 +169,16 @@ def teacher_intake(request: AuthedRequest, teacher_id: int) -> HttpResponse:
             messages.success(request, "Observation saved.")
             return redirect("coaching:teacher-intake", teacher_id=teacher_id)
     answers = [(item.text, found.confidence_answers.get(item.key)) for item in SELF_ASSESSMENT]
+    observations = queries.observations_for(request.user, found)
+    hint = look_for_hint(lf.quadrant for o in observations for lf in o.look_fors.all())
     return render(
         request,
         "coaching/teacher_intake.html",
         {
             "intake": found,
             "answers": answers,
-            "observations": queries.observations_for(request.user, found),
+            "observations": observations,
+            "hint": hint,
             "form": form,
         },
     )
