@@ -112,3 +112,46 @@ def test_intake_and_request_then_a_confirmed_round_then_consent_then_the_coach_s
     page.get_by_role("link", name="Newer to teaching, confident (intake of Taylor Morgan)").click()
     assert page.get_by_role("heading", name="Intake of Taylor Morgan").is_visible()
     check_page(page, "coach reads the intake")
+
+
+def test_every_best_fit_page_is_accessible_for_the_role_that_uses_it(page, world) -> None:  # type: ignore[no-untyped-def]
+    """axe-core on the pages the chain test does not walk: handover, referral, policy, look-fors, ..."""
+    w = world
+    login(page, "tina", PASSWORD)
+    check_page(page, "teacher home with an offer and a referral")
+    page.get_by_role("link", name="My intake", exact=True).click()
+    check_page(page, "teacher intake with a placement")
+    logout(page)
+
+    login(page, "carla", PASSWORD)
+    page.get_by_role("link", name="My profile", exact=True).click()
+    check_page(page, "coach profile")
+    page.get_by_role("link", name="Look-fors", exact=True).click()
+    check_page(page, "coach look-fors")
+    page.goto(f"/handovers/{w.handover.pk}/")
+    check_page(page, "receiving coach reads the handover note")
+    page.goto(f"/cycles/{w.cycle.pk}/")
+    page.get_by_role("link", name="End with a referral").click()
+    check_page(page, "coach ends a cycle with a referral")
+    page.go_back()
+    page.get_by_role("link", name="Hand over to another coach").click()
+    check_page(page, "coach hands over")
+    logout(page)
+
+    login(page, "lena", PASSWORD)
+    for link, name in [
+        ("Caseloads", "lead caseloads"),
+        ("Referrals", "lead referrals"),
+        ("Routing policy", "lead routing policy"),
+        ("Notifications", "lead notifications"),
+    ]:
+        page.get_by_role("link", name=link, exact=True).click()
+        check_page(page, name)
+    page.goto(f"/proposals/{w.draft_proposal.pk}/edit/")
+    check_page(page, "lead changes a proposal")
+    logout(page)
+
+    login(page, "paula", PASSWORD)
+    page.get_by_role("link", name="Quadrants", exact=True).click()
+    check_page(page, "principal quadrants")
+    logout(page)
