@@ -361,3 +361,24 @@ def test_quadrant_counts_hide_small_schools_from_the_principal(db: None) -> None
     s.district.save()
     table = queries.quadrant_distribution(principal)
     assert table.rows[0].cells[0] == 3
+
+
+def test_with_many_schools_each_row_is_suppressed_on_its_own_and_no_totals_give_cells_away(db: None) -> None:
+    from coachmap.coaching.queries.fit import GRID_LIMIT
+
+    district = DistrictFactory(min_group_size=3)
+    lead = member(UserFactory(), Role.PROGRAM_LEAD, district=district)
+    for i in range(GRID_LIMIT + 1):
+        school = SchoolFactory(district=district, name=f"School {i:02d}")
+        for j in range(4 + i % 3):
+            confident(TeacherFactory(school=school), years=1 if j % 2 else 9)
+    table = queries.quadrant_distribution(lead)
+    assert table.totals is None
+    assert table.grand_total is None
+    assert len(table.rows) == GRID_LIMIT + 1
+    for row in table.rows:
+        shown = [c for c in row.cells if c is not None]
+        hidden = len(row.cells) - len(shown)
+        # A single hidden cell beside a shown row total could be worked out: never happens.
+        assert hidden != 1 or row.total is None
+        assert all(c == 0 or c >= 3 for c in shown)

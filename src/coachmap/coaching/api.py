@@ -272,7 +272,7 @@ class QuadrantRowOut(Schema):
 class QuadrantsOut(Schema):
     min_group_size: int
     rows: list[QuadrantRowOut]
-    totals: dict[str, int | None]
+    totals: dict[str, int | None] | None
     grand_total: int | None
 
 
@@ -291,6 +291,6 @@ def quadrants(request: HttpRequest) -> dict[str, Any]:
             {"school": r.school.name, "counts": dict(zip(keys, r.cells, strict=True)), "total": r.total}
             for r in table.rows
         ],
-        "totals": dict(zip(keys, table.totals, strict=True)),
+        "totals": None if table.totals is None else dict(zip(keys, table.totals, strict=True)),
         "grand_total": table.grand_total,
     }

@@ -200,44 +200,59 @@ class QuadrantRow:
 @dataclass(frozen=True)
 class QuadrantTable:
     rows: list[QuadrantRow]
-    totals: list[int | None]
+    totals: list[int | None] | None  # None when the table has too many schools for exact totals
     grand_total: int | None
     min_size: int
     quadrants: list[Quadrant]
+
+
+# Up to this many schools the table shows district totals, suppressed exactly over the whole grid.
+# Beyond it each school's row is suppressed on its own and the totals row is left out: exact
+# complementary suppression over a 1,000-school grid is too slow for a page, and totals shown
+# beside independently suppressed rows could give hidden cells away.
+GRID_LIMIT = 20
 
 
 def quadrant_distribution(user: AnyUser) -> QuadrantTable:
     """Teachers with an intake per school × quadrant, suppressed below the district's minimum group size.
 
     Shown beyond the teacher and coach, so every cell goes through `core.privacy.suppress` with the
-    table's row and column totals as lines (complementary suppression).
+    lines the table shows (row totals, and column totals when they are shown).
     """
     schools = list(access.schools_with_trends_for(user).select_related("district").order_by("name"))
     quadrants = list(Quadrant)
-    counts: dict[Any, int] = {}
+    keys = [q.value for q in quadrants]
     raw = {
         (row["teacher__school_id"], row["quadrant"]): row["n"]
         for row in TeacherIntake.objects.filter(teacher__school__in=schools)
         .values("teacher__school_id", "quadrant")
         .annotate(n=Count("id"))
     }
+    counts: dict[Any, int] = {}
     for s in schools:
-        for q in quadrants:
-            counts[(s.pk, q.value)] = raw.get((s.pk, q.value), 0)
-        counts[(s.pk, "total")] = sum(raw.get((s.pk, q.value), 0) for q in quadrants)
-    for q in quadrants:
-        counts[("total", q.value)] = sum(raw.get((s.pk, q.value), 0) for s in schools)
-    counts[("total", "total")] = sum(counts[("total", q.value)] for q in quadrants)
+        for q in keys:
+            counts[(s.pk, q)] = raw.get((s.pk, q), 0)
+        counts[(s.pk, "total")] = sum(counts[(s.pk, q)] for q in keys)
     min_size = schools[0].district.min_group_size if schools else 10
-    lines = privacy.grid_lines([s.pk for s in schools], [q.value for q in quadrants])
-    hidden = privacy.suppress(counts, lines, min_size)
+    with_totals = len(schools) <= GRID_LIMIT
+    hidden: set[Any] = set()
+    if with_totals:
+        for q in keys:
+            counts[("total", q)] = sum(counts[(s.pk, q)] for s in schools)
+        counts[("total", "total")] = sum(counts[("total", q)] for q in keys)
+        hidden |= privacy.suppress(counts, privacy.grid_lines([s.pk for s in schools], keys), min_size)
+    else:
+        for s in schools:
+            row = {k: counts[k] for k in [*((s.pk, q) for q in keys), (s.pk, "total")]}
+            line = privacy.Line(tuple((s.pk, q) for q in keys), (s.pk, "total"))
+            hidden |= privacy.suppress(row, [line], min_size)
 
     def shown(key: Any) -> int | None:
         return None if key in hidden else counts[key]
 
-    rows = [
-        QuadrantRow(s, [shown((s.pk, q.value)) for q in quadrants], shown((s.pk, "total"))) for s in schools
-    ]
+    rows = [QuadrantRow(s, [shown((s.pk, q)) for q in keys], shown((s.pk, "total"))) for s in schools]
+    if not with_totals:
+        return QuadrantTable(rows, None, None, min_size, quadrants)
     return QuadrantTable(
-        rows, [shown(("total", q.value)) for q in quadrants], shown(("total", "total")), min_size, quadrants
+        rows, [shown(("total", q)) for q in keys], shown(("total", "total")), min_size, quadrants
     )
