@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from coachmap.coaching.models import (
     CoachingCycle,
@@ -22,11 +23,20 @@ from coachmap.core.models import AuditAction, Coach
 
 
 def with_load(coaches: QuerySet[Coach]) -> QuerySet[Coach]:
-    """Annotate `load`: active cycles plus proposals that hold a place."""
-    return coaches.annotate(
-        active_cycles=Count("cycles", filter=Q(cycles__status=CycleStatus.ACTIVE), distinct=True),
-        held=Count("requests", filter=Q(requests__status__in=HOLDS_CAPACITY), distinct=True),
-    ).annotate(load=F("active_cycles") + F("held"))
+    """Annotate `load`: active cycles plus proposals that hold a place.
+
+    Counted in correlated subqueries: joining both relations and counting distinct rows took
+    seconds for the large district's 1,500 coaches.
+    """
+
+    def count(queryset: QuerySet[Any]) -> Coalesce:
+        return Coalesce(Subquery(queryset.values("coach").annotate(n=Count("id")).values("n")), 0)
+
+    active = CoachingCycle.objects.filter(coach=OuterRef("pk"), status=CycleStatus.ACTIVE)
+    held = CoachingRequest.objects.filter(coach=OuterRef("pk"), status__in=HOLDS_CAPACITY)
+    return coaches.annotate(active_cycles=count(active), held=count(held)).annotate(
+        load=F("active_cycles") + F("held")
+    )
 
 
 @dataclass(frozen=True)
