@@ -382,3 +382,31 @@ def test_with_many_schools_each_row_is_suppressed_on_its_own_and_no_totals_give_
         # A single hidden cell beside a shown row total could be worked out: never happens.
         assert hidden != 1 or row.total is None
         assert all(c == 0 or c >= 3 for c in shown)
+
+
+def test_handed_over_to_a_support_type_the_note_waits_for_the_coach_the_teacher_accepts(db: None) -> None:
+    s = scene(n_teachers=1)
+    cycle = _in_cycle(s)
+    handover = services.handover_create(
+        coach=s.tech,
+        cycle=cycle,
+        support_type="mentor",
+        reason="A mentor fits a first-year teacher better now.",
+        note="Prefers to start with co-planning.",
+    )
+    assert handover.to_coach is None
+    assert handover.new_request.status == RequestStatus.OPEN
+    assert not access.may_read_handover_note(s.mentor.user, handover)
+    matching_round = services.round_run(actor=s.lead, district=s.district)
+    proposal = matching_round.proposals.get()
+    assert proposal.coach == s.mentor  # routed to the mentor first; the handing-over coach is left out
+    services.round_confirm(actor=s.lead, matching_round=matching_round)
+    services.request_respond(
+        teacher=s.teachers[0], request=CoachingRequest.objects.get(pk=handover.new_request_id), accept=True
+    )
+    handover.refresh_from_db()
+    assert handover.to_coach == s.mentor
+    assert queries.handover_note(s.mentor.user, handover) == "Prefers to start with co-planning."
+    assert Notification.objects.filter(user=s.mentor.user, text__contains="a note for you alone").exists()
+    with pytest.raises(PermissionDenied):
+        queries.handover_note(s.tech.user, handover)

@@ -352,7 +352,10 @@ class ProposalEditForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
-    to_coach = forms.ChoiceField(label="Hand over to", widget=forms.RadioSelect)
+    to_coach = forms.ChoiceField(label="Hand over to this coach", required=False, widget=forms.RadioSelect)
+    support_type = forms.ChoiceField(
+        label="…or to a support type (the next matching round finds the coach)", required=False
+    )
     reason = forms.CharField(
         label="Why another coach fits better (the teacher reads this)",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -366,12 +369,21 @@ class HandoverForm(forms.Form):
     )
 
     def __init__(self, *args: Any, options: list[Any], **kwargs: Any) -> None:
+        from coachmap.coaching.routing import SUPPORT_TYPE_LABELS
+
         super().__init__(*args, **kwargs)
         self.coaches = {str(o.coach.pk): o.coach for o in options}
         self.fields["to_coach"].choices = [  # type: ignore[attr-defined]
             (str(o.coach.pk), f"{o.coach} — {o.coach.get_coach_type_display()}, {o.free} places free")
             for o in options
         ]
+        self.fields["support_type"].choices = [("", "None"), *SUPPORT_TYPE_LABELS.items()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("to_coach")) == bool(data.get("support_type")):
+            raise forms.ValidationError("Choose either a coach or a support type.")
+        return data
 
 
 class ReferForm(forms.Form):

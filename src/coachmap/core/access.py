@@ -380,8 +380,11 @@ def handovers_visible_to(user: AnyUser) -> QuerySet[Handover]:
 
 
 def may_read_handover_note(user: AnyUser, handover: Handover) -> bool:
-    """Only the receiving coach: not the teacher, not the program lead, not the coach who wrote it."""
-    return user.is_authenticated and handover.to_coach.user_id == user.pk
+    """Only the receiving coach: not the teacher, not the program lead, not the coach who wrote it.
+
+    Handed to a support type, nobody reads it until the teacher has accepted a coach of that type.
+    """
+    return user.is_authenticated and handover.to_coach is not None and handover.to_coach.user_id == user.pk
 
 
 def notifications_visible_to(user: AnyUser) -> QuerySet[Notification]:

@@ -103,11 +103,18 @@ class MatchProposal(models.Model):
 
 
 class Handover(models.Model):
-    """A coach hands a teacher over to another coach; the note is for the receiving coach only."""
+    """A coach hands a teacher over to another coach or support type; the note is for the receiving coach only.
+
+    Handed to a support type, the receiving coach is the one the teacher accepts from the next
+    matching round; `to_coach` is filled in then, and only then can anyone read the note.
+    """
 
     from_cycle = models.OneToOneField(CoachingCycle, on_delete=models.CASCADE, related_name="handover")
     from_coach = models.ForeignKey(Coach, on_delete=models.CASCADE, related_name="handovers_out")
-    to_coach = models.ForeignKey(Coach, on_delete=models.CASCADE, related_name="handovers_in")
+    to_coach = models.ForeignKey(
+        Coach, on_delete=models.CASCADE, null=True, blank=True, related_name="handovers_in"
+    )
+    support_type = models.CharField(max_length=20, choices=SUPPORT_TYPE_CHOICES, blank=True)
     new_request = models.OneToOneField(CoachingRequest, on_delete=models.CASCADE, related_name="handover_in")
     reason = models.TextField(
         help_text="Why another coach fits better; the teacher and program lead see this."
@@ -119,7 +126,13 @@ class Handover(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Handover from {self.from_coach} to {self.to_coach}"
+        return f"Handover from {self.from_coach} to {self.to_label}"
+
+    @property
+    def to_label(self) -> str:
+        if self.to_coach is not None:
+            return str(self.to_coach)
+        return f"the next {self.get_support_type_display().lower()} the teacher accepts"
 
 
 class ReferralStatus(models.TextChoices):

@@ -180,7 +180,7 @@ def handover_note(user: AnyUser, handover: Handover) -> str:
         actor=user,  # type: ignore[arg-type]
         action=AuditAction.NOTES_READ,
         obj=handover,
-        district=handover.to_coach.district_id,
+        district=handover.from_coach.district_id,
         handover=handover.pk,
     )
     return note

@@ -18,13 +18,14 @@ from coachmap.coaching.models import (
     CoachingSession,
     CycleEnd,
     CycleStatus,
+    Handover,
     MatchProposal,
     ProposalStatus,
     RequestStatus,
     SessionType,
     TeacherGoal,
 )
-from coachmap.coaching.services.notify import leads_notify, notification_send
+from coachmap.coaching.services.notify import handover_announce, leads_notify, notification_send
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, Role, Teacher, User
@@ -132,6 +133,12 @@ def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool)
         )
         assert request.coach is not None  # noqa: S101 - a proposed request names its coach
         if accept:
+            # A teacher handed over to a support type has now chosen their receiving coach.
+            handover = Handover.objects.filter(new_request=request, to_coach=None).first()
+            if handover is not None:
+                handover.to_coach = request.coach
+                handover.save(update_fields=["to_coach"])
+                handover_announce(handover=handover)
             notification_send(
                 user=request.coach.user,
                 text=f"{teacher} accepted you as their coach. Open the cycle from your caseload.",

@@ -38,7 +38,7 @@ from coachmap.coaching.models import (
 from coachmap.coaching.routing import SUPPORT_TYPE_LABELS, Offer, offer_label, type_label
 from coachmap.coaching.services.chain import cycle_close
 from coachmap.coaching.services.fit import policy_ensure
-from coachmap.coaching.services.notify import leads_notify, notification_send
+from coachmap.coaching.services.notify import handover_announce, leads_notify, notification_send
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, District, Role, Teacher, User
@@ -280,58 +280,85 @@ def offer_respond(*, teacher: Teacher, proposal: MatchProposal, accept: bool) ->
 
 
 def handover_create(
-    *, coach: Coach, cycle: CoachingCycle, to_coach: Coach, reason: str, note: str = ""
+    *,
+    coach: Coach,
+    cycle: CoachingCycle,
+    reason: str,
+    note: str = "",
+    to_coach: Coach | None = None,
+    support_type: str = "",
 ) -> Handover:
-    """A coach who is not the best fit hands the teacher over to another coach.
+    """A coach who is not the best fit hands the teacher over to another coach or support type.
 
-    The cycle ends; the teacher is proposed the new coach and decides, as for any proposal. The
-    note is for the receiving coach alone.
+    The cycle ends. Handed to a coach, the teacher is proposed that coach and decides, as for any
+    proposal; handed to a support type, the next matching round looks for that type first and the
+    teacher decides on whom it proposes. The note is for the receiving coach alone.
     """
     if cycle.coach_id != coach.pk:
         raise ValidationError("Only the cycle's coach can hand it over.")
     if cycle.status != CycleStatus.ACTIVE:
         raise ValidationError("Only an active cycle can be handed over.")
-    if to_coach.pk == coach.pk:
-        raise ValidationError({"to_coach": "Choose another coach."})
-    if to_coach.district_id != coach.district_id:
-        raise ValidationError({"to_coach": "That coach works in another district."})
-    if not to_coach.schools.filter(pk=cycle.teacher.school_id).exists():
-        raise ValidationError({"to_coach": f"{to_coach} does not serve {cycle.teacher.school}."})
+    if (to_coach is None) == (not support_type):
+        raise ValidationError("Hand over to either a coach or a support type.")
+    if support_type and support_type not in SUPPORT_TYPE_LABELS:
+        raise ValidationError({"support_type": "Choose one of the support types."})
+    if to_coach is not None:
+        if to_coach.pk == coach.pk:
+            raise ValidationError({"to_coach": "Choose another coach."})
+        if to_coach.district_id != coach.district_id:
+            raise ValidationError({"to_coach": "That coach works in another district."})
+        if not to_coach.schools.filter(pk=cycle.teacher.school_id).exists():
+            raise ValidationError({"to_coach": f"{to_coach} does not serve {cycle.teacher.school}."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why another coach fits better; the teacher reads this."})
     with transaction.atomic():
-        Coach.objects.select_for_update().get(pk=to_coach.pk)
-        if coach_loads(to_coach.district).get(to_coach.pk, 0) >= to_coach.capacity:
-            raise ValidationError({"to_coach": f"{to_coach} is at capacity ({to_coach.capacity} cycles)."})
+        if to_coach is not None:
+            Coach.objects.select_for_update().get(pk=to_coach.pk)
+            if coach_loads(to_coach.district).get(to_coach.pk, 0) >= to_coach.capacity:
+                raise ValidationError(
+                    {"to_coach": f"{to_coach} is at capacity ({to_coach.capacity} cycles)."}
+                )
         cycle_close(coach=coach, cycle=cycle, end_reason=CycleEnd.HANDED_OVER)
         new_request = CoachingRequest.objects.create(
             teacher=cycle.teacher,
             goal=cycle.goal,
             needs=cycle.request.needs,
             note=f"Handed over by {coach}: {reason.strip()}",
-            status=RequestStatus.PROPOSED,
+            status=RequestStatus.PROPOSED if to_coach else RequestStatus.OPEN,
             coach=to_coach,
-            proposed_by=coach.user,
-            proposed_at=timezone.now(),
+            preferred_type=support_type,
+            proposed_by=coach.user if to_coach else None,
+            proposed_at=timezone.now() if to_coach else None,
         )
         handover = Handover.objects.create(
             from_cycle=cycle,
             from_coach=coach,
             to_coach=to_coach,
+            support_type=to_coach.coach_type if to_coach else support_type,
             new_request=new_request,
             reason=reason.strip(),
             note=note.strip(),
         )
-        notification_send(
-            user=cycle.teacher.user,
-            text=f"{coach} suggests {to_coach} as your coach from now on. Accept or decline on your home page.",
-            url=reverse("home"),
-        )
-        notification_send(
-            user=to_coach.user,
-            text=f"{coach} is handing {cycle.teacher} over to you, with a note for you alone.",
-            url=reverse("coaching:handover", kwargs={"handover_id": handover.pk}),
-        )
+        if to_coach is not None:
+            notification_send(
+                user=cycle.teacher.user,
+                text=f"{coach} suggests {to_coach} as your coach from now on. Accept or decline on your home page.",
+                url=reverse("home"),
+            )
+            handover_announce(handover=handover)
+        else:
+            notification_send(
+                user=cycle.teacher.user,
+                text=f"{coach} suggests a {type_label(support_type).lower()} from now on: the coaching team "
+                "will propose one, and you decide.",
+                url=reverse("home"),
+            )
+            leads_notify(
+                district_id=coach.district_id,
+                text=f"{coach} handed {cycle.teacher} over to a {type_label(support_type).lower()}; "
+                "the next matching round looks for one first.",
+                url=reverse("coaching:referrals"),
+            )
     return handover
 
 

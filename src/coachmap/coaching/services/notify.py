@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 
-from coachmap.coaching.models import Notification
+from coachmap.coaching.models import Handover, Notification
 from coachmap.core.models import Membership, Role, User
 
 
@@ -18,6 +19,16 @@ def leads_notify(*, district_id: int, text: str, url: str = "") -> None:
         "user_id", flat=True
     )
     Notification.objects.bulk_create([Notification(user_id=uid, text=text[:300], url=url) for uid in leads])
+
+
+def handover_announce(*, handover: Handover) -> None:
+    """Tell the receiving coach that a teacher is handed over to them, with a note for them alone."""
+    assert handover.to_coach is not None  # noqa: S101 - announced once the receiving coach is known
+    notification_send(
+        user=handover.to_coach.user,
+        text=f"{handover.from_coach} is handing {handover.new_request.teacher} over to you, with a note for you alone.",
+        url=reverse("coaching:handover", kwargs={"handover_id": handover.pk}),
+    )
 
 
 def notifications_mark_read(*, user: User) -> int:

@@ -232,10 +232,12 @@ def handover_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     form = HandoverForm(request.POST or None, options=options)
     if request.method == "POST" and form.is_valid():
         try:
+            to_coach = form.cleaned_data["to_coach"]
             services.handover_create(
                 coach=coach,
                 cycle=cycle,
-                to_coach=form.coaches[form.cleaned_data["to_coach"]],
+                to_coach=form.coaches[to_coach] if to_coach else None,
+                support_type=form.cleaned_data["support_type"],
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
             )
