@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from coachmap.coaching import services
 from coachmap.coaching.models import LookFor, MatchingRound, RoundStatus
+from coachmap.coaching.placement import Quadrant
 from tests.conftest import World
 from tests.factories import RequestFactory, TeacherFactory
 
@@ -67,3 +68,31 @@ def test_the_command_line_runs_and_confirms_a_round(world: World) -> None:
     assert MatchingRound.objects.filter(status=RoundStatus.CONFIRMED, run_by=world.lead).exists()
     with pytest.raises(CommandError, match="No district"):
         call_command("matching_round", district="nowhere", lead=world.lead.username)
+
+
+def _policy_form(world: World) -> dict[str, str]:
+    policy = services.policy_ensure(district=world.district)
+    data = {
+        "experience_threshold": "4",
+        "adoption_discount": "2",
+        "confidence_threshold": "3.5",
+        **{f"weight_{k}": str(v) for k, v in policy.weights.as_dict().items()},
+    }
+    for q, route in policy.route_map.items():
+        data[f"types_{q.value}"] = ", ".join(route.types)
+        data[f"offers_{q.value}"] = ", ".join(str(o) for o in route.offers)
+    return data
+
+
+def test_the_lead_changes_the_routing_policy_and_a_typo_is_explained(world: World) -> None:
+    client = world.client("lead")
+    url = reverse("coaching:policy")
+    bad = _policy_form(world) | {"types_new_confident": "technology, wizard"}
+    response = client.post(url, bad)
+    assert response.status_code == 200
+    assert "Newer to teaching, confident: unknown support type wizard." in response.content.decode()
+    good = _policy_form(world) | {"types_new_confident": "mentor, technology", "weight_load": "0"}
+    assert client.post(url, good).status_code == 302
+    policy = services.policy_ensure(district=world.district)
+    assert policy.route_map[Quadrant.NEW_CONFIDENT].types == ("mentor", "technology")
+    assert policy.weight_load == 0
