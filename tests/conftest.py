@@ -8,13 +8,22 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 
+from coachmap.coaching import services as coaching_services
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
     CoachingSession,
+    CycleStatus,
     FidelityCheckIn,
+    Handover,
+    MatchingRound,
+    MatchProposal,
     PartnershipAgreement,
+    ProposalKind,
+    ProposalStatus,
+    Referral,
     RequestStatus,
+    RoundStatus,
     StudentEvidence,
 )
 from coachmap.core.audit import audit_record
@@ -40,6 +49,7 @@ from tests.factories import (
 SECRET_NOTE = "Confidential: worried about her evaluation and the noisy third period"
 SECRET_BARRIER = "Barrier, confidential: the class laptops are shared with the room next door"
 OTHER_SECRET_NOTE = "Confidential at the other school: struggling with the new curriculum"
+HANDOVER_NOTE = "For the receiving coach only: prefers to start with co-planning, anxious about observation"
 
 ROLES = [
     "anonymous",
@@ -79,6 +89,11 @@ class World:
     resource: Resource
     open_survey: Survey
     draft_survey: Survey
+    draft_round: MatchingRound
+    draft_proposal: MatchProposal
+    offer_proposal: MatchProposal
+    referral: Referral
+    handover: Handover
     users: dict[str, User | None] = field(default_factory=dict)
 
     def client(self, role: str) -> Client:
@@ -173,6 +188,72 @@ def world(db: None) -> World:
     audit_record(
         actor=teacher.user, action=AuditAction.CONSENT, obj=cycle.request, district=district, accepted=True
     )
+
+    # Best fit: an intake, a coach profile, a draft round, an offer and a referral waiting for the
+    # teacher, and a handover to the coach whose note nobody else may read.
+    coaching_services.intake_submit(
+        teacher=teacher,
+        years_experience=2,
+        new_to_adoption=True,
+        answers={"plan_for_goal": 4, "adjust_mid_lesson": 2, "small_groups": 3},
+        tech_comfort=3,
+        needs_tools=["Lexia"],
+    )
+    coaching_services.coach_profile_update(
+        coach=coach,
+        tools=["Lexia"],
+        content_areas=["ela"],
+        grade_bands=["elementary"],
+        practices=[],
+        quadrants=["new_confident"],
+        languages=["English"],
+    )
+    draft_round = MatchingRound.objects.create(district=district, run_by=lead, figures={"requests": 1})
+    draft_proposal = MatchProposal.objects.create(
+        round=draft_round,
+        request=open_request,
+        teacher=teacher,
+        kind=ProposalKind.COACH,
+        coach=coach,
+        support_type="technology",
+        score=700,
+        explanation={"parts": [], "route": "Technology coach: the first choice.", "trail": []},
+    )
+    sent_round = MatchingRound.objects.create(district=district, run_by=lead, status=RoundStatus.CONFIRMED)
+    offer_request = RequestFactory(goal__teacher=teacher, goal__improvement_goal=goal)
+    offer_proposal = MatchProposal.objects.create(
+        round=sent_round,
+        request=offer_request,
+        teacher=teacher,
+        kind=ProposalKind.OFFER,
+        offer="workshop",
+        status=ProposalStatus.SENT,
+        explanation={"instead": "Offered instead: workshop.", "trail": []},
+    )
+    referral = Referral.objects.create(
+        teacher=teacher,
+        goal=fresh_goal,
+        from_coach=coach,
+        offer="micro_coaching",
+        reason="Short sessions fit now.",
+    )
+    handed = TeacherFactory(school=school, user__username="hugo")
+    from_cycle = CycleFactory(
+        coach=other_coach,
+        request__goal__teacher=handed,
+        request__goal__improvement_goal=goal,
+        status=CycleStatus.CLOSED,
+    )
+    handover = Handover.objects.create(
+        from_cycle=from_cycle,
+        from_coach=other_coach,
+        to_coach=coach,
+        new_request=RequestFactory(
+            goal=from_cycle.goal, status=RequestStatus.PROPOSED, coach=coach, note="Handed over"
+        ),
+        reason="A coach who serves this school fits better.",
+        note=HANDOVER_NOTE,
+    )
     w = World(
         district=district,
         school=school,
@@ -197,6 +278,11 @@ def world(db: None) -> World:
         resource=resource,
         open_survey=open_survey,
         draft_survey=draft_survey,
+        draft_round=draft_round,
+        draft_proposal=draft_proposal,
+        offer_proposal=offer_proposal,
+        referral=referral,
+        handover=handover,
     )
     w.users = {
         "anonymous": None,

@@ -36,10 +36,20 @@ if TYPE_CHECKING:
         CoachingCycle,
         CoachingRequest,
         CoachingSession,
+        CoachProfile,
         FidelityCheckIn,
+        Handover,
+        IntakeObservation,
+        LookFor,
+        MatchingRound,
+        MatchProposal,
+        Notification,
         PartnershipAgreement,
+        Referral,
+        RoutingPolicy,
         StudentEvidence,
         TeacherGoal,
+        TeacherIntake,
         TimeEntry,
     )
     from coachmap.feedback.models import Survey
@@ -187,7 +197,8 @@ def coaches_visible_to(user: AnyUser) -> QuerySet[Coach]:
     q |= Q(schools__id__in=school_ids(user, Role.PRINCIPAL))
     teacher = _teacher(user)
     if teacher is not None:
-        q |= Q(requests__teacher=teacher) | Q(cycles__teacher=teacher)
+        # Their own coaches, and the coaches serving their school, so they can say whom they would like.
+        q |= Q(requests__teacher=teacher) | Q(cycles__teacher=teacher) | Q(schools=teacher.school_id)
     return Coach.objects.filter(q).distinct()
 
 
@@ -358,6 +369,132 @@ def resources_visible_to(user: AnyUser) -> QuerySet[Resource]:
 def may_change_resource(user: AnyUser, resource: Resource) -> bool:
     """The person who added it, and the program lead."""
     return user.pk == resource.created_by_id or resource.district_id in _lead_districts(user)
+
+
+# --- best fit: intake, look-fors, profiles, routing and matching ---------------------------------
+#
+# The intake is the teacher's. Their coaches (proposed, accepted or in a cycle) read it all, to
+# fit their support; the program lead sees the placement, needs, availability and preferences
+# that routing uses, but not the self-assessment answers (`may_read_intake_answers`) nor coaches'
+# observations. A handover note is for the receiving coach alone (`may_read_handover_note`).
+
+
+def _coached_by(coach: Coach, prefix: str = "") -> Q:
+    """Teachers (reached through `prefix`) who asked this coach, were proposed to them, or work with them."""
+    return Q(**{f"{prefix}requests__coach": coach}) | Q(**{f"{prefix}cycles__coach": coach})
+
+
+def intakes_visible_to(user: AnyUser) -> QuerySet[TeacherIntake]:
+    from coachmap.coaching.models import TeacherIntake
+
+    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=_lead_districts(user))
+    coach = _coach(user)
+    if coach is not None:
+        q |= _coached_by(coach, "teacher__")
+    return TeacherIntake.objects.filter(q).distinct()
+
+
+def may_read_intake_answers(user: AnyUser, intake: TeacherIntake) -> bool:
+    """The self-assessment answers: the teacher and their coaches, not the program lead."""
+    if not user.is_authenticated:
+        return False
+    if intake.teacher.user_id == user.pk:
+        return True
+    coach = _coach(user)
+    return coach is not None and Teacher.objects.filter(_coached_by(coach), pk=intake.teacher_id).exists()
+
+
+def observations_visible_to(user: AnyUser) -> QuerySet[IntakeObservation]:
+    """Coaches' observations: the teacher observed, the coach who wrote them, the teacher's coaches."""
+    from coachmap.coaching.models import IntakeObservation
+
+    q = Q(intake__teacher__user_id=user.pk) | Q(coach__user_id=user.pk)
+    coach = _coach(user)
+    if coach is not None:
+        q |= _coached_by(coach, "intake__teacher__")
+    return IntakeObservation.objects.filter(q).distinct()
+
+
+def coach_profiles_visible_to(user: AnyUser) -> QuerySet[CoachProfile]:
+    from coachmap.coaching.models import CoachProfile
+
+    return CoachProfile.objects.filter(coach__in=coaches_visible_to(user))
+
+
+def _coaching_districts(user: AnyUser) -> set[int]:
+    return district_ids(user, Role.COACH, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
+
+
+def look_fors_visible_to(user: AnyUser) -> QuerySet[LookFor]:
+    """The district's look-for checklists: its coaches, program lead and admin."""
+    from coachmap.coaching.models import LookFor
+
+    return LookFor.objects.filter(district_id__in=_coaching_districts(user))
+
+
+def routing_policies_visible_to(user: AnyUser) -> QuerySet[RoutingPolicy]:
+    from coachmap.coaching.models import RoutingPolicy
+
+    return RoutingPolicy.objects.filter(district_id__in=_coaching_districts(user))
+
+
+def may_edit_routing_policy(user: AnyUser, district_id: int) -> bool:
+    return district_id in _lead_districts(user) | _admin_districts(user)
+
+
+def rounds_visible_to(user: AnyUser) -> QuerySet[MatchingRound]:
+    from coachmap.coaching.models import MatchingRound
+
+    return MatchingRound.objects.filter(district_id__in=_lead_districts(user))
+
+
+def proposals_visible_to(user: AnyUser) -> QuerySet[MatchProposal]:
+    """Drafts are the program lead's; once confirmed, the teacher's and the proposed coach's too."""
+    from coachmap.coaching.models import MatchProposal, ProposalStatus
+
+    sent = Q(status__in=[ProposalStatus.SENT, ProposalStatus.ACCEPTED, ProposalStatus.DECLINED])
+    q = Q(round__district_id__in=_lead_districts(user))
+    q |= sent & Q(teacher__user_id=user.pk)
+    q |= sent & Q(coach__user_id=user.pk)
+    return MatchProposal.objects.filter(q)
+
+
+def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
+    from coachmap.coaching.models import Referral
+
+    return Referral.objects.filter(
+        Q(teacher__user_id=user.pk)
+        | Q(from_coach__user_id=user.pk)
+        | Q(teacher__school__district_id__in=_lead_districts(user))
+    )
+
+
+def handovers_visible_to(user: AnyUser) -> QuerySet[Handover]:
+    """That a handover happened: both coaches, the teacher and the program lead. The note: see below."""
+    from coachmap.coaching.models import Handover
+
+    return Handover.objects.filter(
+        Q(from_coach__user_id=user.pk)
+        | Q(to_coach__user_id=user.pk)
+        | Q(new_request__teacher__user_id=user.pk)
+        | Q(from_coach__district_id__in=_lead_districts(user))
+    ).defer("note")
+
+
+def may_read_handover_note(user: AnyUser, handover: Handover) -> bool:
+    """Only the receiving coach: not the teacher, not the program lead, not the coach who wrote it.
+
+    Handed to a support type, nobody reads it until the teacher has accepted a coach of that type.
+    """
+    return user.is_authenticated and handover.to_coach is not None and handover.to_coach.user_id == user.pk
+
+
+def notifications_visible_to(user: AnyUser) -> QuerySet[Notification]:
+    from coachmap.coaching.models import Notification
+
+    return (
+        Notification.objects.filter(user_id=user.pk) if user.is_authenticated else Notification.objects.none()
+    )
 
 
 def audit_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:

@@ -49,6 +49,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["pulse_session"] = feedback_queries.pending_pulse(teacher, timezone.localdate())
         context["pulse_form"] = PulseForm()
         context["surveys_to_answer"] = feedback_queries.surveys_to_answer(teacher)
+        context["my_offers"] = coaching_queries.proposals_waiting_for(teacher)
+        context["my_referrals"] = coaching_queries.referrals_waiting_for(teacher)
+        context["my_intake"] = coaching_queries.own_intake(teacher)
     if Role.COACH in held and hasattr(user, "coach"):
         context["caseload"] = coaching_queries.caseload(user.coach)
         context["reminders"] = work_queries.reminders(user.coach, timezone.localdate())

@@ -158,8 +158,11 @@ class CheckInForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    # A handover needs the receiving coach and a private note: it has its own page.
     outcome = forms.ChoiceField(
-        label="How did the cycle end?", choices=CycleOutcome.choices, widget=forms.RadioSelect
+        label="How did the cycle end?",
+        choices=[c for c in CycleOutcome.choices if c[0] != CycleOutcome.HANDED_OVER],
+        widget=forms.RadioSelect,
     )
     referred_to = forms.CharField(
         label="Referred to (when referred on)",

@@ -25,8 +25,14 @@ GOAL, LEARNING, IMPLEMENTATION, REFLECTION, CLOSE = (
 STAGES: tuple[str, ...] = (GOAL, LEARNING, IMPLEMENTATION, REFLECTION)
 """The working stages in order; CLOSE follows them and is reached only by ending the cycle."""
 
-GOAL_MET, REFERRED, STEPPED_BACK, PAUSED = "goal_met", "referred", "stepped_back", "paused"
-OUTCOMES: tuple[str, ...] = (GOAL_MET, REFERRED, STEPPED_BACK, PAUSED)
+GOAL_MET, REFERRED, HANDED_OVER, STEPPED_BACK, PAUSED = (
+    "goal_met",
+    "referred",
+    "handed_over",
+    "stepped_back",
+    "paused",
+)
+OUTCOMES: tuple[str, ...] = (GOAL_MET, REFERRED, HANDED_OVER, STEPPED_BACK, PAUSED)
 
 IMPLEMENTATION_SESSIONS = frozenset({"model", "co_teach", "observe"})
 

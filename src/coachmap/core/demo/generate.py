@@ -31,12 +31,17 @@ from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
     CoachingSession,
+    CoachProfile,
+    CycleOutcome,
     CycleStatus,
     FidelityCheckIn,
+    Referral,
+    ReferralStatus,
     RequestStatus,
     SessionType,
     StudentEvidence,
     TeacherGoal,
+    TeacherIntake,
 )
 from coachmap.core import bulk, groups
 from coachmap.core.demo import names
@@ -198,6 +203,7 @@ class Generator:
                 CoachingSession,
             )
             self._demo_logins()
+            self._best_fit()
         self.counts.seconds = time.perf_counter() - started
         return self.counts
 
@@ -892,6 +898,96 @@ class Generator:
         for model in self.next:
             self.ids[model] = self.next[model]
         self.work.write(self, self.session_rows)
+
+    def _best_fit(self) -> None:
+        """Coach profiles, teachers' intakes, the routing policy with its look-fors, a referral, and a
+        draft matching round for the program lead to review (the real service, on the demo's requests)."""
+        from coachmap.coaching import services
+        from coachmap.coaching.placement import SELF_ASSESSMENT, Quadrant, place
+
+        policy = services.policy_ensure(district=self.district)
+        quadrants = [q.value for q in Quadrant]
+        band_of = dict(self.schools)
+        profiles = []
+        for coach_id, _uid, ctype, _cap in self.coaches:
+            bands = sorted({band_of[s] for s in self.coach_schools.get(coach_id, [])}) or ["elementary"]
+            tools = self.random.sample(names.TOOLS, 4 if ctype == CoachType.TECHNOLOGY else 1)
+            profiles.append(
+                CoachProfile(
+                    coach_id=coach_id,
+                    tools=tools,
+                    practices=self.random.sample(names.PRACTICES, 3),
+                    content_areas=self.random.sample([s.value for s in SUBJECTS] + ["science"], 2),
+                    grade_bands=bands,
+                    quadrants=self.random.sample(quadrants, 2),
+                    languages=["English"] + (["Spanish"] if self.random.random() < 0.25 else []),
+                )
+            )
+        CoachProfile.objects.bulk_create(profiles, batch_size=2000)
+        self.counts.add("coaching_coachprofile", len(profiles))
+
+        asking = set(
+            CoachingRequest.objects.filter(
+                teacher__school__district=self.district,
+                status__in=[RequestStatus.OPEN, RequestStatus.PROPOSED],
+            ).values_list("teacher_id", flat=True)
+        )
+        intakes = []
+        for t in self.teachers:
+            if t.id not in asking and t.id not in self.busy and self.random.random() > 0.3:
+                continue
+            # Newer teachers tend to answer a little lower; everyone varies.
+            centre = 3.0 if t.years <= 3 else 3.6
+            answers = {
+                item.key: min(5, max(1, round(self.random.gauss(centre, 0.9)))) for item in SELF_ASSESSMENT
+            }
+            new = self.random.random() < 0.2
+            placed = place(years=t.years, new_to_adoption=new, answers=answers, thresholds=policy.thresholds)
+            intakes.append(
+                TeacherIntake(
+                    teacher_id=t.id,
+                    years_experience=t.years,
+                    new_to_adoption=new,
+                    confidence_answers=answers,
+                    tech_comfort=self.random.randint(1, 5),
+                    needs_tools=[self.random.choice(names.TOOLS)],
+                    needs_content=[t.subject] if t.subject else [],
+                    needs_practices=[self.random.choice(names.PRACTICES)],
+                    availability=self.random.sample(["before_school", "planning", "after_school"], 2),
+                    language="Spanish" if self.random.random() < 0.08 else "",
+                    experience_axis=placed.experience,
+                    confidence_axis=placed.confidence,
+                    quadrant=placed.quadrant.value,
+                )
+            )
+        TeacherIntake.objects.bulk_create(intakes, batch_size=2000)
+        self.counts.add("coaching_teacherintake", len(intakes))
+
+        # One of the demo coach's closed cycles ended with a referral to the instructional coach.
+        closed = (
+            CoachingCycle.objects.filter(coach__user__username="coach", status=CycleStatus.CLOSED)
+            .order_by("closed_on", "id")
+            .first()
+        )
+        if closed is not None:
+            closed.outcome = CycleOutcome.REFERRED
+            closed.referred_to = "the instructional coach"
+            closed.save(update_fields=["outcome", "referred_to"])
+            Referral.objects.create(
+                teacher=closed.teacher,
+                goal=closed.goal,
+                from_cycle=closed,
+                from_coach=closed.coach,
+                support_type="instructional",
+                reason="Small-group routines come first; the instructional coach works on them this term.",
+                status=ReferralStatus.ACCEPTED,
+            )
+            self.counts.add("coaching_referral", 1)
+
+        lead = User.objects.get(pk=self.lead_uid)
+        matching_round = services.round_run(actor=lead, district=self.district)
+        self.counts.add("coaching_matchinground", 1)
+        self.counts.add("coaching_matchproposal", matching_round.figures["requests"])
 
     def _demo_logins(self) -> None:
         """The five published logins, each a real member of the demo district with something to do."""

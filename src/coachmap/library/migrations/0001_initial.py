@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("coaching", "0003_coachingcycle_learning_target_and_more"),
+        ("coaching", "0003_calendarevent_coachprofile_fidelitycheckin_handover_and_more"),
         ("core", "0001_initial"),
         ("improvement", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

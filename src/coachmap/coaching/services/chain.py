@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from coachmap.coaching.models import (
@@ -16,10 +17,14 @@ from coachmap.coaching.models import (
     CoachingRequest,
     CoachingSession,
     CycleStatus,
+    Handover,
+    MatchProposal,
+    ProposalStatus,
     RequestStatus,
     SessionType,
     TeacherGoal,
 )
+from coachmap.coaching.services.notify import handover_announce, leads_notify, notification_send
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, Role, Teacher, User
@@ -100,7 +105,11 @@ def request_propose(*, actor: User, request: CoachingRequest, coach: Coach) -> C
 
 
 def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool) -> CoachingRequest:
-    """The teacher accepts or declines the proposed coach. Consent is recorded in the audit trail."""
+    """The teacher accepts or declines the proposed coach. Consent is recorded in the audit trail.
+
+    The coach hears of an acceptance at once; a decline goes back to the program lead, and the
+    declined coach is never proposed for this request again.
+    """
     if request.teacher_id != teacher.pk:
         raise ValidationError("Only the teacher who asked can answer this proposal.")
     if request.status != RequestStatus.PROPOSED:
@@ -117,6 +126,29 @@ def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool)
             accepted=accept,
             coach=request.coach_id,
         )
+        MatchProposal.objects.filter(request=request, status=ProposalStatus.SENT).update(
+            status=ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED,
+            responded_at=request.responded_at,
+        )
+        assert request.coach is not None  # noqa: S101 - a proposed request names its coach
+        if accept:
+            # A teacher handed over to a support type has now chosen their receiving coach.
+            handover = Handover.objects.filter(new_request=request, to_coach=None).first()
+            if handover is not None:
+                handover.to_coach = request.coach
+                handover.save(update_fields=["to_coach"])
+                handover_announce(handover=handover)
+            notification_send(
+                user=request.coach.user,
+                text=f"{teacher} accepted you as their coach. Open the cycle from your caseload.",
+                url=reverse("coaching:caseload"),
+            )
+        else:
+            leads_notify(
+                district_id=teacher.school.district_id,
+                text=f"{teacher} declined {request.coach}; the request is back in the next matching round.",
+                url=reverse("coaching:requests"),
+            )
     return request
 
 

@@ -123,7 +123,12 @@ def request_assign(request: AuthedRequest, request_id: int) -> HttpResponse:
 @access.role_required(Role.COACH)
 def caseload(request: AuthedRequest) -> HttpResponse:
     coach = request.user.coach
-    return render(request, "coaching/caseload.html", {"coach": coach, **queries.caseload(coach)})
+    handovers_in = queries.handovers(request.user).filter(to_coach=coach)[:20]
+    return render(
+        request,
+        "coaching/caseload.html",
+        {"coach": coach, "handovers_in": handovers_in, **queries.caseload(coach)},
+    )
 
 
 @access.role_required(Role.COACH)
