@@ -8,10 +8,29 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 
-from coachmap.coaching.models import CoachingCycle, CoachingRequest, CoachingSession, RequestStatus
+from coachmap.coaching import services as coaching_services
+from coachmap.coaching.models import (
+    CoachingCycle,
+    CoachingRequest,
+    CoachingSession,
+    CycleStatus,
+    FidelityCheckIn,
+    Handover,
+    MatchingRound,
+    MatchProposal,
+    PartnershipAgreement,
+    ProposalKind,
+    ProposalStatus,
+    Referral,
+    RequestStatus,
+    RoundStatus,
+    StudentEvidence,
+)
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, District, Role, School, Teacher, User
+from coachmap.feedback.models import Question, Survey
 from coachmap.improvement.models import ImprovementGoal, Indicator, Tool, ToolLink
+from coachmap.library.models import Resource
 from tests.factories import (
     CoachFactory,
     CycleFactory,
@@ -31,7 +50,9 @@ from tests.factories import (
 )
 
 SECRET_NOTE = "Confidential: worried about her evaluation and the noisy third period"
+SECRET_BARRIER = "Barrier, confidential: the class laptops are shared with the room next door"
 OTHER_SECRET_NOTE = "Confidential at the other school: struggling with the new curriculum"
+HANDOVER_NOTE = "For the receiving coach only: prefers to start with co-planning, anxious about observation"
 
 ROLES = [
     "anonymous",
@@ -67,6 +88,15 @@ class World:
     proposed_request: CoachingRequest
     accepted_request: CoachingRequest
     fresh_goal_id: int
+    agreement: PartnershipAgreement
+    resource: Resource
+    open_survey: Survey
+    draft_survey: Survey
+    draft_round: MatchingRound
+    draft_proposal: MatchProposal
+    offer_proposal: MatchProposal
+    referral: Referral
+    handover: Handover
     indicator: Indicator
     tool: Tool
     tool_link: ToolLink
@@ -114,11 +144,124 @@ def world(db: None) -> World:
     )
     fresh_goal = TeacherGoalFactory(teacher=teacher, improvement_goal=goal)
     StudentFactory(school=school)
+    # Cycle work (issue 6): a planned cycle with evidence and a check-in, an agreement, the library, surveys.
+    cycle.learning_target = "Students explain the main idea with two details."
+    cycle.practice = "small-group rotations"
+    cycle.tools = ["Lexia"]
+    cycle.look_fors = ["Each group knows its next task", "Students log in within two minutes"]
+    cycle.save()
+    StudentEvidence.objects.create(
+        cycle=cycle,
+        kind="pre",
+        measured_on=datetime.date(2026, 9, 3),
+        measure="exit ticket",
+        students_assessed=24,
+        students_meeting=9,
+    )
+    FidelityCheckIn.objects.create(
+        cycle=cycle,
+        date=datetime.date(2026, 9, 12),
+        look_fors=cycle.look_fors,
+        seen=cycle.look_fors[:1],
+        barriers=SECRET_BARRIER,
+        adaptations="Added a picture menu for the newcomers.",
+    )
+    agreement = PartnershipAgreement.objects.create(
+        coach=coach,
+        school=school,
+        school_year=2027,
+        who_is_coached="Any teacher who asks.",
+        schedule_set_by="coach",
+        success_looks_like="More English learners read on grade level.",
+        principal_will_ask="Trends.",
+        principal_will_not_ask="What was said in sessions.",
+    )
+    resource = Resource.objects.create(
+        district=district,
+        title="Small-group rotation planner",
+        kind="lesson_plan",
+        url="https://example.org/rotation-planner",
+        tools=["lexia"],
+        practices=["small-group rotations"],
+        created_by=coach.user,
+    )
+    open_survey = Survey.objects.create(
+        district=district, title="Faculty survey", school_year=2027, status="open"
+    )
+    Question.objects.create(survey=open_survey, text="Coaching helped my students.", position=1)
+    draft_survey = Survey.objects.create(district=district, title="Next year's survey", school_year=2027)
+    Question.objects.create(survey=draft_survey, text="I would recommend coaching.", position=1)
     indicator = IndicatorFactory(goal=goal)
     tool = ToolFactory(school=school, name="Lexia")
     tool_link = ToolLinkFactory(tool=tool, goal=goal, indicator=indicator)
     audit_record(
         actor=teacher.user, action=AuditAction.CONSENT, obj=cycle.request, district=district, accepted=True
+    )
+
+    # Best fit: an intake, a coach profile, a draft round, an offer and a referral waiting for the
+    # teacher, and a handover to the coach whose note nobody else may read.
+    coaching_services.intake_submit(
+        teacher=teacher,
+        years_experience=2,
+        new_to_adoption=True,
+        answers={"plan_for_goal": 4, "adjust_mid_lesson": 2, "small_groups": 3},
+        tech_comfort=3,
+        needs_tools=["Lexia"],
+    )
+    coaching_services.coach_profile_update(
+        coach=coach,
+        tools=["Lexia"],
+        content_areas=["ela"],
+        grade_bands=["elementary"],
+        practices=[],
+        quadrants=["new_confident"],
+        languages=["English"],
+    )
+    draft_round = MatchingRound.objects.create(district=district, run_by=lead, figures={"requests": 1})
+    draft_proposal = MatchProposal.objects.create(
+        round=draft_round,
+        request=open_request,
+        teacher=teacher,
+        kind=ProposalKind.COACH,
+        coach=coach,
+        support_type="technology",
+        score=700,
+        explanation={"parts": [], "route": "Technology coach: the first choice.", "trail": []},
+    )
+    sent_round = MatchingRound.objects.create(district=district, run_by=lead, status=RoundStatus.CONFIRMED)
+    offer_request = RequestFactory(goal__teacher=teacher, goal__improvement_goal=goal)
+    offer_proposal = MatchProposal.objects.create(
+        round=sent_round,
+        request=offer_request,
+        teacher=teacher,
+        kind=ProposalKind.OFFER,
+        offer="workshop",
+        status=ProposalStatus.SENT,
+        explanation={"instead": "Offered instead: workshop.", "trail": []},
+    )
+    referral = Referral.objects.create(
+        teacher=teacher,
+        goal=fresh_goal,
+        from_coach=coach,
+        offer="micro_coaching",
+        reason="Short sessions fit now.",
+    )
+    handed = TeacherFactory(school=school, user__username="hugo")
+    from_cycle = CycleFactory(
+        coach=other_coach,
+        request__goal__teacher=handed,
+        request__goal__improvement_goal=goal,
+        status=CycleStatus.CLOSED,
+    )
+    handover = Handover.objects.create(
+        from_cycle=from_cycle,
+        from_coach=other_coach,
+        to_coach=coach,
+        new_request=RequestFactory(
+            goal=from_cycle.goal, status=RequestStatus.PROPOSED, coach=coach, note="Handed over"
+        ),
+        reason="A coach who serves this school fits better.",
+        note=HANDOVER_NOTE,
     )
     w = World(
         district=district,
@@ -140,6 +283,15 @@ def world(db: None) -> World:
         proposed_request=proposed_request,
         accepted_request=accepted_request,
         fresh_goal_id=fresh_goal.pk,
+        agreement=agreement,
+        resource=resource,
+        open_survey=open_survey,
+        draft_survey=draft_survey,
+        draft_round=draft_round,
+        draft_proposal=draft_proposal,
+        offer_proposal=offer_proposal,
+        referral=referral,
+        handover=handover,
         indicator=indicator,
         tool=tool,
         tool_link=tool_link,

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("coachmap.coaching.urls")),
     path("reports/", include("coachmap.reports.urls")),
     path("data/", include("coachmap.roster.urls")),
+    path("surveys/", include("coachmap.feedback.urls")),
+    path("library/", include("coachmap.library.urls")),
     path("api/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from coachmap.coaching.models import CoachingCycle
 from coachmap.core.models import AuditAction, AuditEvent
 from tests.conftest import SECRET_NOTE, World
 
@@ -20,7 +21,7 @@ def test_cycles_are_scoped_and_paginated(world: World) -> None:
     assert teacher["count"] == 1 and teacher["items"][0]["id"] == world.cycle.pk
     assert "notes" not in teacher["items"][0]
     lead = world.client("lead").get(reverse("api:cycles")).json()
-    assert lead["count"] == 2
+    assert lead["count"] == CoachingCycle.objects.filter(coach__district=world.district).count() > 2
     assert world.client("principal").get(reverse("api:cycles")).json()["count"] == 0
 
 

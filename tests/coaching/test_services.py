@@ -100,10 +100,10 @@ def test_sessions_only_on_active_cycles_by_their_coach_and_never_in_the_future(w
         )
     assert "cycle opened on September 1, 2026" in str(early.value)
     services.session_log(coach=world.coach, cycle=world.cycle, **log)
-    services.cycle_close(coach=world.coach, cycle=world.cycle)
-    assert world.cycle.status == CycleStatus.CLOSED
+    closed = services.cycle_close(coach=world.coach, cycle=world.cycle, outcome="stepped_back")
+    assert closed.status == CycleStatus.CLOSED
     with pytest.raises(ValidationError, match="This cycle is closed"):
-        services.session_log(coach=world.coach, cycle=world.cycle, **log)
+        services.session_log(coach=world.coach, cycle=closed, **log)
     assert CoachingSession.objects.filter(cycle=world.cycle).count() == 2
 
 

@@ -15,7 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coachmap.core.admin import site as admin_site
-from tests.conftest import OTHER_SECRET_NOTE, ROLES, SECRET_NOTE, World
+from tests.conftest import HANDOVER_NOTE, OTHER_SECRET_NOTE, ROLES, SECRET_BARRIER, SECRET_NOTE, World
 
 A, T, OT, C, OC, L, P, OP, AD = ROLES  # anonymous, teacher, other teacher, coach, ...
 
@@ -26,8 +26,10 @@ class Route:
     statuses: dict[str, int]
     method: str = "get"
     data: Callable[[World], dict[str, Any]] = lambda w: {}
-    # Roles allowed to see SECRET_NOTE in the response.
+    # Roles allowed to see SECRET_NOTE (and the check-in's SECRET_BARRIER) in the response.
     sees_notes: frozenset[str] = frozenset()
+    # Roles allowed to see HANDOVER_NOTE (only ever the receiving coach).
+    sees_handover_note: frozenset[str] = frozenset()
 
 
 def only(allowed: dict[str, int], default: int = 403, anonymous: int = 302) -> dict[str, int]:
@@ -114,8 +116,99 @@ EXPECTED: dict[str, Route] = {
         sees_notes=frozenset({T, C}),
     ),
     "coaching:session-new": Route(lambda w: {"cycle_id": w.cycle.pk}, only({C: 200, OC: 404})),
-    "coaching:cycle-close": Route(lambda w: {"cycle_id": w.cycle.pk}, only({C: 302, OC: 404}), method="post"),
+    "coaching:cycle-close": Route(lambda w: {"cycle_id": w.cycle.pk}, only({C: 200, OC: 404})),
+    # Cycle work (issue 6).
+    "coaching:cycle-plan": Route(lambda w: {"cycle_id": w.cycle.pk}, only({C: 200, OC: 404})),
+    "coaching:cycle-stage": Route(
+        lambda w: {"cycle_id": w.cycle.pk},
+        only({C: 302, OC: 404}),
+        method="post",
+        data=lambda w: {"stage": "learning"},
+    ),
+    "coaching:evidence-new": Route(lambda w: {"cycle_id": w.cycle.pk}, only({C: 200, OC: 404})),
+    "coaching:checkin-new": Route(lambda w: {"cycle_id": w.cycle.pk}, only({C: 200, OC: 404})),
+    "coaching:cycle-resume": Route(
+        lambda w: {"cycle_id": w.cycle.pk}, only({C: 302, OC: 404}), method="post"
+    ),
+    "coaching:micro": Route(NONE, only({C: 200, OC: 200})),
+    "coaching:time-week": Route(NONE, only({C: 200, OC: 200})),
+    "coaching:calendar-import": Route(NONE, only({C: 200, OC: 200})),
+    "coaching:time-team": Route(NONE, only({L: 200})),
+    "coaching:agreements": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
+    "coaching:agreement-new": Route(NONE, only({C: 200, OC: 200, P: 200, OP: 200})),
+    "coaching:agreement": Route(
+        lambda w: {"agreement_id": w.agreement.pk},
+        only({T: 200, C: 200, L: 200, P: 200, AD: 200}, default=404),
+    ),
+    "coaching:agreement-edit": Route(
+        lambda w: {"agreement_id": w.agreement.pk}, only({C: 200, P: 200, OC: 404, OP: 404})
+    ),
+    "coaching:agreement-acknowledge": Route(
+        lambda w: {"agreement_id": w.agreement.pk}, only({C: 302, P: 302, OC: 404, OP: 404}), method="post"
+    ),
+    "feedback:pulse": Route(
+        lambda w: {"session_id": w.session.pk},
+        only({T: 302, OT: 404}),
+        method="post",
+        data=lambda w: {"skip": "1"},
+    ),
+    "feedback:surveys": Route(NONE, only({T: 200, OT: 200, L: 200, P: 200, OP: 200, AD: 200})),
+    "feedback:survey-new": Route(NONE, only({L: 200})),
+    "feedback:survey-edit": Route(lambda w: {"survey_id": w.draft_survey.pk}, only({L: 200})),
+    "feedback:survey-status": Route(
+        lambda w: {"survey_id": w.draft_survey.pk},
+        only({L: 302}),
+        method="post",
+        data=lambda w: {"status": "open"},
+    ),
+    "feedback:survey-answer": Route(lambda w: {"survey_id": w.open_survey.pk}, only({T: 200, OT: 200})),
+    "feedback:survey-results": Route(
+        lambda w: {"survey_id": w.open_survey.pk}, only({L: 200, P: 200, OP: 200, AD: 200})
+    ),
+    "library:index": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
+    "library:resource-new": Route(NONE, only({C: 200, OC: 200, L: 200})),
+    "library:resource": Route(lambda w: {"resource_id": w.resource.pk}, only(dict.fromkeys(ROLES[1:], 200))),
+    "library:resource-edit": Route(lambda w: {"resource_id": w.resource.pk}, only({C: 200, L: 200})),
+    "library:resource-open": Route(
+        lambda w: {"resource_id": w.resource.pk}, only(dict.fromkeys(ROLES[1:], 302))
+    ),
+    "reports:impact": Route(NONE, only({C: 200, OC: 200, L: 200, AD: 200})),
+    "reports:impact-pdf": Route(NONE, only({C: 200, OC: 200, L: 200, AD: 200})),
     "reports:coaching-trends": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
+    # Best fit: intake, look-fors, profiles, routing policy, matching and what follows.
+    "coaching:intake": Route(NONE, only({T: 200, OT: 200})),
+    "coaching:proposal-respond": Route(
+        lambda w: {"proposal_id": w.offer_proposal.pk},
+        only({T: 302, OT: 404}),
+        method="post",
+        data=lambda w: {"answer": "accept"},
+    ),
+    "coaching:referral-respond": Route(
+        lambda w: {"referral_id": w.referral.pk},
+        only({T: 302, OT: 404}),
+        method="post",
+        data=lambda w: {"answer": "decline"},
+    ),
+    "coaching:notifications": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
+    "coaching:coach-profile": Route(NONE, only({C: 200, OC: 200})),
+    "coaching:teacher-intake": Route(lambda w: {"teacher_id": w.teacher.pk}, only({C: 200, OC: 404})),
+    "coaching:look-fors": Route(NONE, only({C: 200, OC: 200, L: 200})),
+    "coaching:handover-new": Route(lambda w: {"cycle_id": w.cycle.pk}, only({C: 200, OC: 404})),
+    "coaching:cycle-refer": Route(lambda w: {"cycle_id": w.cycle.pk}, only({C: 200, OC: 404})),
+    "coaching:handover": Route(
+        lambda w: {"handover_id": w.handover.pk},
+        only({C: 200, OC: 200, L: 200}),
+        sees_handover_note=frozenset({C}),
+    ),
+    "coaching:rounds": Route(NONE, only({L: 200})),
+    "coaching:round-run": Route(NONE, only({L: 302}), method="post"),
+    "coaching:round": Route(lambda w: {"round_id": w.draft_round.pk}, only({L: 200})),
+    "coaching:round-confirm": Route(lambda w: {"round_id": w.draft_round.pk}, only({L: 302}), method="post"),
+    "coaching:proposal-edit": Route(lambda w: {"proposal_id": w.draft_proposal.pk}, only({L: 200})),
+    "coaching:caseloads": Route(NONE, only({L: 200})),
+    "coaching:referrals": Route(NONE, only({L: 200})),
+    "coaching:quadrants": Route(NONE, only({L: 200, P: 200, OP: 200, AD: 200})),
+    "coaching:policy": Route(NONE, only({L: 200, AD: 200})),
     # The JSON API: 401 for anonymous callers instead of a redirect.
     "api:api-root": Route(NONE, only(dict.fromkeys(ROLES, 404), anonymous=404)),
     "api:openapi-json": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),
@@ -132,6 +225,25 @@ EXPECTED: dict[str, Route] = {
     "roster:imports": Route(NONE, only({L: 200, AD: 200})),
     "roster:import-run": Route(lambda w: {"run_id": _import_run(w)}, only({L: 200, AD: 200})),
     "roster:import-status": Route(lambda w: {"run_id": _import_run(w)}, only({L: 200, AD: 200})),
+    "api:intakes": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:routing_policy": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:rounds": Route(NONE, only({L: 200}, anonymous=401)),
+    "api:round_run": Route(NONE, only({L: 200}, anonymous=401), method="post"),
+    "api:round_detail": Route(
+        lambda w: {"round_id": w.draft_round.pk}, only({L: 200}, default=404, anonymous=401)
+    ),
+    "api:round_confirm": Route(
+        lambda w: {"round_id": w.draft_round.pk}, only({L: 200}, default=404, anonymous=401), method="post"
+    ),
+    "api:proposals": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:proposal_respond": Route(
+        lambda w: {"proposal_id": w.offer_proposal.pk},
+        only({T: 200, L: 403}, default=404, anonymous=401),
+        method="post",
+        data=lambda w: {"accept": "true"},
+    ),
+    "api:referrals": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:quadrants": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
 }
 
 
@@ -176,7 +288,10 @@ def test_route_status_for_role(world: World, name: str, role: str) -> None:
     body = response.content.decode(errors="replace")
     if role not in route.sees_notes:
         assert SECRET_NOTE not in body, f"{url} shows a confidential note to {role}"
+        assert SECRET_BARRIER not in body, f"{url} shows a confidential check-in to {role}"
     assert OTHER_SECRET_NOTE not in body, f"{url} shows another school's confidential note to {role}"
+    if role not in route.sees_handover_note:
+        assert HANDOVER_NOTE not in body, f"{url} shows a handover note to {role}"
 
 
 # --- the admin, generated from its registry ---------------------------------------------------------

@@ -7,6 +7,7 @@ import hashlib
 import io
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -148,3 +149,52 @@ def test_demo_logins_each_have_work_to_see() -> None:
     assert CoachingCycle.objects.filter(teacher=teacher, coach=coach, status=CycleStatus.ACTIVE).exists()
     assert CoachingRequest.objects.filter(coach=coach, status=RequestStatus.ACCEPTED).exists()
     assert teacher.school.memberships.filter(user__username="principal").exists()
+
+
+def test_the_demo_district_shows_cycle_work_and_a_coach_can_run_a_cycle_to_its_end() -> None:
+    from coachmap.coaching import services as chain
+    from coachmap.coaching.models import (
+        FidelityCheckIn,
+        PartnershipAgreement,
+        StudentEvidence,
+        TimeEntry,
+    )
+    from coachmap.coaching.work import services as work
+    from coachmap.feedback.models import PulseResponse, SurveyResponse
+    from coachmap.library.models import Resource, ResourceUse
+
+    Generator(PROFILES["demo"], 1, TODAY).run()
+    stages = set(CoachingCycle.objects.values_list("stage", flat=True))
+    assert {"close", "implementation", "reflection"} <= stages
+    outcomes = set(CoachingCycle.objects.filter(status=CycleStatus.CLOSED).values_list("outcome", flat=True))
+    assert outcomes == {"goal_met", "referred", "stepped_back", "paused"}
+    assert StudentEvidence.objects.filter(kind="post").exists() and FidelityCheckIn.objects.exists()
+    assert TimeEntry.objects.values("coach").distinct().count() == 6
+    assert PartnershipAgreement.objects.count() == Coach.schools.through.objects.count()
+    assert PulseResponse.objects.filter(batch__isnull=False).exists()
+    assert (
+        not PulseResponse.objects.filter(batch__isnull=True)
+        .values("coach", "school_year")
+        .annotate(n=Count("id"))
+        .filter(n__gte=10)
+    )  # whatever waits is less than a batch
+    assert SurveyResponse.objects.count() >= 12
+    assert Resource.objects.count() >= 20 and ResourceUse.objects.filter(kind="session").exists()
+
+    # Casey runs Taylor's cycle on to its honest end.
+    cycle = CoachingCycle.objects.get(teacher__user__username="teacher", status=CycleStatus.ACTIVE)
+    coach = cycle.coach
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 12, tzinfo=datetime.UTC)):
+        cycle = work.cycle_stage_set(coach=coach, cycle=cycle, stage="reflection")
+        work.evidence_record(
+            coach=coach,
+            cycle=cycle,
+            kind="post",
+            measured_on=TODAY,
+            measure="exit ticket: main idea",
+            students_assessed=24,
+            students_meeting=17,
+        )
+        work.session_record(coach=coach, cycle=cycle, date=TODAY, minutes=30, session_type="reflect")
+        closed = chain.cycle_close(coach=coach, cycle=cycle, outcome="goal_met")
+    assert (closed.stage, closed.outcome) == ("close", "goal_met")

@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from coachmap.coaching.models import CoachingSession
+from coachmap.coaching.models import LookFor
+from coachmap.coaching.models.fit import AVAILABILITY_CHOICES
 from coachmap.coaching.queries import CoachLoad
 from coachmap.core.models import Coach
 from coachmap.improvement.models import ImprovementGoal
@@ -77,14 +78,313 @@ class AssignForm(forms.Form):
         field.loads = {o.coach.pk: o.load for o in coaches}
 
 
-class SessionForm(forms.ModelForm):
-    class Meta:
-        model = CoachingSession
-        fields = ["date", "minutes", "session_type", "notes", "next_steps"]
-        labels = {"session_type": "Type", "notes": "Confidential notes", "next_steps": "Agreed next steps"}
-        help_texts = {"notes": "Only you and the teacher can ever read these."}
-        widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
-            "notes": forms.Textarea(attrs={"rows": 4}),
-            "next_steps": forms.Textarea(attrs={"rows": 2}),
+# --- best fit: intake, observations, profiles, policy, matching --------------------------------
+
+SCALE_CHOICES = [(1, "1 not yet"), (2, "2"), (3, "3"), (4, "4"), (5, "5 very much so")]
+BAND_CHOICES = [("elementary", "Elementary"), ("middle", "Middle"), ("high", "High")]
+
+
+def comma_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+class CommaListField(forms.CharField):
+    """A comma-separated list typed by a person, cleaned into a list of strings."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 500)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def clean(self, value: Any) -> list[str]:
+        return comma_list(super().clean(value) or "")
+
+
+class IntakeForm(forms.Form):
+    years_experience = forms.IntegerField(label="Years of teaching experience", min_value=0, max_value=60)
+    new_to_adoption = forms.BooleanField(label="I am new to our current curriculum adoption", required=False)
+    tech_comfort = forms.TypedChoiceField(
+        label="How comfortable are you with classroom technology?",
+        choices=SCALE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    needs_tools = CommaListField(
+        label="Tools you want help with", help_text="Separated by commas, e.g. “Lexia, Seesaw”."
+    )
+    needs_content = forms.MultipleChoiceField(
+        label="Subjects you want help in", choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
+    needs_practices = CommaListField(
+        label="Practices you want help with",
+        help_text="Separated by commas, e.g. “small-group rotations, exit tickets”.",
+    )
+    availability = forms.MultipleChoiceField(
+        label="When could you meet a coach?",
+        choices=AVAILABILITY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    preferred_coach = forms.ModelChoiceField(
+        queryset=Coach.objects.none(),
+        required=False,
+        label="A coach you would like to work with (optional)",
+        empty_label="No preference",
+    )
+    language = forms.CharField(
+        label="A language you would like to be coached in (optional)", required=False, max_length=40
+    )
+
+    def __init__(self, *args: Any, coaches: QuerySet[Coach], **kwargs: Any) -> None:
+        from coachmap.coaching.placement import SELF_ASSESSMENT
+        from coachmap.roster.models import Subject
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["preferred_coach"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        field.queryset = coaches
+        content = self.fields["needs_content"]
+        assert isinstance(content, forms.MultipleChoiceField)  # noqa: S101 - narrows the type
+        content.choices = Subject.choices
+        for item in SELF_ASSESSMENT:
+            self.fields[f"item_{item.key}"] = forms.TypedChoiceField(
+                label=item.text, choices=SCALE_CHOICES, coerce=int, widget=forms.RadioSelect
+            )
+        # Experience, then the self-assessment, then needs and preferences: the order a teacher thinks in.
+        self.order_fields(
+            [
+                "years_experience",
+                "new_to_adoption",
+                *(f"item_{i.key}" for i in SELF_ASSESSMENT),
+                "tech_comfort",
+            ]
+        )
+
+    def answers(self) -> dict[str, int]:
+        return {k.removeprefix("item_"): v for k, v in self.cleaned_data.items() if k.startswith("item_")}
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("item_")}
+        return {**data, "answers": self.answers()}
+
+
+class ObservationForm(forms.Form):
+    look_fors = forms.ModelMultipleChoiceField(
+        queryset=LookFor.objects.none(),
+        required=False,
+        label="Look-fors you have seen",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label="Observation (the teacher and their coaches can read this)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    experience_shift = forms.TypedChoiceField(
+        label="Move on the experience axis",
+        coerce=float,
+        initial=0.0,
+        choices=[
+            (-2.0, "2 years less"),
+            (-1.0, "1 year less"),
+            (0.0, "As is"),
+            (1.0, "1 year more"),
+            (2.0, "2 years more"),
+        ],
+    )
+    confidence_shift = forms.TypedChoiceField(
+        label="Move on the confidence axis",
+        coerce=float,
+        initial=0.0,
+        choices=[
+            (-1.0, "1 point lower"),
+            (-0.5, "½ point lower"),
+            (0.0, "As is"),
+            (0.5, "½ point higher"),
+            (1.0, "1 point higher"),
+        ],
+    )
+    reason = forms.CharField(
+        label="Why the placement moves (needed when it moves)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
+
+    def __init__(self, *args: Any, look_fors: QuerySet[LookFor], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["look_fors"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101 - narrows the type
+        field.queryset = look_fors
+        field.label_from_instance = lambda obj: f"{obj.text} ({obj.get_quadrant_display().lower()})"  # type: ignore[method-assign]
+
+
+class CoachProfileForm(forms.Form):
+    tools = CommaListField(
+        label="Tools you coach", help_text="Separated by commas, e.g. “Lexia, Seesaw, Google Classroom”."
+    )
+    practices = CommaListField(
+        label="Practices you coach", help_text="Separated by commas, e.g. “small-group rotations”."
+    )
+    content_areas = forms.MultipleChoiceField(
+        label="Subjects", choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
+    grade_bands = forms.MultipleChoiceField(
+        label="Grade bands", choices=BAND_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    quadrants = forms.MultipleChoiceField(
+        label="Teachers you work best with", choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
+    languages = CommaListField(label="Languages you coach in", help_text="Separated by commas.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from coachmap.coaching.placement import QUADRANT_CHOICES
+        from coachmap.roster.models import Subject
+
+        super().__init__(*args, **kwargs)
+        self.fields["content_areas"].choices = Subject.choices  # type: ignore[attr-defined]
+        self.fields["quadrants"].choices = QUADRANT_CHOICES  # type: ignore[attr-defined]
+
+
+class LookForForm(forms.Form):
+    quadrant = forms.ChoiceField(label="Quadrant", choices=[])
+    text = forms.CharField(label="Look-for", max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from coachmap.coaching.placement import QUADRANT_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.fields["quadrant"].choices = QUADRANT_CHOICES  # type: ignore[attr-defined]
+
+
+class PolicyForm(forms.Form):
+    experience_threshold = forms.FloatField(
+        label="Newer teachers have fewer years than", min_value=0, max_value=40
+    )
+    adoption_discount = forms.FloatField(
+        label="Years taken off for a teacher new to the curriculum adoption", min_value=0, max_value=10
+    )
+    confidence_threshold = forms.FloatField(
+        label="Building confidence below (self-assessment, 1–5)", min_value=1, max_value=5
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from coachmap.coaching.matching.model import PART_KEYS, PART_LABELS
+        from coachmap.coaching.placement import Quadrant
+
+        super().__init__(*args, **kwargs)
+        for key in PART_KEYS:
+            self.fields[f"weight_{key}"] = forms.IntegerField(
+                label=f"Weight: {PART_LABELS[key].lower()}", min_value=0, max_value=100
+            )
+        for q in Quadrant:
+            self.fields[f"types_{q.value}"] = CommaListField(
+                label=f"{q.label}: support types in order",
+                help_text="Of: technology, instructional, climate, content, mentor.",
+            )
+            self.fields[f"offers_{q.value}"] = CommaListField(
+                label=f"{q.label}: lighter offers in order",
+                help_text="Of: workshop, micro_coaching, resource_set, peer_observation.",
+            )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        from coachmap.coaching.matching.model import PART_KEYS
+        from coachmap.coaching.placement import Quadrant
+        from coachmap.coaching.routing import Route
+
+        data = self.cleaned_data
+        return {
+            "experience_threshold": data["experience_threshold"],
+            "adoption_discount": data["adoption_discount"],
+            "confidence_threshold": data["confidence_threshold"],
+            "weights": {key: data[f"weight_{key}"] for key in PART_KEYS},
+            "routes": {
+                q: Route(tuple(data[f"types_{q.value}"]), tuple(data[f"offers_{q.value}"])) for q in Quadrant
+            },
         }
+
+
+class ProposalEditForm(forms.Form):
+    coach = forms.ChoiceField(label="Propose this coach instead", required=False, widget=forms.RadioSelect)
+    offer = forms.ChoiceField(label="…or a lighter offer instead", required=False)
+    reason = forms.CharField(
+        label="Why you change it (for the coaching team only)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
+
+    def __init__(self, *args: Any, options: list[Any], **kwargs: Any) -> None:
+        from coachmap.coaching.routing import OFFER_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.coaches = {str(o.coach.pk): o.coach for o in options}
+        self.fields["coach"].choices = [  # type: ignore[attr-defined]
+            (
+                str(o.coach.pk),
+                f"{o.coach} — {o.coach.get_coach_type_display()}, {o.free} of {o.coach.capacity} places free",
+            )
+            for o in options
+        ]
+        self.fields["offer"].choices = [("", "No offer"), *OFFER_CHOICES]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("coach")) == bool(data.get("offer")):
+            raise forms.ValidationError("Choose either a coach or a lighter offer.")
+        return data
+
+
+class HandoverForm(forms.Form):
+    to_coach = forms.ChoiceField(label="Hand over to this coach", required=False, widget=forms.RadioSelect)
+    support_type = forms.ChoiceField(
+        label="…or to a support type (the next matching round finds the coach)", required=False
+    )
+    reason = forms.CharField(
+        label="Why another coach fits better (the teacher reads this)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
+    note = forms.CharField(
+        label="Note for the receiving coach (only they can read it)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, options: list[Any], **kwargs: Any) -> None:
+        from coachmap.coaching.routing import SUPPORT_TYPE_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.coaches = {str(o.coach.pk): o.coach for o in options}
+        self.fields["to_coach"].choices = [  # type: ignore[attr-defined]
+            (str(o.coach.pk), f"{o.coach} — {o.coach.get_coach_type_display()}, {o.free} places free")
+            for o in options
+        ]
+        self.fields["support_type"].choices = [("", "None"), *SUPPORT_TYPE_LABELS.items()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("to_coach")) == bool(data.get("support_type")):
+            raise forms.ValidationError("Choose either a coach or a support type.")
+        return data
+
+
+class ReferForm(forms.Form):
+    support_type = forms.ChoiceField(label="Refer to a support type", required=False)
+    offer = forms.ChoiceField(label="…or to a lighter offer", required=False)
+    reason = forms.CharField(
+        label="Why this fits better now (the teacher reads this)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from coachmap.coaching.routing import OFFER_CHOICES, SUPPORT_TYPE_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["support_type"].choices = [("", "None"), *SUPPORT_TYPE_LABELS.items()]  # type: ignore[attr-defined]
+        self.fields["offer"].choices = [("", "None"), *OFFER_CHOICES]  # type: ignore[attr-defined]

@@ -4,7 +4,8 @@
 |---------------|-----------------------------------------------------------------------|---------------------------------------------|
 | teacher       | own profile, goals, requests, cycles and their notes; school goals    | other teachers' anything                    |
 | coach         | caseload's requests, cycles and notes; goals of the schools served    | other coaches' notes                        |
-| program lead  | requests, caseloads, cycles (no notes), coaches, district goals       | session notes, individual survey answers    |
+| program lead  | requests, caseloads, cycles (no notes), coaches, district goals,      | session notes, check-ins, individual survey |
+|               | time logs, impact summaries, aggregate survey results                 | answers                                     |
 | principal     | own school's needs assessment, goals, aggregate coaching trends       | notes, who is coached, cells below minimum  |
 | district admin| all schools' aggregates, program settings, users, audit trail         | session notes, individual survey answers    |
 
@@ -28,13 +29,35 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from coachmap.core.models import AuditEvent, Coach, District, Membership, Role, School, Teacher, User
 
 if TYPE_CHECKING:
-    from coachmap.coaching.models import CoachingCycle, CoachingRequest, CoachingSession, TeacherGoal
+    from coachmap.coaching.models import (
+        CalendarEvent,
+        CoachingCycle,
+        CoachingRequest,
+        CoachingSession,
+        CoachProfile,
+        FidelityCheckIn,
+        Handover,
+        IntakeObservation,
+        LookFor,
+        MatchingRound,
+        MatchProposal,
+        Notification,
+        PartnershipAgreement,
+        Referral,
+        RoutingPolicy,
+        StudentEvidence,
+        TeacherGoal,
+        TeacherIntake,
+        TimeEntry,
+    )
+    from coachmap.feedback.models import Survey
     from coachmap.improvement.models import ImprovementGoal, Indicator, Tool, ToolLink
+    from coachmap.library.models import Resource
     from coachmap.roster.models import ImportRun, Result, Student
 
 AnyUser = User | AnonymousUser
@@ -177,7 +200,8 @@ def coaches_visible_to(user: AnyUser) -> QuerySet[Coach]:
     q |= Q(schools__id__in=school_ids(user, Role.PRINCIPAL))
     teacher = _teacher(user)
     if teacher is not None:
-        q |= Q(requests__teacher=teacher) | Q(cycles__teacher=teacher)
+        # Their own coaches, and the coaches serving their school, so they can say whom they would like.
+        q |= Q(requests__teacher=teacher) | Q(cycles__teacher=teacher) | Q(schools=teacher.school_id)
     return Coach.objects.filter(q).distinct()
 
 
@@ -294,6 +318,226 @@ def may_read_notes(user: AnyUser, cycle: CoachingCycle) -> bool:
     return user.is_authenticated and user.pk in (cycle.teacher.user_id, cycle.coach.user_id)
 
 
+# --- cycle work, surveys and the library (issue 6) ----------------------------------------------
+
+
+def evidence_visible_to(user: AnyUser) -> QuerySet[StudentEvidence]:
+    """Counts of students meeting a cycle's target: the teacher, the coach, the program lead."""
+    from coachmap.coaching.models import StudentEvidence
+
+    own = Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
+    return StudentEvidence.objects.filter(own | Q(cycle__coach__district_id__in=_lead_districts(user)))
+
+
+def checkins_visible_to(user: AnyUser) -> QuerySet[FidelityCheckIn]:
+    """Fidelity check-ins name a teacher's barriers: like notes, for the two of them only."""
+    from coachmap.coaching.models import FidelityCheckIn
+
+    if not user.is_authenticated:
+        return FidelityCheckIn.objects.none()
+    return FidelityCheckIn.objects.filter(
+        Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
+    )
+
+
+def time_log_coaches_for(user: AnyUser) -> QuerySet[Coach]:
+    """Coaches whose time log the user may read: their own; every coach of the program lead's district."""
+    if not user.is_authenticated:
+        return Coach.objects.none()
+    return Coach.objects.filter(Q(user_id=user.pk) | Q(district_id__in=_lead_districts(user)))
+
+
+def time_entries_visible_to(user: AnyUser) -> QuerySet[TimeEntry]:
+    from coachmap.coaching.models import TimeEntry
+
+    return TimeEntry.objects.filter(coach__in=time_log_coaches_for(user))
+
+
+def calendar_events_visible_to(user: AnyUser) -> QuerySet[CalendarEvent]:
+    """An imported calendar can hold private appointments: the coach's own eyes only."""
+    from coachmap.coaching.models import CalendarEvent
+
+    if not user.is_authenticated:
+        return CalendarEvent.objects.none()
+    return CalendarEvent.objects.filter(coach__user_id=user.pk)
+
+
+def agreements_visible_to(user: AnyUser) -> QuerySet[PartnershipAgreement]:
+    """The coach and principal who made it, the school's teachers, the program lead and district admin."""
+    from coachmap.coaching.models import PartnershipAgreement
+
+    q = Q(coach__user_id=user.pk) | Q(school_id__in=school_ids(user, Role.PRINCIPAL, Role.TEACHER))
+    q |= Q(school__district_id__in=_lead_districts(user) | _admin_districts(user))
+    return PartnershipAgreement.objects.filter(q)
+
+
+def may_change_agreement(user: AnyUser, agreement: PartnershipAgreement) -> bool:
+    """Only its two parties: the coach, and the principal of the school."""
+    return user.pk == agreement.coach.user_id or agreement.school_id in school_ids(user, Role.PRINCIPAL)
+
+
+def impact_coaches_for(user: AnyUser) -> QuerySet[Coach]:
+    """Coaches whose impact summary the user may read: their own; the program lead's and district
+    admin's whole district. Principals see trends, not one coach's summary."""
+    if not user.is_authenticated:
+        return Coach.objects.none()
+    return Coach.objects.filter(
+        Q(user_id=user.pk) | Q(district_id__in=_lead_districts(user) | _admin_districts(user))
+    )
+
+
+def surveys_visible_to(user: AnyUser) -> QuerySet[Survey]:
+    """The program lead's drafts and all; open surveys to the district's teachers; open and closed
+    ones to principals and the district admin (who see results, never answers)."""
+    from coachmap.feedback.models import Survey, SurveyStatus
+
+    q = Q(district_id__in=_lead_districts(user))
+    q |= Q(district_id__in=district_ids(user, Role.TEACHER), status=SurveyStatus.OPEN)
+    q |= Q(
+        district_id__in=_admin_districts(user) | district_ids(user, Role.PRINCIPAL),
+        status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED],
+    )
+    return Survey.objects.filter(q)
+
+
+def resources_visible_to(user: AnyUser) -> QuerySet[Resource]:
+    """The library is shared with everyone in the district."""
+    from coachmap.library.models import Resource
+
+    return Resource.objects.filter(district_id__in=district_ids(user))
+
+
+def may_change_resource(user: AnyUser, resource: Resource) -> bool:
+    """The person who added it, and the program lead."""
+    return user.pk == resource.created_by_id or resource.district_id in _lead_districts(user)
+
+
+# --- best fit: intake, look-fors, profiles, routing and matching ---------------------------------
+#
+# The intake is the teacher's. Their coaches (proposed, accepted or in a cycle) read it all, to
+# fit their support; the program lead sees the placement, needs, availability and preferences
+# that routing uses, but not the self-assessment answers (`may_read_intake_answers`) nor coaches'
+# observations. A handover note is for the receiving coach alone (`may_read_handover_note`).
+
+
+def _coached_by(coach: Coach, prefix: str = "") -> Q:
+    """Teachers (reached through `prefix`) who asked this coach, were proposed to them, or work with them."""
+    return Q(**{f"{prefix}requests__coach": coach}) | Q(**{f"{prefix}cycles__coach": coach})
+
+
+def intakes_visible_to(user: AnyUser) -> QuerySet[TeacherIntake]:
+    from coachmap.coaching.models import TeacherIntake
+
+    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=_lead_districts(user))
+    coach = _coach(user)
+    if coach is not None:
+        q |= _coached_by(coach, "teacher__")
+    return TeacherIntake.objects.filter(q).distinct()
+
+
+def may_read_intake_answers(user: AnyUser, intake: TeacherIntake) -> bool:
+    """The self-assessment answers: the teacher and their coaches, not the program lead."""
+    if not user.is_authenticated:
+        return False
+    if intake.teacher.user_id == user.pk:
+        return True
+    coach = _coach(user)
+    return coach is not None and Teacher.objects.filter(_coached_by(coach), pk=intake.teacher_id).exists()
+
+
+def observations_visible_to(user: AnyUser) -> QuerySet[IntakeObservation]:
+    """Coaches' observations: the teacher observed, the coach who wrote them, the teacher's coaches."""
+    from coachmap.coaching.models import IntakeObservation
+
+    q = Q(intake__teacher__user_id=user.pk) | Q(coach__user_id=user.pk)
+    coach = _coach(user)
+    if coach is not None:
+        q |= _coached_by(coach, "intake__teacher__")
+    return IntakeObservation.objects.filter(q).distinct()
+
+
+def coach_profiles_visible_to(user: AnyUser) -> QuerySet[CoachProfile]:
+    from coachmap.coaching.models import CoachProfile
+
+    return CoachProfile.objects.filter(coach__in=coaches_visible_to(user))
+
+
+def _coaching_districts(user: AnyUser) -> set[int]:
+    return district_ids(user, Role.COACH, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
+
+
+def look_fors_visible_to(user: AnyUser) -> QuerySet[LookFor]:
+    """The district's look-for checklists: its coaches, program lead and admin."""
+    from coachmap.coaching.models import LookFor
+
+    return LookFor.objects.filter(district_id__in=_coaching_districts(user))
+
+
+def routing_policies_visible_to(user: AnyUser) -> QuerySet[RoutingPolicy]:
+    from coachmap.coaching.models import RoutingPolicy
+
+    return RoutingPolicy.objects.filter(district_id__in=_coaching_districts(user))
+
+
+def may_edit_routing_policy(user: AnyUser, district_id: int) -> bool:
+    return district_id in _lead_districts(user) | _admin_districts(user)
+
+
+def rounds_visible_to(user: AnyUser) -> QuerySet[MatchingRound]:
+    from coachmap.coaching.models import MatchingRound
+
+    return MatchingRound.objects.filter(district_id__in=_lead_districts(user))
+
+
+def proposals_visible_to(user: AnyUser) -> QuerySet[MatchProposal]:
+    """Drafts are the program lead's; once confirmed, the teacher's and the proposed coach's too."""
+    from coachmap.coaching.models import MatchProposal, ProposalStatus
+
+    sent = Q(status__in=[ProposalStatus.SENT, ProposalStatus.ACCEPTED, ProposalStatus.DECLINED])
+    q = Q(round__district_id__in=_lead_districts(user))
+    q |= sent & Q(teacher__user_id=user.pk)
+    q |= sent & Q(coach__user_id=user.pk)
+    return MatchProposal.objects.filter(q)
+
+
+def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
+    from coachmap.coaching.models import Referral
+
+    return Referral.objects.filter(
+        Q(teacher__user_id=user.pk)
+        | Q(from_coach__user_id=user.pk)
+        | Q(teacher__school__district_id__in=_lead_districts(user))
+    )
+
+
+def handovers_visible_to(user: AnyUser) -> QuerySet[Handover]:
+    """That a handover happened: both coaches, the teacher and the program lead. The note: see below."""
+    from coachmap.coaching.models import Handover
+
+    return Handover.objects.filter(
+        Q(from_coach__user_id=user.pk)
+        | Q(to_coach__user_id=user.pk)
+        | Q(new_request__teacher__user_id=user.pk)
+        | Q(from_coach__district_id__in=_lead_districts(user))
+    ).defer("note")
+
+
+def may_read_handover_note(user: AnyUser, handover: Handover) -> bool:
+    """Only the receiving coach: not the teacher, not the program lead, not the coach who wrote it.
+
+    Handed to a support type, nobody reads it until the teacher has accepted a coach of that type.
+    """
+    return user.is_authenticated and handover.to_coach is not None and handover.to_coach.user_id == user.pk
+
+
+def notifications_visible_to(user: AnyUser) -> QuerySet[Notification]:
+    from coachmap.coaching.models import Notification
+
+    return (
+        Notification.objects.filter(user_id=user.pk) if user.is_authenticated else Notification.objects.none()
+    )
+
+
 def audit_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(district_id__in=_admin_districts(user))
 
@@ -315,7 +559,7 @@ def require(allowed: bool, message: str = "You do not have permission to do that
         raise PermissionDenied(message)
 
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def role_required(*wanted: Role) -> Callable[[View], View]:
@@ -323,7 +567,7 @@ def role_required(*wanted: Role) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if wanted and not has_role(request.user, *wanted):

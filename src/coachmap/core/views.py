@@ -5,13 +5,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import ExpressionWrapper, F, FloatField
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from coachmap.coaching import queries as coaching_queries
 from coachmap.coaching.models import RequestStatus
+from coachmap.coaching.work import queries as work_queries
 from coachmap.core import access, services
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import DistrictSettingsForm, add_service_errors
 from coachmap.core.models import Role
+from coachmap.feedback import queries as feedback_queries
+from coachmap.feedback.forms import PulseForm
 from coachmap.improvement.models import GoalStatus
 
 HOME_COACH_ROWS = 10
@@ -42,8 +46,18 @@ def home(request: AuthedRequest) -> HttpResponse:
             .select_related("coach__user", "goal")
             .order_by("status", "-opened_on")
         )
+        context["pulse_session"] = feedback_queries.pending_pulse(teacher, timezone.localdate())
+        context["pulse_form"] = PulseForm()
+        context["surveys_to_answer"] = feedback_queries.surveys_to_answer(teacher)
+        context["my_offers"] = coaching_queries.proposals_waiting_for(teacher)
+        context["my_referrals"] = coaching_queries.referrals_waiting_for(teacher)
+        context["my_intake"] = coaching_queries.own_intake(teacher)
     if Role.COACH in held and hasattr(user, "coach"):
         context["caseload"] = coaching_queries.caseload(user.coach)
+        context["reminders"] = work_queries.reminders(user.coach, timezone.localdate())
+        context["my_time"] = work_queries.coaches_time(
+            user, access.time_log_coaches_for(user).filter(pk=user.coach.pk), timezone.localdate()
+        )[0]
     if Role.PROGRAM_LEAD in held:
         context["waiting_count"] = coaching_queries.requests_waiting(user).count()
         coaches = access.coaches_visible_to(user).filter(

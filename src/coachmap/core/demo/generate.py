@@ -31,15 +31,23 @@ from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
     CoachingSession,
+    CoachProfile,
+    CycleOutcome,
     CycleStatus,
+    FidelityCheckIn,
+    Referral,
+    ReferralStatus,
     RequestStatus,
     SessionType,
+    StudentEvidence,
     TeacherGoal,
+    TeacherIntake,
 )
 from coachmap.core import bulk, groups
 from coachmap.core.demo import names
 from coachmap.core.demo.profiles import Profile
 from coachmap.core.demo.strategy import StrategyData
+from coachmap.core.demo.work import CycleWork
 from coachmap.core.grades import grade_label
 from coachmap.core.models import Coach, CoachType, District, Membership, Role, School, Teacher, User
 from coachmap.improvement.models import GoalStatus, ImprovementGoal, Indicator, Metric, Tool
@@ -170,6 +178,9 @@ class Generator:
                 is_demo=True,
             )
             self.counts.add("core_district", 1)
+            self.work = CycleWork(
+                self.seed, self.today, self.current_year, self.district.pk, self.district.min_group_size
+            )
             self._schools()
             self._people()
             self._assessments()
@@ -203,6 +214,7 @@ class Generator:
                 LineItem,
             )
             self._demo_logins()
+            self._best_fit()
             summaries_rebuild(district=self.district)
         self.counts.seconds = time.perf_counter() - started
         return self.counts
@@ -772,21 +784,11 @@ class Generator:
         )
         rid = self._new_goal_and_request(teacher, RequestStatus.IN_CYCLE, coach_id, when, goal_id)
         tg = self.goal_rows[-1][0]
+        tool, practice = self.request_rows[-1][3]
         cid = self.next[CoachingCycle]
         self.next[CoachingCycle] += 1
         active = end >= self.today  # cut short by today: still running
-        self.cycle_rows.append(
-            (
-                cid,
-                teacher.id,
-                coach_id,
-                tg,
-                rid,
-                CycleStatus.ACTIVE.value if active else CycleStatus.CLOSED.value,
-                start,
-                None if active else end,
-            )
-        )
+        first_session = len(self.session_rows)
         if active:
             self.busy.add(teacher.id)
             self.load[coach_id] += 1
@@ -815,6 +817,20 @@ class Generator:
             self.session_rows.append(
                 (sid, cid, day, int(self.rng.integers(low, high + 1)), stype.value, notes, steps, when)
             )
+        held = [(row[2], row[4]) for row in self.session_rows[first_session:]]
+        self.cycle_rows.append(
+            (
+                cid,
+                teacher.id,
+                coach_id,
+                tg,
+                rid,
+                CycleStatus.ACTIVE.value if active else CycleStatus.CLOSED.value,
+                start,
+                None if active else end,
+                *self.work.cycle(cid, teacher.id, coach_id, start, active, held, tool, practice),
+            )
+        )
 
     def _requests_now(self, teachers_by_school: dict[int, list[_Teacher]]) -> None:
         """Open, proposed and accepted requests waiting in the current school year."""
@@ -867,7 +883,24 @@ class Generator:
         )
         self._insert(
             CoachingCycle,
-            ["id", "teacher", "coach", "goal", "request", "status", "opened_on", "closed_on"],
+            [
+                "id",
+                "teacher",
+                "coach",
+                "goal",
+                "request",
+                "status",
+                "opened_on",
+                "closed_on",
+                "stage",
+                "stage_changed_on",
+                "learning_target",
+                "practice",
+                "tools",
+                "look_fors",
+                "outcome",
+                "referred_to",
+            ],
             self.cycle_rows,
         )
         self._insert(
@@ -877,6 +910,97 @@ class Generator:
         )
         for model in self.next:
             self.ids[model] = self.next[model]
+        self.work.write(self, self.session_rows)
+
+    def _best_fit(self) -> None:
+        """Coach profiles, teachers' intakes, the routing policy with its look-fors, a referral, and a
+        draft matching round for the program lead to review (the real service, on the demo's requests)."""
+        from coachmap.coaching import services
+        from coachmap.coaching.placement import SELF_ASSESSMENT, Quadrant, place
+
+        policy = services.policy_ensure(district=self.district)
+        quadrants = [q.value for q in Quadrant]
+        band_of = dict(self.schools)
+        profiles = []
+        for coach_id, _uid, ctype, _cap in self.coaches:
+            bands = sorted({band_of[s] for s in self.coach_schools.get(coach_id, [])}) or ["elementary"]
+            tools = self.random.sample(names.TOOLS, 4 if ctype == CoachType.TECHNOLOGY else 1)
+            profiles.append(
+                CoachProfile(
+                    coach_id=coach_id,
+                    tools=tools,
+                    practices=self.random.sample(names.PRACTICES, 3),
+                    content_areas=self.random.sample([s.value for s in SUBJECTS] + ["science"], 2),
+                    grade_bands=bands,
+                    quadrants=self.random.sample(quadrants, 2),
+                    languages=["English"] + (["Spanish"] if self.random.random() < 0.25 else []),
+                )
+            )
+        CoachProfile.objects.bulk_create(profiles, batch_size=2000)
+        self.counts.add("coaching_coachprofile", len(profiles))
+
+        asking = set(
+            CoachingRequest.objects.filter(
+                teacher__school__district=self.district,
+                status__in=[RequestStatus.OPEN, RequestStatus.PROPOSED],
+            ).values_list("teacher_id", flat=True)
+        )
+        intakes = []
+        for t in self.teachers:
+            if t.id not in asking and t.id not in self.busy and self.random.random() > 0.3:
+                continue
+            # Newer teachers tend to answer a little lower; everyone varies.
+            centre = 3.0 if t.years <= 3 else 3.6
+            answers = {
+                item.key: min(5, max(1, round(self.random.gauss(centre, 0.9)))) for item in SELF_ASSESSMENT
+            }
+            new = self.random.random() < 0.2
+            placed = place(years=t.years, new_to_adoption=new, answers=answers, thresholds=policy.thresholds)
+            intakes.append(
+                TeacherIntake(
+                    teacher_id=t.id,
+                    years_experience=t.years,
+                    new_to_adoption=new,
+                    confidence_answers=answers,
+                    tech_comfort=self.random.randint(1, 5),
+                    needs_tools=[self.random.choice(names.TOOLS)],
+                    needs_content=[t.subject] if t.subject else [],
+                    needs_practices=[self.random.choice(names.PRACTICES)],
+                    availability=self.random.sample(["before_school", "planning", "after_school"], 2),
+                    language="Spanish" if self.random.random() < 0.08 else "",
+                    experience_axis=placed.experience,
+                    confidence_axis=placed.confidence,
+                    quadrant=placed.quadrant.value,
+                )
+            )
+        TeacherIntake.objects.bulk_create(intakes, batch_size=2000)
+        self.counts.add("coaching_teacherintake", len(intakes))
+
+        # One of the demo coach's closed cycles ended with a referral to the instructional coach.
+        closed = (
+            CoachingCycle.objects.filter(coach__user__username="coach", status=CycleStatus.CLOSED)
+            .order_by("closed_on", "id")
+            .first()
+        )
+        if closed is not None:
+            closed.outcome = CycleOutcome.REFERRED
+            closed.referred_to = "the instructional coach"
+            closed.save(update_fields=["outcome", "referred_to"])
+            Referral.objects.create(
+                teacher=closed.teacher,
+                goal=closed.goal,
+                from_cycle=closed,
+                from_coach=closed.coach,
+                support_type="instructional",
+                reason="Small-group routines come first; the instructional coach works on them this term.",
+                status=ReferralStatus.ACCEPTED,
+            )
+            self.counts.add("coaching_referral", 1)
+
+        lead = User.objects.get(pk=self.lead_uid)
+        matching_round = services.round_run(actor=lead, district=self.district)
+        self.counts.add("coaching_matchinground", 1)
+        self.counts.add("coaching_matchproposal", matching_round.figures["requests"])
 
     def _demo_logins(self) -> None:
         """The five published logins, each a real member of the demo district with something to do."""
@@ -926,8 +1050,40 @@ class Generator:
             responded_at=timezone.now(),
         )
         cycle = CoachingCycle.objects.create(
-            teacher=teacher, coach=coach, goal=tgoal, request=request, opened_on=start
+            teacher=teacher,
+            coach=coach,
+            goal=tgoal,
+            request=request,
+            opened_on=start,
+            stage="implementation",
+            stage_changed_on=start + datetime.timedelta(days=8),
+            learning_target="I can read a grade-level text and tell the main idea with two details.",
+            practice="small-group rotations",
+            tools=["Lexia"],
+            look_fors=[
+                "Each group knows its next task",
+                "The teacher works with one group without interruptions",
+                "Students log in to Lexia within two minutes",
+            ],
         )
+        StudentEvidence.objects.create(
+            cycle=cycle,
+            kind="pre",
+            measured_on=start,
+            measure="exit ticket: main idea with two details",
+            students_assessed=24,
+            students_meeting=9,
+        )
+        checkin_day = start + datetime.timedelta(days=9)
+        if checkin_day <= self.today:
+            FidelityCheckIn.objects.create(
+                cycle=cycle,
+                date=checkin_day,
+                look_fors=cycle.look_fors,
+                seen=cycle.look_fors[:1] + cycle.look_fors[2:],
+                barriers="The reading group was interrupted twice by the Lexia station.",
+                adaptations="Taylor added picture passwords so the youngest readers log in alone.",
+            )
         for offset, stype, minutes, notes in [
             (
                 0,

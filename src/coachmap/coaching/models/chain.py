@@ -39,6 +39,7 @@ class RequestStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
     IN_CYCLE = "in_cycle", "In a coaching cycle"
+    REFERRED = "referred", "Took another kind of support"
 
 
 class CoachingRequest(models.Model):
@@ -48,6 +49,11 @@ class CoachingRequest(models.Model):
         default=list, blank=True, help_text="Tools, content or practices the teacher wants help with."
     )
     note = models.TextField(blank=True)
+    preferred_type = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="A support type a referral or handover asks for; routing tries it first.",
+    )
     status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     coach = models.ForeignKey(
         Coach, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
@@ -64,7 +70,7 @@ class CoachingRequest(models.Model):
         indexes = [models.Index(fields=["status"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="open") | Q(status="withdrawn") | Q(coach__isnull=False),
+                condition=Q(status__in=["open", "withdrawn", "referred"]) | Q(coach__isnull=False),
                 name="request_coach_when_proposed",
             )
         ]
@@ -78,6 +84,26 @@ class CycleStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class CycleStage(models.TextChoices):
+    """The stages of a cycle (issue 6), in order; see `coaching/work/rules.py` for the moves between them."""
+
+    GOAL = "goal", "Goal and baseline evidence"
+    LEARNING = "learning", "Learning and planning"
+    IMPLEMENTATION = "implementation", "Implementation: model, co-teach, observe"
+    REFLECTION = "reflection", "Reflection and feedback"
+    CLOSE = "close", "Closed"
+
+
+class CycleOutcome(models.TextChoices):
+    """How a cycle ended, said honestly."""
+
+    GOAL_MET = "goal_met", "Goal met"
+    REFERRED = "referred", "Referred on"
+    HANDED_OVER = "handed_over", "Handed over to another coach"
+    STEPPED_BACK = "stepped_back", "Teacher stepped back"
+    PAUSED = "paused", "Paused"
+
+
 class CoachingCycle(models.Model):
     teacher = models.ForeignKey(Teacher, on_delete=models.PROTECT, related_name="cycles")
     coach = models.ForeignKey(Coach, on_delete=models.PROTECT, related_name="cycles")
@@ -86,6 +112,21 @@ class CoachingCycle(models.Model):
     status = models.CharField(max_length=10, choices=CycleStatus.choices, default=CycleStatus.ACTIVE)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    # Cycle work (issue 6): stage, what students should learn, the practice and tools, the honest end.
+    stage = models.CharField(max_length=16, choices=CycleStage.choices, default=CycleStage.GOAL)
+    stage_changed_on = models.DateField(null=True, blank=True)
+    learning_target = models.TextField(
+        blank=True, help_text="What students will be able to do, e.g. “explain their reasoning in writing”."
+    )
+    practice = models.CharField(
+        max_length=120, blank=True, help_text="The teaching practice the cycle works on."
+    )
+    tools = models.JSONField(default=list, blank=True, help_text="Technology tools the cycle uses, by name.")
+    look_fors = models.JSONField(
+        default=list, blank=True, help_text="What the teacher and coach agreed to look for in class."
+    )
+    outcome = models.CharField(max_length=16, choices=CycleOutcome.choices, blank=True)
+    referred_to = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-opened_on"]
@@ -114,6 +155,7 @@ class CoachingSession(models.Model):
         blank=True, help_text="Confidential: only the teacher and the coach can read these."
     )
     next_steps = models.TextField(blank=True)
+    look_fors_seen = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,11 +5,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coachmap.coaching import queries, services
-from coachmap.coaching.forms import AssignForm, RequestForm, SessionForm, TeacherGoalForm
+from coachmap.coaching.forms import AssignForm, RequestForm, TeacherGoalForm
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
@@ -129,7 +128,12 @@ def request_assign(request: AuthedRequest, request_id: int) -> HttpResponse:
 @access.role_required(Role.COACH)
 def caseload(request: AuthedRequest) -> HttpResponse:
     coach = request.user.coach
-    return render(request, "coaching/caseload.html", {"coach": coach, **queries.caseload(coach)})
+    handovers_in = queries.handovers(request.user).filter(to_coach=coach)[:20]
+    return render(
+        request,
+        "coaching/caseload.html",
+        {"coach": coach, "handovers_in": handovers_in, **queries.caseload(coach)},
+    )
 
 
 @access.role_required(Role.COACH)
@@ -147,51 +151,4 @@ def cycle_open(request: AuthedRequest, request_id: int) -> HttpResponse:
     return redirect("coaching:cycle", cycle_id=cycle.pk)
 
 
-@access.role_required(Role.TEACHER, Role.COACH)
-def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
-    """The cycle with its confidential notes: for its teacher and its coach, and nobody else."""
-    cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
-    entries = queries.session_notes(request.user, cycle)
-    is_coach = cycle.coach.user_id == request.user.pk
-    return render(
-        request,
-        "coaching/cycle_detail.html",
-        {
-            "cycle": cycle,
-            "entries": entries,
-            "is_coach": is_coach,
-            "total_minutes": sum(e.session.minutes for e in entries),
-        },
-    )
-
-
-@access.role_required(Role.COACH)
-def session_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
-    coach = request.user.coach
-    cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
-    access.require(cycle.coach_id == coach.pk, "Only the cycle's coach logs its sessions.")
-    form = SessionForm(request.POST or None, initial={"date": timezone.localdate(), "minutes": 30})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_log(coach=coach, cycle=cycle, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Session logged.")
-            return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return render(request, "coaching/session_form.html", {"form": form, "cycle": cycle})
-
-
-@access.role_required(Role.COACH)
-@require_POST
-def cycle_close(request: AuthedRequest, cycle_id: int) -> HttpResponse:
-    coach = request.user.coach
-    cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
-    access.require(cycle.coach_id == coach.pk, "Only the cycle's coach closes it.")
-    try:
-        services.cycle_close(coach=coach, cycle=cycle)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Cycle closed.")
-    return redirect("coaching:cycle", cycle_id=cycle.pk)
+# The cycle page, sessions and the honest end moved to `coaching/work/views.py` (issue 6).

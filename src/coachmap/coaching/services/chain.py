@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from coachmap.coaching.models import (
@@ -16,10 +17,14 @@ from coachmap.coaching.models import (
     CoachingRequest,
     CoachingSession,
     CycleStatus,
+    Handover,
+    MatchProposal,
+    ProposalStatus,
     RequestStatus,
     SessionType,
     TeacherGoal,
 )
+from coachmap.coaching.services.notify import handover_announce, leads_notify, notification_send
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, Role, Teacher, User
@@ -100,7 +105,11 @@ def request_propose(*, actor: User, request: CoachingRequest, coach: Coach) -> C
 
 
 def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool) -> CoachingRequest:
-    """The teacher accepts or declines the proposed coach. Consent is recorded in the audit trail."""
+    """The teacher accepts or declines the proposed coach. Consent is recorded in the audit trail.
+
+    The coach hears of an acceptance at once; a decline goes back to the program lead, and the
+    declined coach is never proposed for this request again.
+    """
     if request.teacher_id != teacher.pk:
         raise ValidationError("Only the teacher who asked can answer this proposal.")
     if request.status != RequestStatus.PROPOSED:
@@ -117,6 +126,29 @@ def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool)
             accepted=accept,
             coach=request.coach_id,
         )
+        MatchProposal.objects.filter(request=request, status=ProposalStatus.SENT).update(
+            status=ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED,
+            responded_at=request.responded_at,
+        )
+        assert request.coach is not None  # noqa: S101 - a proposed request names its coach
+        if accept:
+            # A teacher handed over to a support type has now chosen their receiving coach.
+            handover = Handover.objects.filter(new_request=request, to_coach=None).first()
+            if handover is not None:
+                handover.to_coach = request.coach
+                handover.save(update_fields=["to_coach"])
+                handover_announce(handover=handover)
+            notification_send(
+                user=request.coach.user,
+                text=f"{teacher} accepted you as their coach. Open the cycle from your caseload.",
+                url=reverse("coaching:caseload"),
+            )
+        else:
+            leads_notify(
+                district_id=teacher.school.district_id,
+                text=f"{teacher} declined {request.coach}; the request is back in the next matching round.",
+                url=reverse("coaching:requests"),
+            )
     return request
 
 
@@ -193,13 +225,33 @@ def session_log(
 
 
 def cycle_close(
-    *, coach: Coach, cycle: CoachingCycle, closed_on: datetime.date | None = None
+    *,
+    coach: Coach,
+    cycle: CoachingCycle,
+    outcome: str,
+    referred_to: str = "",
+    closed_on: datetime.date | None = None,
 ) -> CoachingCycle:
+    """The coach ends the cycle and says honestly how: goal met (with after-evidence), referred on
+    (to whom), teacher stepped back, or paused (it can resume). Rules in `coaching/work/rules.py`."""
+    from coachmap.coaching.work import rules
+    from coachmap.coaching.work.queries import cycle_facts
+
     if cycle.coach_id != coach.pk:
         raise ValidationError("Only the cycle's coach can close it.")
-    if cycle.status == CycleStatus.CLOSED:
-        raise ValidationError("This cycle is already closed.")
-    cycle.status = CycleStatus.CLOSED
-    cycle.closed_on = closed_on or timezone.localdate()
-    cycle.save(update_fields=["status", "closed_on"])
+    with transaction.atomic():
+        cycle = CoachingCycle.objects.select_for_update().get(pk=cycle.pk)
+        problems = rules.close_problems(cycle_facts(cycle), outcome, referred_to)
+        if problems:
+            raise ValidationError({"outcome": problems})
+        day = closed_on or timezone.localdate()
+        cycle.status = CycleStatus.CLOSED
+        cycle.outcome = outcome
+        cycle.referred_to = referred_to.strip() if outcome == rules.REFERRED else ""
+        cycle.stage = rules.stage_after_close(cycle.stage, outcome)
+        cycle.closed_on = day
+        cycle.stage_changed_on = day
+        cycle.save(
+            update_fields=["status", "outcome", "referred_to", "stage", "closed_on", "stage_changed_on"]
+        )
     return cycle

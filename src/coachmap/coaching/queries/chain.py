@@ -15,7 +15,7 @@ from coachmap.coaching.models import (
     CycleStatus,
     RequestStatus,
 )
-from coachmap.coaching.services import HOLDS_CAPACITY
+from coachmap.coaching.services.chain import HOLDS_CAPACITY
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.audit import audit_record
@@ -25,26 +25,18 @@ from coachmap.core.models import AuditAction, Coach
 def with_load(coaches: QuerySet[Coach]) -> QuerySet[Coach]:
     """Annotate `load`: active cycles plus proposals that hold a place.
 
-    Correlated subqueries, one per count: joining cycles and requests in one query multiplies
-    rows and took seconds at the large-district profile.
+    Counted in correlated subqueries: joining both relations and counting distinct rows took
+    seconds for the large district's 1,500 coaches.
     """
-    active = (
-        CoachingCycle.objects.filter(coach=OuterRef("pk"), status=CycleStatus.ACTIVE)
-        .order_by()
-        .values("coach")
-        .annotate(n=Count("id"))
-        .values("n")
+
+    def count(queryset: QuerySet[Any]) -> Coalesce:
+        return Coalesce(Subquery(queryset.values("coach").annotate(n=Count("id")).values("n")), 0)
+
+    active = CoachingCycle.objects.filter(coach=OuterRef("pk"), status=CycleStatus.ACTIVE)
+    held = CoachingRequest.objects.filter(coach=OuterRef("pk"), status__in=HOLDS_CAPACITY)
+    return coaches.annotate(active_cycles=count(active), held=count(held)).annotate(
+        load=F("active_cycles") + F("held")
     )
-    held = (
-        CoachingRequest.objects.filter(coach=OuterRef("pk"), status__in=HOLDS_CAPACITY)
-        .order_by()
-        .values("coach")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return coaches.annotate(
-        active_cycles=Coalesce(Subquery(active), 0), held=Coalesce(Subquery(held), 0)
-    ).annotate(load=F("active_cycles") + F("held"))
 
 
 @dataclass(frozen=True)
@@ -106,16 +98,18 @@ def session_notes(user: AnyUser, cycle: CoachingCycle) -> list[NoteEntry]:
 def caseload(coach: Coach) -> dict[str, QuerySet[Any]]:
     """What a coach works on: proposals awaiting the teacher, accepted requests to open, active cycles."""
     requests = CoachingRequest.objects.filter(coach=coach).select_related(
-        "teacher__user", "teacher__school", "goal"
+        "teacher__user", "teacher__school", "teacher__intake", "goal"
     )
+    from coachmap.coaching.work.queries import with_last_touch
+
     cycles = (
         CoachingCycle.objects.filter(coach=coach)
-        .select_related("teacher__user", "teacher__school", "goal__improvement_goal")
+        .select_related("teacher__user", "teacher__school", "teacher__intake", "goal__improvement_goal")
         .annotate(session_count=Count("sessions"), minutes=Sum("sessions__minutes"))
     )
     return {
         "proposed": requests.filter(status=RequestStatus.PROPOSED),
         "accepted": requests.filter(status=RequestStatus.ACCEPTED),
-        "active": cycles.filter(status=CycleStatus.ACTIVE).order_by("-opened_on"),
+        "active": with_last_touch(cycles.filter(status=CycleStatus.ACTIVE)).order_by("-opened_on"),
         "closed": cycles.filter(status=CycleStatus.CLOSED).order_by("-closed_on")[:20],
     }

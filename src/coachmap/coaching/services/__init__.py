@@ -1,0 +1,66 @@
+"""Writes for the coaching app, one transaction each: the chain (`chain`), best fit (`fit`),
+matching and what follows it (`matching`), notifications (`notify`)."""
+
+from coachmap.coaching.services.chain import (
+    HOLDS_CAPACITY,
+    coach_load,
+    cycle_close,
+    cycle_open,
+    request_propose,
+    request_respond,
+    request_submit,
+    request_withdraw,
+    session_log,
+    teacher_goal_write,
+)
+from coachmap.coaching.services.fit import (
+    coach_profile_update,
+    intake_submit,
+    intakes_replace,
+    look_for_add,
+    look_for_set_active,
+    observation_add,
+    policy_ensure,
+    policy_update,
+)
+from coachmap.coaching.services.matching import (
+    cycle_refer,
+    handover_create,
+    offer_respond,
+    proposal_edit,
+    referral_respond,
+    round_confirm,
+    round_run,
+)
+from coachmap.coaching.services.notify import leads_notify, notification_send, notifications_mark_read
+
+__all__ = [
+    "HOLDS_CAPACITY",
+    "coach_load",
+    "coach_profile_update",
+    "cycle_close",
+    "cycle_open",
+    "cycle_refer",
+    "handover_create",
+    "intake_submit",
+    "intakes_replace",
+    "leads_notify",
+    "look_for_add",
+    "look_for_set_active",
+    "notification_send",
+    "notifications_mark_read",
+    "observation_add",
+    "offer_respond",
+    "policy_ensure",
+    "policy_update",
+    "proposal_edit",
+    "referral_respond",
+    "request_propose",
+    "request_respond",
+    "request_submit",
+    "request_withdraw",
+    "round_confirm",
+    "round_run",
+    "session_log",
+    "teacher_goal_write",
+]

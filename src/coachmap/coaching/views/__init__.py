@@ -1,0 +1,1 @@
+"""The coaching pages: the chain (`chain`) and best fit and matching (`fit`)."""

@@ -1,0 +1,420 @@
+"""Pages for best fit: intake, look-fors, coach profiles, routing policy, matching rounds and what follows."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from coachmap.coaching import queries, services
+from coachmap.coaching.forms import (
+    CoachProfileForm,
+    HandoverForm,
+    IntakeForm,
+    LookForForm,
+    ObservationForm,
+    PolicyForm,
+    ProposalEditForm,
+    ReferForm,
+)
+from coachmap.coaching.matching.model import PART_KEYS
+from coachmap.coaching.models import CoachingCycle, CoachProfile, ProposalKind, RoundStatus
+from coachmap.coaching.placement import SELF_ASSESSMENT, Quadrant, look_for_hint
+from coachmap.core import access
+from coachmap.core.access import AuthedRequest
+from coachmap.core.forms import add_service_errors
+from coachmap.core.models import Role
+
+# --- teacher -------------------------------------------------------------------------------------
+
+
+@access.role_required(Role.TEACHER)
+def intake(request: AuthedRequest) -> HttpResponse:
+    """The teacher's intake: experience, a short self-assessment, needs, availability, preferences."""
+    teacher = request.user.teacher
+    current = queries.own_intake(teacher)
+    initial: dict[str, object] = {"years_experience": teacher.years_experience, "tech_comfort": 3}
+    if current is not None:
+        initial |= {
+            "years_experience": current.years_experience,
+            "new_to_adoption": current.new_to_adoption,
+            "tech_comfort": current.tech_comfort,
+            "needs_tools": current.needs_tools,
+            "needs_content": current.needs_content,
+            "needs_practices": current.needs_practices,
+            "availability": current.availability,
+            "preferred_coach": current.preferred_coach_id,
+            "language": current.language,
+            **{f"item_{k}": v for k, v in current.confidence_answers.items()},
+        }
+    coaches = access.coaches_visible_to(request.user).filter(schools=teacher.school_id).select_related("user")
+    form = IntakeForm(request.POST or None, initial=initial, coaches=coaches)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intake_submit(teacher=teacher, **form.service_kwargs())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "Thank you. Your intake is saved; it helps the team find the right support."
+            )
+            return redirect("coaching:my-goals")
+    observations = queries.observations_for(request.user, current) if current else []
+    return render(
+        request, "coaching/intake_form.html", {"form": form, "intake": current, "observations": observations}
+    )
+
+
+@access.role_required(Role.TEACHER)
+@require_POST
+def proposal_respond(request: AuthedRequest, proposal_id: int) -> HttpResponse:
+    """The teacher takes up or turns down a lighter offer."""
+    teacher = request.user.teacher
+    proposal = access.fetch(access.proposals_visible_to, request.user, pk=proposal_id)
+    access.require(proposal.teacher_id == teacher.pk, "Only the teacher it was offered to can answer.")
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.offer_respond(teacher=teacher, proposal=proposal, accept=accept)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "Thank you: the coaching team will be in touch."
+            if accept
+            else "Declined. You can still ask again.",
+        )
+    return redirect("home")
+
+
+@access.role_required(Role.TEACHER)
+@require_POST
+def referral_respond(request: AuthedRequest, referral_id: int) -> HttpResponse:
+    teacher = request.user.teacher
+    referral = access.fetch(access.referrals_visible_to, request.user, pk=referral_id)
+    access.require(referral.teacher_id == teacher.pk, "Only the teacher who was referred can answer.")
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.referral_respond(teacher=teacher, referral=referral, accept=accept)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "Accepted: the next matching round looks for that support first." if accept else "Declined.",
+        )
+    return redirect("home")
+
+
+# --- everyone ------------------------------------------------------------------------------------
+
+
+@access.login_required
+def notifications(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        return redirect("coaching:notifications")
+    items = queries.notifications(request.user)[:100]
+    return render(request, "coaching/notifications.html", {"items": items})
+
+
+# --- coach ---------------------------------------------------------------------------------------
+
+
+@access.role_required(Role.COACH)
+def coach_profile(request: AuthedRequest) -> HttpResponse:
+    """A coach's competencies: what matching reads to fit them to teachers' needs."""
+    coach = request.user.coach
+    profile = CoachProfile.objects.filter(coach=coach).first()
+    initial = (
+        {
+            f: getattr(profile, f)
+            for f in ["tools", "practices", "content_areas", "grade_bands", "quadrants", "languages"]
+        }
+        if profile
+        else {}
+    )
+    form = CoachProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coach_profile_update(coach=coach, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Profile saved. The next matching round uses it.")
+            return redirect("coaching:coach-profile")
+    return render(request, "coaching/coach_profile.html", {"form": form, "coach": coach})
+
+
+@access.role_required(Role.COACH)
+def teacher_intake(request: AuthedRequest, teacher_id: int) -> HttpResponse:
+    """A coach reads a teacher's intake and records look-fors, which may move the placement."""
+    coach = request.user.coach
+    found = access.fetch(access.intakes_visible_to, request.user, teacher_id=teacher_id)
+    access.require(
+        access.may_read_intake_answers(request.user, found), "Only the teacher's own coaches read this."
+    )
+    district_id = found.teacher.school.district_id
+    look_fors = access.look_fors_visible_to(request.user).filter(district_id=district_id, active=True)
+    form = ObservationForm(request.POST or None, look_fors=look_fors)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.observation_add(coach=coach, intake=found, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Observation saved.")
+            return redirect("coaching:teacher-intake", teacher_id=teacher_id)
+    answers = [(item.text, found.confidence_answers.get(item.key)) for item in SELF_ASSESSMENT]
+    observations = queries.observations_for(request.user, found)
+    hint = look_for_hint(lf.quadrant for o in observations for lf in o.look_fors.all())
+    return render(
+        request,
+        "coaching/teacher_intake.html",
+        {
+            "intake": found,
+            "answers": answers,
+            "observations": observations,
+            "hint": hint,
+            "form": form,
+        },
+    )
+
+
+@access.role_required(Role.COACH, Role.PROGRAM_LEAD)
+def look_fors(request: AuthedRequest) -> HttpResponse:
+    """The district's look-for checklists per quadrant, editable by its coaches and program lead."""
+    district_id = min(access.district_ids(request.user, Role.COACH, Role.PROGRAM_LEAD))
+    services.policy_ensure(district=district_id)
+    form = LookForForm(request.POST or None)
+    if request.method == "POST" and "toggle" in request.POST:
+        look_for = access.fetch(access.look_fors_visible_to, request.user, pk=request.POST.get("toggle"))
+        services.look_for_set_active(actor=request.user, look_for=look_for, active=not look_for.active)
+        messages.success(
+            request, f"“{look_for.text}” is {'back on' if look_for.active else 'off'} the checklist."
+        )
+        return redirect("coaching:look-fors")
+    if request.method == "POST" and form.is_valid():
+        district = access.districts_visible_to(request.user).get(pk=district_id)
+        try:
+            services.look_for_add(
+                actor=request.user,
+                district=district,
+                quadrant=Quadrant(form.cleaned_data["quadrant"]),
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Look-for added.")
+            return redirect("coaching:look-fors")
+    grouped = queries.look_fors_by_quadrant(request.user, district_id, active_only=False)
+    return render(request, "coaching/look_fors.html", {"grouped": grouped, "form": form})
+
+
+def _own_active_cycle(request: AuthedRequest, cycle_id: int) -> CoachingCycle:
+    cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
+    access.require(cycle.coach_id == request.user.coach.pk, "Only the cycle's coach can do this.")
+    return cycle
+
+
+@access.role_required(Role.COACH)
+def handover_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
+    """Not the best fit? Hand the teacher over to another coach, with a note only they will read."""
+    coach = request.user.coach
+    cycle = _own_active_cycle(request, cycle_id)
+    options = [
+        o for o in queries.coach_options(request.user, cycle.teacher.school_id, exclude=coach.pk) if o.free
+    ]
+    form = HandoverForm(request.POST or None, options=options)
+    if request.method == "POST" and form.is_valid():
+        try:
+            to_coach = form.cleaned_data["to_coach"]
+            services.handover_create(
+                coach=coach,
+                cycle=cycle,
+                to_coach=form.coaches[to_coach] if to_coach else None,
+                support_type=form.cleaned_data["support_type"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "Handed over. The teacher decides whether to go ahead with the new coach."
+            )
+            return redirect("coaching:caseload")
+    return render(request, "coaching/handover_form.html", {"form": form, "cycle": cycle, "options": options})
+
+
+@access.role_required(Role.COACH)
+def cycle_refer(request: AuthedRequest, cycle_id: int) -> HttpResponse:
+    """End the cycle because another kind of support fits better now."""
+    coach = request.user.coach
+    cycle = _own_active_cycle(request, cycle_id)
+    form = ReferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_refer(coach=coach, cycle=cycle, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "Cycle closed with a referral. The teacher decides whether to take it up."
+            )
+            return redirect("coaching:caseload")
+    return render(request, "coaching/refer_form.html", {"form": form, "cycle": cycle})
+
+
+@access.role_required(Role.COACH, Role.PROGRAM_LEAD)
+def handover_detail(request: AuthedRequest, handover_id: int) -> HttpResponse:
+    """The handover; its note only for the receiving coach (and every reading is recorded)."""
+    handover = access.fetch(queries.handovers, request.user, pk=handover_id)
+    note = (
+        queries.handover_note(request.user, handover)
+        if access.may_read_handover_note(request.user, handover)
+        else None
+    )
+    return render(request, "coaching/handover_detail.html", {"handover": handover, "note": note})
+
+
+# --- program lead --------------------------------------------------------------------------------
+
+
+@access.role_required(Role.PROGRAM_LEAD)
+def rounds(request: AuthedRequest) -> HttpResponse:
+    page = Paginator(queries.rounds(request.user), 20).get_page(request.GET.get("page"))
+    waiting = queries.requests_waiting(request.user).count()
+    return render(request, "coaching/rounds.html", {"page": page, "waiting": waiting})
+
+
+@access.role_required(Role.PROGRAM_LEAD)
+@require_POST
+def round_run(request: AuthedRequest) -> HttpResponse:
+    district = queries.lead_district(request.user)
+    assert district is not None  # noqa: S101 - the role guarantees one
+    matching_round = services.round_run(actor=request.user, district=district)
+    figures = matching_round.figures
+    messages.success(
+        request,
+        f"Round run: {figures['matched']} of {figures['requests']} requests matched with a coach, "
+        f"{figures['offered']} offered lighter support. Review, then confirm.",
+    )
+    return redirect("coaching:round", round_id=matching_round.pk)
+
+
+@access.role_required(Role.PROGRAM_LEAD)
+def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
+    """Every proposal of a round with its explanation: score and parts, best alternative, or why not."""
+    matching_round = access.fetch(access.rounds_visible_to, request.user, pk=round_id)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in ProposalKind.values else ""
+    page = Paginator(queries.round_proposals(request.user, matching_round, kind), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "coaching/round_detail.html",
+        {
+            "round": matching_round,
+            "page": page,
+            "kind": kind,
+            "kinds": ProposalKind.choices,
+            "is_draft": matching_round.status == RoundStatus.DRAFT,
+            "weights": [(k, matching_round.settings_used.get("weights", {}).get(k)) for k in PART_KEYS],
+        },
+    )
+
+
+@access.role_required(Role.PROGRAM_LEAD)
+@require_POST
+def round_confirm(request: AuthedRequest, round_id: int) -> HttpResponse:
+    matching_round = access.fetch(access.rounds_visible_to, request.user, pk=round_id)
+    try:
+        services.round_confirm(actor=request.user, matching_round=matching_round)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, "Round confirmed. Teachers see their proposals and decide; nothing starts without them."
+        )
+    return redirect("coaching:round", round_id=matching_round.pk)
+
+
+@access.role_required(Role.PROGRAM_LEAD)
+def proposal_edit(request: AuthedRequest, proposal_id: int) -> HttpResponse:
+    proposal = access.fetch(access.proposals_visible_to, request.user, pk=proposal_id)
+    access.require(proposal.round.district_id in access.district_ids(request.user, Role.PROGRAM_LEAD))
+    options = queries.coach_options(request.user, proposal.teacher.school_id)
+    form = ProposalEditForm(request.POST or None, options=options)
+    if request.method == "POST" and form.is_valid():
+        coach_key = form.cleaned_data["coach"]
+        try:
+            services.proposal_edit(
+                actor=request.user,
+                proposal=proposal,
+                coach=form.coaches[coach_key] if coach_key else None,
+                offer=form.cleaned_data["offer"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Proposal changed.")
+            return redirect("coaching:round", round_id=proposal.round_id)
+    return render(request, "coaching/proposal_edit.html", {"form": form, "proposal": proposal})
+
+
+@access.role_required(Role.PROGRAM_LEAD)
+def caseloads(request: AuthedRequest) -> HttpResponse:
+    return render(request, "coaching/caseloads.html", {"rows": queries.caseloads(request.user)})
+
+
+@access.role_required(Role.PROGRAM_LEAD)
+def referrals(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request,
+        "coaching/referrals.html",
+        {
+            "referrals": queries.referrals(request.user)[:200],
+            "handovers": queries.handovers(request.user)[:200],
+            "offers": queries.offers_taken(request.user)[:200],
+        },
+    )
+
+
+@access.role_required(Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN)
+def quadrants(request: AuthedRequest) -> HttpResponse:
+    """How many teachers with an intake sit in each quadrant, per school; small counts hidden."""
+    return render(request, "coaching/quadrants.html", {"table": queries.quadrant_distribution(request.user)})
+
+
+@access.role_required(Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
+def policy(request: AuthedRequest) -> HttpResponse:
+    """The routing policy: cuts, routes per quadrant, matching weights. Defaults in docs/matching.md."""
+    district = queries.policy_district(request.user)
+    assert district is not None  # noqa: S101 - the role guarantees one
+    current = services.policy_ensure(district=district)
+    initial: dict[str, object] = {
+        "experience_threshold": current.experience_threshold,
+        "adoption_discount": current.adoption_discount,
+        "confidence_threshold": current.confidence_threshold,
+        **{f"weight_{k}": v for k, v in current.weights.as_dict().items()},
+    }
+    for q, route in current.route_map.items():
+        initial[f"types_{q.value}"] = list(route.types)
+        initial[f"offers_{q.value}"] = [str(o) for o in route.offers]
+    form = PolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_update(actor=request.user, district=district, **form.service_kwargs())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Routing policy saved; placements were recomputed with the new cuts.")
+            return redirect("coaching:policy")
+    return render(request, "coaching/policy.html", {"form": form, "policy": current})

@@ -1,0 +1,273 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from coachmap.coaching.models import (
+    CoachingCycle,
+    CycleOutcome,
+    CycleStage,
+    EvidenceKind,
+    ScheduleSetter,
+    SessionType,
+)
+from coachmap.coaching.work import rules, timeshare
+from coachmap.core.models import Coach, School
+from coachmap.library.models import Resource
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class PlanForm(forms.Form):
+    learning_target = forms.CharField(
+        label="Student learning target",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+        help_text="What students will be able to do, in their words: “I can explain the main idea with two details.”",
+    )
+    practice = forms.CharField(
+        label="Practice",
+        max_length=120,
+        required=False,
+        help_text="e.g. small-group rotations, exit tickets.",
+    )
+    tools = forms.CharField(
+        label="Tools", max_length=300, required=False, help_text="Separated by commas, e.g. “Lexia, Seesaw”."
+    )
+    look_fors = forms.CharField(
+        label="Look-fors",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="One a line: what you will both look for in class, e.g. “each group knows its next task”.",
+    )
+
+    def clean_tools(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data["tools"].split(",") if t.strip()]
+
+    def clean_look_fors(self) -> list[str]:
+        return _lines(self.cleaned_data["look_fors"])
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label="When", choices=EvidenceKind.choices, widget=forms.RadioSelect)
+    measure = forms.CharField(label="Measure", max_length=200, help_text="e.g. “exit ticket on main idea”.")
+    measured_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    students_assessed = forms.IntegerField(label="Students assessed", min_value=1, max_value=500)
+    students_meeting = forms.IntegerField(label="Students meeting the target", min_value=0, max_value=500)
+
+
+class CycleSessionForm(forms.Form):
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    minutes = forms.IntegerField(label="Minutes", min_value=1, max_value=600)
+    session_type = forms.ChoiceField(label="Type", choices=SessionType.choices)
+    notes = forms.CharField(
+        label="Confidential notes",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Only you and the teacher can ever read these.",
+    )
+    next_steps = forms.CharField(
+        label="Agreed next steps", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    look_fors_seen = forms.MultipleChoiceField(
+        label="Look-fors seen", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    resources = forms.ModelMultipleChoiceField(
+        label="Resources used",
+        queryset=Resource.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self, *args: Any, cycle: CoachingCycle, resources: QuerySet[Resource], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        seen = self.fields["look_fors_seen"]
+        assert isinstance(seen, forms.MultipleChoiceField)  # noqa: S101 - narrows the type
+        seen.choices = [(item, item) for item in cycle.look_fors]
+        if not cycle.look_fors:
+            del self.fields["look_fors_seen"]
+        used = self.fields["resources"]
+        assert isinstance(used, forms.ModelMultipleChoiceField)  # noqa: S101 - narrows the type
+        used.queryset = resources
+        if not resources.exists():
+            del self.fields["resources"]
+
+
+class TeacherOfCycleField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CoachingCycle) -> str:
+        return str(obj.teacher)
+
+
+class MicroForm(forms.Form):
+    """Micro-coaching in a few taps: who, how long; everything else has a default."""
+
+    cycle = TeacherOfCycleField(
+        label="Teacher", queryset=CoachingCycle.objects.none(), empty_label=None, widget=forms.RadioSelect
+    )
+    minutes = forms.TypedChoiceField(
+        label="Minutes",
+        choices=[(m, f"{m} min") for m in (5, 10, 15, 20)],
+        coerce=int,
+        initial=10,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label="One line (confidential, optional)", max_length=300, required=False)
+    next_step = forms.CharField(label="Next step (optional)", max_length=300, required=False)
+
+    def __init__(self, *args: Any, cycles: QuerySet[CoachingCycle], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["cycle"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        field.queryset = cycles
+        if cycles.count() == 1:
+            field.initial = cycles.first()
+
+
+class CheckInForm(forms.Form):
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    seen = forms.MultipleChoiceField(
+        label="Look-fors seen in class", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    barriers = forms.CharField(
+        label="Barriers",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="What got in the way, so you can remove it together.",
+    )
+    adaptations = forms.CharField(
+        label="Adaptations to celebrate",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="What the teacher changed to fit their students: a strength, not a deviation.",
+    )
+
+    def __init__(self, *args: Any, cycle: CoachingCycle, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["seen"]
+        assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101 - narrows the type
+        field.choices = [(item, item) for item in cycle.look_fors]
+
+
+class CloseForm(forms.Form):
+    # A handover needs the receiving coach and a private note: it has its own page.
+    outcome = forms.ChoiceField(
+        label="How did the cycle end?",
+        choices=[c for c in CycleOutcome.choices if c[0] != CycleOutcome.HANDED_OVER],
+        widget=forms.RadioSelect,
+    )
+    referred_to = forms.CharField(
+        label="Referred to (when referred on)",
+        max_length=200,
+        required=False,
+        help_text="e.g. “the building instructional coach” or “the new-teacher mentor”.",
+    )
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(choices=[(s, CycleStage(s).label) for s in rules.STAGES])
+
+
+class TimeGridForm(forms.Form):
+    """One number field per category and working day, named `m-<category>-<yyyy-mm-dd>`."""
+
+    def __init__(
+        self,
+        *args: Any,
+        week: datetime.date,
+        initial_values: dict[tuple[datetime.date, str], int],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.week = week
+        for category in timeshare.CATEGORIES:
+            for day in timeshare.week_days(week):
+                self.fields[self.key(category, day)] = forms.IntegerField(
+                    min_value=0,
+                    max_value=timeshare.MAX_MINUTES_A_DAY,
+                    required=False,
+                    initial=initial_values.get((day, category), 0),
+                )
+
+    @staticmethod
+    def key(category: str, day: datetime.date) -> str:
+        return f"m-{category}-{day.isoformat()}"
+
+    def minutes(self) -> dict[tuple[datetime.date, str], int]:
+        return {
+            (day, category): self.cleaned_data.get(self.key(category, day)) or 0
+            for category in timeshare.CATEGORIES
+            for day in timeshare.week_days(self.week)
+        }
+
+
+class CalendarForm(forms.Form):
+    calendar = forms.FileField(
+        label="Calendar file (.ics)",
+        help_text="Export it from Google Calendar, Outlook or Apple Calendar. Importing again replaces the last import.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".ics,text/calendar"}),
+    )
+
+
+class AgreementForm(forms.Form):
+    who_is_coached = forms.CharField(
+        label="Who will be coached?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        initial="Any teacher who asks. Coaching is voluntary and is never assigned as a consequence of evaluation.",
+    )
+    schedule_set_by = forms.ChoiceField(
+        label="Who sets the coach’s schedule?", choices=ScheduleSetter.choices, initial=ScheduleSetter.COACH
+    )
+    success_looks_like = forms.CharField(
+        label="What does success look like?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Tie it to the school’s improvement goals: what students will do differently.",
+    )
+    principal_will_ask = forms.CharField(
+        label="What the principal will ask about",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        initial="Trends: how many teachers are coached, on which goals and practices, and how students are doing.",
+    )
+    principal_will_not_ask = forms.CharField(
+        label="What the principal will not ask about",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        initial="What was said in a session, who asked for coaching, or how a particular teacher is doing.",
+    )
+
+
+class AgreementPartyForm(AgreementForm):
+    """A new agreement: the coach picks one of their schools, or the principal one of their coaches."""
+
+    school = forms.ModelChoiceField(label="School", queryset=School.objects.none(), required=False)
+    coach = forms.ModelChoiceField(label="Coach", queryset=Coach.objects.none(), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        schools: QuerySet[School] | None = None,
+        coaches: QuerySet[Coach] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        school_field, coach_field = self.fields["school"], self.fields["coach"]
+        assert isinstance(school_field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        assert isinstance(coach_field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        if schools is not None:
+            school_field.queryset, school_field.required = schools, True
+            del self.fields["coach"]
+        if coaches is not None:
+            coach_field.queryset, coach_field.required = coaches.select_related("user"), True
+            del self.fields["school"]
+        self.order_fields(["school", "coach"])
+
+
+def today() -> datetime.date:
+    return timezone.localdate()

@@ -1,0 +1,418 @@
+"""Writes for cycle work: plan and stages, student evidence, sessions with look-fors and resources,
+fidelity check-ins, the weekly time log and calendar import, partnership agreements.
+
+Each service checks who is asking, validates (the rules are in `rules.py` and `timeshare.py`) and
+writes in one transaction. The honest end of a cycle is `coaching.services.cycle_close`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from coachmap.coaching import services as chain
+from coachmap.coaching.models import (
+    CalendarEvent,
+    CoachingCycle,
+    CoachingSession,
+    CycleStatus,
+    EvidenceKind,
+    FidelityCheckIn,
+    PartnershipAgreement,
+    ScheduleSetter,
+    SessionType,
+    StudentEvidence,
+    TimeEntry,
+    TimeWeek,
+)
+from coachmap.coaching.work import ics, rules, timeshare
+from coachmap.coaching.work.queries import cycle_facts
+from coachmap.core import access
+from coachmap.core.models import Coach, Role, School, User
+from coachmap.library.models import Resource, ResourceUse, UseKind
+from coachmap.reports.queries import school_year_start
+
+MAX_LOOK_FORS = 12
+
+
+def _own(coach: Coach, cycle: CoachingCycle, what: str) -> None:
+    if cycle.coach_id != coach.pk:
+        raise ValidationError(f"Only the cycle's coach can {what}.")
+
+
+def _active(cycle: CoachingCycle) -> None:
+    if cycle.status != CycleStatus.ACTIVE:
+        raise ValidationError("This cycle has ended; resume it first if it was paused.")
+
+
+def _clean_lines(values: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for value in values:
+        line = " ".join(value.split())
+        if line and line not in seen:
+            seen.append(line)
+    return seen
+
+
+# --- the cycle's plan, stages and end ------------------------------------------------------------
+
+
+def cycle_plan_set(
+    *,
+    coach: Coach,
+    cycle: CoachingCycle,
+    learning_target: str,
+    practice: str,
+    tools: Iterable[str],
+    look_fors: Iterable[str],
+) -> CoachingCycle:
+    """The coach records what the teacher and coach agreed: the student learning target, the practice,
+    the tools, and the look-fors they will both watch for in class."""
+    _own(coach, cycle, "change its plan")
+    _active(cycle)
+    items = _clean_lines(look_fors)
+    if len(items) > MAX_LOOK_FORS:
+        raise ValidationError(
+            {"look_fors": f"Keep to {MAX_LOOK_FORS} look-fors at most: a few, watched well."}
+        )
+    with transaction.atomic():
+        cycle.learning_target = learning_target.strip()
+        cycle.practice = " ".join(practice.split())
+        cycle.tools = _clean_lines(tools)
+        cycle.look_fors = items
+        cycle.full_clean(exclude=["teacher", "coach", "goal", "request"])
+        cycle.save(update_fields=["learning_target", "practice", "tools", "look_fors"])
+    return cycle
+
+
+def cycle_stage_set(
+    *, coach: Coach, cycle: CoachingCycle, stage: str, today: datetime.date | None = None
+) -> CoachingCycle:
+    """Move the cycle to another working stage: forward one step when its needs are met, or back."""
+    _own(coach, cycle, "move it between stages")
+    with transaction.atomic():
+        cycle = CoachingCycle.objects.select_for_update().get(pk=cycle.pk)
+        problems = rules.stage_change_problems(cycle_facts(cycle), stage)
+        if problems:
+            raise ValidationError(problems)
+        cycle.stage = stage
+        cycle.stage_changed_on = today or timezone.localdate()
+        cycle.save(update_fields=["stage", "stage_changed_on"])
+    return cycle
+
+
+def cycle_resume(*, coach: Coach, cycle: CoachingCycle, today: datetime.date | None = None) -> CoachingCycle:
+    """Pick a paused cycle up again where it stopped. Cycles that ended otherwise stay ended."""
+    _own(coach, cycle, "resume it")
+    if cycle.status != CycleStatus.CLOSED or cycle.outcome != rules.PAUSED:
+        raise ValidationError("Only a paused cycle can be resumed.")
+    with transaction.atomic():
+        cycle.status = CycleStatus.ACTIVE
+        cycle.outcome = ""
+        cycle.closed_on = None
+        cycle.stage_changed_on = today or timezone.localdate()
+        cycle.save(update_fields=["status", "outcome", "closed_on", "stage_changed_on"])
+    return cycle
+
+
+def evidence_record(
+    *,
+    coach: Coach,
+    cycle: CoachingCycle,
+    kind: EvidenceKind | str,
+    measured_on: datetime.date,
+    measure: str,
+    students_assessed: int,
+    students_meeting: int,
+) -> StudentEvidence:
+    """Baseline (pre) or after (post) evidence: how many students met the learning target on a measure."""
+    _own(coach, cycle, "record its evidence")
+    _active(cycle)
+    errors: dict[str, str] = {}
+    if measured_on > timezone.localdate():
+        errors["measured_on"] = "Evidence cannot be dated in the future."
+    if students_meeting > students_assessed:
+        errors["students_meeting"] = (
+            f"{students_meeting} students cannot meet the target when {students_assessed} were assessed."
+        )
+    if kind == EvidenceKind.POST and not cycle.evidence.filter(kind=EvidenceKind.PRE).exists():
+        errors["kind"] = "Record the baseline (before) evidence first, so there is something to compare with."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        evidence = StudentEvidence(
+            cycle=cycle,
+            kind=kind,
+            measured_on=measured_on,
+            measure=measure.strip(),
+            students_assessed=students_assessed,
+            students_meeting=students_meeting,
+        )
+        evidence.full_clean()
+        evidence.save()
+    return evidence
+
+
+# --- sessions, micro-coaching and fidelity ----------------------------------------------------------
+
+
+def session_record(
+    *,
+    coach: Coach,
+    cycle: CoachingCycle,
+    date: datetime.date,
+    minutes: int,
+    session_type: SessionType | str,
+    notes: str = "",
+    next_steps: str = "",
+    look_fors_seen: Iterable[str] = (),
+    resources: Iterable[Resource] = (),
+) -> CoachingSession:
+    """A session with the look-fors seen and the library resources used (micro-coaching included)."""
+    seen = _clean_lines(look_fors_seen)
+    unknown = [item for item in seen if item not in cycle.look_fors]
+    if unknown:
+        raise ValidationError({"look_fors_seen": f"Not one of this cycle's look-fors: {', '.join(unknown)}."})
+    used = list(resources)
+    if any(r.district_id != coach.district_id for r in used):
+        raise ValidationError({"resources": "Choose resources from your district's library."})
+    with transaction.atomic():
+        session = chain.session_log(
+            coach=coach,
+            cycle=cycle,
+            date=date,
+            minutes=minutes,
+            session_type=session_type,
+            notes=notes,
+            next_steps=next_steps,
+        )
+        if seen:
+            session.look_fors_seen = seen
+            session.save(update_fields=["look_fors_seen"])
+        ResourceUse.objects.bulk_create(
+            ResourceUse(resource=r, kind=UseKind.SESSION, session=session, cycle=cycle, on=date) for r in used
+        )
+    return session
+
+
+def checkin_record(
+    *,
+    coach: Coach,
+    cycle: CoachingCycle,
+    date: datetime.date,
+    seen: Iterable[str],
+    barriers: str = "",
+    adaptations: str = "",
+) -> FidelityCheckIn:
+    """A fidelity check-in against the cycle's look-fors: what was seen, what got in the way, and the
+    teacher's adaptations, recorded as something to celebrate rather than a deviation."""
+    _own(coach, cycle, "record its check-ins")
+    _active(cycle)
+    if not cycle.look_fors:
+        raise ValidationError("Agree on the cycle's look-fors first; the check-in looks for them.")
+    seen_items = _clean_lines(seen)
+    unknown = [item for item in seen_items if item not in cycle.look_fors]
+    if unknown:
+        raise ValidationError({"seen": f"Not one of this cycle's look-fors: {', '.join(unknown)}."})
+    if date > timezone.localdate():
+        raise ValidationError({"date": "A check-in cannot be dated in the future."})
+    if date < cycle.opened_on:
+        raise ValidationError(
+            {"date": f"The cycle opened on {cycle.opened_on:%B %-d, %Y}; pick a later day."}
+        )
+    with transaction.atomic():
+        checkin = FidelityCheckIn(
+            cycle=cycle,
+            date=date,
+            look_fors=list(cycle.look_fors),
+            seen=[item for item in cycle.look_fors if item in seen_items],
+            barriers=barriers.strip(),
+            adaptations=adaptations.strip(),
+        )
+        checkin.full_clean()
+        checkin.save()
+    return checkin
+
+
+# --- the coach's time log -------------------------------------------------------------------------
+
+
+def time_week_confirm(
+    *,
+    coach: Coach,
+    week: datetime.date,
+    minutes: Mapping[tuple[datetime.date, str], int],
+    today: datetime.date | None = None,
+) -> TimeWeek:
+    """The coach confirms a week of their time log: minutes by day and category replace the week's entries."""
+    today = today or timezone.localdate()
+    if week.weekday() != 0:
+        raise ValidationError("A time-log week starts on a Monday.")
+    if week > today:
+        raise ValidationError("This week has not started yet; confirm it once it has.")
+    days = timeshare.week_days(week)
+    per_day: dict[datetime.date, int] = dict.fromkeys(days, 0)
+    for (day, category), value in minutes.items():
+        if day not in per_day:
+            raise ValidationError(f"{day:%A %B %-d} is not a working day of the week of {week:%B %-d}.")
+        if category not in timeshare.CATEGORIES:
+            raise ValidationError(f"“{category}” is not a time-log category.")
+        if value < 0:
+            raise ValidationError(f"Minutes cannot be negative ({day:%A}, {category}).")
+        per_day[day] += value
+    for day, total in per_day.items():
+        if total > timeshare.MAX_MINUTES_A_DAY:
+            raise ValidationError(
+                f"{day:%A} adds up to {total / 60:.1f} hours; check the figures (at most "
+                f"{timeshare.MAX_MINUTES_A_DAY // 60} hours a day)."
+            )
+    with transaction.atomic():
+        TimeEntry.objects.filter(coach=coach, date__in=days).delete()
+        TimeEntry.objects.bulk_create(
+            TimeEntry(coach=coach, date=day, category=category, minutes=value)
+            for (day, category), value in sorted(minutes.items())
+            if value
+        )
+        confirmed, _ = TimeWeek.objects.update_or_create(
+            coach=coach, week=week, defaults={"confirmed_at": timezone.now()}
+        )
+    return confirmed
+
+
+@dataclass
+class CalendarImport:
+    events: int = 0
+    counted: int = 0
+    all_day: int = 0
+    sessions: int = 0
+    minutes: dict[str, int] = field(default_factory=dict)
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+
+def calendar_import(*, coach: Coach, data: bytes, today: datetime.date | None = None) -> CalendarImport:
+    """Read a coach's .ics file into suggestions for this school year's time log. Importing again
+    replaces the earlier import, so it can be repeated whenever the calendar changes."""
+    today = today or timezone.localdate()
+    since = school_year_start(today)
+    until = datetime.date(since.year + 1, since.month, since.day)
+    try:
+        occurrences = ics.read_calendar(data, tz=ZoneInfo(settings.TIME_ZONE), start=since, end=until)
+    except ics.CalendarError as exc:
+        raise ValidationError({"calendar": str(exc)}) from exc
+    report = CalendarImport(events=len(occurrences), since=since, until=until)
+    for occurrence in occurrences:
+        if occurrence.all_day:
+            report.all_day += 1
+        elif occurrence.category is None:
+            report.sessions += 1
+        else:
+            report.counted += 1
+    for (_, category), value in ics.minutes_by_day(occurrences).items():
+        report.minutes[category] = report.minutes.get(category, 0) + value
+    start_at = datetime.datetime.combine(since, datetime.time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    end_at = datetime.datetime.combine(until, datetime.time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    with transaction.atomic():
+        CalendarEvent.objects.filter(coach=coach, start__gte=start_at, start__lt=end_at).delete()
+        CalendarEvent.objects.bulk_create(
+            CalendarEvent(
+                coach=coach,
+                uid=o.uid[:300],
+                start=o.start,
+                end=o.end,
+                all_day=o.all_day,
+                summary=o.summary,
+                category=o.category or "",
+            )
+            for o in occurrences
+        )
+    return report
+
+
+# --- partnership agreements -------------------------------------------------------------------------
+
+AGREEMENT_TEXT_FIELDS = (
+    "who_is_coached",
+    "success_looks_like",
+    "principal_will_ask",
+    "principal_will_not_ask",
+)
+
+
+def agreement_write(
+    *,
+    actor: User,
+    coach: Coach,
+    school: School,
+    school_year: int,
+    who_is_coached: str,
+    schedule_set_by: ScheduleSetter | str,
+    success_looks_like: str,
+    principal_will_ask: str,
+    principal_will_not_ask: str,
+) -> PartnershipAgreement:
+    """The coach or the principal writes (or revises) their agreement for a school year. A change
+    after either has acknowledged asks both to acknowledge again."""
+    is_coach = actor.pk == coach.user_id
+    is_principal = school.pk in access.school_ids(actor, Role.PRINCIPAL)
+    access.require(
+        is_coach or is_principal, "Only the coach and the school's principal write their agreement."
+    )
+    if not coach.schools.filter(pk=school.pk).exists():
+        raise ValidationError(
+            f"{coach} does not serve {school}; the program lead assigns coaches to schools."
+        )
+    values = {
+        "who_is_coached": who_is_coached.strip(),
+        "schedule_set_by": str(schedule_set_by),
+        "success_looks_like": success_looks_like.strip(),
+        "principal_will_ask": principal_will_ask.strip(),
+        "principal_will_not_ask": principal_will_not_ask.strip(),
+    }
+    with transaction.atomic():
+        agreement = (
+            PartnershipAgreement.objects.select_for_update()
+            .filter(coach=coach, school=school, school_year=school_year)
+            .first()
+        ) or PartnershipAgreement(coach=coach, school=school, school_year=school_year)
+        changed = agreement.pk is None or any(getattr(agreement, k) != v for k, v in values.items())
+        for key, value in values.items():
+            setattr(agreement, key, value)
+        if changed:
+            agreement.coach_acknowledged_at = None
+            agreement.principal_acknowledged_at = None
+            agreement.principal_acknowledged_by = None
+        agreement.full_clean()
+        agreement.save()
+    return agreement
+
+
+def agreement_acknowledge(*, actor: User, agreement: PartnershipAgreement) -> PartnershipAgreement:
+    """The coach or the principal acknowledges the agreement as it stands."""
+    access.require(
+        access.may_change_agreement(actor, agreement),
+        "Only the coach and the school's principal acknowledge it.",
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        if actor.pk == agreement.coach.user_id:
+            agreement.coach_acknowledged_at = now
+        if agreement.school_id in access.school_ids(actor, Role.PRINCIPAL):
+            agreement.principal_acknowledged_at = now
+            agreement.principal_acknowledged_by = actor
+        agreement.save(
+            update_fields=[
+                "coach_acknowledged_at",
+                "principal_acknowledged_at",
+                "principal_acknowledged_by",
+                "updated_at",
+            ]
+        )
+    return agreement

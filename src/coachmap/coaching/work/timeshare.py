@@ -1,0 +1,109 @@
+"""A coach's time: what counts as coaching, the share of it, and when to warn.
+
+Plain functions over minutes by category code; the codes are `coaching.models.TimeCategory`'s.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)
+
+SESSION_CATEGORIES: tuple[str, ...] = (
+    "co_plan",
+    "model",
+    "co_teach",
+    "observe",
+    "feedback",
+    "reflect",
+    "micro",
+)
+COACHING_CATEGORIES: tuple[str, ...] = (*SESSION_CATEGORIES, "planning", "pd")
+OTHER_CATEGORIES: tuple[str, ...] = ("substitute", "testing", "supervision", "admin", "other")
+CATEGORIES: tuple[str, ...] = (*COACHING_CATEGORIES, *OTHER_CATEGORIES)
+
+MAX_MINUTES_A_DAY = 16 * 60
+WEEKDAYS = 5
+
+
+def is_coaching(category: str) -> bool:
+    return category in COACHING_CATEGORIES
+
+
+def monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def week_days(week: datetime.date) -> list[datetime.date]:
+    """The working days (Monday to Friday) of the week starting on `week`."""
+    return [week + datetime.timedelta(days=i) for i in range(WEEKDAYS)]
+
+
+def whole_percentages(parts: Mapping[K, int]) -> dict[K, int]:
+    """Each part as a whole percentage of their total, adding up to exactly 100 (largest remainder).
+
+    All zeros when the total is zero.
+    """
+    total = sum(parts.values())
+    if total <= 0:
+        return dict.fromkeys(parts, 0)
+    exact = {key: 100 * value / total for key, value in parts.items()}
+    floors = {key: int(share) for key, share in exact.items()}
+    left = 100 - sum(floors.values())
+    order = list(parts)
+    by_remainder = sorted(order, key=lambda key: (-(exact[key] - floors[key]), order.index(key)))
+    for key in by_remainder[:left]:
+        floors[key] += 1
+    return floors
+
+
+@dataclass(frozen=True)
+class Shares:
+    coaching_minutes: int
+    other_minutes: int
+
+    @property
+    def total(self) -> int:
+        return self.coaching_minutes + self.other_minutes
+
+    @property
+    def coaching_percent(self) -> int | None:
+        """Whole percent of logged time spent coaching; with `other_percent` it adds up to 100."""
+        if not self.total:
+            return None
+        return whole_percentages({"c": self.coaching_minutes, "o": self.other_minutes})["c"]
+
+    @property
+    def other_percent(self) -> int | None:
+        coaching = self.coaching_percent
+        return None if coaching is None else 100 - coaching
+
+    @property
+    def coaching_share(self) -> float | None:
+        """Exact share of logged time spent coaching, in percent."""
+        return 100 * self.coaching_minutes / self.total if self.total else None
+
+
+def shares(minutes: Mapping[str, int]) -> Shares:
+    """Coaching and non-coaching minutes from minutes by category."""
+    unknown = set(minutes) - set(CATEGORIES)
+    if unknown:
+        raise ValueError(f"unknown time categories: {sorted(unknown)}")
+    coaching = sum(v for k, v in minutes.items() if k in COACHING_CATEGORIES)
+    other = sum(v for k, v in minutes.items() if k in OTHER_CATEGORIES)
+    return Shares(coaching, other)
+
+
+def below_target_two_weeks(
+    weeks: Sequence[tuple[datetime.date, float | None]], target: float, this_week: datetime.date
+) -> bool:
+    """Whether the coach spent less than `target` percent coaching in each of the last two
+    finished weeks before `this_week` (Mondays). A week without a log does not count either way."""
+    known = dict(weeks)
+    last = this_week - datetime.timedelta(days=7)
+    before = last - datetime.timedelta(days=7)
+    pair = (known.get(last), known.get(before))
+    return all(share is not None and share < target for share in pair)

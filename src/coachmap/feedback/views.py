@@ -1,0 +1,166 @@
+"""Survey pages. Results only ever as aggregates (`feedback/queries.py`)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from coachmap.core import access
+from coachmap.core.access import AuthedRequest
+from coachmap.core.forms import add_service_errors
+from coachmap.core.models import District, Role
+from coachmap.feedback import queries, services
+from coachmap.feedback.forms import PulseForm, QuestionForm, SurveyAnswerForm, SurveyForm
+from coachmap.feedback.models import Question, SurveyStatus
+
+
+@access.role_required(Role.TEACHER)
+@require_POST
+def pulse(request: AuthedRequest, session_id: int) -> HttpResponse:
+    """Answer (or skip) the three-question pulse about a session, from the home page."""
+    teacher = request.user.teacher
+    session = access.fetch(access.sessions_visible_to, request.user, pk=session_id)
+    access.require(session.cycle.teacher_id == teacher.pk, "Only the teacher answers about their session.")
+    try:
+        if "skip" in request.POST:
+            services.pulse_skip(teacher=teacher, session=session)
+            messages.success(request, "Skipped. We will not ask about that session again.")
+        else:
+            form = PulseForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "Choose an answer for each of the three questions, or skip.")
+                return redirect("home")
+            services.pulse_answer(teacher=teacher, session=session, **form.cleaned_data)
+            messages.success(request, "Thank you. Your answers are anonymous and counted only with others’.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("home")
+
+
+@access.role_required(Role.TEACHER, Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN)
+def surveys(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    teacher = getattr(user, "teacher", None) if access.has_role(user, Role.TEACHER) else None
+    return render(
+        request,
+        "feedback/surveys.html",
+        {
+            "surveys": access.surveys_visible_to(user).prefetch_related("questions"),
+            "to_answer": queries.surveys_to_answer(teacher) if teacher else [],
+            "is_lead": access.has_role(user, Role.PROGRAM_LEAD),
+            "sees_results": access.has_role(user, Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN),
+        },
+    )
+
+
+def _lead_district(request: AuthedRequest) -> District:
+    district = District.objects.filter(pk__in=access.district_ids(request.user, Role.PROGRAM_LEAD)).first()
+    assert district is not None  # noqa: S101 - the role guarantees one
+    return district
+
+
+@access.role_required(Role.PROGRAM_LEAD)
+def survey_new(request: AuthedRequest) -> HttpResponse:
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = services.survey_write(
+                actor=request.user,
+                district=_lead_district(request),
+                school_year=services.school_year_of(timezone.localdate()),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Survey created. Add its questions, then open it.")
+            return redirect("feedback:survey-edit", survey_id=survey.pk)
+    return render(request, "feedback/survey_new.html", {"form": form})
+
+
+@access.role_required(Role.PROGRAM_LEAD)
+def survey_edit(request: AuthedRequest, survey_id: int) -> HttpResponse:
+    survey = access.fetch(access.surveys_visible_to, request.user, pk=survey_id)
+    access.require(survey.district_id in access.district_ids(request.user, Role.PROGRAM_LEAD))
+    form = SurveyForm(
+        request.POST or None, initial={"title": survey.title, "introduction": survey.introduction}
+    )
+    question_form = QuestionForm(request.POST or None, prefix="question")
+    if request.method == "POST":
+        try:
+            if "add_question" in request.POST:
+                if question_form.is_valid():
+                    services.question_add(actor=request.user, survey=survey, **question_form.cleaned_data)
+                    messages.success(request, "Question added.")
+                    return redirect("feedback:survey-edit", survey_id=survey.pk)
+            elif "remove_question" in request.POST:
+                question = access.fetch(
+                    lambda u: Question.objects.filter(survey=survey),
+                    request.user,
+                    pk=request.POST["remove_question"],
+                )
+                services.question_remove(actor=request.user, question=question)
+                messages.success(request, "Question removed.")
+                return redirect("feedback:survey-edit", survey_id=survey.pk)
+            elif form.is_valid():
+                services.survey_write(
+                    actor=request.user,
+                    district=survey.district,
+                    school_year=survey.school_year,
+                    survey=survey,
+                    **form.cleaned_data,
+                )
+                messages.success(request, "Survey saved.")
+                return redirect("feedback:survey-edit", survey_id=survey.pk)
+        except ValidationError as exc:
+            add_service_errors(question_form if "add_question" in request.POST else form, exc)
+    return render(
+        request,
+        "feedback/survey_edit.html",
+        {
+            "survey": survey,
+            "form": form,
+            "question_form": question_form,
+            "draft": survey.status == SurveyStatus.DRAFT,
+        },
+    )
+
+
+@access.role_required(Role.PROGRAM_LEAD)
+@require_POST
+def survey_status(request: AuthedRequest, survey_id: int) -> HttpResponse:
+    survey = access.fetch(access.surveys_visible_to, request.user, pk=survey_id)
+    try:
+        services.survey_status_set(actor=request.user, survey=survey, status=request.POST.get("status", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The survey is now {survey.get_status_display().lower()}.")
+    return redirect("feedback:surveys")
+
+
+@access.role_required(Role.TEACHER)
+def survey_answer(request: AuthedRequest, survey_id: int) -> HttpResponse:
+    survey = access.fetch(access.surveys_visible_to, request.user, pk=survey_id)
+    form = SurveyAnswerForm(request.POST or None, survey=survey)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_answer(teacher=request.user.teacher, survey=survey, answers=form.answers())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Thank you. Your answers are anonymous.")
+            return redirect("home")
+    return render(request, "feedback/survey_answer.html", {"survey": survey, "form": form})
+
+
+@access.role_required(Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN)
+def survey_results(request: AuthedRequest, survey_id: int) -> HttpResponse:
+    survey = access.fetch(access.surveys_visible_to, request.user, pk=survey_id)
+    return render(
+        request, "feedback/survey_results.html", {"results": queries.survey_results(request.user, survey)}
+    )

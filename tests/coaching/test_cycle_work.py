@@ -1,0 +1,283 @@
+"""A cycle from opening to close: plan, stages, evidence, sessions, check-ins, the honest end and reminders."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from coachmap.coaching import services as chain
+from coachmap.coaching.models import CoachingSession, CycleStatus, FidelityCheckIn
+from coachmap.coaching.work import queries, services
+from coachmap.coaching.work.rules import Staleness
+from coachmap.library.models import ResourceUse, UseKind
+from coachmap.roster.models import Class, Enrollment, UsageWeek
+from tests.conftest import SECRET_BARRIER, World
+from tests.factories import CycleFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 10, 20)
+NOON = datetime.datetime(2026, 10, 20, 12, tzinfo=ZoneInfo("America/New_York"))
+
+
+@time_machine.travel(NOON)
+def test_a_coach_runs_a_whole_cycle_from_opening_to_close(world: World) -> None:
+    cycle = CycleFactory(
+        coach=world.coach, request__goal__teacher=world.teacher, opened_on=datetime.date(2026, 9, 1)
+    )
+    coach = world.coach
+    with pytest.raises(ValidationError, match="learning target"):
+        services.cycle_stage_set(coach=coach, cycle=cycle, stage="learning")
+    services.cycle_plan_set(
+        coach=coach,
+        cycle=cycle,
+        learning_target="Students explain their reasoning in writing.",
+        practice="exit tickets",
+        tools=["Seesaw", " seesaw "],
+        look_fors=[
+            "Every student submits",
+            "Every student submits",
+            "Teacher sorts tickets into three piles",
+        ],
+    )
+    assert cycle.look_fors == ["Every student submits", "Teacher sorts tickets into three piles"]
+    services.evidence_record(
+        coach=coach,
+        cycle=cycle,
+        kind="pre",
+        measured_on=datetime.date(2026, 9, 2),
+        measure="exit ticket",
+        students_assessed=25,
+        students_meeting=10,
+    )
+    cycle = services.cycle_stage_set(coach=coach, cycle=cycle, stage="learning")
+    with pytest.raises(ValidationError, match="co-planning session"):
+        services.cycle_stage_set(coach=coach, cycle=cycle, stage="implementation")
+    services.session_record(
+        coach=coach,
+        cycle=cycle,
+        date=datetime.date(2026, 9, 8),
+        minutes=45,
+        session_type="co_plan",
+        resources=[world.resource],
+    )
+    cycle = services.cycle_stage_set(coach=coach, cycle=cycle, stage="implementation")
+    session = services.session_record(
+        coach=coach,
+        cycle=cycle,
+        date=datetime.date(2026, 9, 15),
+        minutes=50,
+        session_type="model",
+        look_fors_seen=["Every student submits"],
+    )
+    assert session.look_fors_seen == ["Every student submits"]
+    cycle = services.cycle_stage_set(coach=coach, cycle=cycle, stage="reflection")
+    with pytest.raises(ValidationError, match="after-evidence"):
+        chain.cycle_close(coach=coach, cycle=cycle, outcome="goal_met")
+    services.evidence_record(
+        coach=coach,
+        cycle=cycle,
+        kind="post",
+        measured_on=datetime.date(2026, 10, 15),
+        measure="exit ticket",
+        students_assessed=25,
+        students_meeting=19,
+    )
+    assert queries.cycle_evidence(world.teacher.user, cycle).change == pytest.approx(36.0)
+    cycle = chain.cycle_close(coach=coach, cycle=cycle, outcome="goal_met")
+    assert (cycle.status, cycle.stage, cycle.outcome, cycle.closed_on) == (
+        "closed",
+        "close",
+        "goal_met",
+        TODAY,
+    )
+    assert ResourceUse.objects.filter(resource=world.resource, kind=UseKind.SESSION).count() == 1
+    with pytest.raises(ValidationError, match="This cycle is closed"):
+        services.session_record(coach=coach, cycle=cycle, date=TODAY, minutes=10, session_type="micro")
+    with pytest.raises(ValidationError, match="Only a paused cycle"):
+        services.cycle_resume(coach=coach, cycle=cycle)
+
+
+@time_machine.travel(NOON)
+def test_a_paused_cycle_keeps_its_stage_and_can_resume(world: World) -> None:
+    with pytest.raises(ValidationError, match="Only the cycle's coach"):
+        chain.cycle_close(coach=world.other_coach, cycle=world.cycle, outcome="paused")
+    paused = chain.cycle_close(coach=world.coach, cycle=world.cycle, outcome="paused")
+    assert (paused.status, paused.stage) == (CycleStatus.CLOSED, "goal")
+    with pytest.raises(ValidationError, match="has ended"):
+        services.checkin_record(coach=world.coach, cycle=paused, date=TODAY, seen=[])
+    resumed = services.cycle_resume(coach=world.coach, cycle=paused)
+    assert (resumed.status, resumed.outcome, resumed.closed_on) == (CycleStatus.ACTIVE, "", None)
+
+
+def test_a_referral_names_who_and_the_other_ends_need_nothing_more(world: World) -> None:
+    with pytest.raises(ValidationError, match="referred to"):
+        chain.cycle_close(coach=world.coach, cycle=world.cycle, outcome="referred")
+    cycle = chain.cycle_close(
+        coach=world.coach,
+        cycle=world.cycle,
+        outcome="referred",
+        referred_to="the building instructional coach",
+    )
+    assert cycle.referred_to == "the building instructional coach"
+    other = chain.cycle_close(coach=world.other_coach, cycle=world.other_cycle, outcome="stepped_back")
+    assert other.outcome == "stepped_back" and other.referred_to == ""
+
+
+@time_machine.travel(NOON)
+def test_evidence_is_counts_that_make_sense_and_after_needs_before(world: World) -> None:
+    fresh = CycleFactory(coach=world.coach, request__goal__teacher=world.teacher)
+    with pytest.raises(ValidationError) as after_first:
+        services.evidence_record(
+            coach=world.coach,
+            cycle=fresh,
+            kind="post",
+            measured_on=TODAY,
+            measure="quiz",
+            students_assessed=20,
+            students_meeting=5,
+        )
+    assert "baseline" in str(after_first.value)
+    with pytest.raises(ValidationError) as too_many:
+        services.evidence_record(
+            coach=world.coach,
+            cycle=fresh,
+            kind="pre",
+            measured_on=TODAY,
+            measure="quiz",
+            students_assessed=20,
+            students_meeting=25,
+        )
+    assert "25 students cannot meet the target when 20 were assessed" in str(too_many.value)
+    with pytest.raises(ValidationError, match="Only the cycle's coach"):
+        services.evidence_record(
+            coach=world.other_coach,
+            cycle=fresh,
+            kind="pre",
+            measured_on=TODAY,
+            measure="quiz",
+            students_assessed=20,
+            students_meeting=5,
+        )
+
+
+@time_machine.travel(NOON)
+def test_a_check_in_celebrates_adaptations_against_the_cycles_look_fors(world: World) -> None:
+    with pytest.raises(ValidationError, match="Not one of this cycle's look-fors"):
+        services.checkin_record(coach=world.coach, cycle=world.cycle, date=TODAY, seen=["Silent room"])
+    checkin = services.checkin_record(
+        coach=world.coach,
+        cycle=world.cycle,
+        date=TODAY,
+        seen=["Students log in within two minutes", "Each group knows its next task"],
+        adaptations="Swapped the timer for a song the class knows.",
+    )
+    assert checkin.seen == world.cycle.look_fors  # kept in the cycle's order
+    assert checkin.fidelity == 100.0
+    bare = CycleFactory(coach=world.coach, request__goal__teacher=world.teacher)
+    with pytest.raises(ValidationError, match="look-fors first"):
+        services.checkin_record(coach=world.coach, cycle=bare, date=TODAY, seen=[])
+
+
+@pytest.mark.parametrize("who", ["lead", "principal", "admin", "other_teacher", "other_coach"])
+def test_check_ins_are_for_the_teacher_and_coach_only(world: World, who: str) -> None:
+    assert queries.cycle_checkins(world.users[who], world.cycle) == []
+    assert FidelityCheckIn.objects.filter(cycle=world.cycle).exists()
+
+
+def test_the_teacher_and_coach_see_the_check_in(world: World) -> None:
+    for who in ("teacher", "coach"):
+        assert [c.barriers for c in queries.cycle_checkins(world.users[who], world.cycle)] == [SECRET_BARRIER]
+
+
+def test_quiet_cycles_go_due_soon_then_overdue(world: World) -> None:
+    # The world's cycle was last touched by the check-in on September 12.
+    with time_machine.travel(datetime.date(2026, 9, 21)):
+        assert queries.reminders(world.coach, datetime.date(2026, 9, 21)) == []
+    due = queries.reminders(world.coach, datetime.date(2026, 9, 22))
+    assert [(r.cycle, r.staleness, r.quiet_days) for r in due] == [(world.cycle, Staleness.DUE_SOON, 10)]
+    overdue = queries.reminders(world.coach, datetime.date(2026, 9, 30))
+    assert overdue[0].staleness is Staleness.OVERDUE
+    CoachingSession.objects.create(
+        cycle=world.cycle, date=datetime.date(2026, 9, 29), minutes=10, session_type="micro"
+    )
+    assert queries.reminders(world.coach, datetime.date(2026, 9, 30)) == []
+    counts = queries.overdue_counts(world.coach.district.coaches.all(), datetime.date(2026, 12, 1))
+    assert counts == {world.coach.pk: 1, world.other_coach.pk: 1}
+
+
+def test_tool_usage_comes_from_the_teachers_own_students(world: World) -> None:
+    klass = Class.objects.create(school=world.school, source_id="C1", title="Grade 4")
+    Enrollment.objects.create(klass=klass, teacher=world.teacher, primary=True)
+    elsewhere = Class.objects.create(school=world.school, source_id="C2", title="Grade 5")
+    mine, theirs = StudentFactory(school=world.school), StudentFactory(school=world.school)
+    Enrollment.objects.create(klass=klass, student=mine)
+    Enrollment.objects.create(klass=elsewhere, student=theirs)
+    week = datetime.date(2026, 10, 12)
+    for student, minutes in ((mine, 42.0), (theirs, 300.0)):
+        UsageWeek.objects.create(
+            district=world.district, student=student, tool="lexia", week=week, minutes=minutes
+        )
+    usage = queries.tool_usage(world.coach.user, world.cycle, TODAY)
+    assert [(u.tool, [(w.week, w.students, w.minutes) for w in u.weeks]) for u in usage] == [
+        ("Lexia", [(week, 1, 42)])
+    ]
+    assert queries.tool_usage(world.lead, world.cycle, TODAY) == []
+
+
+@time_machine.travel(NOON)
+def test_micro_coaching_is_one_choice_and_one_tap(world: World) -> None:
+    client = world.client("coach")
+    response = client.post(reverse("coaching:micro"), {"cycle": world.cycle.pk, "minutes": 10})
+    assert response.status_code == 302
+    session = CoachingSession.objects.filter(cycle=world.cycle).latest("id")
+    assert (session.session_type, session.minutes, session.date) == ("micro", 10, TODAY)
+    form_page = client.get(reverse("coaching:micro")).content.decode()
+    assert 'value="10" required checked' in form_page or "checked" in form_page
+
+
+def test_only_the_parties_write_and_acknowledge_an_agreement_and_a_change_asks_again(world: World) -> None:
+    fields = {
+        "who_is_coached": "Any teacher who asks.",
+        "schedule_set_by": "together",
+        "success_looks_like": "More students read on grade level.",
+        "principal_will_ask": "Trends.",
+        "principal_will_not_ask": "What was said in sessions.",
+    }
+    with pytest.raises(PermissionDenied):
+        services.agreement_write(
+            actor=world.other_principal, coach=world.coach, school=world.school, school_year=2027, **fields
+        )
+    with pytest.raises(ValidationError, match="does not serve"):
+        services.agreement_write(
+            actor=world.coach.user, coach=world.coach, school=world.other_school, school_year=2027, **fields
+        )
+    agreement = services.agreement_write(
+        actor=world.principal, coach=world.coach, school=world.school, school_year=2027, **fields
+    )
+    assert agreement.pk == world.agreement.pk
+    services.agreement_acknowledge(actor=world.coach.user, agreement=agreement)
+    services.agreement_acknowledge(actor=world.principal, agreement=agreement)
+    agreement.refresh_from_db()
+    assert agreement.acknowledged and agreement.principal_acknowledged_by == world.principal
+    services.agreement_write(
+        actor=world.coach.user, coach=world.coach, school=world.school, school_year=2027, **fields
+    )
+    agreement.refresh_from_db()
+    assert agreement.acknowledged  # nothing changed, nothing to acknowledge again
+    changed = {**fields, "principal_will_ask": "Trends, and the share of time coaching."}
+    services.agreement_write(
+        actor=world.coach.user, coach=world.coach, school=world.school, school_year=2027, **changed
+    )
+    agreement.refresh_from_db()
+    assert agreement.coach_acknowledged_at is None and agreement.principal_acknowledged_at is None
+    with pytest.raises(PermissionDenied):
+        services.agreement_acknowledge(actor=world.teacher.user, agreement=agreement)
+    teacher_page = (
+        world.client("teacher").get(reverse("coaching:agreement", args=[agreement.pk])).content.decode()
+    )
+    assert "Trends, and the share of time coaching." in teacher_page
