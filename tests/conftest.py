@@ -29,19 +29,22 @@ from coachmap.coaching.models import (
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, District, Role, School, Teacher, User
 from coachmap.feedback.models import Question, Survey
-from coachmap.improvement.models import ImprovementGoal
+from coachmap.improvement.models import ImprovementGoal, Indicator, Tool, ToolLink
 from coachmap.library.models import Resource
 from tests.factories import (
     CoachFactory,
     CycleFactory,
     DistrictFactory,
     ImprovementGoalFactory,
+    IndicatorFactory,
     RequestFactory,
     SchoolFactory,
     SessionFactory,
     StudentFactory,
     TeacherFactory,
     TeacherGoalFactory,
+    ToolFactory,
+    ToolLinkFactory,
     UserFactory,
     member,
 )
@@ -94,6 +97,9 @@ class World:
     offer_proposal: MatchProposal
     referral: Referral
     handover: Handover
+    indicator: Indicator
+    tool: Tool
+    tool_link: ToolLink
     users: dict[str, User | None] = field(default_factory=dict)
 
     def client(self, role: str) -> Client:
@@ -185,6 +191,9 @@ def world(db: None) -> World:
     Question.objects.create(survey=open_survey, text="Coaching helped my students.", position=1)
     draft_survey = Survey.objects.create(district=district, title="Next year's survey", school_year=2027)
     Question.objects.create(survey=draft_survey, text="I would recommend coaching.", position=1)
+    indicator = IndicatorFactory(goal=goal)
+    tool = ToolFactory(school=school, name="Lexia")
+    tool_link = ToolLinkFactory(tool=tool, goal=goal, indicator=indicator)
     audit_record(
         actor=teacher.user, action=AuditAction.CONSENT, obj=cycle.request, district=district, accepted=True
     )
@@ -283,6 +292,9 @@ def world(db: None) -> World:
         offer_proposal=offer_proposal,
         referral=referral,
         handover=handover,
+        indicator=indicator,
+        tool=tool,
+        tool_link=tool_link,
     )
     w.users = {
         "anonymous": None,

@@ -16,7 +16,7 @@ from coachmap.coaching.models import (
     TeacherGoal,
 )
 from coachmap.core.models import Coach, CoachType, District, Membership, Role, School, Teacher, User
-from coachmap.improvement.models import ImprovementGoal, Metric
+from coachmap.improvement.models import ImprovementGoal, Indicator, IndicatorKind, Metric, Tool, ToolLink
 from coachmap.roster.models import Assessment, Result, Student, Subject, Window
 
 PASSWORD = "correct horse battery staple"
@@ -182,3 +182,34 @@ class ResultFactory(factory.django.DjangoModelFactory):
     grade = factory.SelfAttribute("student.grade")
     scale_score = 350.0
     proficient = True
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    goal = factory.SubFactory(ImprovementGoalFactory)
+    kind = IndicatorKind.CUSTOM
+    name = "Exit tickets returned the same day"
+    unit = "% of tickets"
+    target = 90.0
+
+
+class ToolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tool
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Tool {n}")
+    vendor = "Vendor"
+    grades = [3, 4, 5]
+    subjects = ["ela"]
+
+
+class ToolLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ToolLink
+
+    tool = factory.SubFactory(ToolFactory)
+    goal = factory.SubFactory(ImprovementGoalFactory, school=factory.SelfAttribute("..tool.school"))
+    rationale = "Daily practice on the skills the gap points to."

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("coachmap.improvement.urls")),
     path("", include("coachmap.coaching.urls")),
     path("reports/", include("coachmap.reports.urls")),
+    path("data/", include("coachmap.roster.urls")),
     path("surveys/", include("coachmap.feedback.urls")),
     path("library/", include("coachmap.library.urls")),
     path("api/", api.urls),

@@ -41,6 +41,11 @@ def only(allowed: dict[str, int], default: int = 403, anonymous: int = 302) -> d
 
 NONE = lambda w: {}  # noqa: E731
 
+
+def _school(w: World) -> dict[str, Any]:
+    return {"school_id": w.school.pk}
+
+
 EXPECTED: dict[str, Route] = {
     "home": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
     "login": Route(NONE, only(dict.fromkeys(ROLES[1:], 302), anonymous=200)),
@@ -54,6 +59,43 @@ EXPECTED: dict[str, Route] = {
         method="post",
         data=lambda w: {"status": "met"},
     ),
+    "improvement:needs": Route(_school, only({P: 200, OP: 404, AD: 200})),
+    "improvement:need-note": Route(
+        _school,
+        only({P: 302, OP: 404}),
+        method="post",
+        data=lambda w: {"key": "ela:all:el", "note": "Seen it."},
+    ),
+    "improvement:need-move": Route(
+        _school,
+        only({P: 302, OP: 404}),
+        method="post",
+        data=lambda w: {"key": "ela:4:el", "order": "ela:all:el,ela:4:el", "direction": "up"},
+    ),
+    "improvement:need-reset": Route(_school, only({P: 302, OP: 404}), method="post"),
+    "improvement:techmap": Route(_school, only({P: 200, OP: 404, AD: 200})),
+    "improvement:tool-new": Route(_school, only({P: 200, OP: 404})),
+    "improvement:school-export": Route(
+        lambda w: {"school_id": w.school.pk, "table": "needs"}, only({P: 200, OP: 404, AD: 200})
+    ),
+    "improvement:goal": Route(lambda w: {"goal_id": w.goal.pk}, only({P: 200, OP: 404, AD: 200})),
+    "improvement:indicator-new": Route(lambda w: {"goal_id": w.goal.pk}, only({P: 200, OP: 404})),
+    "improvement:indicator": Route(
+        lambda w: {"indicator_id": w.indicator.pk}, only({P: 200, OP: 404, AD: 200})
+    ),
+    "improvement:measurement-new": Route(
+        lambda w: {"indicator_id": w.indicator.pk},
+        only({P: 302, OP: 404}),
+        method="post",
+        data=lambda w: {"measured_on": "2025-09-01", "value": "40"},
+    ),
+    "improvement:tool-link-new": Route(lambda w: {"tool_id": w.tool.pk}, only({P: 200, OP: 404})),
+    "improvement:tool-link-delete": Route(
+        lambda w: {"link_id": w.tool_link.pk}, only({P: 302, OP: 404}), method="post"
+    ),
+    "improvement:district-needs": Route(NONE, only({AD: 200})),
+    "improvement:district": Route(NONE, only({AD: 200})),
+    "improvement:district-export": Route(lambda w: {"table": "schools"}, only({AD: 200})),
     "coaching:my-goals": Route(NONE, only({T: 200, OT: 200})),
     "coaching:request-new": Route(lambda w: {"goal_id": w.fresh_goal_id}, only({T: 200, OT: 404})),
     "coaching:request-respond": Route(
@@ -180,6 +222,9 @@ EXPECTED: dict[str, Route] = {
         sees_notes=frozenset({T, C}),
     ),
     "api:coaching_trends": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
+    "roster:imports": Route(NONE, only({L: 200, AD: 200})),
+    "roster:import-run": Route(lambda w: {"run_id": _import_run(w)}, only({L: 200, AD: 200})),
+    "roster:import-status": Route(lambda w: {"run_id": _import_run(w)}, only({L: 200, AD: 200})),
     "api:intakes": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     "api:routing_policy": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     "api:rounds": Route(NONE, only({L: 200}, anonymous=401)),
@@ -200,6 +245,16 @@ EXPECTED: dict[str, Route] = {
     "api:referrals": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     "api:quadrants": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
 }
+
+
+def _import_run(w: World) -> int:
+    """A finished import of the world's district, made on first use."""
+    from coachmap.roster.models import ImportRun, ImportStatus
+
+    run, _ = ImportRun.objects.get_or_create(
+        district=w.district, kind="flags", filename="flags.csv", defaults={"status": ImportStatus.DONE}
+    )
+    return run.pk
 
 
 def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:

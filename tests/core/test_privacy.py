@@ -194,3 +194,17 @@ def test_primary_cells_are_always_hidden_and_suppression_is_stable(
     hidden = suppress(counts, lines, min_size)
     assert primary(counts, min_size) <= hidden
     assert suppress(counts, lines, min_size) == hidden
+
+
+def test_a_cell_given_away_by_one_line_is_mended_in_that_line() -> None:
+    # One grade, so each group's all-grades cell equals its grade cell. Hiding Asian (4) takes
+    # all-grades White; White's grade cell would then give it away through the column line, so
+    # grade White goes too — and Hispanic (30), which shares no leaking line, stays shown.
+    cells = ["all", "hispanic", "white", "asian"]
+    counts = {**{("all", c): n for c, n in zip(cells, [54, 30, 20, 4], strict=True)}}
+    counts.update({(4, c): counts[("all", c)] for c in cells})
+    lines = [Line(tuple((g, c) for c in cells[1:]), (g, "all")) for g in ("all", 4)]
+    lines += [Line(((4, c),), ("all", c)) for c in cells]
+    hidden = suppress(counts, lines, MIN)
+    assert hidden == {("all", "asian"), (4, "asian"), ("all", "white"), (4, "white")}
+    assert determined(counts, lines, hidden) == []

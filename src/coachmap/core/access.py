@@ -9,6 +9,9 @@
 | principal     | own school's needs assessment, goals, aggregate coaching trends       | notes, who is coached, cells below minimum  |
 | district admin| all schools' aggregates, program settings, users, audit trail         | session notes, individual survey answers    |
 
+The district admins are the student data's owners (`owns_student_data`): they see aggregates
+below the minimum group size too; everyone else sees them suppressed (docs/improvement.md).
+
 Every view, API route, export and report asks this module. Querysets come already scoped
 (`cycles_visible_to(user)`), and objects are fetched with `fetch`, which answers 404 when the
 user has no right to know the object exists; `require` answers 403 when they may see it but not
@@ -53,9 +56,9 @@ if TYPE_CHECKING:
         TimeEntry,
     )
     from coachmap.feedback.models import Survey
-    from coachmap.improvement.models import ImprovementGoal
+    from coachmap.improvement.models import ImprovementGoal, Indicator, Tool, ToolLink
     from coachmap.library.models import Resource
-    from coachmap.roster.models import Result, Student
+    from coachmap.roster.models import ImportRun, Result, Student
 
 AnyUser = User | AnonymousUser
 
@@ -205,6 +208,12 @@ def coaches_visible_to(user: AnyUser) -> QuerySet[Coach]:
 # --- student data --------------------------------------------------------------------------------
 
 
+def owns_student_data(user: AnyUser, district_id: int) -> bool:
+    """The data owners see every figure, groups below the minimum size included: the district
+    admins, who answer for the district's student data. Everyone else sees aggregates suppressed."""
+    return district_id in _admin_districts(user)
+
+
 def students_visible_to(user: AnyUser) -> QuerySet[Student]:
     """Pseudonymous student rows: the data owners (district admin) and the principal's school."""
     from coachmap.roster.models import Student
@@ -223,6 +232,13 @@ def results_visible_to(user: AnyUser) -> QuerySet[Result]:
     )
 
 
+def import_runs_visible_to(user: AnyUser) -> QuerySet[ImportRun]:
+    """Imports are run and read by the program lead and the district admin of the district."""
+    from coachmap.roster.models import ImportRun
+
+    return ImportRun.objects.filter(district_id__in=_lead_districts(user) | _admin_districts(user))
+
+
 # --- the improvement chain -----------------------------------------------------------------------
 
 
@@ -230,6 +246,31 @@ def improvement_goals_visible_to(user: AnyUser) -> QuerySet[ImprovementGoal]:
     from coachmap.improvement.models import ImprovementGoal
 
     return ImprovementGoal.objects.filter(school__in=schools_visible_to(user))
+
+
+def indicators_visible_to(user: AnyUser) -> QuerySet[Indicator]:
+    """Indicators of the goals of schools whose needs assessment the user may see."""
+    from coachmap.improvement.models import Indicator
+
+    return Indicator.objects.filter(goal__school__in=schools_led_by(user))
+
+
+def tools_visible_to(user: AnyUser) -> QuerySet[Tool]:
+    """A school's technology map: for its principal and the district admins."""
+    from coachmap.improvement.models import Tool
+
+    return Tool.objects.filter(school__in=schools_led_by(user))
+
+
+def tool_links_visible_to(user: AnyUser) -> QuerySet[ToolLink]:
+    from coachmap.improvement.models import ToolLink
+
+    return ToolLink.objects.filter(tool__school__in=schools_led_by(user))
+
+
+def leads_school(user: AnyUser, school_id: int) -> bool:
+    """The school's principal: the one who sets its goals, indicators and technology map."""
+    return school_id in school_ids(user, Role.PRINCIPAL)
 
 
 def teacher_goals_visible_to(user: AnyUser) -> QuerySet[TeacherGoal]:

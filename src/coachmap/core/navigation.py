@@ -85,6 +85,9 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "District",
         (
+            _link("Schools compared", "improvement:district", A),
+            _link("District needs", "improvement:district-needs", A),
+            _link("Import data", "roster:imports", L, A),
             _link("Settings", "district-settings", A),
             _link("Admin", "admin:index", A),
         ),

@@ -28,6 +28,8 @@ K = TypeVar("K", bound=Hashable)
 SUPPRESSED = "*"
 """What a suppressed figure displays as, everywhere."""
 
+_NULL_TOLERANCE = 1e-9
+
 
 @dataclass(frozen=True)
 class Line(Generic[K]):
@@ -65,14 +67,14 @@ def determined(counts: Mapping[K, int], lines: Sequence[Line[K]], hidden: Iterab
     if not rows:
         return []
     matrix = np.array(rows)
-    rank = int(np.linalg.matrix_rank(matrix))
-    found = []
-    for key, i in column.items():
-        probe = np.zeros((1, len(unknowns)))
-        probe[0, i] = 1.0
-        if int(np.linalg.matrix_rank(np.vstack([matrix, probe]))) == rank:
-            found.append(key)
-    return found
+    # A hidden cell is fixed by the lines exactly when its unit vector lies in the row space of
+    # the matrix, that is when every vector of the null space is zero at that cell. One SVD
+    # gives an orthonormal basis of the null space, so all cells are decided at once.
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=True)
+    tolerance = singular.max(initial=0.0) * max(matrix.shape) * np.finfo(float).eps
+    rank = int((singular > tolerance).sum())
+    null_space = vt[rank:]
+    return [key for key, i in column.items() if float(np.abs(null_space[:, i]).sum()) < _NULL_TOLERANCE]
 
 
 def suppress(counts: Mapping[K, int], lines: Sequence[Line[K]], min_size: int) -> frozenset[K]:
@@ -90,8 +92,14 @@ def suppress(counts: Mapping[K, int], lines: Sequence[Line[K]], min_size: int) -
         exposed = determined(counts, lines, hidden)
         if not exposed:
             return frozenset(hidden)
-        for cell in exposed:
-            candidates = _complements(cell, lines, hidden, counts, order)
+        # A cell given away by one line alone (it is that line's only hidden cell) is mended in
+        # that line first: the complement goes where the leak is, not into another of its lines.
+        candidates = {}
+        for sole in (True, False):
+            for cell in exposed:
+                candidates = _complements(cell, lines, hidden, counts, order, sole=sole)
+                if candidates:
+                    break
             if candidates:
                 break
         else:
@@ -100,12 +108,23 @@ def suppress(counts: Mapping[K, int], lines: Sequence[Line[K]], min_size: int) -
 
 
 def _complements(
-    cell: K, lines: Sequence[Line[K]], hidden: set[K], counts: Mapping[K, int], order: Mapping[K, int]
+    cell: K,
+    lines: Sequence[Line[K]],
+    hidden: set[K],
+    counts: Mapping[K, int],
+    order: Mapping[K, int],
+    *,
+    sole: bool = False,
 ) -> dict[K, tuple[int, bool, int, int]]:
-    """Shown cells that share a line with `cell`, each with its preference (lower is better)."""
+    """Shown cells that share a line with `cell`, each with its preference (lower is better).
+
+    With `sole`, only lines in which `cell` is the one hidden member count.
+    """
     candidates: dict[K, tuple[int, bool, int, int]] = {}
     for line in lines:
         if cell != line.total and cell not in line.parts:
+            continue
+        if sole and any(key in hidden and key != cell for key in (*line.parts, line.total)):
             continue
         for rank, members in ((0, line.parts), (1, (line.total,))):
             for key in members:

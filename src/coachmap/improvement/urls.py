@@ -1,10 +1,26 @@
 from django.urls import path
 
-from coachmap.improvement import views
+from coachmap.improvement.views import district, export, goals, needs, techmap
 
 app_name = "improvement"
 urlpatterns = [
-    path("schools/<int:school_id>/", views.school_detail, name="school"),
-    path("schools/<int:school_id>/goals/new/", views.goal_new, name="goal-new"),
-    path("goals/<int:goal_id>/status/", views.goal_status, name="goal-status"),
+    path("schools/<int:school_id>/", needs.school_detail, name="school"),
+    path("schools/<int:school_id>/needs/", needs.needs_list, name="needs"),
+    path("schools/<int:school_id>/needs/note/", needs.need_note, name="need-note"),
+    path("schools/<int:school_id>/needs/move/", needs.need_move, name="need-move"),
+    path("schools/<int:school_id>/needs/reset/", needs.need_reset, name="need-reset"),
+    path("schools/<int:school_id>/goals/new/", goals.goal_new, name="goal-new"),
+    path("schools/<int:school_id>/map/", techmap.techmap, name="techmap"),
+    path("schools/<int:school_id>/tools/new/", techmap.tool_new, name="tool-new"),
+    path("schools/<int:school_id>/export/<slug:table>.csv", export.school_export, name="school-export"),
+    path("goals/<int:goal_id>/", goals.goal_detail, name="goal"),
+    path("goals/<int:goal_id>/status/", goals.goal_status, name="goal-status"),
+    path("goals/<int:goal_id>/indicators/new/", goals.indicator_new, name="indicator-new"),
+    path("indicators/<int:indicator_id>/", goals.indicator_detail, name="indicator"),
+    path("indicators/<int:indicator_id>/measurements/new/", goals.measurement_new, name="measurement-new"),
+    path("tools/<int:tool_id>/links/new/", techmap.tool_link_new, name="tool-link-new"),
+    path("tool-links/<int:link_id>/delete/", techmap.tool_link_delete, name="tool-link-delete"),
+    path("district/needs/", needs.district_needs, name="district-needs"),
+    path("district/schools/", district.district_compare, name="district"),
+    path("district/export/<slug:table>.csv", export.district_export, name="district-export"),
 ]

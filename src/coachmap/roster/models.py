@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from coachmap.core.grades import GRADE_CHOICES
 from coachmap.core.groups import GROUP_CHOICES, Gender, Race
-from coachmap.core.models import District, School, Teacher
+from coachmap.core.models import District, School, Teacher, User
 
 
 class Subject(models.TextChoices):
@@ -28,6 +28,16 @@ class Window(models.TextChoices):
     SPRING = "spring", "Spring"
     STATE = "state", "State test"
     OTHER = "other", "Other"
+
+
+# State files also report the complement of a program group ("Non English Language Learners",
+# "General Education", "Paid Meals"). They are kept under these codes, next to core.groups'.
+PUBLISHED_ONLY_GROUPS: list[tuple[str, str]] = [
+    ("not:el", "Not English learners"),
+    ("not:swd", "Students without disabilities"),
+    ("not:ed", "Not economically disadvantaged"),
+]
+PUBLISHED_GROUP_CHOICES: list[tuple[str, str]] = GROUP_CHOICES + PUBLISHED_ONLY_GROUPS
 
 
 class Student(models.Model):
@@ -60,10 +70,14 @@ class Class(models.Model):
     course_code = models.CharField(max_length=100, blank=True)
     grades = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=20, choices=Subject.choices, default=Subject.OTHER)
+    course = models.ForeignKey(
+        "Course", on_delete=models.SET_NULL, null=True, blank=True, related_name="classes"
+    )
 
     class Meta:
         verbose_name_plural = "classes"
         constraints = [models.UniqueConstraint(fields=["school", "source_id"], name="class_source_id_unique")]
+        indexes = [models.Index(fields=["source_id"])]
 
     def __str__(self) -> str:
         return self.title
@@ -92,7 +106,7 @@ class Enrollment(models.Model):
                 name="enrollment_student_xor_teacher",
             )
         ]
-        indexes = [models.Index(fields=["klass", "student"])]
+        indexes = [models.Index(fields=["klass", "student"]), models.Index(fields=["source_id"])]
 
     def __str__(self) -> str:
         who = f"student {self.student_id}" if self.student_id else f"teacher {self.teacher_id}"
@@ -162,7 +176,7 @@ class PublishedResult(models.Model):
     year = models.PositiveSmallIntegerField()
     grade = models.SmallIntegerField(null=True, blank=True, help_text="Empty for all grades.")
     subject = models.CharField(max_length=30)
-    group = models.CharField(max_length=40, choices=GROUP_CHOICES)
+    group = models.CharField(max_length=40, choices=PUBLISHED_GROUP_CHOICES)
     tested = models.PositiveIntegerField(null=True, blank=True)
     proficient = models.PositiveIntegerField(null=True, blank=True)
     published_rate = models.FloatField(null=True, blank=True)
@@ -182,6 +196,8 @@ class PublishedResult(models.Model):
                 name="published_result_unique_all_grades",
             ),
         ]
+        # One index serves both kinds of row when an import matches figures (grade may be NULL).
+        indexes = [models.Index(fields=["district", "entity_code", "year", "subject", "group"])]
 
     def __str__(self) -> str:
         return f"{self.entity_name} {self.year} grade {self.grade or 'all'} {self.subject} {self.group}"
@@ -221,6 +237,7 @@ class LineItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["klass", "source_id"], name="line_item_source_id_unique")
         ]
+        indexes = [models.Index(fields=["source_id"])]
 
     def __str__(self) -> str:
         return self.title
@@ -240,6 +257,139 @@ class Score(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["line_item", "student"], name="score_once_per_student")
         ]
+        indexes = [models.Index(fields=["source_id"])]
 
     def __str__(self) -> str:
         return f"Score of student {self.student_id} on line item {self.line_item_id}"
+
+
+class AcademicSession(models.Model):
+    """A school year, term, semester or grading period (OneRoster `academicSessions`)."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="academic_sessions")
+    source_id = models.CharField(max_length=100)
+    title = models.CharField(max_length=200)
+    type = models.CharField(max_length=20)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    parent_source_id = models.CharField(max_length=100, blank=True)
+    school_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "source_id"], name="academic_session_source_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Course(models.Model):
+    """A course in the catalogue (OneRoster `courses`); classes are its sections."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="courses")
+    source_id = models.CharField(max_length=100)
+    title = models.CharField(max_length=200)
+    course_code = models.CharField(max_length=100, blank=True)
+    grades = models.JSONField(default=list, blank=True)
+    subjects = models.CharField(max_length=200, blank=True)
+    org_source_id = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["district", "source_id"], name="course_source_id_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Category(models.Model):
+    """A gradebook category (OneRoster `categories`); line items carry its title."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    source_id = models.CharField(max_length=100)
+    title = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["district", "source_id"], name="category_source_id_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ImportKind(models.TextChoices):
+    ONEROSTER = "oneroster", "OneRoster bundle"
+    RESULTS = "results", "Assessment results (vendor CSV)"
+    PUBLISHED = "published", "Published state results"
+    USAGE = "usage", "Technology usage"
+    FLAGS = "flags", "Program flags"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Running"
+    DONE = "done", "Imported"
+    CHECKED = "checked", "Checked (dry run, nothing written)"
+    REJECTED = "rejected", "Rejected: nothing changed"
+    FAILED = "failed", "Failed: nothing changed"
+
+
+class ImportRun(models.Model):
+    """One import, from the command line or the upload page: what was asked and what it did.
+
+    `report` holds the import report (counts, warnings, problems with file, row, column and
+    value); it never holds a student's name, since the importers never read those into it.
+    """
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_runs",
+        help_text="Empty only while a first OneRoster import creates the district.",
+    )
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    filename = models.CharField(max_length=255)
+    upload_path = models.CharField(max_length=500, blank=True, help_text="Deleted once the import ends.")
+    mapping = models.CharField(max_length=100, blank=True)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+class ColumnMapping(models.Model):
+    """A saved column mapping for one source of vendor CSVs: coachmap field → the file's header."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="column_mappings")
+    kind = models.CharField(max_length=20, choices=ImportKind.choices, default=ImportKind.RESULTS)
+    name = models.CharField(max_length=100)
+    columns = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["district", "kind", "name"], name="column_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

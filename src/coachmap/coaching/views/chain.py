@@ -14,6 +14,7 @@ from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import Role
 from coachmap.improvement.models import GoalStatus
+from coachmap.improvement.queries.goals import goal_progress
 
 # --- teacher -------------------------------------------------------------------------------------
 
@@ -40,8 +41,12 @@ def my_goals(request: AuthedRequest) -> HttpResponse:
         .select_related("improvement_goal")
         .prefetch_related("requests")
     )
+    # The school's goals with their progress, so a teacher writes from what the data say.
+    progress = [goal_progress(request.user, g) for g in school_goals.select_related("school__district")]
     return render(
-        request, "coaching/my_goals.html", {"form": form, "goals": goals, "school_goals": school_goals}
+        request,
+        "coaching/my_goals.html",
+        {"form": form, "goals": goals, "school_goals": school_goals, "school_goal_progress": progress},
     )
 
 

@@ -46,11 +46,13 @@ from coachmap.coaching.models import (
 from coachmap.core import bulk, groups
 from coachmap.core.demo import names
 from coachmap.core.demo.profiles import Profile
+from coachmap.core.demo.strategy import StrategyData
 from coachmap.core.demo.work import CycleWork
 from coachmap.core.grades import grade_label
 from coachmap.core.models import Coach, CoachType, District, Membership, Role, School, Teacher, User
-from coachmap.improvement.models import GoalStatus, ImprovementGoal, Metric
-from coachmap.roster.models import Assessment, Class, Enrollment, Result, Student, Subject, Window
+from coachmap.improvement.models import GoalStatus, ImprovementGoal, Indicator, Metric, Tool
+from coachmap.improvement.summaries import summaries_rebuild
+from coachmap.roster.models import Assessment, Class, Enrollment, LineItem, Result, Student, Subject, Window
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the published password of the demo logins, which exist only in demo databases
 DEMO_LOGINS = {
@@ -183,8 +185,14 @@ class Generator:
             self._people()
             self._assessments()
             self._students_and_results()
+            strategy = StrategyData(self)
+            strategy.history()
             self._goals()
+            strategy.goals()
             self._coaching()
+            strategy.tools()
+            strategy.usage()
+            strategy.gradebook()
             bulk.reset_sequences(
                 User,
                 Membership,
@@ -201,9 +209,13 @@ class Generator:
                 CoachingRequest,
                 CoachingCycle,
                 CoachingSession,
+                Tool,
+                Indicator,
+                LineItem,
             )
             self._demo_logins()
             self._best_fit()
+            summaries_rebuild(district=self.district)
         self.counts.seconds = time.perf_counter() - started
         return self.counts
 
@@ -603,7 +615,8 @@ class Generator:
                     options.append((all_rate - rate, subject, code, rate, int(mask.sum())))
             options.sort(key=lambda o: (-o[0], o[1].value, o[2]))
             chosen = options[:1]
-            if options and self.random.random() < 0.6:
+            # The demo principal's school keeps room for a second goal of their own.
+            if options and self.random.random() < 0.6 and school_id != self.schools[0][0]:
                 other = [o for o in options[1:] if o[1] != chosen[0][1]]
                 chosen += other[:1]
             for _gap, subject, code, rate, _ in chosen:

@@ -16,6 +16,10 @@ class Profile:
     sessions_per_year: int
     # Shares of schools by band: elementary, middle, high.
     bands: tuple[float, float, float] = (0.5, 0.33, 0.17)
+    # Earlier school years with a state test (for trends), on top of the year of `results`.
+    history_years: int = 2
+    # Share of schools with technology-use and gradebook data (time on task, turnaround).
+    extras_share: float = 1.0
 
     @property
     def results(self) -> int:
@@ -41,5 +45,6 @@ PROFILES: dict[str, Profile] = {
         results_per_student=8,
         sessions_per_year=100_000,
         bands=(0.6, 0.2, 0.2),
+        extras_share=0.05,
     ),
 }

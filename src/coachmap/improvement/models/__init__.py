@@ -1,0 +1,39 @@
+"""The improvement chain's data: goals, the needs assessment's summary tables, indicators, the technology map."""
+
+from coachmap.improvement.models.goals import (
+    MAX_ACTIVE_GOALS,
+    DataSource,
+    GoalStatus,
+    ImprovementGoal,
+    Metric,
+    NeedNote,
+)
+from coachmap.improvement.models.indicators import Indicator, IndicatorKind, Measurement
+from coachmap.improvement.models.summaries import (
+    EnrollmentCell,
+    ResultCell,
+    SummaryState,
+    TurnaroundCell,
+    UsageCell,
+)
+from coachmap.improvement.models.techmap import Tool, ToolKind, ToolLink
+
+__all__ = [
+    "MAX_ACTIVE_GOALS",
+    "DataSource",
+    "EnrollmentCell",
+    "GoalStatus",
+    "ImprovementGoal",
+    "Indicator",
+    "IndicatorKind",
+    "Measurement",
+    "Metric",
+    "NeedNote",
+    "ResultCell",
+    "SummaryState",
+    "Tool",
+    "ToolKind",
+    "ToolLink",
+    "TurnaroundCell",
+    "UsageCell",
+]

@@ -1,0 +1,1 @@
+"""Reads for the improvement pages, scoped by `core.access` and suppressed for all but the data owners."""

@@ -1,0 +1,1 @@
+"""The improvement pages: thin views over `improvement.queries` and `improvement.services`."""

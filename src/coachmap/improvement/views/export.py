@@ -1,0 +1,83 @@
+"""CSV export of every table on the improvement pages: audited, suppressed as on the page, formula-safe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import IO, cast
+
+from django.http import Http404, HttpResponse
+
+from coachmap.core import access, csvsafe
+from coachmap.core.access import AuthedRequest
+from coachmap.core.audit import audit_record
+from coachmap.core.models import AuditAction, District, Role, School
+from coachmap.improvement import exports
+from coachmap.improvement.queries.district import district_comparison
+from coachmap.improvement.queries.needs import Scope, parse_period
+from coachmap.improvement.views.needs import _admin_district, read_assessment
+
+SCHOOL_TABLES = ("needs", "trend", "priorities", "goals", "indicators", "map")
+DISTRICT_TABLES = ("schools", "needs", "trend")
+
+
+def _csv(
+    request: AuthedRequest, table: exports.Table, *, district: District, obj: School | District
+) -> HttpResponse:
+    stem, header, rows = table
+    name = f"{getattr(obj, 'name', 'district')}-{stem}".lower().replace(" ", "-")
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=obj,
+        district=district,
+        table=stem,
+        query=request.GET.urlencode(),
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csvsafe.writer(cast(IO[str], response))
+    writer.writerow(header)
+    writer.writerows(rows)
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@access.role_required(Role.PRINCIPAL, Role.DISTRICT_ADMIN)
+def school_export(request: AuthedRequest, school_id: int, table: str) -> HttpResponse:
+    school = access.fetch(access.schools_led_by, request.user, pk=school_id)
+    if table not in SCHOOL_TABLES:
+        raise Http404("No such table.")
+    assessment_tables: dict[str, Callable[[], exports.Table]] = {}
+    if table in ("needs", "trend", "priorities"):
+        assessment, _ = read_assessment(request, Scope(school.district, school))
+        assessment_tables = {
+            "needs": lambda: exports.needs_rows(assessment),
+            "trend": lambda: exports.trend_rows(assessment),
+            "priorities": lambda: exports.priority_rows(school, assessment),
+        }
+    builders: dict[str, Callable[[], exports.Table]] = {
+        **assessment_tables,
+        "goals": lambda: exports.goal_rows(request.user, school),
+        "indicators": lambda: exports.indicator_rows(request.user, school),
+        "map": lambda: exports.map_rows(request.user, school),
+    }
+    return _csv(request, builders[table](), district=school.district, obj=school)
+
+
+@access.role_required(Role.DISTRICT_ADMIN)
+def district_export(request: AuthedRequest, table: str) -> HttpResponse:
+    district = _admin_district(request)
+    if table not in DISTRICT_TABLES:
+        raise Http404("No such table.")
+    if table == "schools":
+        comparison = district_comparison(
+            request.user,
+            district,
+            period=parse_period(request.GET.get("pick")),
+            subject=request.GET.get("subject"),
+            group=request.GET.get("group", "all"),
+            sort=request.GET.get("sort", "gap"),
+        )
+        return _csv(request, exports.comparison_rows(comparison), district=district, obj=district)
+    assessment, _ = read_assessment(request, Scope(district, None))
+    built = exports.needs_rows(assessment) if table == "needs" else exports.trend_rows(assessment)
+    return _csv(request, built, district=district, obj=district)

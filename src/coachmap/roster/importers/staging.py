@@ -1,0 +1,134 @@
+"""Staging tables: each file's checked rows go into a temporary table inside the import's
+transaction, so cross-file checks (duplicates, references) and the merge into coachmap's
+tables are set-based SQL, and memory stays flat however large the district.
+
+Temporary tables are private to the connection and vanish with the transaction's rollback;
+they are dropped explicitly at the end of a successful import as well.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection
+
+from coachmap.core.bulk import batched
+
+TYPES = {
+    "postgresql": {
+        "text": "text",
+        "int": "bigint",
+        "float": "double precision",
+        "date": "date",
+        "bool": "boolean",
+    },
+    "sqlite": {"text": "TEXT", "int": "INTEGER", "float": "REAL", "date": "TEXT", "bool": "INTEGER"},
+}
+
+
+def vendor() -> str:
+    return "postgresql" if connection.vendor == "postgresql" else "sqlite"
+
+
+def is_distinct(a: str, b: str) -> str:
+    """SQL for "a and b differ", treating two NULLs as equal."""
+    return f"{a} IS DISTINCT FROM {b}" if vendor() == "postgresql" else f"{a} IS NOT {b}"
+
+
+def is_same(a: str, b: str) -> str:
+    return f"{a} IS NOT DISTINCT FROM {b}" if vendor() == "postgresql" else f"{a} IS {b}"
+
+
+def as_json(expr: str) -> str:
+    """A staged JSON text column as the JSON type of a Django JSONField."""
+    return f"({expr})::jsonb" if vendor() == "postgresql" else expr
+
+
+def execute(sql: str, params: Sequence[Any] = ()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def fetchall(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def fetchone(sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    assert row is not None  # noqa: S101 - aggregate queries always return a row
+    return tuple(row)
+
+
+class Stage:
+    """A temporary table `stg_<name>` with a `row` column (the file's row number) first."""
+
+    def __init__(self, name: str, columns: Sequence[tuple[str, str]]) -> None:
+        self.name = name
+        self.table = f"stg_{name}"
+        self.columns = [("row", "int"), *columns]
+        self.rows = 0
+
+    def create(self) -> Stage:
+        types = TYPES[vendor()]
+        cols = ", ".join(f"{n} {types[t]}" for n, t in self.columns)
+        execute(f"DROP TABLE IF EXISTS {self.table}")
+        execute(f"CREATE TEMPORARY TABLE {self.table} ({cols})")
+        return self
+
+    def index(self, *columns: str) -> None:
+        name = f"{self.table}_{'_'.join(columns)}"
+        execute(f"CREATE INDEX {name} ON {self.table} ({', '.join(columns)})")
+
+    def drop(self) -> None:
+        execute(f"DROP TABLE IF EXISTS {self.table}")
+
+    @contextmanager
+    def writer(self) -> Iterator[Callable[[Sequence[Any]], None]]:
+        """`write(row_tuple)` for each row (in `columns` order, `row` first)."""
+        names = ", ".join(n for n, _ in self.columns)
+        with connection.cursor() as cursor:
+            if vendor() == "postgresql":
+                with cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
+
+                    def write(row: Sequence[Any]) -> None:
+                        copy.write_row(row)
+                        self.rows += 1
+
+                    yield write
+            else:
+                # Dates arrive as checked `YYYY-MM-DD` text, which is how Django stores them in SQLite.
+                buffer: list[Sequence[Any]] = []
+                marks = ", ".join(["%s"] * len(self.columns))
+                sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks})"
+
+                def flush() -> None:
+                    cursor.executemany(sql, buffer)
+                    buffer.clear()
+
+                def write(row: Sequence[Any]) -> None:
+                    buffer.append(row)
+                    self.rows += 1
+                    if len(buffer) >= 20000:
+                        flush()
+
+                yield write
+                if buffer:
+                    flush()
+
+    def insert_many(self, rows: Sequence[Sequence[Any]]) -> None:
+        with self.writer() as write:
+            for batch in batched(rows, 5000):
+                for row in batch:
+                    write(row)
+
+
+def json_list(values: Sequence[Any]) -> str:
+    return json.dumps(list(values))

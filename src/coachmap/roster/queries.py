@@ -1,0 +1,45 @@
+"""Reads for the import pages, scoped through `core.access`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db.models import QuerySet
+
+from coachmap.core import access
+from coachmap.core.access import AnyUser
+from coachmap.core.models import District, Role
+from coachmap.roster.importers.report import Report
+from coachmap.roster.models import ColumnMapping, ImportRun
+
+
+def import_district(user: AnyUser) -> District | None:
+    """The district a program lead or district admin imports into."""
+    ids = access.district_ids(user, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
+    return access.districts_visible_to(user).filter(id__in=ids).order_by("pk").first()
+
+
+def recent_imports(user: AnyUser, limit: int = 20) -> QuerySet[ImportRun]:
+    return access.import_runs_visible_to(user).select_related("actor").defer("report")[:limit]
+
+
+def saved_mappings(district: District) -> QuerySet[ColumnMapping]:
+    return ColumnMapping.objects.filter(district=district).order_by("name")
+
+
+def import_progress(run: ImportRun) -> dict[str, Any]:
+    """{phase, done, total, percent} from the file the running import writes (see services)."""
+    from coachmap.roster.services import progress_path
+
+    try:
+        data = json.loads(progress_path(run).read_text())
+    except (OSError, ValueError):
+        return {"phase": "Waiting for the task worker", "done": 0, "total": 0, "percent": 0}
+    total = data.get("total") or 0
+    data["percent"] = round(100 * data.get("done", 0) / total) if total else 0
+    return data
+
+
+def import_report(run: ImportRun) -> Report | None:
+    return Report.from_json(run.report) if run.report else None

@@ -1,0 +1,213 @@
+"""Imports: create a run (audited, permission-checked), execute it in one transaction.
+
+`import_run_create` records what was asked; `import_run_execute` does it: the whole import is
+one `transaction.atomic`, so a rejected or failed import changes nothing. A dry run goes all
+the way through and then rolls back, so its report says exactly what would change.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from coachmap.core import access
+from coachmap.core.audit import audit_record
+from coachmap.core.models import AuditAction, District, Role, User
+from coachmap.roster.importers import run_import
+from coachmap.roster.importers.report import ImportRejected, Report
+from coachmap.roster.importers.source import Progress, Source
+from coachmap.roster.models import ColumnMapping, ImportKind, ImportRun, ImportStatus
+
+log = logging.getLogger(__name__)
+IMPORT_ROLES = (Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
+
+
+class _DryRunDone(Exception):
+    """Rolls back a dry run once its report is complete."""
+
+
+def import_run_create(
+    *,
+    actor: User | None,
+    district: District | None,
+    kind: str,
+    filename: str,
+    upload_path: str = "",
+    mapping: str = "",
+    dry_run: bool = False,
+) -> ImportRun:
+    """Record an import to run. `actor` is None for the operator's command line."""
+    if actor is not None:
+        access.require(
+            district is not None and district.pk in access.district_ids(actor, *IMPORT_ROLES),
+            "Only a program lead or district admin can import data.",
+        )
+    if kind not in ImportKind.values:
+        raise ValidationError(
+            f"“{kind}” is not a kind of import: choose one of {', '.join(ImportKind.values)}."
+        )
+    if district is None and kind != ImportKind.ONEROSTER:
+        raise ValidationError("Choose the district to import into.")
+    run = ImportRun(
+        district=district,
+        kind=kind,
+        actor=actor,
+        filename=filename[:255],
+        upload_path=upload_path,
+        mapping=mapping,
+        dry_run=dry_run,
+    )
+    run.full_clean()
+    run.save()
+    return run
+
+
+def import_upload(
+    *,
+    actor: User,
+    district: District,
+    kind: str,
+    upload: UploadedFile,
+    mapping: str = "",
+    dry_run: bool = False,
+) -> ImportRun:
+    """The upload page: keep the file where the task worker can read it, and queue the import."""
+    from coachmap.roster.tasks import import_task
+
+    access.require(
+        district.pk in access.district_ids(actor, *IMPORT_ROLES),
+        "Only a program lead or district admin can import data.",
+    )
+    folder = Path(settings.MEDIA_ROOT) / "imports" / timezone.now().strftime("%Y%m%d%H%M%S%f")
+    folder.mkdir(parents=True, exist_ok=True)
+    name = Path(upload.name or "upload.csv").name
+    path = folder / name
+    with open(path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    run = import_run_create(
+        actor=actor,
+        district=district,
+        kind=kind,
+        filename=name,
+        upload_path=str(path),
+        mapping=mapping,
+        dry_run=dry_run,
+    )
+    transaction.on_commit(lambda: import_task.enqueue(run.pk))
+    return run
+
+
+def import_run_execute(
+    *,
+    run: ImportRun,
+    path: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    **options: Any,
+) -> Report:
+    """Run the import; the report (also saved on the run) says what changed or why nothing did."""
+    path = path or run.upload_path
+    report = Report(kind=run.kind, source=run.filename, dry_run=run.dry_run)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+    tracker = _tracker(run, progress)
+    if run.mapping:
+        options["mapping"] = _mapping(run)
+    district = run.district
+    status = ImportStatus.DONE
+    try:
+        with Source(path) as source, transaction.atomic():
+            district = run_import(
+                run.kind,
+                source=source,
+                district=run.district,
+                report=report,
+                progress=tracker,
+                actor=run.actor,
+                **options,
+            )
+            if run.kind == ImportKind.RESULTS and run.mapping and report.mapping:
+                _mapping_save(run, district, report.mapping)
+            if run.dry_run:
+                raise _DryRunDone
+            audit_record(
+                actor=run.actor,
+                action=AuditAction.IMPORT,
+                obj=run,
+                district=district,
+                kind=run.kind,
+                file=run.filename,
+                totals=report.totals(),
+            )
+    except _DryRunDone:
+        status = ImportStatus.CHECKED
+    except ImportRejected:
+        status = ImportStatus.REJECTED
+    except FileNotFoundError as exc:
+        report.problem(run.filename, None, "", "", f"cannot read the upload: {exc}")
+        status = ImportStatus.REJECTED
+    except Exception as exc:
+        log.exception("Import %s failed", run.pk)
+        report.notes.append(f"The import stopped with an internal error and changed nothing: {exc}")
+        status = ImportStatus.FAILED
+    if status != ImportStatus.DONE:
+        district = run.district
+        if not run.dry_run:
+            audit_record(
+                actor=run.actor,
+                action=AuditAction.IMPORT,
+                obj=run,
+                district=district,
+                kind=run.kind,
+                file=run.filename,
+                outcome=status,
+                problems=report.problem_count,
+            )
+    run.status = status
+    run.district = district
+    run.report = report.to_json()
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "district", "report", "finished_at"])
+    if tracker is not None:
+        tracker("Finished", 1, 1)
+    if run.upload_path:
+        # The upload holds student names: it is kept only while the import runs.
+        Path(run.upload_path).unlink(missing_ok=True)
+    return report
+
+
+def progress_path(run: ImportRun) -> Path:
+    return Path(settings.VAR_DIR) / "imports" / f"{run.pk}.json"
+
+
+def _tracker(run: ImportRun, progress: Progress | None) -> Progress:
+    """Progress goes to a small file (other processes cannot see inside the import's
+    transaction) and to the caller's callback (the command's progress bar)."""
+    path = progress_path(run)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def track(phase: str, done: int, total: int) -> None:
+        path.write_text(json.dumps({"phase": phase, "done": done, "total": total}))
+        if progress is not None:
+            progress(phase, done, total)
+
+    return track
+
+
+def _mapping(run: ImportRun) -> dict[str, str] | None:
+    saved = ColumnMapping.objects.filter(district=run.district, kind=run.kind, name=run.mapping).first()
+    return dict(saved.columns) if saved else None
+
+
+def _mapping_save(run: ImportRun, district: District | None, columns: dict[str, str]) -> None:
+    ColumnMapping.objects.update_or_create(
+        district=district, kind=run.kind, name=run.mapping, defaults={"columns": columns}
+    )

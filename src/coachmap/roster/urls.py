@@ -1,0 +1,10 @@
+from django.urls import path
+
+from coachmap.roster import views
+
+app_name = "roster"
+urlpatterns = [
+    path("imports/", views.imports, name="imports"),
+    path("imports/<int:run_id>/", views.import_run, name="import-run"),
+    path("imports/<int:run_id>/status/", views.import_status, name="import-status"),
+]
