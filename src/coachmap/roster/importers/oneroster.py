@@ -34,6 +34,7 @@ from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source, Table
 from coachmap.roster.importers.staging import (
     Stage,
+    analyze,
     as_json,
     execute,
     fetchall,
@@ -590,6 +591,7 @@ class OneRosterImport:
             "WHEN role = 'student' AND grade IS NOT NULL AND school_ref IS NOT NULL THEN 'student' "
             "WHEN role = 'teacher' AND school_ref IS NOT NULL THEN 'teacher' ELSE 'other' END"
         )
+        analyze("stg_users")
         names.index("source_id")
         if students:
             self.report.drop(
@@ -972,23 +974,31 @@ class OneRosterImport:
             f"SELECT c.source_id, c.id FROM roster_class c WHERE c.id IN ({_DISTRICT_CLASSES})",
             [d],
         )
+        (self.last_student_id,) = fetchone("SELECT COALESCE(MAX(id), 0) FROM roster_student")
         if "users" in self.stages:
             self.progress("Saving students", 0, 1)
             self._upsert(
                 entity="students",
                 file="users",
                 model=Student,
+                # New students get their demographics as they are inserted (one write, not two).
                 res_sql=(
-                    "SELECT s.source_id, sch.id AS school_id, s.grade FROM stg_users s "
-                    "JOIN core_school sch ON sch.district_id = %s AND sch.source_id = s.school_ref "
+                    "SELECT s.source_id, sch.id AS school_id, s.grade, "
+                    + (
+                        "COALESCE(dm.race, 'unknown') AS race_ethnicity, COALESCE(dm.gender, 'unknown') AS gender "
+                        "FROM stg_users s LEFT JOIN stg_demographics dm ON dm.source_id = s.source_id "
+                        "AND dm.status = 'active' "
+                        if "demographics" in self.stages
+                        else "'unknown' AS race_ethnicity, 'unknown' AS gender FROM stg_users s "
+                    )
+                    + "JOIN core_school sch ON sch.district_id = %s AND sch.source_id = s.school_ref "
                     "WHERE s.status = 'active' AND s.kind = 'student'"
                 ),
                 res_params=[d],
                 columns=["school_id", "grade"],
+                insert_only=["race_ethnicity", "gender"],
                 constants={
                     "district_id": d,
-                    "race_ethnicity": "unknown",
-                    "gender": "unknown",
                     "english_learner": False,
                     "disability": False,
                     "econ_disadvantaged": False,
@@ -1087,6 +1097,7 @@ class OneRosterImport:
         execute(f"DROP TABLE IF EXISTS {name}")
         execute(f"CREATE TEMPORARY TABLE {name} AS {sql}", params)
         execute(f"CREATE INDEX {name}_source_id ON {name} (source_id)")
+        analyze(name)
 
     def _remove(
         self,
@@ -1220,6 +1231,7 @@ class OneRosterImport:
         json_columns: set[str] = frozenset(),  # type: ignore[assignment]
         skipped_reason: str = "",
         staged_filter: str = "",
+        insert_only: Sequence[str] = (),
     ) -> None:
         """Update and add `model` rows from the staged file, matched by source_id in `scope`."""
         table = model._meta.db_table
@@ -1236,8 +1248,10 @@ class OneRosterImport:
             return as_json(f"r.{c}") if c in json_columns else f"r.{c}"
 
         constants = constants or {}
-        names = ["source_id", *columns, *constants]
-        select = ", ".join(["r.source_id", *(value(c) for c in columns)] + ["%s"] * len(constants))
+        names = ["source_id", *columns, *insert_only, *constants]
+        select = ", ".join(
+            ["r.source_id", *(value(c) for c in [*columns, *insert_only])] + ["%s"] * len(constants)
+        )
         changed = 0
         if not existing:
             # A first import: nothing to match against, so insert straight from the staged rows.
@@ -1373,9 +1387,15 @@ class OneRosterImport:
             [d],
         )
         (active,) = fetchone("SELECT COUNT(*) FROM stg_demographics WHERE status = 'active'")
+        (added,) = fetchone(
+            f"SELECT COUNT(*) FROM stg_demographics s JOIN {table} ON {table}.district_id = %s "
+            f"AND {table}.source_id = s.source_id WHERE s.status = 'active' AND {table}.id > %s",
+            [d, self.last_student_id],
+        )
+        counts.added += added
         counts.changed += changed
         counts.removed += reset
-        counts.unchanged += matched - changed
+        counts.unchanged += matched - added - changed
         counts.skipped += active - matched
         if active - matched:
             self.report.notes.append(
