@@ -244,6 +244,7 @@ class StagedFiles(SmallFiles):
                     self._fail("enrollments", row, exc)
                     continue
                 write((row, sid, status, klass, user, role, bool(primary), begin, end))
+        stage.index("source_id")  # removals and lookups match on it
 
     def _stage_demographics(self) -> None:
         stage = self._stage("demographics", [("race", "text"), ("gender", "text")])
@@ -277,6 +278,7 @@ class StagedFiles(SmallFiles):
                 write((row, sid, status, spec.race_of(flags), gender))
         if births:
             self.report.drop("birth dates and places of birth (demographics.csv)", births)
+        stage.index("source_id")  # removals and lookups match on it
 
     def _stage_line_items(self) -> None:
         stage = self._stage(
@@ -344,3 +346,4 @@ class StagedFiles(SmallFiles):
                     self._fail("results", row, exc)
                     continue
                 write((row, sid, status, item, student, score_status, score, date))
+        stage.index("source_id")  # removals and lookups match on it
