@@ -93,7 +93,7 @@ def run(ctx: Context) -> Record:
 
 def write_bundle(scale: float) -> Path:
     """A deterministic OneRoster 1.1 bundle at `scale` × the profile; written once, then reused."""
-    from coachmap.roster.importers.oneroster_spec import HEADERS_11
+    from coachmap.roster.importers.oneroster.spec import HEADERS_11
 
     schools, teachers, students = (max(1, round(n * scale)) for n in BASE[PROFILE])
     folder = WORK / f"oneroster-{PROFILE}-{scale:g}"

@@ -20,7 +20,7 @@ from coachmap.core import csvsafe
 from coachmap.core.grades import GRADE_LABELS
 from coachmap.core.groups import Race
 from coachmap.core.models import District, School, Teacher
-from coachmap.roster.importers.oneroster_spec import HEADERS_11
+from coachmap.roster.importers.oneroster.spec import HEADERS_11
 from coachmap.roster.models import Class, Enrollment, LineItem, Result, Score, Student
 
 FLAGS_FILE = "program-flags.csv"

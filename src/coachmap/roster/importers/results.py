@@ -14,7 +14,7 @@ from typing import Any
 
 from coachmap.core.models import District
 from coachmap.roster.importers.common import find_columns, norm, single_csv, unknown_students
-from coachmap.roster.importers.oneroster_spec import subject_of
+from coachmap.roster.importers.oneroster.spec import subject_of
 from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source
 from coachmap.roster.importers.staging import Stage, execute, fetchall, fetchone, is_distinct

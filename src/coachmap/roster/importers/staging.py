@@ -67,6 +67,13 @@ def fetchone(sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
     return tuple(row)
 
 
+def analyze(table: str) -> None:
+    """Statistics for a freshly filled temporary table: PostgreSQL never gathers them itself
+    for temporary tables, and plans joins of millions of rows badly without them."""
+    if vendor() == "postgresql":
+        execute(f"ANALYZE {table}")
+
+
 class Stage:
     """A temporary table `stg_<name>` with a `row` column (the file's row number) first."""
 
@@ -86,6 +93,7 @@ class Stage:
     def index(self, *columns: str) -> None:
         name = f"{self.table}_{'_'.join(columns)}"
         execute(f"CREATE INDEX {name} ON {self.table} ({', '.join(columns)})")
+        analyze(self.table)
 
     def drop(self) -> None:
         execute(f"DROP TABLE IF EXISTS {self.table}")
@@ -103,6 +111,7 @@ class Stage:
                         self.rows += 1
 
                     yield write
+                analyze(self.table)
             else:
                 # Dates arrive as checked `YYYY-MM-DD` text, which is how Django stores them in SQLite.
                 buffer: list[Sequence[Any]] = []

@@ -1,0 +1,202 @@
+"""Fast readers for the big OneRoster files (users, enrollments, demographics, results).
+
+These files run to millions of rows. Each row is first tried by a fast reader that accepts only
+rows that are plainly valid; any row it does not accept goes through the full checks of `spec`,
+which give the exact reason. Both paths produce the same tuple for a valid row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from coachmap.core.groups import Gender
+from coachmap.roster.importers.oneroster.spec import (
+    ENROLLMENT_ROLES,
+    RACE_COLUMNS,
+    SCORE_STATUS,
+    SEX,
+    USER_ROLES,
+    race_of,
+)
+from coachmap.roster.importers.validation import GRADE_CODES
+
+# The big files (users, enrollments, demographics, results) run to millions of rows. Each row is
+# first tried by a fast reader that only accepts rows that are plainly valid; any row it does not
+# accept goes through the full checks above, which give the exact reason. Both paths return the
+# same tuple for a valid row.
+
+_STATUS_FAST = {"": "active", "active": "active", "tobedeleted": "tobedeleted"}
+_BOOL_FAST = {
+    "": None,
+    "true": True,
+    "false": False,
+    "TRUE": True,
+    "FALSE": False,
+    "True": True,
+    "False": False,
+}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?\Z")
+_fromiso = datetime.date.fromisoformat
+
+FastReader = Callable[[Sequence[str]], "tuple[Any, ...] | None"]
+
+
+def _pos(index: Mapping[str, int], name: str) -> Callable[[Sequence[str]], str]:
+    position = index.get(name)
+    if position is None:
+        return lambda raw: ""
+    return lambda raw: raw[position].strip()
+
+
+def _common_fast(index: Mapping[str, int]) -> Callable[[Sequence[str]], tuple[str, str] | None]:
+    sid_of, status_of, modified_of = (
+        _pos(index, "sourcedId"),
+        _pos(index, "status"),
+        _pos(index, "dateLastModified"),
+    )
+
+    def common(raw: Sequence[str]) -> tuple[str, str] | None:
+        sid = sid_of(raw)
+        status = _STATUS_FAST.get(status_of(raw))
+        modified = modified_of(raw)
+        if not sid or len(sid) > 100 or sid[0] == "'" or status is None:
+            return None
+        if modified and not _ISO_DATETIME.match(modified):
+            return None
+        return sid, status
+
+    return common
+
+
+def _date_fast(value: str) -> datetime.date | bool | None:
+    """A date, None for blank, or False when the slow path must decide."""
+    if not value:
+        return None
+    if not _ISO_DATE.match(value):
+        return False
+    try:
+        return _fromiso(value)
+    except ValueError:
+        return False
+
+
+def fast_results(index: Mapping[str, int]) -> FastReader:
+    common = _common_fast(index)
+    item_of, student_of = _pos(index, "lineItemSourcedId"), _pos(index, "studentSourcedId")
+    status_of, score_of, date_of = _pos(index, "scoreStatus"), _pos(index, "score"), _pos(index, "scoreDate")
+    statuses = {v: v for v in SCORE_STATUS.values()}
+
+    def read(raw: Sequence[str]) -> tuple[Any, ...] | None:
+        head = common(raw)
+        item, student, status = item_of(raw), student_of(raw), statuses.get(status_of(raw))
+        if head is None or not item or not student or status is None:
+            return None
+        text = score_of(raw)
+        try:
+            score = float(text) if text else None
+        except ValueError:
+            return None
+        if score is not None and (score != score or score in (float("inf"), float("-inf"))):
+            return None
+        day = _date_fast(date_of(raw))
+        if day is False:
+            return None
+        return (*head, item, student, status, score, day)
+
+    return read
+
+
+def fast_enrollments(index: Mapping[str, int], schools: Mapping[str, str], check_schools: bool) -> FastReader:
+    common = _common_fast(index)
+    class_of, user_of, role_of = (
+        _pos(index, "classSourcedId"),
+        _pos(index, "userSourcedId"),
+        _pos(index, "role"),
+    )
+    school_of, primary_of = _pos(index, "schoolSourcedId"), _pos(index, "primary")
+    begin_of, end_of = _pos(index, "beginDate"), _pos(index, "endDate")
+    roles = {v: v for v in ENROLLMENT_ROLES.values()}
+
+    def read(raw: Sequence[str]) -> tuple[Any, ...] | None:
+        head = common(raw)
+        klass, user, role = class_of(raw), user_of(raw), roles.get(role_of(raw))
+        school = school_of(raw)
+        primary = _BOOL_FAST.get(primary_of(raw), "?")
+        if head is None or not klass or not user or role is None or primary == "?":
+            return None
+        if school and check_schools and schools.get(school) != "school":
+            return None
+        begin, end = _date_fast(begin_of(raw)), _date_fast(end_of(raw))
+        if begin is False or end is False:
+            return None
+        return (*head, klass, user, role, bool(primary), begin, end)
+
+    return read
+
+
+def fast_demographics(index: Mapping[str, int]) -> FastReader:
+    common = _common_fast(index)
+    flags_of = [_pos(index, c) for c in RACE_COLUMNS]
+    sex_of, birth_of = _pos(index, "sex"), _pos(index, "birthDate")
+
+    def read(raw: Sequence[str]) -> tuple[Any, ...] | None:
+        head = common(raw)
+        if head is None:
+            return None
+        flags: dict[str, bool | None] = {}
+        for column, flag_of in zip(RACE_COLUMNS, flags_of, strict=True):
+            value = _BOOL_FAST.get(flag_of(raw), "?")
+            if value == "?":
+                return None
+            flags[column] = value  # type: ignore[assignment]
+        sex = sex_of(raw)
+        gender = SEX.get(sex.lower()) if sex else Gender.UNKNOWN
+        if gender is None or _date_fast(birth_of(raw)) is False:
+            return None
+        return (*head, race_of(flags), gender)
+
+    return read
+
+
+def fast_users_11(index: Mapping[str, int], orgs: Mapping[str, str], check_orgs: bool) -> FastReader:
+    """1.1 users: (sourcedId, status, role, school, grade, grade codes, enabled), names not read."""
+    common = _common_fast(index)
+    role_of, orgs_of, grades_of, enabled_of = (
+        _pos(index, "role"),
+        _pos(index, "orgSourcedIds"),
+        _pos(index, "grades"),
+        _pos(index, "enabledUser"),
+    )
+    roles = {v: v for v in USER_ROLES.values()}
+    from coachmap.core.grades import ONEROSTER_GRADES
+
+    def read(raw: Sequence[str]) -> tuple[Any, ...] | None:
+        head = common(raw)
+        role = roles.get(role_of(raw))
+        enabled = _BOOL_FAST.get(enabled_of(raw), "?")
+        org_ids = orgs_of(raw)
+        if head is None or role is None or enabled == "?" or not org_ids or role == "teacher":
+            return None  # teachers take the full path: their names are kept
+        school = None
+        for org in org_ids.split(","):
+            org = org.strip()
+            kind = orgs.get(org)
+            if kind is None and check_orgs:
+                return None
+            if school is None and kind == "school":
+                school = org
+        codes = grades_of(raw)
+        grade = None
+        if codes:
+            if "," in codes:
+                return None
+            grade = ONEROSTER_GRADES.get(codes)
+            if grade is None and codes not in GRADE_CODES.values():
+                return None
+        return (*head, role, school, grade, codes, enabled)
+
+    return read
