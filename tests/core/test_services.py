@@ -22,7 +22,7 @@ def test_admin_changes_settings_and_the_change_is_audited(world: World) -> None:
     world.district.refresh_from_db()
     assert (world.district.min_group_size, world.district.coaching_time_target) == (5, 75)
     event = AuditEvent.objects.get(action=AuditAction.SETTINGS_CHANGE)
-    assert event.detail["before"] == {"min_group_size": 10, "coaching_time_target": 80}
+    assert event.detail["before"] == {"min_group_size": 10, "coaching_time_target": 80, "state_id": ""}
 
 
 def test_settings_are_validated(world: World) -> None:

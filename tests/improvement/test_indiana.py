@@ -53,13 +53,14 @@ def _rows(code: str) -> list[dict[str, str]]:
         return [r for r in csv.DictReader(f) if r["Corporation ID"] == code]
 
 
-def _load(tmp_path: Path, code: str) -> District:
-    """The corporation's rows of the state file, imported by the published-results importer."""
-    district = DistrictFactory(name="Indianapolis Public Schools", source_id=code, min_group_size=10)
+def _load(tmp_path: Path, code: str, *, also: tuple[str, ...] = (), **district_fields: str) -> District:
+    """The corporation's rows of the state file (and any `also`), imported by the published-results importer."""
+    district_fields = district_fields or {"source_id": code}
+    district = DistrictFactory(name="Indianapolis Public Schools", min_group_size=10, **district_fields)
     with SOURCE.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f)
         header = next(reader)
-        rows = [r for r in reader if r[1] == code]
+        rows = [r for r in reader if r[1] in (code, *also)]
     path = tmp_path / "corporation.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows([header, *rows])
@@ -112,6 +113,22 @@ def test_the_district_needs_assessment_reproduces_every_published_percentage(tmp
                 checked += 1
     # 5 years × 2 subjects × (6 grades + 13 groups); the 10 suppressed are Pacific Islander cells.
     assert (checked, hidden) == (180, 10)
+
+
+def test_the_district_finds_its_own_rows_in_a_statewide_file_by_its_state_code(tmp_path: Path) -> None:
+    # Three corporations in the file; the district says which one it is in its settings.
+    district = _load(tmp_path, INDIANAPOLIS, also=("15", "7360"), state_id=INDIANAPOLIS)
+    row = next(r for r in _rows(INDIANAPOLIS) if r["Year"] == "2024")
+    ela = _read(district, 2024).subject("ela")
+    assert ela is not None
+    cell = ela.table.get(None, "all")
+    assert cell is not None
+    assert cell.rate == pytest.approx(100 * float(row["School Total|ELA Proficiency %"]))
+    # Without the code, a statewide file is ambiguous: nothing is guessed.
+    district.state_id = ""
+    district.save()
+    ela = _read(district, 2024).subject("ela")
+    assert ela is None or ela.table.get(None, "all") is None
 
 
 def test_gaps_match_the_file(tmp_path: Path) -> None:

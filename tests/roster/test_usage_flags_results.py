@@ -213,3 +213,21 @@ def test_results_for_unknown_students_or_subjects_are_rejected(roster: None, tmp
         "bad.csv, row 5, column Student ID (value “000”): no student has this id: import the roster (OneRoster) first",
     ]
     assert snapshot() == before
+
+
+def test_an_import_brings_the_dashboards_up_to_date(roster: None, tmp_path: Path) -> None:
+    from coachmap.improvement.models import ResultCell, SummaryState
+
+    path = tmp_path / "star.csv"
+    path.write_text(RESULTS)
+    report = do_import("results", path, mapping="Star")
+    assert report.ok, problems(report)
+    state = SummaryState.objects.get()
+    assert state.result_cells == ResultCell.objects.filter(district=state.district).count() > 0
+    assert any(note.startswith("Dashboards updated") for note in report.notes)
+    # The same file again changes nothing, so there is nothing to rebuild.
+    built = state.built_at
+    again = do_import("results", path, mapping="Star")
+    assert not any(note.startswith("Dashboards updated") for note in again.notes)
+    assert SummaryState.objects.get().built_at == built
+

@@ -90,7 +90,7 @@ def _admin_districts(user: Any) -> QuerySet[District]:
 @admin.register(District, site=site)
 class DistrictAdmin(ScopedAdmin):
     scope = staticmethod(_admin_districts)
-    fields = ["name", "min_group_size", "coaching_time_target"]
+    fields = ["name", "min_group_size", "coaching_time_target", "state_id"]
     readonly_fields = ["name"]
     list_display = ["name", "min_group_size", "coaching_time_target"]
 
@@ -100,6 +100,7 @@ class DistrictAdmin(ScopedAdmin):
             district=District.objects.get(pk=obj.pk),
             min_group_size=obj.min_group_size,
             coaching_time_target=obj.coaching_time_target,
+            state_id=obj.state_id,
         )
 
 

@@ -56,6 +56,13 @@ class District(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     source_id = models.CharField(max_length=100, blank=True, help_text="sourcedId in the roster system")
+    state_id = models.CharField(
+        "code in state data files",
+        max_length=40,
+        blank=True,
+        help_text="How the state's published results name this district (e.g. Indiana's corporation ID), "
+        "so coachmap can pick the district's own rows out of a statewide file.",
+    )
     min_group_size = models.PositiveSmallIntegerField(
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(100)],

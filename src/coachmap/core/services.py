@@ -11,28 +11,33 @@ from coachmap.core.models import AuditAction, District, Membership, Role, School
 
 
 def district_settings_update(
-    *, actor: User, district: District, min_group_size: int, coaching_time_target: int
+    *,
+    actor: User,
+    district: District,
+    min_group_size: int,
+    coaching_time_target: int,
+    state_id: str | None = None,
 ) -> District:
     access.require(
         district.pk in access.district_ids(actor, Role.DISTRICT_ADMIN),
         "Only a district admin can change settings.",
     )
-    before = {
-        "min_group_size": district.min_group_size,
-        "coaching_time_target": district.coaching_time_target,
-    }
+    state_id = district.state_id if state_id is None else state_id.strip()
+    fields = ["min_group_size", "coaching_time_target", "state_id"]
+    before = {f: getattr(district, f) for f in fields}
     with transaction.atomic():
         district.min_group_size = min_group_size
         district.coaching_time_target = coaching_time_target
+        district.state_id = state_id
         district.full_clean()
-        district.save(update_fields=["min_group_size", "coaching_time_target"])
+        district.save(update_fields=fields)
         audit_record(
             actor=actor,
             action=AuditAction.SETTINGS_CHANGE,
             obj=district,
             district=district,
             before=before,
-            after={"min_group_size": min_group_size, "coaching_time_target": coaching_time_target},
+            after={f: getattr(district, f) for f in fields},
         )
     return district
 

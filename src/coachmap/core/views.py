@@ -92,6 +92,7 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
                 district=district,
                 min_group_size=form.cleaned_data["min_group_size"],
                 coaching_time_target=form.cleaned_data["coaching_time_target"],
+                state_id=form.cleaned_data["state_id"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -261,14 +261,16 @@ def _from_results(
 
 def _published_rows(scope: Scope) -> Any:
     """A school's published rows; for the district, those of its own entity in the state's files:
-    the entity coded as the district's source id, or the only entity there is."""
+    the entity with the district's state code (set in district settings), else its roster source id,
+    else the only entity there is."""
     rows = PublishedResult.objects.filter(district=scope.district)
     if scope.school:
         return rows.filter(school=scope.school)
     rows = rows.filter(school__isnull=True)
+    for code in (scope.district.state_id, scope.district.source_id):
+        if code and rows.filter(entity_code=code).exists():
+            return rows.filter(entity_code=code)
     codes = list(rows.values_list("entity_code", flat=True).distinct()[:2])
-    if scope.district.source_id and rows.filter(entity_code=scope.district.source_id).exists():
-        return rows.filter(entity_code=scope.district.source_id)
     return rows if len(codes) == 1 else rows.none()
 
 
