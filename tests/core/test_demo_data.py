@@ -100,6 +100,8 @@ def test_demo_district_looks_like_a_real_one() -> None:
         assert 1 <= active <= 2
     assert CoachingCycle.objects.filter(status=CycleStatus.ACTIVE).exists()
     assert CoachingRequest.objects.filter(status=RequestStatus.OPEN).exists()
+    # Coaching happens on school days.
+    assert not [d for d in CoachingSession.objects.values_list("date", flat=True) if d.weekday() >= 5]
     # No coach is over capacity: active cycles plus proposals that hold a place.
     from coachmap.coaching.services import coach_load
 

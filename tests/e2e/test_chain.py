@@ -101,6 +101,6 @@ def test_teacher_to_session_and_the_principal_sees_counts_not_notes(page) -> Non
     assert total.locator("td").nth(3).inner_text() == "45"  # minutes
     assert NOTE not in page.content()
     page.get_by_role("link", name="Home", exact=True).click()
-    page.get_by_role("link", name="Maple Elementary").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="What our data say").click()
     check_page(page, "principal school")
     assert NOTE not in page.content()

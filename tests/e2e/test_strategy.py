@@ -75,7 +75,9 @@ def test_principal_goes_from_data_to_two_goals_with_indicators_and_a_map(page) -
     assert page.get_by_text("Nearpod is linked.").is_visible()
     assert ToolLink.objects.filter(tool__name="Nearpod", indicator__isnull=False).exists()
 
-    page.get_by_role("link", name="What our data say").click()
+    page.get_by_role("navigation", name="Improvement strategy").get_by_role(
+        "link", name="What our data say"
+    ).click()
     assert ImprovementGoal.objects.filter(school=school, status=GoalStatus.ACTIVE).count() == 2
     assert page.get_by_text("2 of 2 active").is_visible()
     assert page.get_by_role("link", name="Set an improvement goal").count() == 0
@@ -83,7 +85,7 @@ def test_principal_goes_from_data_to_two_goals_with_indicators_and_a_map(page) -
     logout(page)
 
     login(page, "admin", DEMO_PASSWORD)
-    page.get_by_role("link", name="Schools compared").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Schools compared").click()
     page.get_by_label("Student group").select_option(label="English learners")
     page.get_by_role("button", name="Compare").click()
     assert page.get_by_role("table").locator("tbody tr").count() == 6

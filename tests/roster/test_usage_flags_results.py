@@ -230,4 +230,3 @@ def test_an_import_brings_the_dashboards_up_to_date(roster: None, tmp_path: Path
     again = do_import("results", path, mapping="Star")
     assert not any(note.startswith("Dashboards updated") for note in again.notes)
     assert SummaryState.objects.get().built_at == built
-

@@ -3,10 +3,18 @@ from typing import Any
 from django.http import HttpRequest
 
 from coachmap.core import access
+from coachmap.core.models import Role, School
 from coachmap.core.navigation import menu_for
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
     """The signed-in user's roles and their menu (`core/navigation.py`)."""
     held = access.roles(request.user)
-    return {"roles": held, "role_set": {r.value for r in held}, "menu": menu_for(held, request.path)}
+    led: list[tuple[int, str]] = []
+    if Role.PRINCIPAL in held:
+        led = list(
+            School.objects.filter(pk__in=access.school_ids(request.user, Role.PRINCIPAL))
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+    return {"roles": held, "role_set": {r.value for r in held}, "menu": menu_for(held, request.path, led)}

@@ -8,7 +8,7 @@ a menu link only saves a search.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -108,12 +108,40 @@ class MenuSection:
     links: tuple[MenuLink, ...]
 
 
-def menu_for(roles: Iterable[Role], current_path: str = "") -> list[MenuSection]:
-    """The sections and links for someone holding `roles`; `current` marks the page they are on."""
+SCHOOL_LINKS: tuple[tuple[str, str], ...] = (
+    ("What our data say", "improvement:school"),
+    ("Prioritised needs", "improvement:needs"),
+    ("Technology map", "improvement:techmap"),
+)
+
+
+def _school_sections(led_schools: Sequence[tuple[int, str]], current_path: str) -> list[MenuSection]:
+    """A section per school the person leads as principal: where a principal starts."""
+    sections = []
+    for school_id, name in led_schools:
+        links = []
+        for label, url_name in SCHOOL_LINKS:
+            try:
+                url = reverse(url_name, kwargs={"school_id": school_id})
+            except NoReverseMatch:  # a page not installed in this deployment
+                continue
+            links.append(MenuLink(label, url, current_path == url))
+        if links:
+            sections.append(MenuSection("My school" if len(led_schools) == 1 else name, tuple(links)))
+    return sections
+
+
+def menu_for(
+    roles: Iterable[Role], current_path: str = "", led_schools: Sequence[tuple[int, str]] = ()
+) -> list[MenuSection]:
+    """The sections and links for someone holding `roles`; `current` marks the page they are on.
+
+    `led_schools` are the (id, name) of schools the person is principal of.
+    """
     held = set(roles)
     if not held:
         return []
-    menu = []
+    menu = _school_sections(led_schools, current_path)
     for section in SECTIONS:
         links = []
         for link in section.links:

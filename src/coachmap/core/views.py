@@ -17,6 +17,7 @@ from coachmap.core.models import Role
 from coachmap.feedback import queries as feedback_queries
 from coachmap.feedback.forms import PulseForm
 from coachmap.improvement.models import GoalStatus
+from coachmap.improvement.queries.goals import goal_progress
 
 HOME_COACH_ROWS = 10
 
@@ -72,7 +73,12 @@ def home(request: AuthedRequest) -> HttpResponse:
             .order_by("-share", "user__last_name")[:HOME_COACH_ROWS]
         )
     if Role.PRINCIPAL in held or Role.DISTRICT_ADMIN in held:
-        context["led_schools"] = access.schools_led_by(user).select_related("district")
+        # A principal starts from their school's goals and data; the district admin from the comparison.
+        context["principal_schools"] = [
+            (school, [goal_progress(user, g) for g in school.goals.filter(status=GoalStatus.ACTIVE)])
+            for school in access.schools_led_by(user).filter(pk__in=access.school_ids(user, Role.PRINCIPAL))
+        ]
+        context["administers"] = Role.DISTRICT_ADMIN in held
     return render(request, "core/home.html", context)
 
 

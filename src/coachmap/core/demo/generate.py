@@ -121,6 +121,11 @@ def school_year_of(day: datetime.date) -> int:
     return day.year + 1 if day.month >= 8 else day.year
 
 
+def weekday(day: datetime.date) -> datetime.date:
+    """The day itself on a school day, else the Monday after: nobody is coached on a weekend."""
+    return day + datetime.timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
 def existing_state() -> str:
     """'empty', 'demo' (a generated district and nothing else) or 'other'."""
     if not District.objects.exists() and not User.objects.exists():
@@ -721,7 +726,9 @@ class Generator:
                         if teacher.id in self.busy and start == this_year[0]:
                             day += datetime.timedelta(days=7)
                             continue
-                        self._cycle(coach_id, teacher, day, min(day + datetime.timedelta(days=length), end))
+                        self._cycle(
+                            coach_id, teacher, weekday(day), min(day + datetime.timedelta(days=length), end)
+                        )
                         day += datetime.timedelta(days=length + int(self.rng.integers(3, 15)))
             self.progress("coaching", done + 1, len(self.coaches))
         self._requests_now(teachers_by_school)
@@ -796,11 +803,8 @@ class Generator:
         span = max(1, (min(end, self.today) - start).days)
         days = sorted({int(d) for d in self.rng.integers(0, span + 1, size=k)})
         for j, offset in enumerate(days):
-            day = start + datetime.timedelta(days=offset)
-            if day.weekday() >= 5:
-                day -= datetime.timedelta(days=day.weekday() - 4)
-            day = max(day, start)
-            if day > self.today:
+            day = weekday(start + datetime.timedelta(days=offset))
+            if day > min(end, self.today):
                 continue
             if j == 0:
                 stype = SessionType.CO_PLAN
@@ -1031,7 +1035,9 @@ class Generator:
         coach = Coach.objects.get(pk=coach_id)
         goal = ImprovementGoal.objects.filter(school_id=school_id, status=GoalStatus.ACTIVE).first()
         assert goal is not None  # noqa: S101 - every school gets an active goal above
-        start = max(self.today - datetime.timedelta(days=24), datetime.date(self.current_year - 1, 8, 20))
+        start = weekday(
+            max(self.today - datetime.timedelta(days=24), datetime.date(self.current_year - 1, 8, 20))
+        )
         tgoal = TeacherGoal.objects.create(
             teacher=teacher,
             improvement_goal=goal,
@@ -1104,7 +1110,7 @@ class Generator:
                 "Five-minute debrief after the lesson: transitions were smoother with the timer.",
             ),
         ]:
-            day = start + datetime.timedelta(days=offset)
+            day = weekday(start + datetime.timedelta(days=offset))
             if day <= self.today:
                 CoachingSession.objects.create(
                     cycle=cycle,
