@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass, field
 
 import pytest
@@ -308,3 +309,15 @@ def world(db: None) -> World:
         "admin": admin,
     }
     return w
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI nothing may be skipped: a skipped browser or database test is a failure."""
+    if os.environ.get("CI") != "true":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if skipped and exitstatus == pytest.ExitCode.OK:
+        names = ", ".join(report.nodeid for report in skipped[:5])
+        print(f"\nCI=true: {len(skipped)} test(s) were skipped ({names}); under CI that is a failure.")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
