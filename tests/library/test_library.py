@@ -157,3 +157,16 @@ def test_a_cycle_gets_suggestions_from_its_goal_and_tools_with_reasons(world: Wo
     assert [s.resource.title for s in suggestions] == ["Small-group rotation planner", tagged.title]
     assert suggestions[0].fit.reasons == ("uses lexia", "about small-group rotations")
     assert suggestions[1].fit.reasons == ("tagged with this school goal", "same subject")
+
+
+def test_paging_through_a_search_keeps_the_search(world: World) -> None:
+    for i in range(25):
+        _add(world, f"Fractions lesson {i:02d}", kind="rubric")
+    response = world.client("coach").get(reverse("library:index"), {"q": "fractions", "kind": "rubric"})
+    body = response.content.decode()
+    assert "Page 1 of 2" in body
+    assert 'href="?q=fractions&amp;kind=rubric&amp;page=2"' in body
+    second = world.client("coach").get(
+        reverse("library:index"), {"q": "fractions", "kind": "rubric", "page": 2}
+    )
+    assert "Page 2 of 2" in second.content.decode()

@@ -40,3 +40,11 @@ def signed(value: float | None) -> str:
     if rounded == 0:
         return "0"
     return f"+{rounded}" if rounded > 0 else f"−{abs(rounded)}"
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: template.Context, number: int) -> str:
+    """The current page's query string with another page number: filters and searches survive paging."""
+    query = context["request"].GET.copy()
+    query["page"] = str(number)
+    return f"?{query.urlencode()}"
