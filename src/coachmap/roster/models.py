@@ -246,7 +246,8 @@ class LineItem(models.Model):
 class Score(models.Model):
     """A student's gradebook score on a line item (OneRoster `results`)."""
 
-    line_item = models.ForeignKey(LineItem, on_delete=models.CASCADE, related_name="scores")
+    # No index of its own: the unique (line_item, student) index serves lookups by line item.
+    line_item = models.ForeignKey(LineItem, on_delete=models.CASCADE, related_name="scores", db_index=False)
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="scores")
     source_id = models.CharField(max_length=100)
     status = models.CharField(max_length=30, blank=True)

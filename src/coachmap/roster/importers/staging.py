@@ -74,6 +74,51 @@ def analyze(table: str) -> None:
         execute(f"ANALYZE {table}")
 
 
+def secondary_indexes(table: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of `table`'s plain indexes: not its primary key, and not those
+    behind a constraint (unique constraints stay, so they keep guarding every insert)."""
+    if vendor() == "postgresql":
+        rows = fetchall(
+            "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+            "AND NOT x.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid "
+            "AND c.conrelid = x.indrelid)",
+            [table],
+        )
+    else:
+        rows = fetchall(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+            [table],
+        )
+    return [(str(name), str(sql)) for name, sql in rows]
+
+
+@contextmanager
+def indexes_built_after(table: str) -> Iterator[None]:
+    """Fill an empty table with its plain indexes dropped, then build them once, sorted.
+
+    Keeping millions of index entries in order row by row costs several times more than one
+    sorted build. Only for a table that is empty (a district's first roster): it is DDL inside
+    the import's transaction, so a failure restores the indexes with everything else.
+    """
+    if fetchall(f"SELECT 1 FROM {table} LIMIT 1"):
+        yield
+        return
+    indexes = secondary_indexes(table)
+    qn = connection.ops.quote_name
+    for name, _ in indexes:
+        execute(f"DROP INDEX {qn(name)}")
+    yield
+    if indexes and vendor() == "postgresql":
+        # PostgreSQL builds no index on a table with deferred foreign-key checks pending: run
+        # them now (they would run at commit anyway), then defer again.
+        execute("SET CONSTRAINTS ALL IMMEDIATE")
+        execute("SET CONSTRAINTS ALL DEFERRED")
+    for _, create in indexes:
+        execute(create)
+    analyze(table)
+
+
 class Stage:
     """A temporary table `stg_<name>` with a `row` column (the file's row number) first."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from coachmap.core.groups import Gender
@@ -84,28 +85,80 @@ def _date_fast(value: str) -> datetime.date | bool | None:
         return False
 
 
+def _picker(index: Mapping[str, int], names: Sequence[str]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """The stripped cells `names` of a row in one call ("" for a column the file lacks)."""
+    if all(name in index for name in names):
+        get = itemgetter(*(index[name] for name in names))
+        return lambda raw: tuple(map(str.strip, get(raw)))
+    getters = [_pos(index, name) for name in names]
+    return lambda raw: tuple(g(raw) for g in getters)
+
+
+class _Dates:
+    """Checked ISO dates, remembered: a big file repeats a few hundred distinct dates millions of times.
+
+    A valid date comes back as its `YYYY-MM-DD` text (how both databases take a date), blank as
+    None, anything else as False for the full checks to explain."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str | bool | None] = {"": None}
+
+    def __call__(self, value: str) -> str | bool | None:
+        if value in self.seen:
+            return self.seen[value]
+        answer: str | bool = value if _date_fast(value) else False
+        if len(self.seen) > 100_000:  # a file of ever-new dates: keep memory bounded
+            self.seen = {"": None}
+        self.seen[value] = answer
+        return answer
+
+
+_INFINITIES = (float("inf"), float("-inf"))
+
+
 def fast_results(index: Mapping[str, int]) -> FastReader:
-    common = _common_fast(index)
-    item_of, student_of = _pos(index, "lineItemSourcedId"), _pos(index, "studentSourcedId")
-    status_of, score_of, date_of = _pos(index, "scoreStatus"), _pos(index, "score"), _pos(index, "scoreDate")
+    pick = _picker(
+        index,
+        [
+            "sourcedId",
+            "status",
+            "dateLastModified",
+            "lineItemSourcedId",
+            "studentSourcedId",
+            "scoreStatus",
+            "score",
+            "scoreDate",
+        ],
+    )
     statuses = {v: v for v in SCORE_STATUS.values()}
+    dates = _Dates()
+    match_modified = _ISO_DATETIME.match
 
     def read(raw: Sequence[str]) -> tuple[Any, ...] | None:
-        head = common(raw)
-        item, student, status = item_of(raw), student_of(raw), statuses.get(status_of(raw))
-        if head is None or not item or not student or status is None:
+        sid, status, modified, item, student, score_status, text, day = pick(raw)
+        status = _STATUS_FAST.get(status)  # type: ignore[assignment]
+        score_status = statuses.get(score_status)  # type: ignore[assignment]
+        if (
+            not sid
+            or len(sid) > 100
+            or sid[0] == "'"
+            or status is None
+            or not item
+            or not student
+            or score_status is None
+            or (modified and not match_modified(modified))
+        ):
             return None
-        text = score_of(raw)
         try:
             score = float(text) if text else None
         except ValueError:
             return None
-        if score is not None and (score != score or score in (float("inf"), float("-inf"))):
+        if score is not None and (score != score or score in _INFINITIES):
             return None
-        day = _date_fast(date_of(raw))
-        if day is False:
+        checked = dates(day)
+        if checked is False:
             return None
-        return (*head, item, student, status, score, day)
+        return (sid, status, item, student, score_status, score, checked)
 
     return read
 

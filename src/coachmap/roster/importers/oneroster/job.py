@@ -52,7 +52,7 @@ class OneRosterImport(Merge, Checks, StagedFiles):
         self._merge_all()
         for stage in self.stages.values():
             stage.drop()
-        for table in ("map_class", "map_lineitem", "map_teacher"):
+        for table in ("map_school", "map_class", "map_lineitem", "map_teacher"):
             execute(f"DROP TABLE IF EXISTS {table}")
 
     def _read_all(self) -> None:

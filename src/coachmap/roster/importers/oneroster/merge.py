@@ -16,6 +16,7 @@ from coachmap.roster.importers.staging import (
     execute,
     fetchall,
     fetchone,
+    indexes_built_after,
     is_distinct,
 )
 from coachmap.roster.models import (
@@ -61,6 +62,12 @@ class Merge(Entities):
                 self.progress(f"Removing {entity} no longer in the roster", 0, 1)
                 scope, params = scopes[entity]
                 self._remove(entity, file, model, scope, params, staged_filter)
+        # Schools by sourcedId: the partial unique index on core_school cannot serve these joins.
+        self._map(
+            "map_school",
+            "SELECT sch.source_id, sch.id FROM core_school sch WHERE sch.district_id = %s AND sch.source_id <> ''",
+            [d],
+        )
         if "classes" in self.stages:
             self.progress("Saving classes", 0, 1)
             self._upsert(
@@ -70,11 +77,11 @@ class Merge(Entities):
                 res_sql=(
                     "SELECT s.source_id, sch.id AS school_id, s.title, s.code AS course_code, s.grades, "
                     "s.subject, co.id AS course_id FROM stg_classes s "
-                    "JOIN core_school sch ON sch.district_id = %s AND sch.source_id = s.school_ref "
+                    "JOIN map_school sch ON sch.source_id = s.school_ref "
                     "LEFT JOIN roster_course co ON co.district_id = %s AND co.source_id = s.course_ref "
                     "WHERE s.status = 'active'"
                 ),
-                res_params=[d, d],
+                res_params=[d],
                 columns=["school_id", "title", "course_code", "grades", "subject", "course_id"],
                 json_columns={"grades"},
                 scope=scopes["classes"],
@@ -101,10 +108,10 @@ class Merge(Entities):
                         if "demographics" in self.stages
                         else "'unknown' AS race_ethnicity, 'unknown' AS gender FROM stg_users s "
                     )
-                    + "JOIN core_school sch ON sch.district_id = %s AND sch.source_id = s.school_ref "
+                    + "JOIN map_school sch ON sch.source_id = s.school_ref "
                     "WHERE s.status = 'active' AND s.kind = 'student'"
                 ),
-                res_params=[d],
+                res_params=[],
                 columns=["school_id", "grade"],
                 insert_only=["race_ethnicity", "gender"],
                 constants={
@@ -269,10 +276,11 @@ class Merge(Entities):
         changed = 0
         if not existing:
             # A first import: nothing to match against, so insert straight from the staged rows.
-            added = execute(
-                f"INSERT INTO {table} ({', '.join(names)}) SELECT {select} FROM ({res_sql}) r",
-                [*constants.values(), *res_params],
-            )
+            with indexes_built_after(table):
+                added = execute(
+                    f"INSERT INTO {table} ({', '.join(names)}) SELECT {select} FROM ({res_sql}) r",
+                    [*constants.values(), *res_params],
+                )
             resolved = added
         else:
             res = f"res_{stage.name}"

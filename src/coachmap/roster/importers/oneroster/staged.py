@@ -13,7 +13,6 @@ from coachmap.roster.importers.oneroster.base import SmallFile
 from coachmap.roster.importers.oneroster.small import SmallFiles
 from coachmap.roster.importers.staging import (
     Stage,
-    analyze,
     execute,
     fetchall,
     fetchone,
@@ -158,7 +157,9 @@ class StagedFiles(SmallFiles):
             "WHEN role = 'student' AND grade IS NOT NULL AND school_ref IS NOT NULL THEN 'student' "
             "WHEN role = 'teacher' AND school_ref IS NOT NULL THEN 'teacher' ELSE 'other' END"
         )
-        analyze("stg_users")
+        # The teacher merge pages through the teachers in row order; without this index each
+        # page would scan every student.
+        stage.index("kind", "row")
         names.index("source_id")
         if students:
             self.report.drop(
