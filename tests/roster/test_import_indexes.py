@@ -1,12 +1,14 @@
-"""A district's first roster fills the big tables with their plain indexes dropped and builds
-them once afterwards; whatever happens, every index is there when the import ends."""
+"""A district's first roster fills the big tables with their plain indexes (and PostgreSQL's
+foreign keys) dropped and builds them once afterwards; whatever happens, every index and every
+foreign key is there when the import ends, and the keys still refuse a dangling row."""
 
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from coachmap.roster.importers import oneroster
-from coachmap.roster.importers.staging import secondary_indexes
+from coachmap.roster.importers.staging import foreign_keys, secondary_indexes
 from coachmap.roster.models import Enrollment, Score, Student
 from tests.roster.conftest import SAMPLE, do_import
 
@@ -16,7 +18,7 @@ TABLES = [m._meta.db_table for m in (Student, Enrollment, Score)]
 
 
 def indexes() -> dict[str, list[tuple[str, str]]]:
-    return {table: sorted(secondary_indexes(table)) for table in TABLES}
+    return {table: sorted(secondary_indexes(table)) + foreign_keys(table) for table in TABLES}
 
 
 def test_a_first_import_leaves_every_index_as_the_migrations_made_it() -> None:
@@ -28,6 +30,11 @@ def test_a_first_import_leaves_every_index_as_the_migrations_made_it() -> None:
     assert report.ok
     assert Student.objects.count() == 8
     assert indexes() == before
+    enrolled = Enrollment.objects.filter(student__isnull=False).first()
+    assert enrolled is not None
+    with pytest.raises(IntegrityError), transaction.atomic():  # the commit checks the rebuilt keys
+        Enrollment.objects.filter(pk=enrolled.pk).update(student_id=10**9)
+    assert Enrollment.objects.get(pk=enrolled.pk).student_id == enrolled.student_id
 
 
 def test_a_first_import_that_fails_after_the_rebuild_still_has_every_index(
