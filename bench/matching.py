@@ -58,38 +58,12 @@ def top_up(district: Any, target_requests: int, target_tech: int, target_other: 
             OTHER_TYPES[i % len(OTHER_TYPES)] for i in range(max(0, target_other - have_other))
         ]
         if new_types:
-            now = timezone.now()
             password = make_password(None)
             user_ids = range(bulk.next_id(User), bulk.next_id(User) + len(new_types))
             bulk.insert_rows(
                 User,
-                [
-                    "id",
-                    "password",
-                    "is_superuser",
-                    "username",
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "is_staff",
-                    "is_active",
-                    "date_joined",
-                ],
-                (
-                    (
-                        uid,
-                        password,
-                        False,
-                        f"bench-coach-{uid}",
-                        "Bench",
-                        f"Coach {uid}",
-                        "",
-                        False,
-                        True,
-                        now,
-                    )
-                    for uid in user_ids
-                ),
+                ["id", "password", "username", "first_name", "last_name"],
+                ((uid, password, f"bench-coach-{uid}", "Bench", f"Coach {uid}") for uid in user_ids),
             )
             coach_ids = range(bulk.next_id(Coach), bulk.next_id(Coach) + len(new_types))
             bulk.insert_rows(

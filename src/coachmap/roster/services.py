@@ -138,15 +138,7 @@ def import_run_execute(
                 _mapping_save(run, district, report.mapping)
             if run.dry_run:
                 raise _DryRunDone
-            audit_record(
-                actor=run.actor,
-                action=AuditAction.IMPORT,
-                obj=run,
-                district=district,
-                kind=run.kind,
-                file=run.filename,
-                totals=report.totals(),
-            )
+            _audit(run, district, totals=report.totals())
     except _DryRunDone:
         status = ImportStatus.CHECKED
     except ImportRejected:
@@ -161,16 +153,7 @@ def import_run_execute(
     if status != ImportStatus.DONE:
         district = run.district
         if not run.dry_run:
-            audit_record(
-                actor=run.actor,
-                action=AuditAction.IMPORT,
-                obj=run,
-                district=district,
-                kind=run.kind,
-                file=run.filename,
-                outcome=status,
-                problems=report.problem_count,
-            )
+            _audit(run, district, outcome=status, problems=report.problem_count)
     if status == ImportStatus.DONE and district is not None and _changed(report):
         # Dashboards read summary tables (STYLE.md); bring them up to date with the new raw data.
         tracker("Updating the dashboards", 0, 1)
@@ -181,12 +164,24 @@ def import_run_execute(
     run.report = report.to_json()
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "district", "report", "finished_at"])
-    if tracker is not None:
-        tracker("Finished", 1, 1)
+    tracker("Finished", 1, 1)
     if run.upload_path:
         # The upload holds student names: it is kept only while the import runs.
         Path(run.upload_path).unlink(missing_ok=True)
     return report
+
+
+def _audit(run: ImportRun, district: District | None, **details: Any) -> None:
+    """The import in the audit trail: inside its transaction when it landed, after the rollback when not."""
+    audit_record(
+        actor=run.actor,
+        action=AuditAction.IMPORT,
+        obj=run,
+        district=district,
+        kind=run.kind,
+        file=run.filename,
+        **details,
+    )
 
 
 def _changed(report: Report) -> bool:

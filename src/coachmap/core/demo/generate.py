@@ -246,27 +246,12 @@ class Generator:
     def _users(self, people: list[tuple[str, str, str]]) -> range:
         """Users with unusable passwords (generated people cannot sign in)."""
         ids = self._ids(User, len(people))
-        now = timezone.now()
         rows = (
-            (uid, make_password(None), False, username, first, last, "", False, True, now)
+            (uid, make_password(None), username, first, last)
             for uid, (username, first, last) in zip(ids, people, strict=True)
         )
-        self._insert(
-            User,
-            [
-                "id",
-                "password",
-                "is_superuser",
-                "username",
-                "first_name",
-                "last_name",
-                "email",
-                "is_staff",
-                "is_active",
-                "date_joined",
-            ],
-            rows,
-        )
+        # The other columns (staff, active, date joined, email) take the model's defaults.
+        self._insert(User, ["id", "password", "username", "first_name", "last_name"], rows)
         return ids
 
     def _people(self) -> None:

@@ -2,7 +2,7 @@
 
 These files run to millions of rows. Each row is first tried by a fast reader that accepts only
 rows that are plainly valid; any row it does not accept goes through the full checks of `spec`,
-which give the exact reason. Both paths produce the same tuple for a valid row.
+which give the exact reason. For a valid row both paths stage the same values.
 """
 
 from __future__ import annotations
@@ -20,14 +20,10 @@ from coachmap.roster.importers.oneroster.spec import (
     SCORE_STATUS,
     SEX,
     USER_ROLES,
+    getter,
     race_of,
 )
 from coachmap.roster.importers.validation import GRADE_CODES
-
-# The big files (users, enrollments, demographics, results) run to millions of rows. Each row is
-# first tried by a fast reader that only accepts rows that are plainly valid; any row it does not
-# accept goes through the full checks above, which give the exact reason. Both paths return the
-# same tuple for a valid row.
 
 _STATUS_FAST = {"": "active", "active": "active", "tobedeleted": "tobedeleted"}
 _BOOL_FAST = {
@@ -46,29 +42,23 @@ _fromiso = datetime.date.fromisoformat
 FastReader = Callable[[Sequence[str]], "tuple[Any, ...] | None"]
 
 
-def _pos(index: Mapping[str, int], name: str) -> Callable[[Sequence[str]], str]:
-    position = index.get(name)
-    if position is None:
-        return lambda raw: ""
-    return lambda raw: raw[position].strip()
+def _head(sid: str, status: str, modified: str) -> str | None:
+    """The row's status when its sourcedId, status and dateLastModified are plainly valid."""
+    state = _STATUS_FAST.get(status)
+    if not sid or len(sid) > 100 or sid[0] == "'" or state is None:
+        return None
+    if modified and not _ISO_DATETIME.match(modified):
+        return None
+    return state
 
 
 def _common_fast(index: Mapping[str, int]) -> Callable[[Sequence[str]], tuple[str, str] | None]:
-    sid_of, status_of, modified_of = (
-        _pos(index, "sourcedId"),
-        _pos(index, "status"),
-        _pos(index, "dateLastModified"),
-    )
+    pick = _picker(index, ["sourcedId", "status", "dateLastModified"])
 
     def common(raw: Sequence[str]) -> tuple[str, str] | None:
-        sid = sid_of(raw)
-        status = _STATUS_FAST.get(status_of(raw))
-        modified = modified_of(raw)
-        if not sid or len(sid) > 100 or sid[0] == "'" or status is None:
-            return None
-        if modified and not _ISO_DATETIME.match(modified):
-            return None
-        return sid, status
+        sid, status, modified = pick(raw)
+        state = _head(sid, status, modified)
+        return None if state is None else (sid, state)
 
     return common
 
@@ -86,11 +76,11 @@ def _date_fast(value: str) -> datetime.date | bool | None:
 
 
 def _picker(index: Mapping[str, int], names: Sequence[str]) -> Callable[[Sequence[str]], tuple[str, ...]]:
-    """The stripped cells `names` of a row in one call ("" for a column the file lacks)."""
+    """The stripped cells `names` (two or more) of a row in one call ("" for a column the file lacks)."""
     if all(name in index for name in names):
         get = itemgetter(*(index[name] for name in names))
         return lambda raw: tuple(map(str.strip, get(raw)))
-    getters = [_pos(index, name) for name in names]
+    getters = [getter(index, name) for name in names]
     return lambda raw: tuple(g(raw) for g in getters)
 
 
@@ -132,22 +122,11 @@ def fast_results(index: Mapping[str, int]) -> FastReader:
     )
     statuses = {v: v for v in SCORE_STATUS.values()}
     dates = _Dates()
-    match_modified = _ISO_DATETIME.match
 
     def read(raw: Sequence[str]) -> tuple[Any, ...] | None:
         sid, status, modified, item, student, score_status, text, day = pick(raw)
-        status = _STATUS_FAST.get(status)  # type: ignore[assignment]
-        score_status = statuses.get(score_status)  # type: ignore[assignment]
-        if (
-            not sid
-            or len(sid) > 100
-            or sid[0] == "'"
-            or status is None
-            or not item
-            or not student
-            or score_status is None
-            or (modified and not match_modified(modified))
-        ):
+        state, score_status = _head(sid, status, modified), statuses.get(score_status)  # type: ignore[assignment]
+        if state is None or not item or not student or score_status is None:
             return None
         try:
             score = float(text) if text else None
@@ -158,7 +137,7 @@ def fast_results(index: Mapping[str, int]) -> FastReader:
         checked = dates(day)
         if checked is False:
             return None
-        return (sid, status, item, student, score_status, score, checked)
+        return (sid, state, item, student, score_status, score, checked)
 
     return read
 
@@ -166,12 +145,12 @@ def fast_results(index: Mapping[str, int]) -> FastReader:
 def fast_enrollments(index: Mapping[str, int], schools: Mapping[str, str], check_schools: bool) -> FastReader:
     common = _common_fast(index)
     class_of, user_of, role_of = (
-        _pos(index, "classSourcedId"),
-        _pos(index, "userSourcedId"),
-        _pos(index, "role"),
+        getter(index, "classSourcedId"),
+        getter(index, "userSourcedId"),
+        getter(index, "role"),
     )
-    school_of, primary_of = _pos(index, "schoolSourcedId"), _pos(index, "primary")
-    begin_of, end_of = _pos(index, "beginDate"), _pos(index, "endDate")
+    school_of, primary_of = getter(index, "schoolSourcedId"), getter(index, "primary")
+    begin_of, end_of = getter(index, "beginDate"), getter(index, "endDate")
     roles = {v: v for v in ENROLLMENT_ROLES.values()}
 
     def read(raw: Sequence[str]) -> tuple[Any, ...] | None:
@@ -193,8 +172,8 @@ def fast_enrollments(index: Mapping[str, int], schools: Mapping[str, str], check
 
 def fast_demographics(index: Mapping[str, int]) -> FastReader:
     common = _common_fast(index)
-    flags_of = [_pos(index, c) for c in RACE_COLUMNS]
-    sex_of, birth_of = _pos(index, "sex"), _pos(index, "birthDate")
+    flags_of = [getter(index, c) for c in RACE_COLUMNS]
+    sex_of, birth_of = getter(index, "sex"), getter(index, "birthDate")
 
     def read(raw: Sequence[str]) -> tuple[Any, ...] | None:
         head = common(raw)
@@ -219,10 +198,10 @@ def fast_users_11(index: Mapping[str, int], orgs: Mapping[str, str], check_orgs:
     """1.1 users: (sourcedId, status, role, school, grade, grade codes, enabled), names not read."""
     common = _common_fast(index)
     role_of, orgs_of, grades_of, enabled_of = (
-        _pos(index, "role"),
-        _pos(index, "orgSourcedIds"),
-        _pos(index, "grades"),
-        _pos(index, "enabledUser"),
+        getter(index, "role"),
+        getter(index, "orgSourcedIds"),
+        getter(index, "grades"),
+        getter(index, "enabledUser"),
     )
     roles = {v: v for v in USER_ROLES.values()}
     from coachmap.core.grades import ONEROSTER_GRADES
