@@ -80,6 +80,20 @@ def test_the_demo_district_is_rebuilt_from_its_oneroster_bundle(tmp_path: Path) 
     )
 
 
+def test_the_demo_districts_own_export_imports_back_into_it_changing_no_roster_row(tmp_path: Path) -> None:
+    Generator(PROFILES["demo"], 1, datetime.date(2026, 11, 23)).run()
+    demo = District.objects.get()
+    oneroster_export(district=demo, path=tmp_path / "bundle.zip")
+
+    report = do_import("oneroster", tmp_path / "bundle.zip", district=demo)
+
+    assert report.ok, problems(report)
+    for entity in ("districts", "schools", "students", "teachers", "classes", "enrollments", "demographics"):
+        counts = report.entity(entity)
+        assert (counts.added, counts.changed, counts.removed) == (0, 0, 0), entity
+    assert report.entity("enrollments").unchanged == 4_680
+
+
 @pytest.mark.parametrize(
     ("value", "shown"),
     [

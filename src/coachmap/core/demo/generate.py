@@ -180,6 +180,8 @@ class Generator:
                 if self.profile.name == "demo"
                 else "Great Lakes Metro Schools",
                 slug=f"{self.profile.name}-district",
+                # The district's org id, as a OneRoster export of it says it (so a re-import matches).
+                source_id=f"{self.profile.name}-district",
                 is_demo=True,
             )
             self.counts.add("core_district", 1)
@@ -561,18 +563,20 @@ class Generator:
                 title = f"{Subject(subject).label} ({t.id})"
                 by_subject[subject].append(cid)
             class_rows.append((cid, school_id, f"C{cid:07d}", title, t.grades, subject))
-            enrollments.append((cid, None, t.id, True))
+            enrollments.append((f"E-{cid}-T{t.id}", cid, None, t.id, True))
         for student, g in zip(sid.tolist(), grade.tolist(), strict=True):
             if band == "elementary":
                 homerooms = by_grade.get(g) or list(class_ids)
-                enrollments.append((homerooms[student % len(homerooms)], student, None, False))
+                homeroom = homerooms[student % len(homerooms)]
+                enrollments.append((f"E-{homeroom}-S{student}", homeroom, student, None, False))
             else:
                 for subject in (Subject.ELA.value, Subject.MATH.value):
                     sections = by_subject.get(subject)
                     if sections:
-                        enrollments.append((sections[student % len(sections)], student, None, False))
+                        section = sections[student % len(sections)]
+                        enrollments.append((f"E-{section}-S{student}", section, student, None, False))
         self._insert(Class, ["id", "school", "source_id", "title", "grades", "subject"], class_rows)
-        self._insert(Enrollment, ["klass", "student", "teacher", "primary"], enrollments)
+        self._insert(Enrollment, ["source_id", "klass", "student", "teacher", "primary"], enrollments)
 
     # --- goals and coaching ---------------------------------------------------------------------
 
