@@ -66,7 +66,10 @@ class District(models.Model):
     min_group_size = models.PositiveSmallIntegerField(
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Aggregates over fewer people than this are hidden from everyone but teacher and coach.",
+        help_text=(
+            "Figures about fewer people than this are hidden: student-data figures from everyone but "
+            "the district admins, coaching and survey figures from everyone."
+        ),
     )
     coaching_time_target = models.PositiveSmallIntegerField(
         default=80,
