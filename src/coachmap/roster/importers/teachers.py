@@ -10,10 +10,12 @@ Teacher profiles are never deleted: confidential coaching records hang on them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
+from coachmap.core.bulk import insert_rows
 from coachmap.core.models import AuditAction, AuditEvent, District, Membership, Role, School, Teacher, User
 from coachmap.roster.importers.report import Report
 from coachmap.roster.importers.staging import fetchall
@@ -61,9 +63,9 @@ def _merge_chunk(
         ).select_related("user")
     }
     new = [r for r in rows if r[0] not in existing]
-    users = _users_for(new, password)
-    Teacher.objects.bulk_create(
-        [Teacher(user=users[sid], school_id=school, source_id=sid) for sid, school, *_ in new]
+    user_ids = _users_for(new, password)
+    insert_rows(
+        Teacher, ["user", "school", "source_id"], [(user_ids[sid], school, sid) for sid, school, *_ in new]
     )
     changed_users: list[User] = []
     moved: list[Teacher] = []
@@ -83,7 +85,7 @@ def _merge_chunk(
             moved.append(teacher)
     User.objects.bulk_update(changed_users, ["first_name", "last_name", "email"])
     Teacher.objects.bulk_update(moved, ["school"])
-    wanted = {users[sid].pk if sid in users else existing[sid].user_id: school for sid, school, *_ in rows}
+    wanted = {user_ids[sid] if sid in user_ids else existing[sid].user_id: school for sid, school, *_ in rows}
     granted = _grant(district, actor, wanted)
     counts.added += len(new)
     touched = {u.pk for u in changed_users} | {t.user_id for t in moved} | granted
@@ -95,15 +97,18 @@ def _merge_chunk(
                 counts.unchanged += 1
 
 
-def _users_for(new: list[tuple[str, int, str, str, str, str]], password: str) -> dict[str, User]:
-    """sourcedId → user for new teachers, reusing accounts that have no teacher profile yet."""
+def _users_for(new: list[tuple[str, int, str, str, str, str]], password: str) -> dict[str, int]:
+    """sourcedId → user id for new teachers, reusing accounts that have no teacher profile yet.
+
+    New accounts go in as plain rows (a district's first roster brings tens of thousands of
+    teachers; model instances would cost more than the inserts)."""
     wanted = {sid: (username or email or f"teacher-{sid}")[:150] for sid, _, _, _, email, username in new}
-    found = {u.username: u for u in User.objects.filter(username__in=set(wanted.values()))}
+    found = dict(User.objects.filter(username__in=set(wanted.values())).values_list("username", "pk"))
     taken_by_teacher = set(
         Teacher.objects.filter(user__in=found.values()).values_list("user__username", flat=True)
     )
-    chosen: dict[str, User] = {}
-    to_create: list[User] = []
+    chosen: dict[str, int | str] = {}  # an id, or the username of an account made below
+    to_create: list[tuple[str, str, str, str, str]] = []
     used = set(found)
     for sid, _, given, family, email, _ in new:
         name = wanted[sid]
@@ -116,11 +121,11 @@ def _users_for(new: list[tuple[str, int, str, str, str, str]], password: str) ->
             n += 1
             candidate = f"{name[:140]}-{n}"
         used.add(candidate)
-        user = User(username=candidate, first_name=given, last_name=family, email=email, password=password)
-        chosen[sid] = user
-        to_create.append(user)
-    User.objects.bulk_create(to_create)
-    return chosen
+        chosen[sid] = candidate
+        to_create.append((candidate, given, family, email, password))
+    insert_rows(User, ["username", "first_name", "last_name", "email", "password"], to_create)
+    made = dict(User.objects.filter(username__in=[row[0] for row in to_create]).values_list("username", "pk"))
+    return {sid: made[v] if isinstance(v, str) else v for sid, v in chosen.items()}
 
 
 def _grant(district: District, actor: User | None, wanted: dict[int, int]) -> set[int]:
@@ -131,39 +136,51 @@ def _grant(district: District, actor: User | None, wanted: dict[int, int]) -> se
         )
     )
     missing = [(user, school) for user, school in wanted.items() if (user, school) not in have]
-    created = Membership.objects.bulk_create(
-        [
-            Membership(user_id=user, district=district, school_id=school, role=Role.TEACHER)
-            for user, school in missing
-        ]
+    insert_rows(
+        Membership,
+        ["user", "district", "school", "role"],
+        [(user, district.pk, school, Role.TEACHER.value) for user, school in missing],
     )
+    pairs = set(missing)
+    created = [
+        (pk, user, school)
+        for pk, user, school in Membership.objects.filter(
+            district=district, role=Role.TEACHER, user_id__in=[user for user, _ in missing]
+        ).values_list("pk", "user_id", "school_id")
+        if (user, school) in pairs
+    ]
     _audit(district, actor, created, "grant")
-    return {m.user_id for m in created}
+    return {user for _, user, _ in created}
 
 
-def _audit(district: District, actor: User | None, memberships: list[Membership], change: str) -> None:
-    """The audit rows `membership_grant` / `membership_revoke` write, one per membership."""
+def _audit(
+    district: District, actor: User | None, memberships: Sequence[tuple[int, int, int | None]], change: str
+) -> None:
+    """The audit rows `membership_grant` / `membership_revoke` write, one per (membership, user, school)."""
     usernames = dict(
-        User.objects.filter(pk__in=[m.user_id for m in memberships]).values_list("pk", "username")
+        User.objects.filter(pk__in=[user for _, user, _ in memberships]).values_list("pk", "username")
     )
-    AuditEvent.objects.bulk_create(
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    insert_rows(
+        AuditEvent,
+        ["actor", "action", "district", "object_type", "object_id", "detail"],
         [
-            AuditEvent(
-                actor=actor if actor is not None and actor.is_authenticated else None,
-                action=AuditAction.ROLE_CHANGE,
-                district=district,
-                object_type=Membership._meta.label_lower,
-                object_id=str(m.pk),
-                detail={
-                    "user": usernames.get(m.user_id, ""),
+            (
+                actor_id,
+                AuditAction.ROLE_CHANGE.value,
+                district.pk,
+                Membership._meta.label_lower,
+                str(pk),
+                {
+                    "user": usernames.get(user, ""),
                     "role": Role.TEACHER.value,
-                    "school": m.school_id,
+                    "school": school,
                     "change": change,
                     "reason": "OneRoster import",
                 },
             )
-            for m in memberships
-        ]
+            for pk, user, school in memberships
+        ],
     )
 
 
@@ -187,7 +204,7 @@ def _revoke_leavers(district: District, actor: User | None, mode: str, counts: A
     revoked = list(Membership.objects.filter(district=district, role=Role.TEACHER, user_id__in=users))
     if not revoked:
         return
-    _audit(district, actor, revoked, "revoke")
+    _audit(district, actor, [(m.pk, m.user_id, m.school_id) for m in revoked], "revoke")
     Membership.objects.filter(pk__in=[m.pk for m in revoked]).delete()
     Enrollment.objects.filter(teacher__in=[users[m.user_id] for m in revoked]).delete()
     counts.removed += len({m.user_id for m in revoked})
