@@ -7,6 +7,7 @@ value and a plain reason; any problem rejects the whole import. Warnings do not.
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -80,6 +81,14 @@ class Report:
 
     def drop(self, what: str, n: int = 1) -> None:
         self.dropped[what] = self.dropped.get(what, 0) + n
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything recorded so far, to `restore` when a step is rolled back and run again."""
+        return copy.deepcopy(self.__dict__)
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        self.__dict__.clear()
+        self.__dict__.update(copy.deepcopy(snapshot))
 
     # --- reading --------------------------------------------------------------------------------
 

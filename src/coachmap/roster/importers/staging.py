@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from coachmap.core.bulk import batched
 
@@ -147,6 +147,7 @@ class Stage:
         self.table = f"stg_{name}"
         self.columns = [("row", "int"), *columns]
         self.rows = 0
+        self.unique_ids = False  # set when an index proved every source_id distinct
 
     def create(self) -> Stage:
         types = TYPES[vendor()]
@@ -159,6 +160,18 @@ class Stage:
         name = f"{self.table}_{'_'.join(columns)}"
         execute(f"CREATE INDEX {name} ON {self.table} ({', '.join(columns)})")
         analyze(self.table)
+
+    def index_ids(self) -> None:
+        """The index on source_id, unique when the file's sourcedIds are: one sorted pass that
+        both serves the joins and proves there are no duplicates (only a file that has some
+        needs the GROUP BY that finds them)."""
+        try:
+            with transaction.atomic():
+                execute(f"CREATE UNIQUE INDEX {self.table}_source_id ON {self.table} (source_id)")
+            self.unique_ids = True
+            analyze(self.table)
+        except IntegrityError:
+            self.index("source_id")
 
     def drop(self) -> None:
         execute(f"DROP TABLE IF EXISTS {self.table}")

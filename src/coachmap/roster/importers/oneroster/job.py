@@ -5,8 +5,9 @@ Two phases inside the caller's transaction:
 1. **Check.** Read the manifest and every file once, checking each cell; small files (orgs,
    sessions, courses, categories) are kept in memory, large ones (classes, users, roles,
    enrollments, demographics, line items, results) stream into staging tables. Then set-based
-   checks find duplicate sourcedIds and references to ids that exist nowhere. Any problem stops
-   here: `ImportRejected` rolls everything back.
+   checks find duplicate sourcedIds and references to ids that exist nowhere (those on
+   results.csv are proven by the merge when it can, see `_merge_proving_results`). Any problem
+   stops the import: `ImportRejected` rolls everything back.
 2. **Merge.** Per file and in dependency order: rows the bundle no longer has (bulk) or marks
    `tobedeleted` (delta) are removed, changed rows updated, new rows added — matched by
    `sourcedId` within the district, so importing the same bundle twice changes nothing.
@@ -20,17 +21,24 @@ coaching records hang on them): a teacher who leaves the roster loses the teache
 
 from __future__ import annotations
 
+from django.db import IntegrityError, transaction
+
 from coachmap.roster.importers.oneroster.checks import Checks
 from coachmap.roster.importers.oneroster.merge import Merge
 from coachmap.roster.importers.oneroster.staged import StagedFiles
 from coachmap.roster.importers.report import ImportRejected
 from coachmap.roster.importers.staging import (
     execute,
+    fetchall,
 )
 from coachmap.roster.models import (
     AcademicSession,
     Category,
 )
+
+
+class _Unproven(Exception):
+    """The merge left results out: the checks on results.csv must say why."""
 
 
 class OneRosterImport(Merge, Checks, StagedFiles):
@@ -48,12 +56,53 @@ class OneRosterImport(Merge, Checks, StagedFiles):
         self._read_all()
         self._check_references()
         if not self.report.ok:
+            self._check_results()
             raise ImportRejected(self.report)
-        self._merge_all()
+        self._merge_proving_results()
         for stage in self.stages.values():
             stage.drop()
         for table in ("map_school", "map_class", "map_lineitem", "map_teacher"):
             execute(f"DROP TABLE IF EXISTS {table}")
+
+    def _merge_proving_results(self) -> None:
+        """Merge, letting the merge stand in for the checks on results.csv when it can.
+
+        The results merge joins every result to its line item and student. When none is left
+        out and no user in the file is a non-student the district already holds as a student,
+        every reference resolved to what the checks allow, and the one-score-per-student
+        constraint held as each row went in: the checks would find nothing, and their passes
+        over millions of rows are saved. Otherwise the merge is rolled back, the checks run and
+        report, and a bundle they pass is merged again."""
+        snapshot, district = self.report.snapshot(), self.district
+        try:
+            with transaction.atomic():
+                self._merge_all()
+                if self._results_unproven():
+                    raise _Unproven
+        except (_Unproven, IntegrityError) as exc:
+            self.report.restore(snapshot)
+            self.district = district
+            if district is not None:
+                district.refresh_from_db()
+            self._check_results()
+            if not self.report.ok:
+                raise ImportRejected(self.report) from None
+            if isinstance(exc, IntegrityError):
+                raise
+            self._merge_all()
+
+    def _results_unproven(self) -> bool:
+        if "results" not in self.stages:
+            return False
+        if self.report.entity("results").skipped:
+            return True
+        return self.manifest.mode("users") != "bulk" and bool(
+            fetchall(
+                "SELECT 1 FROM stg_users u JOIN roster_student st ON st.district_id = %s "
+                "AND st.source_id = u.source_id WHERE u.role <> 'student' LIMIT 1",
+                [self.district_id],
+            )
+        )
 
     def _read_all(self) -> None:
         self._read_orgs()

@@ -57,7 +57,7 @@ class StagedFiles(SmallFiles):
                     self._fail("classes", row, exc)
                     continue
                 write((row, sid, status, title, code, spec.grades_json(grades), subject, school, course))
-        stage.index("source_id")
+        stage.index_ids()
 
     def _stage_roles(self) -> None:
         stage = self._stage(
@@ -146,7 +146,7 @@ class StagedFiles(SmallFiles):
                     self._fail("users", row, exc)
                     continue
                 write((row, sid, status, None, role, school, grade, codes, enabled))
-        stage.index("source_id")
+        stage.index_ids()
         names.insert_many(teacher_names)
         if not v11:
             self._roles_into_users()
@@ -245,7 +245,7 @@ class StagedFiles(SmallFiles):
                     self._fail("enrollments", row, exc)
                     continue
                 write((row, sid, status, klass, user, role, bool(primary), begin, end))
-        stage.index("source_id")  # removals and lookups match on it
+        stage.index_ids()  # removals and lookups match on it
 
     def _stage_demographics(self) -> None:
         stage = self._stage("demographics", [("race", "text"), ("gender", "text")])
@@ -279,7 +279,7 @@ class StagedFiles(SmallFiles):
                 write((row, sid, status, spec.race_of(flags), gender))
         if births:
             self.report.drop("birth dates and places of birth (demographics.csv)", births)
-        stage.index("source_id")  # removals and lookups match on it
+        stage.index_ids()  # removals and lookups match on it
 
     def _stage_line_items(self) -> None:
         stage = self._stage(
@@ -316,7 +316,7 @@ class StagedFiles(SmallFiles):
                     self._fail("lineItems", row, exc)
                     continue
                 write((row, sid, status, title, assign, due, klass, category, low, high))
-        stage.index("source_id")
+        stage.index_ids()
 
     def _stage_results(self) -> None:
         stage = self._stage(
@@ -347,4 +347,4 @@ class StagedFiles(SmallFiles):
                     self._fail("results", row, exc)
                     continue
                 write((row, sid, status, item, student, score_status, score, date))
-        stage.index("source_id")  # removals and lookups match on it
+        stage.index_ids()  # removals and lookups match on it
