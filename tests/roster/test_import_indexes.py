@@ -1,6 +1,7 @@
 """A district's first roster fills the big tables with their plain indexes (and PostgreSQL's
-foreign keys) dropped and builds them once afterwards; whatever happens, every index and every
-foreign key is there when the import ends, and the keys still refuse a dangling row."""
+unique constraints and foreign keys) dropped and builds them once afterwards; whatever happens,
+every index, constraint and foreign key is there when the import ends, the keys still refuse a
+dangling row and the constraints a duplicate."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from coachmap.roster.importers import oneroster
-from coachmap.roster.importers.staging import foreign_keys, secondary_indexes
+from coachmap.roster.importers.staging import foreign_keys, secondary_indexes, unique_constraints
 from coachmap.roster.models import Enrollment, Score, Student
 from tests.roster.conftest import SAMPLE, do_import
 
@@ -18,7 +19,10 @@ TABLES = [m._meta.db_table for m in (Student, Enrollment, Score)]
 
 
 def indexes() -> dict[str, list[tuple[str, str]]]:
-    return {table: sorted(secondary_indexes(table)) + foreign_keys(table) for table in TABLES}
+    return {
+        table: sorted(secondary_indexes(table)) + unique_constraints(table) + foreign_keys(table)
+        for table in TABLES
+    }
 
 
 def test_a_first_import_leaves_every_index_as_the_migrations_made_it() -> None:
@@ -35,6 +39,12 @@ def test_a_first_import_leaves_every_index_as_the_migrations_made_it() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():  # the commit checks the rebuilt keys
         Enrollment.objects.filter(pk=enrolled.pk).update(student_id=10**9)
     assert Enrollment.objects.get(pk=enrolled.pk).student_id == enrolled.student_id
+    student = Student.objects.first()
+    assert student is not None
+    with pytest.raises(IntegrityError), transaction.atomic():  # one sourcedId per district, still
+        Student.objects.create(
+            district_id=student.district_id, school_id=student.school_id, source_id=student.source_id, grade=3
+        )
 
 
 def test_a_first_import_that_fails_after_the_rebuild_still_has_every_index(

@@ -223,9 +223,14 @@ def summaries_rebuild(*, district: District) -> RebuildReport:
     started = time.perf_counter()
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            # One hash aggregate over the district's results; let it stay in memory for this transaction.
             with connection.cursor() as cursor:
+                # One hash aggregate over the district's results; let it stay in memory for this transaction.
                 cursor.execute("SET LOCAL work_mem = '256MB'")
+                # Fresh statistics for the small tables the summaries join through: right after
+                # a district's first import PostgreSQL would take 1,000 schools for one, and walk
+                # millions of scores through an index instead of reading them in one pass.
+                for dimension in (School, Class, LineItem):
+                    cursor.execute(f"ANALYZE {_t(dimension)}")
         for model in (ResultCell, EnrollmentCell, UsageCell, TurnaroundCell):
             model.objects.filter(district=district).delete()
         result_cells = _result_cells(district)

@@ -29,11 +29,9 @@ def run_import(
     from coachmap.roster.importers import flags, oneroster, published, results, usage
 
     if kind == "oneroster":
-        job = oneroster.OneRosterImport(
+        return oneroster.import_bundle(
             source=source, district=district, report=report, progress=progress, actor=actor, **options
         )
-        job.run()
-        return job.district
     assert district is not None  # noqa: S101 - the service refuses other kinds without a district
     module = {"results": results, "published": published, "usage": usage, "flags": flags}[kind]
     module.run(source=source, district=district, report=report, progress=progress, **options)

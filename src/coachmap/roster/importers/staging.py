@@ -93,48 +93,59 @@ def secondary_indexes(table: str) -> list[tuple[str, str]]:
     return [(str(name), str(sql)) for name, sql in rows]
 
 
+def unique_constraints(table: str) -> list[tuple[str, str]]:
+    """(name, definition) of `table`'s unique constraints other than its primary key, on
+    PostgreSQL; SQLite keeps them in the table's own definition, where they cannot be dropped."""
+    return _constraints(table, "u")
+
+
 def foreign_keys(table: str) -> list[tuple[str, str]]:
     """(name, definition) of `table`'s foreign keys on PostgreSQL; SQLite keeps its foreign keys
     in the table's own definition, where they cost little."""
+    return _constraints(table, "f")
+
+
+def _constraints(table: str, kind: str) -> list[tuple[str, str]]:
     if vendor() != "postgresql":
         return []
     rows = fetchall(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-        [table],
+        "WHERE conrelid = %s::regclass AND contype = %s ORDER BY conname",
+        [table, kind],
     )
     return [(str(name), str(definition)) for name, definition in rows]
 
 
 @contextmanager
 def indexes_built_after(table: str) -> Iterator[None]:
-    """Fill an empty table with its plain indexes (and, on PostgreSQL, its foreign keys)
-    dropped, then build each once.
+    """Fill an empty table with its plain indexes (and, on PostgreSQL, its unique constraints
+    and foreign keys) dropped, then build each once.
 
     Keeping millions of index entries in order row by row costs several times more than one
     sorted build, and PostgreSQL checks a foreign key row by row but re-adds it with one join.
-    Unique constraints stay and keep guarding every insert. Only for a table that is empty (a
-    district's first roster): it is DDL inside the import's transaction, so a failure restores
-    everything with the rest.
+    A unique constraint re-added checks every row at once, so it guards the load as it did row
+    by row: a duplicate raises `IntegrityError` when it is added. Only for a table that is
+    empty (a district's first roster): it is DDL inside the import's transaction, so a failure
+    restores everything with the rest.
     """
     if fetchall(f"SELECT 1 FROM {table} LIMIT 1"):
         yield
         return
     qn = connection.ops.quote_name
-    indexes, keys = secondary_indexes(table), foreign_keys(table)
+    indexes, uniques, keys = secondary_indexes(table), unique_constraints(table), foreign_keys(table)
     if keys:
         # PostgreSQL alters no table (nor the tables it refers to) with deferred checks pending:
         # run them now, as the commit would, and defer again.
         execute("SET CONSTRAINTS ALL IMMEDIATE")
         execute("SET CONSTRAINTS ALL DEFERRED")
-    for name, _ in keys:
+    for name, _ in [*keys, *uniques]:
         execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
     for name, _ in indexes:
         execute(f"DROP INDEX {qn(name)}")
     yield
     for _, create in indexes:
         execute(create)
-    for name, definition in keys:
+    for name, definition in [*uniques, *keys]:
         execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
     analyze(table)
 

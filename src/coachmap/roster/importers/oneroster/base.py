@@ -60,6 +60,7 @@ class Base:
         progress: Progress | None = None,
         actor: User | None = None,
         fail_at_row: int | None = None,
+        bulk: bool = True,
     ) -> None:
         self.source = source
         self.district = district
@@ -67,6 +68,8 @@ class Base:
         self.progress = progress or (lambda phase, done, total: None)
         self.actor = actor
         self.fail_at_row = fail_at_row  # tests inject a failure here to prove atomicity
+        self.bulk = bulk  # may the biggest files take the bulk path (see `bulk`)
+        self.bulk_used = False
         self.stages: dict[str, Stage] = {}
         self.orgs: dict[str, str] = {}  # sourcedId → org type, from the file and the database
         self.small: dict[str, SmallFile] = {}

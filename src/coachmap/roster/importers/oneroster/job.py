@@ -21,12 +21,18 @@ coaching records hang on them): a teacher who leaves the roster loses the teache
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+import logging
+from typing import NoReturn
 
+from django.db import IntegrityError, connection, transaction
+
+from coachmap.core.models import District, User
+from coachmap.roster.importers.oneroster.bulk import BulkRefused
 from coachmap.roster.importers.oneroster.checks import Checks
 from coachmap.roster.importers.oneroster.merge import Merge
 from coachmap.roster.importers.oneroster.staged import StagedFiles
-from coachmap.roster.importers.report import ImportRejected
+from coachmap.roster.importers.report import ImportRejected, Report
+from coachmap.roster.importers.source import Progress, Source
 from coachmap.roster.importers.staging import (
     execute,
     fetchall,
@@ -36,6 +42,56 @@ from coachmap.roster.models import (
     Category,
 )
 
+log = logging.getLogger(__name__)
+
+
+def import_bundle(
+    *,
+    source: Source,
+    district: District | None,
+    report: Report,
+    progress: Progress | None = None,
+    actor: User | None = None,
+    fail_at_row: int | None = None,
+    bulk: bool = True,
+) -> District | None:
+    """Import a bundle: by the bulk path where it can, else (or on any problem) row by row
+    (`bulk=False`: row by row from the start).
+
+    Returns the district imported into; raises `ImportRejected` with the report's problems."""
+
+    def job(bulk: bool) -> OneRosterImport:
+        return OneRosterImport(
+            source=source,
+            district=district,
+            report=report,
+            progress=progress,
+            actor=actor,
+            fail_at_row=fail_at_row,
+            bulk=bulk,
+        )
+
+    if connection.vendor == "postgresql":
+        # Joins of millions of staged rows hash in memory, and indexes build in one sort, for
+        # this transaction only.
+        execute("SET LOCAL work_mem = '256MB'")
+        execute("SET LOCAL maintenance_work_mem = '512MB'")
+    snapshot = report.snapshot()
+    if bulk:
+        first = job(bulk=True)
+        try:
+            with transaction.atomic():
+                first.run()
+            return first.district
+        except BulkRefused as exc:
+            log.info("Importing %s row by row: %s", source.name, exc)
+        report.restore(snapshot)
+        if district is not None:
+            district.refresh_from_db()
+    second = job(bulk=False)
+    second.run()
+    return second.district
+
 
 class _Unproven(Exception):
     """The merge left results out: the checks on results.csv must say why."""
@@ -43,6 +99,13 @@ class _Unproven(Exception):
 
 class OneRosterImport(Merge, Checks, StagedFiles):
     """Check a bundle whole, then merge it; see the module docstring."""
+
+    def _reject(self) -> NoReturn:
+        """Reject the bundle; when a file took the bulk path, read it all again row by row first,
+        so that the report names every problem as the row-by-row reader does."""
+        if self.bulk_used:
+            raise BulkRefused("the import found problems")
+        raise ImportRejected(self.report)
 
     def run(self) -> None:
         manifest = self._manifest()
@@ -57,7 +120,7 @@ class OneRosterImport(Merge, Checks, StagedFiles):
         self._check_references()
         if not self.report.ok:
             self._check_results()
-            raise ImportRejected(self.report)
+            self._reject()
         self._merge_proving_results()
         for stage in self.stages.values():
             stage.drop()
@@ -86,7 +149,7 @@ class OneRosterImport(Merge, Checks, StagedFiles):
                 district.refresh_from_db()
             self._check_results()
             if not self.report.ok:
-                raise ImportRejected(self.report) from None
+                self._reject()
             if isinstance(exc, IntegrityError):
                 raise
             self._merge_all()

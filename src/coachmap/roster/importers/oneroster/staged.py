@@ -1,6 +1,7 @@
 """Phase 1b: the large files, checked row by row and streamed into staging tables.
 
-Each big file is first tried by a fast reader (`fast.fast_*`); rows it does not accept go
+results.csv and enrollments.csv first try the bulk path (`bulk`). Read row by row, each big
+file's rows are first tried by a fast reader (`fast.fast_*`); rows it does not accept go
 through the full checks, which say exactly what is wrong."""
 
 from __future__ import annotations
@@ -8,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from coachmap.roster.importers.oneroster import fast, spec
+from coachmap.roster.importers.oneroster import bulk, fast, spec
 from coachmap.roster.importers.oneroster.base import SmallFile
+from coachmap.roster.importers.oneroster.bulk import BulkFile, BulkLoader, BulkRefused
 from coachmap.roster.importers.oneroster.small import SmallFiles
 from coachmap.roster.importers.staging import (
     Stage,
@@ -211,7 +213,37 @@ class StagedFiles(SmallFiles):
                         self._fail("users", row, exc)
         self.report.rows_read[table.name] = rows_before
 
+    def _stage_bulk(self, bulk: BulkFile) -> bool:
+        """Stage `bulk.file` by the bulk path; False when it is read row by row instead."""
+        if not self.bulk:
+            return False
+        before = self.report.problem_count
+        opened = self._table(bulk.file)
+        if opened is None:
+            if self.report.problem_count > before:
+                raise BulkRefused(f"{bulk.file}.csv: its header has problems")
+            return False  # absent: staged empty, row by row
+        table, index = opened
+        width = len(table.header or ())
+        table.close()
+        loader = BulkLoader(
+            bulk,
+            source=self.source,
+            report=self.report,
+            progress=self.progress,
+            schools=self.orgs,
+            check_schools=self._checks("orgs"),
+            fail_at_row=self.fail_at_row,
+        )
+        self.bulk_used = True
+        stage = loader.load(table.name, index, width)
+        self.stages[bulk.stage] = stage
+        stage.index_ids()
+        return True
+
     def _stage_enrollments(self) -> None:
+        if self._stage_bulk(bulk.ENROLLMENTS):
+            return
         stage = self._stage(
             "enrollments",
             [
@@ -319,6 +351,8 @@ class StagedFiles(SmallFiles):
         stage.index_ids()
 
     def _stage_results(self) -> None:
+        if self._stage_bulk(bulk.RESULTS):
+            return
         stage = self._stage(
             "results",
             [

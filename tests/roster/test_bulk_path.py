@@ -1,0 +1,237 @@
+"""The bulk path for results.csv and enrollments.csv gives exactly what reading row by row gives.
+
+Each bundle is imported twice from the same database state — by the bulk path, then row by
+row — and the two reports and everything written must be equal. hypothesis writes the cells
+from plainly valid values and the awkward ones real exports hold (white space, other digits,
+long decimals, impossible dates, quoted line breaks, blank lines, stray trailing fields), so
+both the path that proves a file and the fall-back to reading it row by row are exercised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coachmap.roster.importers.oneroster import import_bundle
+from coachmap.roster.importers.report import ImportRejected, Report
+from coachmap.roster.importers.source import Source
+from tests.roster.conftest import V12, do_import, snapshot, write_bundle
+
+pytestmark = pytest.mark.django_db
+
+LINE_ITEMS = V12["lineItems.csv"] + "li2,active,,Retell,,2025-09-02,2025-09-09,c1,cat1,q1,0,100\n"
+BASE = {**V12, "lineItems.csv": LINE_ITEMS}
+
+
+class _Undo(Exception):
+    pass
+
+
+def outcome(folder: Path, *, bulk: bool) -> tuple[dict[str, Any], dict[str, Any] | None, bool]:
+    """(report, what the import wrote or None when rejected, whether it read row by row) — undone."""
+    report = Report(kind="oneroster", source=folder.name)
+    written: dict[str, Any] | None = None
+    handler = _Records()
+    logger = logging.getLogger("coachmap.roster.importers.oneroster.job")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        with transaction.atomic():
+            with Source(folder) as source:
+                try:
+                    import_bundle(source=source, district=None, report=report, bulk=bulk)
+                    written = snapshot()
+                except ImportRejected:
+                    pass
+            raise _Undo
+    except _Undo:
+        pass
+    finally:
+        logger.removeHandler(handler)
+    return report.to_json(), written, not bulk or bool(handler.records)
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def same_either_way(files: dict[str, str | bytes]) -> bool:
+    """Assert both paths agree; returns whether the bulk path stood (no fall-back)."""
+    folder = Path(tempfile.mkdtemp())
+    try:
+        path = write_bundle(folder / "b", files)
+        bulk_report, bulk_written, fell_back = outcome(path, bulk=True)
+        rows_report, rows_written, _ = outcome(path, bulk=False)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert bulk_report == rows_report
+    assert bulk_written == rows_written
+    return not fell_back
+
+
+def csv_text(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+RESULTS_HEADER = next(csv.reader(io.StringIO(V12["results.csv"])))
+ENROLLMENTS_HEADER = next(csv.reader(io.StringIO(V12["enrollments.csv"])))
+
+
+def test_a_clean_bundle_takes_the_bulk_path_and_lands_as_reading_row_by_row_does() -> None:
+    assert same_either_way(BASE)
+
+
+def test_a_cell_the_bulk_path_cannot_prove_is_read_row_by_row_with_the_same_outcome() -> None:
+    results = BASE["results.csv"].replace(",88,", ", 88,")
+    assert not same_either_way({**BASE, "results.csv": results})
+
+
+def test_a_broken_result_is_reported_as_row_by_row() -> None:
+    results = BASE["results.csv"].replace("2025-09-10", "2025-02-30")
+    folder = Path(tempfile.mkdtemp())
+    try:
+        report, written, _ = outcome(write_bundle(folder / "b", {**BASE, "results.csv": results}), bulk=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert written is None
+    assert [p["row"] for p in report["problems"]] == [2]
+    assert report["problems"][0]["column"] == "scoreDate"
+
+
+def test_a_second_import_of_the_same_bundle_changes_nothing_by_the_bulk_path(tmp_path: Path) -> None:
+    path = write_bundle(tmp_path / "b", BASE)
+    first = do_import("oneroster", path)
+    assert first.ok
+    before = snapshot()
+
+    again = do_import("oneroster", path)
+
+    assert again.ok
+    assert again.totals()["added"] == again.totals()["changed"] == again.totals()["removed"] == 0
+    assert snapshot() == before
+
+
+IDS = ["res1", "res2", "res3", " res4", "res5 ", "'res6", "r" * 101, "", "res\u00a07", "résultat"]
+STATUS = ["", "active", "tobedeleted", "Active", " active", "deleted"]
+MODIFIED = ["", "2025-09-01", "2025-09-01T10:00:00Z", "2025-09-01 10:00", "2025-13-01", "٢٠٢٥-09-01", "soon"]
+DATES = ["", "2025-09-10", "2025-02-30", "2025/09/10", "20250910", " 2025-09-10", "2025-9-1"]
+SCORES = [
+    "",
+    "88",
+    "88.5",
+    "-3",
+    "1e3",
+    "1_000",
+    " 5",
+    "nan",
+    "inf",
+    "87081.902016",
+    "1234567890123456",
+    "x",
+    "١٢",
+]
+
+
+@st.composite
+def result_rows(draw: st.DrawFn) -> list[str]:
+    return [
+        draw(st.sampled_from(IDS)),
+        draw(st.sampled_from(STATUS)),
+        draw(st.sampled_from(MODIFIED)),
+        draw(st.sampled_from(["li1", "li2", "li9", " li1", ""])),
+        draw(st.sampled_from(["s1", "s2", "t1", "p1", "s9", ""])),
+        draw(st.sampled_from(["fully graded", "submitted", "Fully Graded", "", "exempt", "graded"])),
+        draw(st.sampled_from(SCORES)),
+        draw(st.sampled_from(DATES)),
+        draw(st.sampled_from(["", "a, b", 'say "hi"', "line\nbreak"])),
+    ]
+
+
+@st.composite
+def enrollment_rows(draw: st.DrawFn) -> list[str]:
+    return [
+        draw(st.sampled_from(["e1", "e2", "e3", "e4", "e5", " e6", ""])),
+        draw(st.sampled_from(STATUS)),
+        draw(st.sampled_from(MODIFIED)),
+        draw(st.sampled_from(["c1", "c9", " c1"])),
+        draw(st.sampled_from(["", "sch1", "d1", "zz"])),
+        draw(st.sampled_from(["s1", "s2", "t1", "p1", "s9"])),
+        draw(st.sampled_from(["student", "teacher", "parent", "Student", ""])),
+        draw(st.sampled_from(["", "true", "false", "TRUE", "False", "yes"])),
+        draw(st.sampled_from(DATES)),
+        draw(st.sampled_from(DATES)),
+    ]
+
+
+def shaped(text: str, shape: str) -> str | bytes:
+    """The file as real exports write it: CRLF, a byte-order mark, a blank line, no final newline."""
+    if shape == "crlf":
+        return text.replace("\n", "\r\n")
+    if shape == "bom":
+        return b"\xef\xbb\xbf" + text.encode()
+    if shape == "blank line":
+        return text + "\n"
+    if shape == "no final newline":
+        return text.rstrip("\n")
+    if shape == "trailing field":
+        return text.replace("\n", ",\n")
+    return text
+
+
+SHAPES = ["plain", "plain", "crlf", "bom", "blank line", "no final newline", "trailing field"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    results=st.lists(result_rows(), min_size=1, max_size=6),
+    enrollments=st.lists(enrollment_rows(), max_size=5),
+    shape=st.sampled_from(SHAPES),
+)
+def test_whatever_the_cells_the_bulk_path_and_row_by_row_agree(
+    results: list[list[str]], enrollments: list[list[str]], shape: str
+) -> None:
+    files: dict[str, str | bytes] = {
+        **BASE,
+        "results.csv": shaped(csv_text([RESULTS_HEADER, *results]), shape),
+        "enrollments.csv": shaped(
+            V12["enrollments.csv"] + csv_text(enrollments), "plain" if shape == "trailing field" else shape
+        ),
+    }
+    same_either_way(files)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(scores=st.lists(st.decimals(min_value=-1000, max_value=100000, places=6, allow_nan=False), max_size=2))
+def test_scores_land_with_the_same_value_either_way(scores: list[Any]) -> None:
+    rows = [
+        [
+            f"res{i}",
+            "active",
+            "",
+            "li1" if i % 2 else "li2",
+            "s1" if i < 2 else "s2",
+            "fully graded",
+            str(s),
+            "",
+            "",
+        ]
+        for i, s in enumerate(scores)
+    ]
+    same_either_way({**BASE, "results.csv": csv_text([RESULTS_HEADER, *rows])})
