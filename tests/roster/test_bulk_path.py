@@ -235,3 +235,24 @@ def test_scores_land_with_the_same_value_either_way(scores: list[Any]) -> None:
         for i, s in enumerate(scores)
     ]
     same_either_way({**BASE, "results.csv": csv_text([RESULTS_HEADER, *rows])})
+
+
+def test_a_failure_injected_while_the_bulk_path_loads_results_leaves_nothing_changed(tmp_path: Path) -> None:
+    do_import("oneroster", write_bundle(tmp_path / "first", BASE))
+    before = snapshot()
+    students = [f"s{i}" for i in range(3, 33)]
+    users = V12["users.csv"] + "".join(f"{s},active,,true,{s},,A,B,,,,,,,04,,,,,,,sch1,\n" for s in students)
+    roles = V12["roles.csv"] + "".join(f"r{s},active,,{s},primary,student,,,sch1,\n" for s in students)
+    results = V12["results.csv"] + "".join(
+        f"res{s}-{item},active,,{item},{s},fully graded,70,2025-09-10,\n"
+        for s in students
+        for item in ("li1", "li2")
+    )
+    bigger = {**BASE, "users.csv": users, "roles.csv": roles, "results.csv": results}
+    others = max(len(text.splitlines()) for name, text in bigger.items() if name != "results.csv")
+    assert others < 50 < len(results.splitlines())  # only results.csv reaches row 50
+
+    report = do_import("oneroster", write_bundle(tmp_path / "bigger", bigger), fail_at_row=50)
+
+    assert any("injected failure at results.csv" in note for note in report.notes)
+    assert snapshot() == before
