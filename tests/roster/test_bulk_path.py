@@ -256,3 +256,30 @@ def test_a_failure_injected_while_the_bulk_path_loads_results_leaves_nothing_cha
 
     assert any("injected failure at results.csv" in note for note in report.notes)
     assert snapshot() == before
+
+
+def test_a_column_with_too_many_distinct_values_is_proved_row_by_row_in_sql(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from coachmap.roster.importers.oneroster import bulk
+
+    monkeypatch.setattr(bulk, "DISTINCT_CAP", 3)  # the enrollments' three roles still fit
+    pairs = [("li1", "s1"), ("li2", "s1"), ("li1", "s2"), ("li2", "s2")]
+    rows = [
+        [
+            f"res{i}",
+            "active",
+            f"2025-09-0{i}T10:00:00Z",
+            item,
+            student,
+            "fully graded",
+            "88",
+            "2025-09-10",
+            "",
+        ]
+        for i, (item, student) in enumerate(pairs, start=1)
+    ]
+    assert same_either_way({**BASE, "results.csv": csv_text([RESULTS_HEADER, *rows])})
+
+    rows[1][2] = "last Tuesday"
+    assert not same_either_way({**BASE, "results.csv": csv_text([RESULTS_HEADER, *rows])})
