@@ -23,11 +23,24 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
+    """A yes/no setting. Anything but a known yes or no stops start-up: `SECURE_COOKIES=ture` must
+    not quietly mean "no" (healthchecks' envbool does the same)."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value. Use true or false (also accepted: 1/0, yes/no, on/off)."
+    )
 
 
 DEBUG = env_bool("DEBUG")
