@@ -32,7 +32,7 @@ NOON = datetime.datetime(2026, 10, 20, 12, tzinfo=ZoneInfo("America/New_York"))
 TODAY = NOON.date()
 
 
-@pytest.mark.parametrize("model", [PulseResponse, SurveyResponse, SurveyAnswer])
+@pytest.mark.parametrize("model", [PulseResponse, SurveyResponse, SurveyAnswer, SealedAnswer])
 def test_an_anonymous_answer_has_no_link_to_a_person_a_session_a_time_or_an_order(
     model: type[models.Model],
 ) -> None:

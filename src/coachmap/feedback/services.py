@@ -231,7 +231,8 @@ def _survey_release(survey: Survey) -> None:
     """Write the survey's sealed answers to the answer tables in random order, and empty its pool."""
     pool = SealedAnswer.objects.filter(survey=survey)
     questions = set(survey.questions.values_list("pk", flat=True))
-    responses, answers = [], []
+    responses: list[SurveyResponse] = []
+    answers: list[SurveyAnswer] = []
     for sealed in pool.values_list("sealed", flat=True):
         entry = sealing.unseal(sealed)
         if entry is None:
