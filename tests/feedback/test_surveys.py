@@ -18,6 +18,7 @@ from coachmap.feedback import queries, services
 from coachmap.feedback.models import (
     PulseReceipt,
     PulseResponse,
+    SealedAnswer,
     SurveyAnswer,
     SurveyReceipt,
     SurveyResponse,
@@ -31,7 +32,7 @@ NOON = datetime.datetime(2026, 10, 20, 12, tzinfo=ZoneInfo("America/New_York"))
 TODAY = NOON.date()
 
 
-@pytest.mark.parametrize("model", [PulseResponse, SurveyResponse, SurveyAnswer])
+@pytest.mark.parametrize("model", [PulseResponse, SurveyResponse, SurveyAnswer, SealedAnswer])
 def test_an_anonymous_answer_has_no_link_to_a_person_a_session_a_time_or_an_order(
     model: type[models.Model],
 ) -> None:
@@ -62,9 +63,9 @@ def test_the_teacher_answers_the_pulse_in_one_click_from_home_and_is_not_asked_a
         reverse("feedback:pulse", args=[session.pk]), {"useful": "5", "will_use": "4", "respected": "5"}
     )
     assert response.status_code == 302
-    assert (
-        PulseResponse.objects.count() == 1 and PulseReceipt.objects.filter(teacher=world.teacher).count() == 1
-    )
+    # The answer waits sealed in the pool until enough different teachers have answered.
+    assert SealedAnswer.objects.count() == 1 and not PulseResponse.objects.exists()
+    assert PulseReceipt.objects.filter(teacher=world.teacher).count() == 1
     assert reverse("feedback:pulse", args=[session.pk]) not in client.get(reverse("home")).content.decode()
     with pytest.raises(ValidationError, match="already answered or skipped"):
         services.pulse_skip(teacher=world.teacher, session=session)
@@ -116,7 +117,8 @@ def test_a_single_answer_shows_nowhere_even_where_the_district_reports_groups_of
     world.district.save()
     teacher, session = _session_for_new_teacher(world)
     services.pulse_answer(teacher=teacher, session=session, useful=1, will_use=2, respected=1)
-    assert PulseResponse.objects.get().batch is None  # the floor of 5 still holds it back
+    assert not PulseResponse.objects.exists()  # the floor of 5 still holds it back, sealed
+    assert SealedAnswer.objects.count() == 1
     for role in ("coach", "lead", "admin"):
         client = world.client(role)
         for period in ("year", "fall", "spring", "last-year"):

@@ -3,9 +3,11 @@
 Answers are anonymous. A response row holds no teacher, no session, no time and no sequential
 id: only the coach (pulse) or survey it is about, the school year and the answers. Which teacher
 has already answered or skipped is kept apart in a receipt that holds no answer, and says
-nothing about whether the teacher answered or skipped. Pulse answers are counted only in
-released batches of at least the minimum group size (see `feedback/anonymity.py`), so no two
-views of the results ever differ by one person's answers.
+nothing about whether the teacher answered or skipped. Answers first wait sealed in a pool
+(`SealedAnswer`) and reach the answer tables only in shuffled batches: pulse answers one per
+different teacher, in batches of at least the minimum group size; survey answers all at once
+when the survey closes (see `feedback/anonymity.py` and `feedback/sealing.py`). So neither
+the order of rows nor their ids pair an answer with the receipt written beside it.
 """
 
 from __future__ import annotations
@@ -57,6 +59,30 @@ class PulseReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"Pulse handled for session {self.session_id}"
+
+
+class SealedAnswer(models.Model):
+    """An answer waiting in the pool, sealed so that no one can read it as an answer.
+
+    A pulse answer (or a skip: sealed alike, so the pool does not tell which a teacher chose) waits
+    here until a batch of enough different teachers is released; a faculty-survey answer waits until
+    the survey closes. Then the pool is opened with a key derived from the server's secret (not in
+    the database), its answers are written to the answer tables in random order, and its rows are
+    deleted. The row holds no teacher, session, time or order; the sealed text holds who answered
+    only as a keyed hash, used to count different people, and is never stored anywhere else.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    coach = models.ForeignKey(Coach, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    school_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    survey = models.ForeignKey("Survey", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    sealed = models.BinaryField()
+
+    class Meta:
+        indexes = [models.Index(fields=["coach", "school_year"])]
+
+    def __str__(self) -> str:
+        return "Sealed answer waiting to be counted"
 
 
 class SurveyStatus(models.TextChoices):

@@ -18,6 +18,7 @@ from coachmap.feedback.models import (
     SCALE,
     PulseReceipt,
     PulseResponse,
+    QuestionKind,
     Survey,
     SurveyAnswer,
     SurveyReceipt,
@@ -64,16 +65,22 @@ def pulse_results(user: AnyUser, coach: Coach, school_year: int) -> PulseResults
         "These results are not part of your role.",
     )
     min_size = anonymity.minimum(coach.district.min_group_size)
-    rows = list(
-        PulseResponse.objects.filter(coach=coach, school_year=school_year, batch__isnull=False).values_list(
-            *PULSE_QUESTIONS
+    batches: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+    for batch, *values in PulseResponse.objects.filter(
+        coach=coach, school_year=school_year, batch__isnull=False
+    ).values_list("batch", *PULSE_QUESTIONS):
+        batches[batch].append(tuple(values))
+    # Each release is decided knowing what the releases before it showed, as a reader who looked
+    # after every batch would know it: the latest is what the pages show.
+    in_order = [batches[b] for b in sorted(batches)]
+    questions = []
+    for i, text in enumerate(PULSE_QUESTIONS.values()):
+        releases = anonymity.summarise_releases(
+            text, [[row[i] for row in b] for b in in_order], SCALE, min_size
         )
-    )
-    questions = [
-        anonymity.summarise(text, [row[i] for row in rows], SCALE, min_size)
-        for i, text in enumerate(PULSE_QUESTIONS.values())
-    ]
-    return PulseResults(coach, school_year, min_size, len(rows), questions)
+        questions.append(releases[-1] if releases else anonymity.summarise(text, [], SCALE, min_size))
+    n = sum(len(b) for b in in_order)
+    return PulseResults(coach, school_year, min_size, n, questions)
 
 
 def surveys_to_answer(teacher: Teacher) -> QuerySet[Survey]:
@@ -106,15 +113,26 @@ def survey_results(user: AnyUser, survey: Survey) -> SurveyResults:
         "Survey results are for the program lead, principals and the district.",
     )
     min_size = anonymity.minimum(survey.district.min_group_size)
-    respondents = survey.responses.count()
+    respondents = SurveyReceipt.objects.filter(survey=survey).count()
     questions = []
     if survey.status == SurveyStatus.CLOSED and respondents >= min_size:
+        answered = survey.responses.count()
         values: dict[int, list[int]] = defaultdict(list)
         for question_id, value in SurveyAnswer.objects.filter(response__survey=survey).values_list(
             "question_id", "value"
         ):
             values[question_id].append(value)
+        # Everyone who answered the survey is counted in every question, those who skipped it as
+        # "No answer" (a cell like any other): two questions' totals never differ by one person.
+        no_answer = [(anonymity.NO_ANSWER, "No answer")]
         questions = [
-            anonymity.summarise(q.text, values[q.pk], q.labels, min_size) for q in survey.questions.all()
+            anonymity.summarise(
+                q.text,
+                values[q.pk] + [anonymity.NO_ANSWER] * (answered - len(values[q.pk])),
+                [*q.labels, *no_answer],
+                min_size,
+                scale=q.kind == QuestionKind.SCALE,
+            )
+            for q in survey.questions.all()
         ]
     return SurveyResults(survey, respondents, min_size, questions)

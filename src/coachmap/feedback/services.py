@@ -2,12 +2,16 @@
 life (the program lead writes it, opens it, closes it; teachers answer it once).
 
 Answers are stored without the teacher (see `models.py`); a receipt keeps a teacher from being
-asked twice and says nothing about their answer.
+asked twice and says nothing about their answer. Answers first wait sealed in the pool and are
+written to the answer tables only in shuffled batches (pulse: one answer from each of enough
+different teachers; faculty survey: everything, when it closes), so no row order, id or time
+pairs an answer with the receipt written beside it.
 """
 
 from __future__ import annotations
 
 import datetime
+import random
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
@@ -18,12 +22,13 @@ from django.utils import timezone
 from coachmap.coaching.models import CoachingSession
 from coachmap.core import access
 from coachmap.core.models import Coach, District, Role, Teacher, User
-from coachmap.feedback import anonymity
+from coachmap.feedback import anonymity, sealing
 from coachmap.feedback.models import (
     PulseReceipt,
     PulseResponse,
     Question,
     QuestionKind,
+    SealedAnswer,
     Survey,
     SurveyAnswer,
     SurveyReceipt,
@@ -56,15 +61,59 @@ def _pulse_receipt(teacher: Teacher, session: CoachingSession, today: datetime.d
         raise ValidationError("You have already answered or skipped the survey for this session.")
 
 
+_SHUFFLE = random.SystemRandom()
+PULSE_SEAL_WIDTH = 120
+"""Every sealed pulse entry is padded to this many characters: an answer and a skip look alike."""
+
+
+def _pulse_seal(teacher: Teacher, coach: Coach, school_year: int, values: list[int]) -> None:
+    """Put an answer (or, with zeros, a skip) into the pool, sealed."""
+    who = sealing.respondent("pulse", coach.pk, school_year, teacher.pk)
+    SealedAnswer.objects.create(
+        coach=coach, school_year=school_year, sealed=sealing.seal({"r": who, "a": values}, PULSE_SEAL_WIDTH)
+    )
+
+
 def _release(coach: Coach, school_year: int) -> None:
-    """Release the waiting answers about a coach together once there are enough of them."""
+    """Release one answer from each different teacher waiting about a coach, once there are enough
+    of them; the rest are sealed again in a new random order, so the pool's rows say nothing
+    about who is still waiting."""
     Coach.objects.select_for_update().filter(pk=coach.pk).first()
-    waiting = PulseResponse.objects.filter(coach=coach, school_year=school_year, batch__isnull=True)
-    if anonymity.releasable(waiting.count(), anonymity.minimum(coach.district.min_group_size)):
-        last = PulseResponse.objects.filter(coach=coach, school_year=school_year).aggregate(b=Max("batch"))[
-            "b"
-        ]
-        waiting.update(batch=(last or 0) + 1)
+    pool = SealedAnswer.objects.filter(coach=coach, school_year=school_year)
+    waiting = []
+    for sealed in pool.values_list("sealed", flat=True):
+        entry = sealing.unseal(sealed)
+        if entry is not None and any(entry["a"]):
+            waiting.append((str(entry["r"]), tuple(int(v) for v in entry["a"])))
+    released = anonymity.batch(waiting, anonymity.minimum(coach.district.min_group_size), _SHUFFLE)
+    if not released:
+        return
+    last = PulseResponse.objects.filter(coach=coach, school_year=school_year).aggregate(b=Max("batch"))["b"]
+    PulseResponse.objects.bulk_create(
+        PulseResponse(
+            district_id=coach.district_id,
+            coach=coach,
+            school_year=school_year,
+            useful=useful,
+            will_use=will_use,
+            respected=respected,
+            batch=(last or 0) + 1,
+        )
+        for _, (useful, will_use, respected) in released
+    )
+    remaining = list(waiting)
+    for item in released:
+        remaining.remove(item)
+    _SHUFFLE.shuffle(remaining)
+    pool.delete()
+    SealedAnswer.objects.bulk_create(
+        SealedAnswer(
+            coach=coach,
+            school_year=school_year,
+            sealed=sealing.seal({"r": who, "a": list(values)}, PULSE_SEAL_WIDTH),
+        )
+        for who, values in remaining
+    )
 
 
 def pulse_answer(
@@ -83,18 +132,20 @@ def pulse_answer(
     if bad:
         raise ValidationError(f"Choose an answer from 1 to 5 for: {' '.join(bad)}")
     coach = session.cycle.coach
+    year = school_year_of(session.date)
     with transaction.atomic():
         _pulse_receipt(teacher, session, today)
-        PulseResponse.objects.create(
-            district_id=coach.district_id, coach=coach, school_year=school_year_of(session.date), **values
-        )
-        _release(coach, school_year_of(session.date))
+        _pulse_seal(teacher, coach, year, [useful, will_use, respected])
+        _release(coach, year)
 
 
 def pulse_skip(*, teacher: Teacher, session: CoachingSession, today: datetime.date | None = None) -> None:
     """The teacher would rather not answer about this session; they are not asked again."""
+    coach = session.cycle.coach
     with transaction.atomic():
         _pulse_receipt(teacher, session, today or timezone.localdate())
+        # Sealed like an answer, so the pool does not tell a skip from an answer; never counted.
+        _pulse_seal(teacher, coach, school_year_of(session.date), [0, 0, 0])
 
 
 # --- the faculty survey ---------------------------------------------------------------------------
@@ -168,9 +219,36 @@ def survey_status_set(*, actor: User, survey: Survey, status: SurveyStatus | str
         raise ValidationError(f"A {survey.get_status_display().lower()} survey cannot become {status}.")
     if status == SurveyStatus.OPEN and not survey.questions.exists():
         raise ValidationError("Add at least one question before opening the survey.")
-    survey.status = status
-    survey.save(update_fields=["status"])
+    with transaction.atomic():
+        survey.status = status
+        survey.save(update_fields=["status"])
+        if status == SurveyStatus.CLOSED:
+            _survey_release(survey)
     return survey
+
+
+def _survey_release(survey: Survey) -> None:
+    """Write the survey's sealed answers to the answer tables in random order, and empty its pool."""
+    pool = SealedAnswer.objects.filter(survey=survey)
+    questions = set(survey.questions.values_list("pk", flat=True))
+    responses: list[SurveyResponse] = []
+    answers: list[SurveyAnswer] = []
+    for sealed in pool.values_list("sealed", flat=True):
+        entry = sealing.unseal(sealed)
+        if entry is None:
+            continue
+        response = SurveyResponse(survey=survey)
+        responses.append(response)
+        answers.extend(
+            SurveyAnswer(response=response, question_id=int(qid), value=int(value))
+            for qid, value in entry["a"].items()
+            if int(qid) in questions
+        )
+    _SHUFFLE.shuffle(responses)
+    _SHUFFLE.shuffle(answers)
+    SurveyResponse.objects.bulk_create(responses)
+    SurveyAnswer.objects.bulk_create(answers)
+    pool.delete()
 
 
 def survey_answer(*, teacher: Teacher, survey: Survey, answers: Mapping[int, int]) -> None:
@@ -190,7 +268,5 @@ def survey_answer(*, teacher: Teacher, survey: Survey, answers: Mapping[int, int
         _, created = SurveyReceipt.objects.get_or_create(survey=survey, teacher=teacher)
         if not created:
             raise ValidationError("You have already answered this survey. Thank you!")
-        response = SurveyResponse.objects.create(survey=survey)
-        SurveyAnswer.objects.bulk_create(
-            SurveyAnswer(response=response, question_id=qid, value=value) for qid, value in answers.items()
-        )
+        payload = {"a": {str(qid): value for qid, value in answers.items()}}
+        SealedAnswer.objects.create(survey=survey, sealed=sealing.seal(payload, 24 + 16 * len(questions)))

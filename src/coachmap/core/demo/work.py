@@ -25,17 +25,19 @@ from coachmap.coaching.models import (
     TimeWeek,
 )
 from coachmap.coaching.work import timeshare
-from coachmap.feedback import anonymity
+from coachmap.feedback import anonymity, sealing
 from coachmap.feedback.models import (
     PulseReceipt,
     PulseResponse,
     Question,
+    SealedAnswer,
     Survey,
     SurveyAnswer,
     SurveyReceipt,
     SurveyResponse,
     SurveyStatus,
 )
+from coachmap.feedback.services import PULSE_SEAL_WIDTH
 from coachmap.library.models import Resource, ResourceUse
 from coachmap.library.tags import normalise, search_text
 
@@ -235,42 +237,61 @@ class CycleWork:
         gen._insert(TimeWeek, ["coach", "week", "confirmed_at"], weeks)
 
     def _pulse(self, gen: Any, sessions: list[tuple[Any, ...]]) -> None:
-        """About two in three sessions get an anonymous answer, one in six a skip; answers are released in
-        whole batches per coach and school year, exactly as the service does."""
+        """About two in three sessions get an anonymous answer, one in six a skip. Answers are released
+        exactly as the service does: one answer from each different teacher waiting about a coach, once
+        at least the minimum group size of different teachers are waiting; the rest stay sealed in the
+        pool."""
         rnd = self.random
-        receipts, pending = [], defaultdict(list)
-        for sid, cid, day, _minutes, *_ in sessions:
+        receipts = []
+        pool: dict[tuple[int, int], list[tuple[int, tuple[int, ...]]]] = defaultdict(list)
+        released: dict[tuple[int, int], list[list[tuple[int, ...]]]] = defaultdict(list)
+        for sid, cid, day, _minutes, *_ in sorted(sessions, key=lambda s: (s[2], s[0])):
             roll = rnd.random()
             if roll < 0.84:
                 receipts.append((sid, self.cycle_teacher[cid]))
             if roll < 0.66:
                 year = day.year + 1 if day.month >= 8 else day.year
                 values = tuple(min(5, max(1, round(rnd.gauss(4.3, 0.8)))) for _ in range(3))
-                pending[(self.cycle_coach[cid], year)].append(values)
+                key = (self.cycle_coach[cid], year)
+                pool[key].append((self.cycle_teacher[cid], values))
+                batch = anonymity.batch(pool[key], self.min_group, rnd)
+                if batch:
+                    released[key].append([values for _, values in batch])
+                    for item in batch:
+                        pool[key].remove(item)
         rows = []
-        for (coach_id, year), answers in sorted(pending.items()):
-            rnd.shuffle(answers)
-            released = len(answers) - len(answers) % self.min_group
-            for i, (useful, will_use, respected) in enumerate(answers):
-                batch = i // self.min_group + 1 if i < released else None
-                rows.append(
-                    (
-                        uuid.UUID(int=rnd.getrandbits(128)).hex,
-                        self.district_id,
-                        coach_id,
-                        year,
-                        useful,
-                        will_use,
-                        respected,
-                        batch,
+        for (coach_id, year), batches in sorted(released.items()):
+            for number, answers in enumerate(batches, start=1):
+                for useful, will_use, respected in answers:
+                    rows.append(
+                        (
+                            uuid.UUID(int=rnd.getrandbits(128)).hex,
+                            self.district_id,
+                            coach_id,
+                            year,
+                            useful,
+                            will_use,
+                            respected,
+                            number,
+                        )
                     )
-                )
+        waiting = []
+        for (coach_id, year), items in sorted(pool.items()):
+            rnd.shuffle(items)
+            for teacher_id, values in items:
+                who = sealing.respondent("pulse", coach_id, year, teacher_id)
+                sealed = sealing.seal({"r": who, "a": list(values)}, PULSE_SEAL_WIDTH)
+                waiting.append((uuid.UUID(int=rnd.getrandbits(128)).hex, coach_id, year, sealed))
         gen._insert(PulseReceipt, ["session", "teacher"], receipts)
         gen._insert(
             PulseResponse,
             ["id", "district", "coach", "school_year", "useful", "will_use", "respected", "batch"],
             rows,
         )
+        SealedAnswer.objects.bulk_create(
+            SealedAnswer(id=uuid.UUID(i), coach_id=c, school_year=y, sealed=b) for i, c, y, b in waiting
+        )
+        gen.counts.add(SealedAnswer._meta.db_table, len(waiting))
 
     def _agreements(self, gen: Any) -> None:
         now = timezone.now()
@@ -332,9 +353,14 @@ class CycleWork:
                 else:
                     value = rnd.choices(range(1, len(question.options) + 1), weights=[3, 2, 2, 3, 1])[0]
                 answers.append((uuid.UUID(int=rnd.getrandbits(128)).hex, rid, question.pk, value))
+        # Written as the service writes a closed survey's answers: in random order, so that nothing
+        # lines them up with the receipts (which follow teacher order).
+        rnd.shuffle(responses)
+        rnd.shuffle(answers)
         gen._insert(SurveyResponse, ["id", "survey"], responses)
         gen._insert(SurveyAnswer, ["id", "response", "question", "value"], answers)
-        gen._insert(SurveyReceipt, ["survey", "teacher"], [(last.pk, t.id) for t in respondents])
+        receipts = sorted(t.id for t in respondents)
+        gen._insert(SurveyReceipt, ["survey", "teacher"], [(last.pk, tid) for tid in receipts])
 
     def _library(self, gen: Any, sessions: list[tuple[Any, ...]]) -> None:
         from coachmap.core.demo import names
