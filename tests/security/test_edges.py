@@ -262,11 +262,13 @@ def test_templates_hold_nothing_the_policy_would_block(what: str, pattern: re.Pa
 
 # --- HTTPS, HSTS and check --deploy ---------------------------------------------------------------
 
-TEST_OVERRIDES = ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "LOGIN_LOCKOUT", "SECURE_COOKIES", "DEBUG")
+# A clean environment, as a server would have: none of the test run's own switches (the browser
+# tests' DJANGO_ALLOW_ASYNC_UNSAFE, the pytest env's SECURE_SSL_REDIRECT=false, ...).
+KEPT = ("PATH", "HOME", "LANG", "DATABASE_URL", "COACHMAP_VAR_DIR", "TZ")
 
 
 def _production_env(**changes: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in TEST_OVERRIDES}
+    env = {k: v for k, v in os.environ.items() if k in KEPT}
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),

@@ -13,7 +13,7 @@ from typing import Any
 from csp.decorators import csp_update
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
@@ -23,7 +23,7 @@ from coachmap.improvement.api import router as improvement_router
 from coachmap.reports.api import router as reports_router
 
 
-def signed_in_docs(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def signed_in_docs(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """The schema and its docs page are for signed-in people only: the schema maps every route
     and parameter, which is a stranger's head start. Anonymous callers get 401 for the schema and
     the sign-in page for the docs. Swagger UI's stylesheet draws its icons from data: URLs, so
@@ -32,8 +32,9 @@ def signed_in_docs(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     docs_page = csp_update({"img-src": ["data:"]})(view)
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        schema = request.path.endswith(".json")
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        match = request.resolver_match
+        schema = match is not None and match.url_name == "openapi-json"
         if not request.user.is_authenticated:
             if schema:
                 return JsonResponse({"detail": "Sign in to read the API schema."}, status=401)
