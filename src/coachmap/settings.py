@@ -219,6 +219,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "coachmap.core.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "coachmap.core.lockout.client_address"
 AXES_VERBOSE = False
+# Keep only what the lock needs (failed attempts, deleted once the pause has passed): no
+# per-person log of every successful sign-in with address and browser.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Content-Security-Policy (django-csp 4): scripts and styles only from our own static files; no
 # inline script, no inline style, no eval; no framing; forms post only back here. The API docs

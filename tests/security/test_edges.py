@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth import authenticate
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
@@ -115,6 +116,8 @@ def test_a_successful_sign_in_clears_the_count(world: World) -> None:
     for _ in range(4):
         _sign_in(client, "tina", WRONG)
     assert _sign_in(client, "tina", PASSWORD).status_code == 302
+    assert not AccessAttempt.objects.filter(username="tina").exists(), "the failures are forgotten"
+    assert not AccessLog.objects.exists(), "no log of every successful sign-in is kept"
     client.post("/accounts/logout/")
     for _ in range(4):
         assert _sign_in(client, "tina", WRONG).status_code == 200
