@@ -63,6 +63,18 @@ def charts_drawn(page) -> int:  # type: ignore[no-untyped-def]
     )
 
 
+def bar_widths(page) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+    """Each bar's width class (pct-w-N) beside the width the browser drew, in % of its track."""
+    pairs = page.evaluate(
+        r"""() => [...document.querySelectorAll(".bar-fill, .share-bar .coaching")].map(bar => {
+             const n = Number((bar.className.match(/pct-w-(\d+)/) || [null, -1])[1]);
+             const track = bar.parentElement.getBoundingClientRect().width;
+             return [n, track ? 100 * bar.getBoundingClientRect().width / track : -1];
+           })"""
+    )
+    return [(int(n), float(drawn)) for n, drawn in pairs]
+
+
 def test_every_role_walks_its_pages_with_no_policy_violation(page, settings) -> None:  # type: ignore[no-untyped-def]
     settings.AXES_ENABLED = True
     Generator(PROFILES["demo"], 1, datetime.date(2026, 11, 23)).run()
@@ -78,6 +90,7 @@ def test_every_role_walks_its_pages_with_no_policy_violation(page, settings) -> 
 
     walked: dict[str, int] = {}
     charts = 0
+    bars: list[tuple[int, float]] = []
     for role in ROLES:
         login(page, role, DEMO_PASSWORD)
         links = menu_links(page)
@@ -89,6 +102,7 @@ def test_every_role_walks_its_pages_with_no_policy_violation(page, settings) -> 
             # A page with charts needs them drawn; the test below names one for sure.
             canvases = page.locator("canvas[data-chart]").count()
             assert charts_drawn(page) == canvases, f"{role} {url}: {canvases} charts, not all drawn"
+            bars += bar_widths(page)
         if role == "principal":
             visit(page, "/")
             page.locator("main a[href^='/schools/']").first.click()
@@ -109,6 +123,9 @@ def test_every_role_walks_its_pages_with_no_policy_violation(page, settings) -> 
 
     assert len(walked) >= 20, f"walked only {sorted(walked)}"
     assert charts > 0
+    # The bars lost their style= widths for classes: they must still be drawn to scale.
+    assert bars, "the walk passed pages with bars (the coach's impact summary)"
+    assert all(abs(n - drawn) < 1.5 for n, drawn in bars), bars
     assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
