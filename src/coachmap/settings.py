@@ -6,9 +6,19 @@ DEBUG            "true" for development
 ALLOWED_HOSTS    comma-separated host names
 TIME_ZONE        the district's time zone (default America/New_York)
 TASKS_BACKEND    "database" (default) or "immediate" (runs background work inline)
+
+Hardened edges (sign-in lockout, transport security; see the block near the end):
+LOGIN_LOCKOUT            "true" (default) locks sign-in after repeated failures; "false" only for tests
+LOGIN_LOCKOUT_ATTEMPTS   failed sign-ins per username and address before the lock (default 5)
+LOGIN_LOCKOUT_MINUTES    how long the lock lasts, counted from the last failed try (default 15)
+BEHIND_PROXY             "true" when a reverse proxy terminates HTTPS and sets X-Forwarded-Proto/-For
+SECURE_SSL_REDIRECT      redirect plain HTTP to HTTPS (default true unless DEBUG)
+SECURE_HSTS_SECONDS      Strict-Transport-Security max-age (default one year unless DEBUG; 0 turns it off)
+SECURE_HSTS_PRELOAD      "true" to ask browsers to preload HTTPS for the whole domain (default false)
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -23,24 +33,15 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
-
-
 def env_bool(name: str, default: bool = False) -> bool:
-    """A yes/no setting. Anything but a known yes or no stops start-up: `SECURE_COOKIES=ture` must
-    not quietly mean "no" (healthchecks' envbool does the same)."""
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
+    """A yes/no setting: only "true" or "false" (any case). Anything else stops start-up with a message,
+    so `SECURE_COOKIES=ture` can never quietly mean "no" (healthchecks' envbool does the same)."""
+    value = os.environ.get(name, "").strip().lower()
+    if value == "":
         return default
-    word = value.strip().lower()
-    if word in _TRUE:
-        return True
-    if word in _FALSE:
-        return False
-    raise ImproperlyConfigured(
-        f"{name}={value!r} is not a yes/no value. Use true or false (also accepted: 1/0, yes/no, on/off)."
-    )
+    if value not in {"true", "false"}:
+        raise ImproperlyConfigured(f'{name} must be "true" or "false", not {os.environ[name]!r}.')
+    return value == "true"
 
 
 DEBUG = env_bool("DEBUG")
@@ -66,6 +67,11 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
+    "csp",
+    # django-ninja as an app serves Swagger UI from our own static files (its fallback is a CDN
+    # page with inline script, which the Content-Security-Policy refuses).
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "coachmap.core",
@@ -88,6 +94,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Hardened edges: a Content-Security-Policy on every response, and the sign-in lockout
+    # (AxesMiddleware last, as django-axes asks, so it turns a locked-out attempt into its page).
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "coachmap.urls"
@@ -168,6 +178,80 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+
+# --- Hardened edges (issue 12, item 6) -------------------------------------------------------
+# Kept in one block: sign-in lockout, Content-Security-Policy, transport security.
+
+
+def env_whole(name: str, default: int, minimum: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
+    return value
+
+
+# Sign-in throttling (django-axes): after LOGIN_LOCKOUT_ATTEMPTS failed sign-ins for one username
+# from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES (a failed try while locked
+# starts the wait again), with a page saying so. The check sits in front of every password
+# check (an authentication backend), so the sign-in page and the admin (which sends people to
+# the sign-in page) are both covered. A password reset link still works while locked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = env_whole("LOGIN_LOCKOUT_ATTEMPTS", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_whole("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "coachmap.core.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "coachmap.core.lockout.client_address"
+AXES_VERBOSE = False
+# Keep only what the lock needs (failed attempts, deleted once the pause has passed): no
+# per-person log of every successful sign-in with address and browser.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files; no
+# inline script, no inline style, no eval; no framing; forms post only back here. The API docs
+# page loosens img-src for Swagger UI's icons (coachmap.api.api).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Transport security: production defaults are safe (HTTPS only, HSTS for a year); DEBUG turns
+# them off so `make demo` works over plain HTTP. Behind a proxy that terminates HTTPS, set
+# BEHIND_PROXY=true so Django trusts X-Forwarded-Proto and the lockout counts the client's
+# address from X-Forwarded-For (one proxy), not the proxy's.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_whole("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a one-way commitment for the district's whole registrable domain, so it is
+    # the district's choice (SECURE_HSTS_PRELOAD=true), not a default; check --deploy's reminder
+    # about it is silenced only while it is off.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# --- end of hardened edges ----------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -40,10 +40,9 @@ def test_goals_filter_by_school(world: World) -> None:
     assert {g["school_id"] for g in goals} == {world.other_school.pk}
 
 
-def test_openapi_document_describes_every_route() -> None:
-    from django.test import Client
-
-    schema = Client().get(reverse("api:openapi-json")).json()
+def test_openapi_document_describes_every_route(world: World) -> None:
+    # Signed in: the schema is for signed-in people only (tests/security/test_edges.py).
+    schema = world.client("teacher").get(reverse("api:openapi-json")).json()
     assert {
         "/api/me",
         "/api/goals",

@@ -211,8 +211,9 @@ EXPECTED: dict[str, Route] = {
     "coaching:policy": Route(NONE, only({L: 200, AD: 200})),
     # The JSON API: 401 for anonymous callers instead of a redirect.
     "api:api-root": Route(NONE, only(dict.fromkeys(ROLES, 404), anonymous=404)),
-    "api:openapi-json": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),
-    "api:openapi-view": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),
+    # The schema and its docs are for signed-in people (issue 12): 401 / the sign-in page otherwise.
+    "api:openapi-json": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:openapi-view": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=302)),
     "api:me": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     "api:goals": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     "api:cycles": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),

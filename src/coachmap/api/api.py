@@ -6,8 +6,14 @@ Authentication is the browser session (with CSRF on writes); every route reads t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from csp.decorators import csp_update
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
@@ -16,12 +22,35 @@ from coachmap.core import access
 from coachmap.improvement.api import router as improvement_router
 from coachmap.reports.api import router as reports_router
 
+
+def signed_in_docs(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """The schema and its docs page are for signed-in people only: the schema maps every route
+    and parameter, which is a stranger's head start. Anonymous callers get 401 for the schema and
+    the sign-in page for the docs. Swagger UI's stylesheet draws its icons from data: URLs, so
+    the docs page alone may load images from them; scripts stay 'self' only."""
+
+    docs_page = csp_update({"img-src": ["data:"]})(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        match = request.resolver_match
+        schema = match is not None and match.url_name == "openapi-json"
+        if not request.user.is_authenticated:
+            if schema:
+                return JsonResponse({"detail": "Sign in to read the API schema."}, status=401)
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs) if schema else docs_page(request, *args, **kwargs)
+
+    return wrapper
+
+
 api = NinjaAPI(
     title="coachmap API",
     version="1",
     description="Goals, coaching requests and cycles, and privacy-safe aggregates, scoped to the signed-in user.",
     auth=django_auth,
     urls_namespace="api",
+    docs_decorator=signed_in_docs,
 )
 
 

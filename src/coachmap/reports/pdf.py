@@ -9,9 +9,13 @@ from __future__ import annotations
 from django.conf import settings
 
 PRINT_CSS = settings.BASE_DIR / "static" / "coachmap" / "print.css"
+# Bar widths are classes, not style= attributes (the pages' Content-Security-Policy forbids those).
+WIDTHS_CSS = settings.BASE_DIR / "static" / "coachmap" / "widths.css"
 
 
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import CSS, HTML
 
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+    return HTML(string=html).write_pdf(
+        stylesheets=[CSS(filename=str(PRINT_CSS)), CSS(filename=str(WIDTHS_CSS))]
+    )

@@ -24,6 +24,18 @@ def window_label(window: str | None) -> str:
 
 
 @register.filter
+def percent_step(value: float | None) -> int:
+    """A percentage as a whole number from 0 to 100, naming one of widths.css's classes
+    (pct-w-N, pct-l-N): the Content-Security-Policy allows no style= attributes."""
+    if value is None:
+        return 0
+    try:
+        return max(0, min(100, round(float(value))))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
 def index(values: Sequence[Any], i: int) -> Any:
     try:
         return values[i]
