@@ -10,14 +10,14 @@ from collections.abc import Callable
 from functools import update_wrapper
 from typing import Any, cast
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from coachmap.core import access, services
+from coachmap.core import access, group_size, services
 from coachmap.core.models import AuditEvent, Coach, District, Membership, Role, School, Teacher, User
 
 
@@ -102,6 +102,9 @@ class DistrictAdmin(ScopedAdmin):
             coaching_time_target=obj.coaching_time_target,
             state_id=obj.state_id,
         )
+        warning = group_size.warning(obj.min_group_size)
+        if warning is not None:
+            self.message_user(request, warning, messages.WARNING)
 
 
 @admin.register(School, site=site)

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from coachmap.core import group_size
 from coachmap.core.grades import GRADE_CHOICES, grade_band, grade_label
 
 
@@ -64,11 +65,15 @@ class District(models.Model):
         "so coachmap can pick the district's own rows out of a statewide file.",
     )
     min_group_size = models.PositiveSmallIntegerField(
-        default=10,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        default=group_size.DEFAULT,
+        validators=[
+            MinValueValidator(group_size.FLOOR, message=group_size.BELOW_FLOOR_MESSAGE),
+            MaxValueValidator(group_size.CEILING),
+        ],
         help_text=(
             "Figures about fewer people than this are hidden: student-data figures from everyone but "
-            "the district admins, coaching and survey figures from everyone."
+            f"the district admins, coaching and survey figures from everyone. {group_size.FLOOR} or more; "
+            f"{group_size.WARN_BELOW} or more recommended."
         ),
     )
     coaching_time_target = models.PositiveSmallIntegerField(

@@ -18,14 +18,21 @@ def district_settings_update(
     coaching_time_target: int,
     state_id: str | None = None,
 ) -> District:
+    """Change the district's settings; the audit row holds the values before and after.
+
+    A minimum group size below `core.group_size.FLOOR` is refused (the model's validator); one
+    below `WARN_BELOW` is allowed, and callers show `group_size.warning` to the person who chose it.
+    """
     access.require(
         district.pk in access.district_ids(actor, Role.DISTRICT_ADMIN),
         "Only a district admin can change settings.",
     )
     state_id = district.state_id if state_id is None else state_id.strip()
     fields = ["min_group_size", "coaching_time_target", "state_id"]
-    before = {f: getattr(district, f) for f in fields}
     with transaction.atomic():
+        # What is stored, not what the caller's instance says: a bound ModelForm has already
+        # written the new values onto it, and the audit must show the real change.
+        before = District.objects.select_for_update().filter(pk=district.pk).values(*fields).get()
         district.min_group_size = min_group_size
         district.coaching_time_target = coaching_time_target
         district.state_id = state_id

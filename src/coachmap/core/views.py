@@ -10,7 +10,7 @@ from django.utils import timezone
 from coachmap.coaching import queries as coaching_queries
 from coachmap.coaching.models import RequestStatus
 from coachmap.coaching.work import queries as work_queries
-from coachmap.core import access, services
+from coachmap.core import access, group_size, services
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import DistrictSettingsForm, add_service_errors
 from coachmap.core.models import Role
@@ -104,5 +104,8 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Settings saved.")
+            warning = group_size.warning(form.cleaned_data["min_group_size"])
+            if warning is not None:
+                messages.warning(request, warning)
             return redirect("district-settings")
     return render(request, "core/district_settings.html", {"form": form, "district": district})

@@ -18,10 +18,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from coachmap.core import privacy
+from coachmap.core import group_size, privacy
 
-FLOOR = 5
-"""The smallest group any survey result is ever shown for."""
+FLOOR = group_size.FLOOR
+"""The smallest group any survey result is ever shown for (the one floor of `core.group_size`)."""
 
 
 def minimum(district_min: int) -> int:
