@@ -11,6 +11,7 @@ from coachmap.coaching import queries as coaching_queries
 from coachmap.coaching.models import RequestStatus
 from coachmap.coaching.work import queries as work_queries
 from coachmap.core import access, group_size, services
+from coachmap.core import queries as core_queries
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import DistrictSettingsForm, add_service_errors
 from coachmap.core.models import Role
@@ -27,7 +28,10 @@ def home(request: AuthedRequest) -> HttpResponse:
     """One page per person, with a section for each role they hold and nothing else."""
     user = request.user
     held = set(access.roles(user))
-    context: dict[str, object] = {"held": held}
+    account_changes, last_change = core_queries.account_changes(user)
+    if last_change is not None:
+        services.account_changes_mark_seen(user=user, through=last_change)
+    context: dict[str, object] = {"held": held, "account_changes": account_changes}
     if Role.TEACHER in held and hasattr(user, "teacher"):
         teacher = user.teacher
         context["teacher"] = teacher
