@@ -360,3 +360,40 @@ def test_there_is_no_impersonation_feature() -> None:
 def test_the_api_has_no_route_that_touches_passwords_or_accounts() -> None:
     paths = api.get_openapi_schema()["paths"]
     assert not [p for p in paths if re.search(r"password|users?\b|account|impersonat", p)]
+
+
+def test_a_roster_import_cannot_redirect_the_email_of_someone_with_their_own_password() -> None:
+    """A crafted roster file was another way to send a teacher's reset link elsewhere."""
+    from coachmap.core.models import Teacher
+    from tests.roster.conftest import SAMPLE, do_import
+
+    do_import("oneroster", SAMPLE)
+    kelley = Teacher.objects.get(source_id="207270").user
+    from_file = kelley.email
+    assert from_file
+    kelley.email = "kelley.own@example.org"
+    kelley.set_password(NEW_PASSWORD)
+    kelley.save()
+    do_import("oneroster", SAMPLE)
+    kelley.refresh_from_db()
+    assert kelley.email == "kelley.own@example.org"
+    # Someone who never set a password still gets the directory's address.
+    kelley.set_unusable_password()
+    kelley.save()
+    do_import("oneroster", SAMPLE)
+    kelley.refresh_from_db()
+    assert kelley.email == from_file
+
+
+def test_a_teacher_given_a_role_by_a_roster_import_is_told() -> None:
+    from coachmap.core.models import Teacher
+    from tests.roster.conftest import SAMPLE, do_import
+
+    do_import("oneroster", SAMPLE)
+    kelley = Teacher.objects.get(source_id="207270").user
+    event = AuditEvent.objects.get(action=AuditAction.ROLE_CHANGE, subject=kelley)
+    assert event.detail["change"] == "grant"
+    client = Client()
+    client.force_login(kelley)
+    home = client.get(reverse("home")).content.decode()
+    assert "You were given the teacher role at Grand Bend High School." in home
