@@ -218,7 +218,7 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
     actions = ["send_password_link"]
 
     def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form: Any = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
             form.base_fields["school"].queryset = School.objects.filter(
                 district_id__in=access.district_ids(request.user, Role.DISTRICT_ADMIN)

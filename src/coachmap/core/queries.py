@@ -84,10 +84,10 @@ def account_changes(user: User) -> tuple[list[AccountChange], AuditEvent | None]
 
 
 def account_changes_waiting(user: AnyUser) -> bool:
-    return (
-        user.is_authenticated
-        and access.account_changes_for(user).filter(pk__gt=user.account_changes_seen).exists()  # type: ignore[union-attr]
-    )
+    """Whether changes to the user's account wait to be shown (a line on every page points home)."""
+    if not isinstance(user, User):
+        return False
+    return access.account_changes_for(user).filter(pk__gt=user.account_changes_seen).exists()
 
 
 # --- who read my notes ---------------------------------------------------------------------------
