@@ -397,3 +397,14 @@ def test_a_teacher_given_a_role_by_a_roster_import_is_told() -> None:
     client.force_login(kelley)
     home = client.get(reverse("home")).content.decode()
     assert "You were given the teacher role at Grand Bend High School." in home
+
+
+def test_adding_a_teacher_without_a_school_asks_for_one(world: World) -> None:
+    response = world.client("admin").post(
+        reverse("admin:core_user_add"),
+        {"username": "noschool", "email": "ns@example.org", "role": Role.TEACHER.value, "school": ""},
+    )
+    assert response.status_code == 200
+    assert "A teacher belongs to a school: choose one." in response.content.decode()
+    assert not User.objects.filter(username="noschool").exists()
+    assert not mail.outbox

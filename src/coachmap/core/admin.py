@@ -158,6 +158,13 @@ class PersonAddForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        role = cleaned.get("role")
+        if role in Role.values and Role(role).is_school_role and cleaned.get("school") is None:
+            self.add_error("school", f"A {Role(role).label.lower()} belongs to a school: choose one.")
+        return cleaned
+
 
 class AccountForm(forms.ModelForm):
     """What a district admin may change on a person's account. Never a password."""

@@ -138,9 +138,6 @@ class SiteAddress:
     protocol: str = "https"
 
 
-ACCOUNT_FIELDS = ("first_name", "last_name", "email", "is_active")
-
-
 def _require_admin_of(actor: User, user: User) -> District:
     """The district in which `actor` administers `user`'s account (403 otherwise)."""
     shared = access.district_ids(actor, Role.DISTRICT_ADMIN) & set(
