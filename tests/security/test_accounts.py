@@ -408,3 +408,42 @@ def test_adding_a_teacher_without_a_school_asks_for_one(world: World) -> None:
     assert "A teacher belongs to a school: choose one." in response.content.decode()
     assert not User.objects.filter(username="noschool").exists()
     assert not mail.outbox
+
+
+def test_admin_changes_to_a_coachs_schools_and_capacity_are_audited_and_shown(world: World) -> None:
+    coach = world.coach
+    response = world.client("admin").post(
+        reverse("admin:core_coach_change", args=[coach.pk]),
+        {"coach_type": coach.coach_type, "schools": [world.school.pk, world.other_school.pk], "capacity": 7},
+    )
+    assert response.status_code == 302
+    coach.refresh_from_db()
+    assert coach.capacity == 7
+    assert set(coach.schools.all()) == {world.school, world.other_school}
+    event = AuditEvent.objects.get(action=AuditAction.ACCOUNT_CHANGE, subject=coach.user)
+    assert event.actor == world.admin
+    assert set(event.detail["changes"]) == {"schools", "capacity"}
+    home = world.client("coach").get(reverse("home")).content.decode()
+    assert (
+        f"Your list of schools served was changed from “{world.school.name}” to "
+        f"“{world.other_school.name}, {world.school.name}”." in home
+    )
+    assert "Your capacity (most coaching cycles at once) was changed from “5” to “7”." in home
+
+
+def test_admin_moving_a_teacher_is_audited_and_stays_in_the_district(world: World) -> None:
+    from tests.factories import SchoolFactory
+
+    teacher = world.teacher
+    url = reverse("admin:core_teacher_change", args=[teacher.pk])
+    form = {"years_experience": 3, "grades": "[3]", "subjects": '["ela"]'}
+    admin = world.client("admin")
+    elsewhere = SchoolFactory()
+    assert admin.post(url, {**form, "school": elsewhere.pk}).status_code == 200
+    teacher.refresh_from_db()
+    assert teacher.school == world.school
+    assert admin.post(url, {**form, "school": world.other_school.pk}).status_code == 302
+    event = AuditEvent.objects.get(action=AuditAction.ACCOUNT_CHANGE, subject=teacher.user)
+    assert event.detail["changes"]["school"] == [world.school.name, world.other_school.name]
+    home = world.client("teacher").get(reverse("home")).content.decode()
+    assert f"Your school was changed from “{world.school.name}” to “{world.other_school.name}”." in home

@@ -337,6 +337,23 @@ class TeacherAdmin(ScopedAdmin):
     readonly_fields = ["user", "source_id"]
     list_select_related = ["user", "school"]
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "school":
+            kwargs["queryset"] = School.objects.filter(
+                district_id__in=access.district_ids(request.user, Role.DISTRICT_ADMIN)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Teacher, form: Any, change: bool) -> None:
+        services.teacher_profile_update(
+            actor=cast(User, request.user),
+            teacher=obj,
+            school=obj.school,
+            years_experience=obj.years_experience,
+            grades=obj.grades,
+            subjects=obj.subjects,
+        )
+
 
 @admin.register(Coach, site=site)
 class CoachAdmin(ScopedAdmin):
@@ -349,6 +366,25 @@ class CoachAdmin(ScopedAdmin):
     readonly_fields = ["user"]
     filter_horizontal = ["schools"]
     list_select_related = ["user"]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "schools":
+            kwargs["queryset"] = School.objects.filter(
+                district_id__in=access.district_ids(request.user, Role.DISTRICT_ADMIN)
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Coach, form: Any, change: bool) -> None:
+        services.coach_settings_update(
+            actor=cast(User, request.user),
+            coach=obj,
+            coach_type=obj.coach_type,
+            schools=list(form.cleaned_data["schools"]),
+            capacity=obj.capacity,
+        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The schools were set by `coach_settings_update`, with the audit row."""
 
 
 class AdministrationActionFilter(admin.SimpleListFilter):

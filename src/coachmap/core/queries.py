@@ -35,7 +35,24 @@ def _role_change(detail: dict[str, Any], schools: dict[int, str]) -> str:
     return f"You were given the {role.lower()} role{where}."
 
 
-_FIELD_LABELS = {"first_name": "first name", "last_name": "last name", "email": "email address"}
+_FIELD_LABELS = {
+    "first_name": "first name",
+    "last_name": "last name",
+    "email": "email address",
+    "school": "school",
+    "years_experience": "years of experience",
+    "grades": "grades taught",
+    "subjects": "subjects",
+    "coach_type": "kind of coaching",
+    "schools": "list of schools served",
+    "capacity": "capacity (most coaching cycles at once)",
+}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    return str(value) if value not in ("", None) else "blank"
 
 
 def _account_change(detail: dict[str, Any]) -> str:
@@ -45,7 +62,7 @@ def _account_change(detail: dict[str, Any]) -> str:
             parts.append("Your account was switched on." if after else "Your account was switched off.")
         else:
             label = _FIELD_LABELS.get(field, field.replace("_", " "))
-            parts.append(f"Your {label} was changed from “{before or 'blank'}” to “{after or 'blank'}”.")
+            parts.append(f"Your {label} was changed from “{_shown(before)}” to “{_shown(after)}”.")
     return " ".join(parts) or "Your account was changed."
 
 

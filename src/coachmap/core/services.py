@@ -9,6 +9,7 @@ active. Each of these is audited with the person as subject, so they are told on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -239,6 +240,85 @@ def account_update(
             subject=stored,
             user=stored.username,
             changes=changes,
+        )
+    return stored
+
+
+def _record_profile_changes(
+    *, actor: User, district: District, user: User, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    changes = {f: [before[f], after[f]] for f in after if before[f] != after[f]}
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditAction.ACCOUNT_CHANGE,
+            obj=user,
+            district=district,
+            subject=user,
+            user=user.username,
+            changes=changes,
+        )
+
+
+def teacher_profile_update(
+    *,
+    actor: User,
+    teacher: Teacher,
+    school: School,
+    years_experience: int,
+    grades: list[int],
+    subjects: list[str],
+) -> Teacher:
+    """An admin corrects a teacher's profile; the teacher is told what changed."""
+    district = _require_admin_of(actor, teacher.user)
+    if school.district_id != district.pk:
+        raise ValidationError({"school": f"{school} is not in {district}: choose one of its schools."})
+    with transaction.atomic():
+        stored = Teacher.objects.select_for_update().select_related("school", "user").get(pk=teacher.pk)
+
+        def snapshot(t: Teacher) -> dict[str, Any]:
+            return {
+                "school": t.school.name,
+                "years_experience": t.years_experience,
+                "grades": list(t.grades),
+                "subjects": list(t.subjects),
+            }
+
+        before = snapshot(stored)
+        stored.school, stored.years_experience = school, years_experience
+        stored.grades, stored.subjects = list(grades), list(subjects)
+        stored.full_clean()
+        stored.save()
+        _record_profile_changes(
+            actor=actor, district=district, user=stored.user, before=before, after=snapshot(stored)
+        )
+    return stored
+
+
+def coach_settings_update(
+    *, actor: User, coach: Coach, coach_type: str, schools: list[School], capacity: int
+) -> Coach:
+    """An admin sets a coach's kind of coaching, schools served and capacity; the coach is told."""
+    district = _require_admin_of(actor, coach.user)
+    if any(s.district_id != coach.district_id for s in schools):
+        raise ValidationError({"schools": "A coach serves schools of their own district only."})
+    with transaction.atomic():
+        stored = Coach.objects.select_for_update().select_related("user").get(pk=coach.pk)
+
+        def snapshot(c: Coach) -> dict[str, Any]:
+            return {
+                "coach_type": c.get_coach_type_display(),
+                "schools": sorted(c.schools.values_list("name", flat=True)),
+                "capacity": c.capacity,
+            }
+
+        before = snapshot(stored)
+        stored.coach_type, stored.capacity = coach_type, capacity
+        stored.full_clean()
+        stored.save()
+        stored.schools.set(schools)
+        _record_profile_changes(
+            actor=actor, district=district, user=stored.user, before=before, after=snapshot(stored)
         )
     return stored
 
