@@ -59,6 +59,7 @@ EXPECTED: dict[str, Route] = {
     ),
     "password_reset_complete": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),
     "password_change": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
+    "email_change": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
     "password_change_done": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
     "improvement:school": Route(lambda w: {"school_id": w.school.pk}, only({P: 200, OP: 404, AD: 200})),
     "improvement:goal-new": Route(lambda w: {"school_id": w.school.pk}, only({P: 200, OP: 404})),

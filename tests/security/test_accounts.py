@@ -447,3 +447,23 @@ def test_admin_moving_a_teacher_is_audited_and_stays_in_the_district(world: Worl
     assert event.detail["changes"]["school"] == [world.school.name, world.other_school.name]
     home = world.client("teacher").get(reverse("home")).content.decode()
     assert f"Your school was changed from “{world.school.name}” to “{world.other_school.name}”." in home
+
+
+def test_a_person_changes_their_own_email_with_their_password_and_the_old_address_is_told(
+    world: World,
+) -> None:
+    coach = world.coach.user
+    coach.email = "carla@example.org"
+    coach.save(update_fields=["email"])
+    client = world.client("coach")
+    wrong = client.post(reverse("email_change"), {"email": "carla.new@example.org", "password": "not it"})
+    assert wrong.status_code == 200
+    assert "That is not your current password." in wrong.content.decode()
+    coach.refresh_from_db()
+    assert coach.email == "carla@example.org"
+    right = client.post(reverse("email_change"), {"email": "carla.new@example.org", "password": PASSWORD})
+    assert right.status_code == 302
+    coach.refresh_from_db()
+    assert coach.email == "carla.new@example.org"
+    assert [m.to for m in mail.outbox] == [["carla@example.org"]]
+    assert "carla.new@example.org" in mail.outbox[0].body

@@ -35,3 +35,13 @@ class DistrictSettingsForm(forms.ModelForm):
             "min_group_size": "Minimum group size for reporting",
             "coaching_time_target": "Coaching-time target (%)",
         }
+
+
+class OwnEmailForm(forms.Form):
+    email = forms.EmailField(label="New email address", help_text="Password links will go here.")
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To show it is you.",
+    )

@@ -202,7 +202,8 @@ def account_update_problems(*, actor: User, user: User, email: str, is_active: b
     if email.strip() != user.email and user.has_usable_password():
         problems["email"] = (
             f"{user} has set their own password, so only they can change their email address: "
-            "a new address would receive their password-reset link. Ask them to change it."
+            "a new address would receive their password-reset link. Ask them to change it on their "
+            "“Change email” page."
         )
     if user.pk == actor.pk and user.is_active and not is_active:
         problems["is_active"] = "You cannot switch off your own account."
@@ -359,6 +360,45 @@ def password_link_send(*, actor: User, user: User, site: SiteAddress, new_accoun
             None,
             [user.email],
         )
+
+
+def own_email_change(*, user: User, password: str, email: str) -> User:
+    """A person changes their own email address, proving it is them with their password.
+
+    The old address is told, so a change made from a forgotten open session does not go unseen.
+    """
+    if not user.check_password(password):
+        raise ValidationError({"password": "That is not your current password."})
+    email = email.strip()
+    if not email:
+        raise ValidationError({"email": "Enter the email address you want password links sent to."})
+    old = user.email
+    if email == old:
+        return user
+    with transaction.atomic():
+        user.email = email
+        user.full_clean()
+        user.save(update_fields=["email"])
+        audit_record(
+            actor=user,
+            action=AuditAction.ACCOUNT_CHANGE,
+            obj=user,
+            subject=user,
+            district=Membership.objects.filter(user=user).values_list("district_id", flat=True).first(),
+            user=user.username,
+            changes={"email": [old, email]},
+        )
+        if old:
+            send_mail(
+                "Your coachmap email address was changed",
+                f"Hello {user.get_full_name() or user.get_username()},\n\n"
+                f"The email address of your coachmap account was changed from {old} to {email}, "
+                "from your own signed-in account. Password links now go to the new address.\n\n"
+                "If you did not do this, reset your password and tell your district admin.\n",
+                None,
+                [old],
+            )
+    return user
 
 
 def account_changes_mark_seen(*, user: User, through: AuditEvent) -> None:

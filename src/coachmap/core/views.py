@@ -13,7 +13,7 @@ from coachmap.coaching.work import queries as work_queries
 from coachmap.core import access, group_size, services
 from coachmap.core import queries as core_queries
 from coachmap.core.access import AuthedRequest
-from coachmap.core.forms import DistrictSettingsForm, add_service_errors
+from coachmap.core.forms import DistrictSettingsForm, OwnEmailForm, add_service_errors
 from coachmap.core.models import Role
 from coachmap.feedback import queries as feedback_queries
 from coachmap.feedback.forms import PulseForm
@@ -113,3 +113,20 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
                 messages.warning(request, warning)
             return redirect("district-settings")
     return render(request, "core/district_settings.html", {"form": form, "district": district})
+
+
+@access.login_required
+def email_change(request: AuthedRequest) -> HttpResponse:
+    """A person changes their own email address (an admin cannot, once they have a password)."""
+    form = OwnEmailForm(request.POST or None, initial={"email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.own_email_change(
+                user=request.user, password=form.cleaned_data["password"], email=form.cleaned_data["email"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your email address is changed. Password links now go there.")
+            return redirect("home")
+    return render(request, "registration/email_change.html", {"form": form})
