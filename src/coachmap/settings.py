@@ -15,6 +15,11 @@ BEHIND_PROXY             "true" when a reverse proxy terminates HTTPS and sets X
 SECURE_SSL_REDIRECT      redirect plain HTTP to HTTPS (default true unless DEBUG)
 SECURE_HSTS_SECONDS      Strict-Transport-Security max-age (default one year unless DEBUG; 0 turns it off)
 SECURE_HSTS_PRELOAD      "true" to ask browsers to preload HTTPS for the whole domain (default false)
+EMAIL_BACKEND    Django email backend (default: the console, which prints mail; production:
+                 "django.core.mail.backends.smtp.EmailBackend" with EMAIL_HOST, EMAIL_PORT,
+                 EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS)
+DEFAULT_FROM_EMAIL  the sender of password links (default coachmap@localhost)
+PASSWORD_RESET_TIMEOUT  seconds a set-your-password link stays valid (default 86400, one day)
 """
 
 import os
@@ -58,6 +63,9 @@ ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 
 INSTALLED_APPS = [
+    # First, so its management commands replace Django's (`changepassword` refuses,
+    # `createsuperuser` runs only on an empty database).
+    "coachmap.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -74,7 +82,6 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
-    "coachmap.core",
     "coachmap.roster",
     "coachmap.improvement",
     "coachmap.coaching",
@@ -144,6 +151,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Passwords are set by their owners through a single-use emailed link (core/services.py).
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "coachmap@localhost")
+PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(24 * 60 * 60)))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "America/New_York")

@@ -7,7 +7,8 @@
 | program lead  | requests, caseloads, cycles (no notes), coaches, district goals,      | session notes, check-ins, individual survey |
 |               | time logs, impact summaries, aggregate survey results                 | answers                                     |
 | principal     | own school's needs assessment, goals, aggregate coaching trends       | notes, who is coached, cells below minimum  |
-| district admin| all schools' aggregates, program settings, users, audit trail         | session notes, individual survey answers    |
+| district admin| all schools' aggregates, program settings, users, the audit trail of  | session notes, individual survey answers,   |
+|               | administration (coaching acts only as counts)                         | who took coaching, who read whose notes     |
 
 The district admins are the student data's owners (`owns_student_data`): they see aggregates
 below the minimum group size too; everyone else sees them suppressed (docs/improvement.md).
@@ -31,7 +32,17 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 
-from coachmap.core.models import AuditEvent, Coach, District, Membership, Role, School, Teacher, User
+from coachmap.core.models import (
+    AuditAction,
+    AuditEvent,
+    Coach,
+    District,
+    Membership,
+    Role,
+    School,
+    Teacher,
+    User,
+)
 
 if TYPE_CHECKING:
     from coachmap.coaching.models import (
@@ -538,8 +549,39 @@ def notifications_visible_to(user: AnyUser) -> QuerySet[Notification]:
     )
 
 
+CONFIDENTIAL_ACTIONS = frozenset(a.value for a in AuditAction if a.is_confidential)
+
+
 def audit_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
+    """Audit rows the district admin may list: their districts' administration (roles, accounts,
+    settings, imports, exports), never who took coaching or who read whose notes."""
+    return AuditEvent.objects.filter(district_id__in=_admin_districts(user)).exclude(
+        action__in=CONFIDENTIAL_ACTIONS
+    )
+
+
+def audit_counted_for(user: AnyUser) -> QuerySet[AuditEvent]:
+    """Every audit row of the district admin's districts, confidential acts included, to be
+    shown only as counts (`core.queries.audit_activity`); never list these rows."""
     return AuditEvent.objects.filter(district_id__in=_admin_districts(user))
+
+
+def note_reads_visible_to(user: AnyUser, cycle: CoachingCycle) -> QuerySet[AuditEvent]:
+    """Who read a cycle's notes: for the cycle's teacher alone, whose notes they are."""
+    if not user.is_authenticated or cycle.teacher.user_id != user.pk:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        action=AuditAction.NOTES_READ, object_type=cycle._meta.label_lower, object_id=str(cycle.pk)
+    )
+
+
+def account_changes_for(user: AnyUser) -> QuerySet[AuditEvent]:
+    """Changes others made to the user's own account: theirs to see."""
+    if not user.is_authenticated:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        subject_id=user.pk, action__in=[a.value for a in AuditAction if a.is_account_change]
+    ).exclude(actor_id=user.pk)
 
 
 # --- fetching and requiring ----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from coachmap.core import access
 from coachmap.core.models import Role, School
 from coachmap.core.navigation import menu_for
+from coachmap.core.queries import account_changes_waiting
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
@@ -17,4 +18,10 @@ def roles(request: HttpRequest) -> dict[str, Any]:
             .order_by("name")
             .values_list("pk", "name")
         )
-    return {"roles": held, "role_set": {r.value for r in held}, "menu": menu_for(held, request.path, led)}
+    return {
+        "roles": held,
+        "role_set": {r.value for r in held},
+        "menu": menu_for(held, request.path, led),
+        # The home page lists the changes and marks them seen; elsewhere a line points there.
+        "account_changes_waiting": request.path != "/" and account_changes_waiting(request.user),
+    }

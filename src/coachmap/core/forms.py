@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from coachmap.core import group_size
 from coachmap.core.models import District
 
 
@@ -19,6 +20,14 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 class DistrictSettingsForm(forms.ModelForm):
+    min_group_size = forms.IntegerField(
+        label="Minimum group size for reporting",
+        min_value=group_size.FLOOR,
+        max_value=group_size.CEILING,
+        error_messages={"min_value": group_size.BELOW_FLOOR_MESSAGE},
+        help_text=District._meta.get_field("min_group_size").help_text,
+    )
+
     class Meta:
         model = District
         fields = ["min_group_size", "coaching_time_target", "state_id"]
@@ -26,3 +35,13 @@ class DistrictSettingsForm(forms.ModelForm):
             "min_group_size": "Minimum group size for reporting",
             "coaching_time_target": "Coaching-time target (%)",
         }
+
+
+class OwnEmailForm(forms.Form):
+    email = forms.EmailField(label="New email address", help_text="Password links will go here.")
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To show it is you.",
+    )

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from coachmap.core import group_size
 from coachmap.core.grades import GRADE_CHOICES, grade_band, grade_label
 
 
@@ -64,11 +65,15 @@ class District(models.Model):
         "so coachmap can pick the district's own rows out of a statewide file.",
     )
     min_group_size = models.PositiveSmallIntegerField(
-        default=10,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        default=group_size.DEFAULT,
+        validators=[
+            MinValueValidator(group_size.FLOOR, message=group_size.BELOW_FLOOR_MESSAGE),
+            MaxValueValidator(group_size.CEILING),
+        ],
         help_text=(
             "Figures about fewer people than this are hidden: student-data figures from everyone but "
-            "the district admins, coaching and survey figures from everyone."
+            f"the district admins, coaching and survey figures from everyone. {group_size.FLOOR} or more; "
+            f"{group_size.WARN_BELOW} or more recommended."
         ),
     )
     coaching_time_target = models.PositiveSmallIntegerField(
@@ -118,7 +123,18 @@ class School(models.Model):
 
 
 class User(AbstractUser):
-    """A person who signs in. What they may do comes from their memberships."""
+    """A person who signs in. What they may do comes from their memberships.
+
+    Nobody sets another person's password: it is set by its owner through an emailed link
+    (or changed by them with the old one). Changes others make to the account are audited with
+    the person as `AuditEvent.subject` and shown to them once (`account_changes_seen`).
+    """
+
+    account_changes_seen = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="The last audit record of a change to this account shown to its owner.",
+    )
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -213,6 +229,25 @@ class AuditAction(models.TextChoices):
     CONSENT = "consent", "Accepted or declined coaching"
     IMPORT = "import", "Imported data"
     SETTINGS_CHANGE = "settings_change", "Changed district settings"
+    ACCOUNT_CREATE = "account_create", "Added a person"
+    ACCOUNT_CHANGE = "account_change", "Changed a person's account"
+    PASSWORD_LINK = "password_link", "Sent a set-your-password link"
+
+    @property
+    def is_confidential(self) -> bool:
+        """Acts that say who takes coaching or whose notes were read: never listed beyond the
+        teacher and coach concerned; the district admin sees them only as counts."""
+        return self in (AuditAction.NOTES_READ, AuditAction.CONSENT)
+
+    @property
+    def is_account_change(self) -> bool:
+        """Changes to a person's account, shown to that person on their next sign-in."""
+        return self in (
+            AuditAction.ROLE_CHANGE,
+            AuditAction.ACCOUNT_CREATE,
+            AuditAction.ACCOUNT_CHANGE,
+            AuditAction.PASSWORD_LINK,
+        )
 
 
 class AuditEvent(models.Model):
@@ -220,6 +255,14 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    subject = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The person whose account the act changed, who is told of it on their next sign-in.",
+    )
     district = models.ForeignKey(District, on_delete=models.CASCADE, null=True, related_name="+")
     action = models.CharField(max_length=30, choices=AuditAction.choices)
     object_type = models.CharField(max_length=60, blank=True)

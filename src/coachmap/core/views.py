@@ -10,9 +10,10 @@ from django.utils import timezone
 from coachmap.coaching import queries as coaching_queries
 from coachmap.coaching.models import RequestStatus
 from coachmap.coaching.work import queries as work_queries
-from coachmap.core import access, services
+from coachmap.core import access, group_size, services
+from coachmap.core import queries as core_queries
 from coachmap.core.access import AuthedRequest
-from coachmap.core.forms import DistrictSettingsForm, add_service_errors
+from coachmap.core.forms import DistrictSettingsForm, OwnEmailForm, add_service_errors
 from coachmap.core.models import Role
 from coachmap.feedback import queries as feedback_queries
 from coachmap.feedback.forms import PulseForm
@@ -27,7 +28,10 @@ def home(request: AuthedRequest) -> HttpResponse:
     """One page per person, with a section for each role they hold and nothing else."""
     user = request.user
     held = set(access.roles(user))
-    context: dict[str, object] = {"held": held}
+    account_changes, last_change = core_queries.account_changes(user)
+    if last_change is not None:
+        services.account_changes_mark_seen(user=user, through=last_change)
+    context: dict[str, object] = {"held": held, "account_changes": account_changes}
     if Role.TEACHER in held and hasattr(user, "teacher"):
         teacher = user.teacher
         context["teacher"] = teacher
@@ -104,5 +108,25 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Settings saved.")
+            warning = group_size.warning(form.cleaned_data["min_group_size"])
+            if warning is not None:
+                messages.warning(request, warning)
             return redirect("district-settings")
     return render(request, "core/district_settings.html", {"form": form, "district": district})
+
+
+@access.login_required
+def email_change(request: AuthedRequest) -> HttpResponse:
+    """A person changes their own email address (an admin cannot, once they have a password)."""
+    form = OwnEmailForm(request.POST or None, initial={"email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.own_email_change(
+                user=request.user, password=form.cleaned_data["password"], email=form.cleaned_data["email"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your email address is changed. Password links now go there.")
+            return redirect("home")
+    return render(request, "registration/email_change.html", {"form": form})

@@ -25,10 +25,10 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from coachmap.core import privacy
+from coachmap.core import group_size, privacy
 
-FLOOR = 5
-"""The smallest group any survey result is ever shown for."""
+FLOOR = group_size.FLOOR
+"""The smallest group any survey result is ever shown for (the one floor of `core.group_size`)."""
 
 NO_ANSWER = 0
 """The value of the "No answer" cell of a faculty-survey question (people who skipped it)."""

@@ -15,7 +15,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from coachmap.coaching.models import CoachingSession
-from coachmap.core import access, privacy
+from coachmap.core import access, group_size, privacy
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Role, School
 
@@ -99,7 +99,7 @@ def coaching_trends_by_school(user: AnyUser, schools: list[School], since: datet
     raw += [{"cycle__teacher__school": s.pk, **zero} for s in schools if s.pk not in seen]
     labels = {s.pk: s.name for s in schools}
     raw.sort(key=lambda r: labels[r["cycle__teacher__school"]])
-    min_size = schools[0].district.min_group_size if schools else 10
+    min_size = schools[0].district.min_group_size if schools else group_size.DEFAULT
     rows, total = _suppressed_rows(
         raw, _aggregate(sessions, None), "cycle__teacher__school", labels, min_size
     )

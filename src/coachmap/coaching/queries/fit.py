@@ -22,7 +22,7 @@ from coachmap.coaching.models import (
     TeacherIntake,
 )
 from coachmap.coaching.placement import Quadrant
-from coachmap.core import access, privacy
+from coachmap.core import access, group_size, privacy
 from coachmap.core.access import AnyUser
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, District, Role, School, Teacher
@@ -233,7 +233,7 @@ def quadrant_distribution(user: AnyUser) -> QuadrantTable:
         for q in keys:
             counts[(s.pk, q)] = raw.get((s.pk, q), 0)
         counts[(s.pk, "total")] = sum(counts[(s.pk, q)] for q in keys)
-    min_size = schools[0].district.min_group_size if schools else 10
+    min_size = schools[0].district.min_group_size if schools else group_size.DEFAULT
     with_totals = len(schools) <= GRID_LIMIT
     hidden: set[Any] = set()
     if with_totals:

@@ -18,6 +18,7 @@ from coachmap.coaching import services as chain
 from coachmap.coaching.models import CoachingCycle, CycleStage, CycleStatus, PartnershipAgreement, SessionType
 from coachmap.coaching.work import forms, queries, rules, services, timeshare
 from coachmap.core import access
+from coachmap.core import queries as core_queries
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import Role
@@ -70,6 +71,12 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     reminder = queries.reminder_for(
         queries.with_last_touch(CoachingCycle.objects.filter(pk=cycle.pk)).get(), today
     )
+    # The teacher, whose notes they are, sees who else read them; nobody else sees the list.
+    note_reads, note_reads_total = (
+        core_queries.note_reads(request.user, cycle)
+        if cycle.teacher.user_id == request.user.pk
+        else (None, 0)
+    )
     return render(
         request,
         "coaching/work/cycle_detail.html",
@@ -88,6 +95,8 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
             "usage": queries.tool_usage(request.user, cycle, today),
             "suggestions": library_queries.suggestions_for_cycle(request.user, cycle),
             "reminder": reminder if cycle.status == CycleStatus.ACTIVE else None,
+            "note_reads": note_reads,
+            "note_reads_total": note_reads_total,
         },
     )
 

@@ -74,6 +74,10 @@ def _merge_chunk(
         if teacher is None:
             continue
         user = teacher.user
+        # Once a person has a password of their own, their email is theirs: a roster file that
+        # changed it would send their password-reset link elsewhere (issue 12).
+        if user.has_usable_password():
+            email = user.email
         if (user.first_name, user.last_name, user.email) != (given, family, email):
             user.first_name, user.last_name, user.email = given, family, email
             changed_users.append(user)
@@ -163,12 +167,13 @@ def _audit(
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     insert_rows(
         AuditEvent,
-        ["actor", "action", "district", "object_type", "object_id", "detail"],
+        ["actor", "action", "district", "subject", "object_type", "object_id", "detail"],
         [
             (
                 actor_id,
                 AuditAction.ROLE_CHANGE.value,
                 district.pk,
+                user,
                 Membership._meta.label_lower,
                 str(pk),
                 {
