@@ -25,7 +25,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        core_views.PasswordResetConfirm.as_view(),
         name="password_reset_confirm",
     ),
     path(

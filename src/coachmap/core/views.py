@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db.models import ExpressionWrapper, F, FloatField
 from django.http import HttpResponse
@@ -14,6 +16,7 @@ from coachmap.core import access, group_size, services
 from coachmap.core import queries as core_queries
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import DistrictSettingsForm, OwnEmailForm, add_service_errors
+from coachmap.core.lockout import lockout_release
 from coachmap.core.models import Role
 from coachmap.feedback import queries as feedback_queries
 from coachmap.feedback.forms import PulseForm
@@ -130,3 +133,13 @@ def email_change(request: AuthedRequest) -> HttpResponse:
             messages.success(request, "Your email address is changed. Password links now go there.")
             return redirect("home")
     return render(request, "registration/email_change.html", {"form": form})
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Django's single-use link, plus: a new password set this way lifts a sign-in pause at once, as
+    the pause page promises (the person has just proved they hold the account's email)."""
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        lockout_release(username=form.user.get_username())
+        return response
