@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from coachmap.coaching import services as chain
+from coachmap.coaching.agreements import services as agreements
 from coachmap.coaching.models import CoachingSession, CycleStatus, FidelityCheckIn
 from coachmap.coaching.work import queries, services
 from coachmap.coaching.work.rules import Staleness
@@ -249,34 +250,34 @@ def test_only_the_parties_write_and_acknowledge_an_agreement_and_a_change_asks_a
         "principal_will_not_ask": "What was said in sessions.",
     }
     with pytest.raises(PermissionDenied):
-        services.agreement_write(
+        agreements.agreement_write(
             actor=world.other_principal, coach=world.coach, school=world.school, school_year=2027, **fields
         )
     with pytest.raises(ValidationError, match="does not serve"):
-        services.agreement_write(
+        agreements.agreement_write(
             actor=world.coach.user, coach=world.coach, school=world.other_school, school_year=2027, **fields
         )
-    agreement = services.agreement_write(
+    agreement = agreements.agreement_write(
         actor=world.principal, coach=world.coach, school=world.school, school_year=2027, **fields
     )
     assert agreement.pk == world.agreement.pk
-    services.agreement_acknowledge(actor=world.coach.user, agreement=agreement)
-    services.agreement_acknowledge(actor=world.principal, agreement=agreement)
+    agreements.agreement_acknowledge(actor=world.coach.user, agreement=agreement)
+    agreements.agreement_acknowledge(actor=world.principal, agreement=agreement)
     agreement.refresh_from_db()
     assert agreement.acknowledged and agreement.principal_acknowledged_by == world.principal
-    services.agreement_write(
+    agreements.agreement_write(
         actor=world.coach.user, coach=world.coach, school=world.school, school_year=2027, **fields
     )
     agreement.refresh_from_db()
     assert agreement.acknowledged  # nothing changed, nothing to acknowledge again
     changed = {**fields, "principal_will_ask": "Trends, and the share of time coaching."}
-    services.agreement_write(
+    agreements.agreement_write(
         actor=world.coach.user, coach=world.coach, school=world.school, school_year=2027, **changed
     )
     agreement.refresh_from_db()
     assert agreement.coach_acknowledged_at is None and agreement.principal_acknowledged_at is None
     with pytest.raises(PermissionDenied):
-        services.agreement_acknowledge(actor=world.teacher.user, agreement=agreement)
+        agreements.agreement_acknowledge(actor=world.teacher.user, agreement=agreement)
     teacher_page = (
         world.client("teacher").get(reverse("coaching:agreement", args=[agreement.pk])).content.decode()
     )

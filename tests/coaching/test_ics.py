@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coachmap.coaching.work import ics
+from coachmap.coaching.timelog import ics
 
 DATA = (Path(__file__).parent / "data" / "coach_calendar.ics").read_bytes()
 NY = ZoneInfo("America/New_York")

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from coachmap.coaching.models import CalendarEvent, CoachingSession, TimeEntry
-from coachmap.coaching.work import queries, services
+from coachmap.coaching.timelog import queries, services
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db

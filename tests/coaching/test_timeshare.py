@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coachmap.coaching.models import SessionType, TimeCategory
-from coachmap.coaching.work import timeshare
+from coachmap.coaching.timelog import timeshare
 
 minutes = st.dictionaries(st.sampled_from(timeshare.CATEGORIES), st.integers(0, 5000))
 

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from coachmap.coaching.agreements import views as agreements
+from coachmap.coaching.timelog import views as timelog
 from coachmap.coaching.views import chain, fit
 from coachmap.coaching.work import views as work
 
@@ -41,14 +43,16 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/check-ins/new/", work.checkin_new, name="checkin-new"),
     path("cycles/<int:cycle_id>/resume/", work.cycle_resume, name="cycle-resume"),
     path("micro/", work.micro, name="micro"),
-    path("time/", work.time_week, name="time-week"),
-    path("time/calendar/", work.calendar_import, name="calendar-import"),
-    path("time/team/", work.time_team, name="time-team"),
-    path("agreements/", work.agreements, name="agreements"),
-    path("agreements/new/", work.agreement_new, name="agreement-new"),
-    path("agreements/<int:agreement_id>/", work.agreement_detail, name="agreement"),
-    path("agreements/<int:agreement_id>/edit/", work.agreement_edit, name="agreement-edit"),
+    path("time/", timelog.time_week, name="time-week"),
+    path("time/calendar/", timelog.calendar_import, name="calendar-import"),
+    path("time/team/", timelog.time_team, name="time-team"),
+    path("agreements/", agreements.agreements, name="agreements"),
+    path("agreements/new/", agreements.agreement_new, name="agreement-new"),
+    path("agreements/<int:agreement_id>/", agreements.agreement_detail, name="agreement"),
+    path("agreements/<int:agreement_id>/edit/", agreements.agreement_edit, name="agreement-edit"),
     path(
-        "agreements/<int:agreement_id>/acknowledge/", work.agreement_acknowledge, name="agreement-acknowledge"
+        "agreements/<int:agreement_id>/acknowledge/",
+        agreements.agreement_acknowledge,
+        name="agreement-acknowledge",
     ),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from coachmap.coaching import queries as coaching_queries
 from coachmap.coaching.models import RequestStatus
+from coachmap.coaching.timelog import queries as timelog_queries
 from coachmap.coaching.work import queries as work_queries
 from coachmap.core import access, group_size, services
 from coachmap.core import queries as core_queries
@@ -63,7 +64,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     if Role.COACH in held and hasattr(user, "coach"):
         context["caseload"] = coaching_queries.caseload(user.coach)
         context["reminders"] = work_queries.reminders(user.coach, timezone.localdate())
-        context["my_time"] = work_queries.coaches_time(
+        context["my_time"] = timelog_queries.coaches_time(
             user, access.time_log_coaches_for(user).filter(pk=user.coach.pk), timezone.localdate()
         )[0]
     if Role.PROGRAM_LEAD in held:

@@ -25,8 +25,9 @@ from coachmap.coaching.models import (
     SessionType,
     StudentEvidence,
 )
-from coachmap.coaching.work import rules, timeshare
-from coachmap.coaching.work.queries import minutes_by_category
+from coachmap.coaching.timelog import timeshare
+from coachmap.coaching.timelog.queries import minutes_by_category
+from coachmap.coaching.work import rules
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Coach

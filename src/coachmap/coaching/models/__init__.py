@@ -2,6 +2,7 @@
 of (intake, look-fors, coach profiles, routing policy), matching rounds with what comes of them,
 and cycle work (evidence, check-ins, time log, calendar, agreements)."""
 
+from coachmap.coaching.agreements.models import PartnershipAgreement, ScheduleSetter
 from coachmap.coaching.models.chain import (
     CoachingCycle,
     CoachingRequest,
@@ -32,17 +33,8 @@ from coachmap.coaching.models.matching import (
     ReferralStatus,
     RoundStatus,
 )
-from coachmap.coaching.models.work import (
-    CalendarEvent,
-    EvidenceKind,
-    FidelityCheckIn,
-    PartnershipAgreement,
-    ScheduleSetter,
-    StudentEvidence,
-    TimeCategory,
-    TimeEntry,
-    TimeWeek,
-)
+from coachmap.coaching.models.work import EvidenceKind, FidelityCheckIn, StudentEvidence
+from coachmap.coaching.timelog.models import CalendarEvent, TimeCategory, TimeEntry, TimeWeek
 
 __all__ = [
     "DEFAULT_LOOK_FORS",

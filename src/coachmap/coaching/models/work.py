@@ -3,13 +3,11 @@ partnership agreements between a coach and a principal."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from coachmap.coaching.models.chain import CoachingCycle
-from coachmap.core.models import Coach, School
 
 
 class EvidenceKind(models.TextChoices):
@@ -74,123 +72,3 @@ class FidelityCheckIn(models.Model):
     def fidelity(self) -> float | None:
         """Share of look-fors seen, in percent."""
         return 100 * len(self.seen) / len(self.look_fors) if self.look_fors else None
-
-
-class TimeCategory(models.TextChoices):
-    """Where a coach's working time goes. The first block counts as coaching."""
-
-    CO_PLAN = "co_plan", "Co-planning"
-    MODEL = "model", "Modeling"
-    CO_TEACH = "co_teach", "Co-teaching"
-    OBSERVE = "observe", "Observation"
-    FEEDBACK = "feedback", "Feedback"
-    REFLECT = "reflect", "Reflection"
-    MICRO = "micro", "Micro-coaching"
-    PLANNING = "planning", "Planning for coaching"
-    PD_DELIVERED = "pd", "PD the coach delivers"
-    SUBSTITUTE = "substitute", "Substitute teaching"
-    TESTING = "testing", "Testing coordination"
-    SUPERVISION = "supervision", "Supervision duty"
-    ADMIN = "admin", "Administrative tasks"
-    OTHER = "other", "Other"
-
-
-class TimeEntry(models.Model):
-    """Minutes of one category on one day, as the coach confirmed them."""
-
-    coach = models.ForeignKey(Coach, on_delete=models.CASCADE, related_name="time_entries")
-    date = models.DateField()
-    category = models.CharField(max_length=12, choices=TimeCategory.choices)
-    minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(24 * 60)])
-
-    class Meta:
-        ordering = ["date", "category"]
-        constraints = [
-            models.UniqueConstraint(fields=["coach", "date", "category"], name="time_entry_once_per_day")
-        ]
-        indexes = [models.Index(fields=["coach", "date"])]
-
-    def __str__(self) -> str:
-        return f"{self.coach} {self.date} {self.get_category_display()}: {self.minutes} min"
-
-
-class TimeWeek(models.Model):
-    """A week (Monday) of a coach's time log that the coach has confirmed."""
-
-    coach = models.ForeignKey(Coach, on_delete=models.CASCADE, related_name="time_weeks")
-    week = models.DateField(help_text="The Monday the week starts on.")
-    confirmed_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["-week"]
-        constraints = [models.UniqueConstraint(fields=["coach", "week"], name="time_week_once")]
-
-    def __str__(self) -> str:
-        return f"{self.coach}, week of {self.week}"
-
-
-class CalendarEvent(models.Model):
-    """One occurrence from a coach's imported calendar, in local time: a suggestion for the time log."""
-
-    coach = models.ForeignKey(Coach, on_delete=models.CASCADE, related_name="calendar_events")
-    uid = models.CharField(max_length=300)
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    all_day = models.BooleanField(default=False)
-    summary = models.CharField(max_length=300, blank=True)
-    category = models.CharField(
-        max_length=12,
-        choices=TimeCategory.choices,
-        blank=True,
-        help_text="Empty when the event does not count toward the log (all-day, or a session logged anyway).",
-    )
-
-    class Meta:
-        ordering = ["start"]
-        indexes = [models.Index(fields=["coach", "start"])]
-
-    def __str__(self) -> str:
-        return f"{self.summary} at {self.start:%Y-%m-%d %H:%M}"
-
-
-class ScheduleSetter(models.TextChoices):
-    COACH = "coach", "The coach, with teachers"
-    PRINCIPAL = "principal", "The principal"
-    TOGETHER = "together", "The coach and principal together"
-    PROGRAM_LEAD = "program_lead", "The district's coaching program lead"
-
-
-class PartnershipAgreement(models.Model):
-    """What a coach and a principal agree about coaching at a school for a school year (article 002).
-
-    Both acknowledge it; any change afterwards asks both to acknowledge again. Teachers at the
-    school can read it.
-    """
-
-    coach = models.ForeignKey(Coach, on_delete=models.CASCADE, related_name="agreements")
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="agreements")
-    school_year = models.PositiveSmallIntegerField(help_text="The year the school year ends in.")
-    who_is_coached = models.TextField()
-    schedule_set_by = models.CharField(max_length=14, choices=ScheduleSetter.choices)
-    success_looks_like = models.TextField()
-    principal_will_ask = models.TextField()
-    principal_will_not_ask = models.TextField()
-    coach_acknowledged_at = models.DateTimeField(null=True, blank=True)
-    principal_acknowledged_at = models.DateTimeField(null=True, blank=True)
-    principal_acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["-school_year", "school__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["coach", "school", "school_year"], name="agreement_once_a_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.coach} and {self.school}, {self.school_year - 1}–{str(self.school_year)[-2:]}"
-
-    @property
-    def acknowledged(self) -> bool:
-        return self.coach_acknowledged_at is not None and self.principal_acknowledged_at is not None

@@ -12,11 +12,9 @@ from coachmap.coaching.models import (
     CycleOutcome,
     CycleStage,
     EvidenceKind,
-    ScheduleSetter,
     SessionType,
 )
-from coachmap.coaching.work import rules, timeshare
-from coachmap.core.models import Coach, School
+from coachmap.coaching.work import rules
 from coachmap.library.models import Resource
 
 
@@ -174,99 +172,6 @@ class CloseForm(forms.Form):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(choices=[(s, CycleStage(s).label) for s in rules.STAGES])
-
-
-class TimeGridForm(forms.Form):
-    """One number field per category and working day, named `m-<category>-<yyyy-mm-dd>`."""
-
-    def __init__(
-        self,
-        *args: Any,
-        week: datetime.date,
-        initial_values: dict[tuple[datetime.date, str], int],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.week = week
-        for category in timeshare.CATEGORIES:
-            for day in timeshare.week_days(week):
-                self.fields[self.key(category, day)] = forms.IntegerField(
-                    min_value=0,
-                    max_value=timeshare.MAX_MINUTES_A_DAY,
-                    required=False,
-                    initial=initial_values.get((day, category), 0),
-                )
-
-    @staticmethod
-    def key(category: str, day: datetime.date) -> str:
-        return f"m-{category}-{day.isoformat()}"
-
-    def minutes(self) -> dict[tuple[datetime.date, str], int]:
-        return {
-            (day, category): self.cleaned_data.get(self.key(category, day)) or 0
-            for category in timeshare.CATEGORIES
-            for day in timeshare.week_days(self.week)
-        }
-
-
-class CalendarForm(forms.Form):
-    calendar = forms.FileField(
-        label="Calendar file (.ics)",
-        help_text="Export it from Google Calendar, Outlook or Apple Calendar. Importing again replaces the last import.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".ics,text/calendar"}),
-    )
-
-
-class AgreementForm(forms.Form):
-    who_is_coached = forms.CharField(
-        label="Who will be coached?",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        initial="Any teacher who asks. Coaching is voluntary and is never assigned as a consequence of evaluation.",
-    )
-    schedule_set_by = forms.ChoiceField(
-        label="Who sets the coach’s schedule?", choices=ScheduleSetter.choices, initial=ScheduleSetter.COACH
-    )
-    success_looks_like = forms.CharField(
-        label="What does success look like?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Tie it to the school’s improvement goals: what students will do differently.",
-    )
-    principal_will_ask = forms.CharField(
-        label="What the principal will ask about",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        initial="Trends: how many teachers are coached, on which goals and practices, and how students are doing.",
-    )
-    principal_will_not_ask = forms.CharField(
-        label="What the principal will not ask about",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        initial="What was said in a session, who asked for coaching, or how a particular teacher is doing.",
-    )
-
-
-class AgreementPartyForm(AgreementForm):
-    """A new agreement: the coach picks one of their schools, or the principal one of their coaches."""
-
-    school = forms.ModelChoiceField(label="School", queryset=School.objects.none(), required=False)
-    coach = forms.ModelChoiceField(label="Coach", queryset=Coach.objects.none(), required=False)
-
-    def __init__(
-        self,
-        *args: Any,
-        schools: QuerySet[School] | None = None,
-        coaches: QuerySet[Coach] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        school_field, coach_field = self.fields["school"], self.fields["coach"]
-        assert isinstance(school_field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
-        assert isinstance(coach_field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
-        if schools is not None:
-            school_field.queryset, school_field.required = schools, True
-            del self.fields["coach"]
-        if coaches is not None:
-            coach_field.queryset, coach_field.required = coaches.select_related("user"), True
-            del self.fields["school"]
-        self.order_fields(["school", "coach"])
 
 
 def today() -> datetime.date:

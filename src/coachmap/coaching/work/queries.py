@@ -7,25 +7,20 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Lower, TruncWeek
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Lower
 
 from coachmap.coaching.models import (
-    CalendarEvent,
     CoachingCycle,
     CoachingSession,
     CycleStatus,
     EvidenceKind,
     FidelityCheckIn,
     StudentEvidence,
-    TimeCategory,
-    TimeEntry,
-    TimeWeek,
 )
-from coachmap.coaching.work import ics, rules, timeshare
+from coachmap.coaching.timelog import timeshare
+from coachmap.coaching.work import rules
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Coach
@@ -180,166 +175,6 @@ def tool_usage(user: AnyUser, cycle: CoachingCycle, today: datetime.date, weeks:
 
 
 # --- the time log -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GridRow:
-    category: str
-    label: str
-    coaching: bool
-    cells: list[int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.cells)
-
-
-@dataclass(frozen=True)
-class Grid:
-    coach: Coach
-    week: datetime.date
-    days: list[datetime.date]
-    rows: list[GridRow]
-    confirmed: TimeWeek | None
-    sessions: int
-    calendar_events: int
-
-    @property
-    def day_totals(self) -> list[int]:
-        return [sum(row.cells[i] for row in self.rows) for i in range(len(self.days))]
-
-    @property
-    def shares(self) -> timeshare.Shares:
-        return timeshare.shares({row.category: row.total for row in self.rows})
-
-    @property
-    def previous(self) -> datetime.date:
-        return self.week - datetime.timedelta(days=7)
-
-    @property
-    def next(self) -> datetime.date:
-        return self.week + datetime.timedelta(days=7)
-
-
-def _suggested(
-    coach: Coach, days: list[datetime.date]
-) -> tuple[dict[tuple[datetime.date, str], int], int, int]:
-    """Minutes by (day, category) from logged sessions and the imported calendar."""
-    values: dict[tuple[datetime.date, str], int] = {}
-    sessions = (
-        CoachingSession.objects.filter(cycle__coach=coach, date__in=days)
-        .values("date", "session_type")
-        .annotate(minutes=Sum("minutes"), n=Count("id"))
-    )
-    n_sessions = 0
-    for row in sessions:
-        values[(row["date"], row["session_type"])] = row["minutes"]
-        n_sessions += row["n"]
-    tz = ZoneInfo(settings.TIME_ZONE)
-    start = datetime.datetime.combine(days[0], datetime.time(), tzinfo=tz)
-    end = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
-    events = CalendarEvent.objects.filter(coach=coach, start__lt=end, end__gt=start, all_day=False).exclude(
-        category=""
-    )
-    occurrences = [
-        ics.Occurrence(e.uid, e.start.astimezone(tz), e.end.astimezone(tz), False, e.summary, e.category)
-        for e in events
-    ]
-    for key, minutes in ics.minutes_by_day(occurrences).items():
-        if key[0] in days:
-            values[key] = values.get(key, 0) + minutes
-    return values, n_sessions, len(occurrences)
-
-
-def week_grid(user: AnyUser, coach: Coach, week: datetime.date) -> Grid:
-    """The coach's week by category and day: what they confirmed, or else what their sessions and
-    calendar suggest, ready to confirm."""
-    access.require(
-        access.time_log_coaches_for(user).filter(pk=coach.pk).exists(),
-        "This time log is not part of your role.",
-    )
-    week = timeshare.monday(week)
-    days = timeshare.week_days(week)
-    confirmed = TimeWeek.objects.filter(coach=coach, week=week).first()
-    sessions = calendar_events = 0
-    if confirmed is not None:
-        values = {
-            (e.date, e.category): e.minutes for e in TimeEntry.objects.filter(coach=coach, date__in=days)
-        }
-    else:
-        values, sessions, calendar_events = _suggested(coach, days)
-    rows = [
-        GridRow(
-            category,
-            label,
-            timeshare.is_coaching(category),
-            [values.get((day, category), 0) for day in days],
-        )
-        for category, label in TimeCategory.choices
-    ]
-    return Grid(coach, week, days, rows, confirmed, sessions, calendar_events)
-
-
-@dataclass(frozen=True)
-class CoachTime:
-    coach: Coach
-    weeks: list[tuple[datetime.date, float | None]]
-    target: int
-    warning: bool
-    overdue: int = 0
-
-    @property
-    def recent(self) -> list[int | None]:
-        """Whole percent coaching for each week shown, oldest first."""
-        return [None if share is None else round(share) for _, share in self.weeks]
-
-
-def _weekly_shares(coach_ids: list[int], since: datetime.date) -> dict[int, dict[datetime.date, float]]:
-    rows = (
-        TimeEntry.objects.filter(coach_id__in=coach_ids, date__gte=since)
-        .annotate(week=TruncWeek("date"))
-        .values("coach_id", "week")
-        .annotate(
-            total=Sum("minutes"),
-            coaching=Sum("minutes", filter=Q(category__in=timeshare.COACHING_CATEGORIES)),
-        )
-    )
-    shares: dict[int, dict[datetime.date, float]] = {}
-    for row in rows:
-        week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
-        if row["total"]:
-            shares.setdefault(row["coach_id"], {})[week] = 100 * (row["coaching"] or 0) / row["total"]
-    return shares
-
-
-def coaches_time(
-    user: AnyUser, coaches: QuerySet[Coach], today: datetime.date, weeks: int = 4
-) -> list[CoachTime]:
-    """Share of logged time spent coaching per finished week, and the two-week warning, per coach."""
-    allowed = coaches.filter(pk__in=access.time_log_coaches_for(user)).select_related("user", "district")
-    this_week = timeshare.monday(today)
-    shown = [this_week - datetime.timedelta(days=7 * k) for k in range(weeks, 0, -1)]
-    listed = list(allowed)
-    shares = _weekly_shares([c.pk for c in listed], shown[0])
-    overdue = overdue_counts(allowed, today)
-    result = []
-    for coach in listed:
-        mine = shares.get(coach.pk, {})
-        series = [(w, mine.get(w)) for w in shown]
-        target = coach.district.coaching_time_target
-        warning = timeshare.below_target_two_weeks(series, target, this_week)
-        result.append(CoachTime(coach, series, target, warning, overdue.get(coach.pk, 0)))
-    return result
-
-
-def minutes_by_category(coach: Coach, since: datetime.date, until: datetime.date) -> dict[str, int]:
-    """Confirmed minutes per time category between two days (inclusive)."""
-    rows = (
-        TimeEntry.objects.filter(coach=coach, date__gte=since, date__lte=until)
-        .values("category")
-        .annotate(minutes=Sum("minutes"))
-    )
-    return {row["category"]: row["minutes"] or 0 for row in rows}
 
 
 def last_session_day(coach: Coach) -> datetime.date | None:

@@ -8,36 +8,26 @@ writes in one transaction. The honest end of a cycle is `coaching.services.cycle
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from coachmap.coaching import services as chain
 from coachmap.coaching.models import (
-    CalendarEvent,
     CoachingCycle,
     CoachingSession,
     CycleStatus,
     EvidenceKind,
     FidelityCheckIn,
-    PartnershipAgreement,
-    ScheduleSetter,
     SessionType,
     StudentEvidence,
-    TimeEntry,
-    TimeWeek,
 )
-from coachmap.coaching.work import ics, rules, timeshare
+from coachmap.coaching.work import rules
 from coachmap.coaching.work.queries import cycle_facts
-from coachmap.core import access
-from coachmap.core.models import Coach, Role, School, User
+from coachmap.core.models import Coach
 from coachmap.library.models import Resource, ResourceUse, UseKind
-from coachmap.reports.queries import school_year_start
 
 MAX_LOOK_FORS = 12
 
@@ -244,175 +234,4 @@ def checkin_record(
 # --- the coach's time log -------------------------------------------------------------------------
 
 
-def time_week_confirm(
-    *,
-    coach: Coach,
-    week: datetime.date,
-    minutes: Mapping[tuple[datetime.date, str], int],
-    today: datetime.date | None = None,
-) -> TimeWeek:
-    """The coach confirms a week of their time log: minutes by day and category replace the week's entries."""
-    today = today or timezone.localdate()
-    if week.weekday() != 0:
-        raise ValidationError("A time-log week starts on a Monday.")
-    if week > today:
-        raise ValidationError("This week has not started yet; confirm it once it has.")
-    days = timeshare.week_days(week)
-    per_day: dict[datetime.date, int] = dict.fromkeys(days, 0)
-    for (day, category), value in minutes.items():
-        if day not in per_day:
-            raise ValidationError(f"{day:%A %B %-d} is not a working day of the week of {week:%B %-d}.")
-        if category not in timeshare.CATEGORIES:
-            raise ValidationError(f"“{category}” is not a time-log category.")
-        if value < 0:
-            raise ValidationError(f"Minutes cannot be negative ({day:%A}, {category}).")
-        per_day[day] += value
-    for day, total in per_day.items():
-        if total > timeshare.MAX_MINUTES_A_DAY:
-            raise ValidationError(
-                f"{day:%A} adds up to {total / 60:.1f} hours; check the figures (at most "
-                f"{timeshare.MAX_MINUTES_A_DAY // 60} hours a day)."
-            )
-    with transaction.atomic():
-        TimeEntry.objects.filter(coach=coach, date__in=days).delete()
-        TimeEntry.objects.bulk_create(
-            TimeEntry(coach=coach, date=day, category=category, minutes=value)
-            for (day, category), value in sorted(minutes.items())
-            if value
-        )
-        confirmed, _ = TimeWeek.objects.update_or_create(
-            coach=coach, week=week, defaults={"confirmed_at": timezone.now()}
-        )
-    return confirmed
-
-
-@dataclass
-class CalendarImport:
-    events: int = 0
-    counted: int = 0
-    all_day: int = 0
-    sessions: int = 0
-    minutes: dict[str, int] = field(default_factory=dict)
-    since: datetime.date | None = None
-    until: datetime.date | None = None
-
-
-def calendar_import(*, coach: Coach, data: bytes, today: datetime.date | None = None) -> CalendarImport:
-    """Read a coach's .ics file into suggestions for this school year's time log. Importing again
-    replaces the earlier import, so it can be repeated whenever the calendar changes."""
-    today = today or timezone.localdate()
-    since = school_year_start(today)
-    until = datetime.date(since.year + 1, since.month, since.day)
-    try:
-        occurrences = ics.read_calendar(data, tz=ZoneInfo(settings.TIME_ZONE), start=since, end=until)
-    except ics.CalendarError as exc:
-        raise ValidationError({"calendar": str(exc)}) from exc
-    report = CalendarImport(events=len(occurrences), since=since, until=until)
-    for occurrence in occurrences:
-        if occurrence.all_day:
-            report.all_day += 1
-        elif occurrence.category is None:
-            report.sessions += 1
-        else:
-            report.counted += 1
-    for (_, category), value in ics.minutes_by_day(occurrences).items():
-        report.minutes[category] = report.minutes.get(category, 0) + value
-    start_at = datetime.datetime.combine(since, datetime.time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
-    end_at = datetime.datetime.combine(until, datetime.time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
-    with transaction.atomic():
-        CalendarEvent.objects.filter(coach=coach, start__gte=start_at, start__lt=end_at).delete()
-        CalendarEvent.objects.bulk_create(
-            CalendarEvent(
-                coach=coach,
-                uid=o.uid[:300],
-                start=o.start,
-                end=o.end,
-                all_day=o.all_day,
-                summary=o.summary,
-                category=o.category or "",
-            )
-            for o in occurrences
-        )
-    return report
-
-
 # --- partnership agreements -------------------------------------------------------------------------
-
-AGREEMENT_TEXT_FIELDS = (
-    "who_is_coached",
-    "success_looks_like",
-    "principal_will_ask",
-    "principal_will_not_ask",
-)
-
-
-def agreement_write(
-    *,
-    actor: User,
-    coach: Coach,
-    school: School,
-    school_year: int,
-    who_is_coached: str,
-    schedule_set_by: ScheduleSetter | str,
-    success_looks_like: str,
-    principal_will_ask: str,
-    principal_will_not_ask: str,
-) -> PartnershipAgreement:
-    """The coach or the principal writes (or revises) their agreement for a school year. A change
-    after either has acknowledged asks both to acknowledge again."""
-    is_coach = actor.pk == coach.user_id
-    is_principal = school.pk in access.school_ids(actor, Role.PRINCIPAL)
-    access.require(
-        is_coach or is_principal, "Only the coach and the school's principal write their agreement."
-    )
-    if not coach.schools.filter(pk=school.pk).exists():
-        raise ValidationError(
-            f"{coach} does not serve {school}; the program lead assigns coaches to schools."
-        )
-    values = {
-        "who_is_coached": who_is_coached.strip(),
-        "schedule_set_by": str(schedule_set_by),
-        "success_looks_like": success_looks_like.strip(),
-        "principal_will_ask": principal_will_ask.strip(),
-        "principal_will_not_ask": principal_will_not_ask.strip(),
-    }
-    with transaction.atomic():
-        agreement = (
-            PartnershipAgreement.objects.select_for_update()
-            .filter(coach=coach, school=school, school_year=school_year)
-            .first()
-        ) or PartnershipAgreement(coach=coach, school=school, school_year=school_year)
-        changed = agreement.pk is None or any(getattr(agreement, k) != v for k, v in values.items())
-        for key, value in values.items():
-            setattr(agreement, key, value)
-        if changed:
-            agreement.coach_acknowledged_at = None
-            agreement.principal_acknowledged_at = None
-            agreement.principal_acknowledged_by = None
-        agreement.full_clean()
-        agreement.save()
-    return agreement
-
-
-def agreement_acknowledge(*, actor: User, agreement: PartnershipAgreement) -> PartnershipAgreement:
-    """The coach or the principal acknowledges the agreement as it stands."""
-    access.require(
-        access.may_change_agreement(actor, agreement),
-        "Only the coach and the school's principal acknowledge it.",
-    )
-    now = timezone.now()
-    with transaction.atomic():
-        if actor.pk == agreement.coach.user_id:
-            agreement.coach_acknowledged_at = now
-        if agreement.school_id in access.school_ids(actor, Role.PRINCIPAL):
-            agreement.principal_acknowledged_at = now
-            agreement.principal_acknowledged_by = actor
-        agreement.save(
-            update_fields=[
-                "coach_acknowledged_at",
-                "principal_acknowledged_at",
-                "principal_acknowledged_by",
-                "updated_at",
-            ]
-        )
-    return agreement

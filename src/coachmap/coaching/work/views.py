@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import datetime
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coachmap.coaching import pages
 from coachmap.coaching import queries as chain_queries
 from coachmap.coaching import services as chain
-from coachmap.coaching.models import CoachingCycle, CycleStage, CycleStatus, PartnershipAgreement, SessionType
-from coachmap.coaching.work import forms, queries, rules, services, timeshare
+from coachmap.coaching.models import CoachingCycle, CycleStage, CycleStatus, SessionType
+from coachmap.coaching.work import forms, queries, rules, services
 from coachmap.core import access
 from coachmap.core import queries as core_queries
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import Role
-from coachmap.feedback.services import school_year_of
 from coachmap.library import queries as library_queries
 
 
@@ -31,27 +27,6 @@ def _own_cycle(request: AuthedRequest, cycle_id: int) -> CoachingCycle:
     cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
     access.require(cycle.coach.user_id == request.user.pk, "Only the cycle's coach does this.")
     return cycle
-
-
-def _form_page(
-    request: AuthedRequest,
-    form: Any,
-    title: str,
-    submit: str,
-    cycle: CoachingCycle | None = None,
-    intro: str = "",
-    back: str = "",
-) -> HttpResponse:
-    back = back or (reverse("coaching:cycle", args=[cycle.pk]) if cycle else reverse("coaching:agreements"))
-    return render(
-        request,
-        "coaching/work/form_page.html",
-        {"form": form, "title": title, "submit": submit, "intro": intro, "back": back},
-    )
-
-
-def _error(request: AuthedRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 # --- the cycle ----------------------------------------------------------------------------------
@@ -119,7 +94,7 @@ def cycle_plan(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         else:
             messages.success(request, "Plan saved.")
             return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return _form_page(request, form, f"Plan with {cycle.teacher}", "Save plan", cycle)
+    return pages.form_page(request, form, f"Plan with {cycle.teacher}", "Save plan", cycle)
 
 
 @access.role_required(Role.COACH)
@@ -133,7 +108,7 @@ def cycle_stage(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         try:
             cycle = services.cycle_stage_set(coach=cycle.coach, cycle=cycle, stage=form.cleaned_data["stage"])
         except ValidationError as exc:
-            _error(request, exc)
+            pages.error_message(request, exc)
         else:
             messages.success(request, f"The cycle is now at “{cycle.get_stage_display()}”.")
     return redirect("coaching:cycle", cycle_id=cycle.pk)
@@ -155,7 +130,7 @@ def evidence_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         else:
             messages.success(request, "Evidence recorded.")
             return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         f"Student evidence for {cycle.teacher}’s cycle",
@@ -232,7 +207,7 @@ def checkin_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         else:
             messages.success(request, "Check-in recorded.")
             return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         f"Fidelity check-in with {cycle.teacher}",
@@ -255,7 +230,7 @@ def cycle_close(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Cycle ended: {cycle.get_outcome_display().lower()}.")
             return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return _form_page(
+    return pages.form_page(
         request,
         form,
         f"End the cycle with {cycle.teacher}",
@@ -272,7 +247,7 @@ def cycle_resume(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     try:
         services.cycle_resume(coach=cycle.coach, cycle=cycle)
     except ValidationError as exc:
-        _error(request, exc)
+        pages.error_message(request, exc)
     else:
         messages.success(request, "Cycle resumed.")
     return redirect("coaching:cycle", cycle_id=cycle.pk)
@@ -281,182 +256,4 @@ def cycle_resume(request: AuthedRequest, cycle_id: int) -> HttpResponse:
 # --- the time log -------------------------------------------------------------------------------------
 
 
-def _week(request: AuthedRequest) -> datetime.date:
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        day = timezone.localdate()
-    return timeshare.monday(day)
-
-
-@access.role_required(Role.COACH)
-def time_week(request: AuthedRequest) -> HttpResponse:
-    """The coach's week by category, prefilled from sessions and calendar: confirm rather than retype."""
-    coach = request.user.coach
-    week = _week(request)
-    grid = queries.week_grid(request.user, coach, week)
-    values = {(day, row.category): row.cells[i] for row in grid.rows for i, day in enumerate(grid.days)}
-    form = forms.TimeGridForm(request.POST or None, week=week, initial_values=values)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.time_week_confirm(coach=coach, week=week, minutes=form.minutes())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Week of {week:%B %-d} confirmed.")
-            return redirect(f"{request.path}?week={week.isoformat()}")
-    today = timezone.localdate()
-    rows = [
-        (row, [(form[forms.TimeGridForm.key(row.category, day)], day) for day in grid.days])
-        for row in grid.rows
-    ]
-    return render(
-        request,
-        "coaching/work/time_week.html",
-        {
-            "grid": grid,
-            "form": form,
-            "rows": rows,
-            "summary": queries.coaches_time(
-                request.user, access.time_log_coaches_for(request.user).filter(pk=coach.pk), today
-            )[0],
-            "future": week > today,
-            "this_week": timeshare.monday(today),
-        },
-    )
-
-
-@access.role_required(Role.COACH)
-def calendar_import(request: AuthedRequest) -> HttpResponse:
-    coach = request.user.coach
-    form = forms.CalendarForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["calendar"]
-        try:
-            report = services.calendar_import(coach=coach, data=upload.read(services.ics.MAX_BYTES + 1))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return render(request, "coaching/work/calendar_import.html", {"form": form, "report": report})
-
-
-@access.role_required(Role.PROGRAM_LEAD)
-def time_team(request: AuthedRequest) -> HttpResponse:
-    """The program lead's view of every coach's share of time coaching, and who is slipping."""
-    today = timezone.localdate()
-    coaches = access.time_log_coaches_for(request.user).filter(
-        district_id__in=access.district_ids(request.user, Role.PROGRAM_LEAD)
-    )
-    rows = queries.coaches_time(request.user, coaches, today)
-    weeks = [w for w, _ in rows[0].weeks] if rows else []
-    return render(request, "coaching/work/time_team.html", {"rows": rows, "weeks": weeks})
-
-
 # --- partnership agreements -----------------------------------------------------------------------
-
-
-@access.login_required
-def agreements(request: AuthedRequest) -> HttpResponse:
-    items = access.agreements_visible_to(request.user).select_related("coach__user", "school")
-    return render(
-        request,
-        "coaching/work/agreements.html",
-        {
-            "agreements": items,
-            "may_write": access.has_role(request.user, Role.COACH, Role.PRINCIPAL),
-        },
-    )
-
-
-@access.role_required(Role.COACH, Role.PRINCIPAL)
-def agreement_new(request: AuthedRequest) -> HttpResponse:
-    user = request.user
-    coach = getattr(user, "coach", None) if access.has_role(user, Role.COACH) else None
-    if coach is not None:
-        form = forms.AgreementPartyForm(request.POST or None, schools=coach.schools.all())
-    else:
-        form = forms.AgreementPartyForm(
-            request.POST or None,
-            coaches=access.coaches_visible_to(user)
-            .filter(schools__id__in=access.school_ids(user, Role.PRINCIPAL))
-            .distinct(),
-        )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        party_coach = data.pop("coach", None) or coach
-        school = data.pop("school", None)
-        assert party_coach is not None  # noqa: S101 - the form requires a coach when the user is not one
-        if school is None:
-            school = party_coach.schools.filter(pk__in=access.school_ids(user, Role.PRINCIPAL)).first()
-        try:
-            agreement = services.agreement_write(
-                actor=user,
-                coach=party_coach,
-                school=school,
-                school_year=school_year_of(timezone.localdate()),
-                **data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Agreement saved. Both of you acknowledge it to put it in force.")
-            return redirect("coaching:agreement", agreement_id=agreement.pk)
-    return _form_page(request, form, "New partnership agreement", "Save agreement")
-
-
-@access.login_required
-def agreement_detail(request: AuthedRequest, agreement_id: int) -> HttpResponse:
-    agreement = access.fetch(access.agreements_visible_to, request.user, pk=agreement_id)
-    return render(
-        request,
-        "coaching/work/agreement_detail.html",
-        {"agreement": agreement, "is_party": access.may_change_agreement(request.user, agreement)},
-    )
-
-
-@access.role_required(Role.COACH, Role.PRINCIPAL)
-def agreement_edit(request: AuthedRequest, agreement_id: int) -> HttpResponse:
-    agreement: PartnershipAgreement = access.fetch(
-        access.agreements_visible_to, request.user, pk=agreement_id
-    )
-    access.require(
-        access.may_change_agreement(request.user, agreement), "Only the coach and principal change it."
-    )
-    fields = [
-        "who_is_coached",
-        "schedule_set_by",
-        "success_looks_like",
-        "principal_will_ask",
-        "principal_will_not_ask",
-    ]
-    form = forms.AgreementForm(request.POST or None, initial={f: getattr(agreement, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_write(
-                actor=request.user,
-                coach=agreement.coach,
-                school=agreement.school,
-                school_year=agreement.school_year,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Agreement updated. Changes ask both of you to acknowledge it again.")
-            return redirect("coaching:agreement", agreement_id=agreement.pk)
-    return _form_page(
-        request,
-        form,
-        f"Change the agreement: {agreement}",
-        "Save changes",
-        back=reverse("coaching:agreement", args=[agreement.pk]),
-    )
-
-
-@access.role_required(Role.COACH, Role.PRINCIPAL)
-@require_POST
-def agreement_acknowledge(request: AuthedRequest, agreement_id: int) -> HttpResponse:
-    agreement = access.fetch(access.agreements_visible_to, request.user, pk=agreement_id)
-    services.agreement_acknowledge(actor=request.user, agreement=agreement)
-    messages.success(request, "Acknowledged.")
-    return redirect("coaching:agreement", agreement_id=agreement.pk)

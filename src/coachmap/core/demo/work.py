@@ -24,7 +24,7 @@ from coachmap.coaching.models import (
     TimeEntry,
     TimeWeek,
 )
-from coachmap.coaching.work import timeshare
+from coachmap.coaching.timelog import timeshare
 from coachmap.feedback import anonymity, sealing
 from coachmap.feedback.models import (
     PulseReceipt,

@@ -1,0 +1,1 @@
+"""Partnership agreements between a coach and a principal."""

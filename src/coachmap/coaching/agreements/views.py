@@ -1,0 +1,127 @@
+"""Partnership-agreement pages. Thin: parse, call one service or query, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from coachmap.coaching import pages
+from coachmap.coaching.agreements import forms, services
+from coachmap.coaching.models import PartnershipAgreement
+from coachmap.core import access
+from coachmap.core.access import AuthedRequest
+from coachmap.core.forms import add_service_errors
+from coachmap.core.models import Role
+from coachmap.feedback.services import school_year_of
+
+
+@access.login_required
+def agreements(request: AuthedRequest) -> HttpResponse:
+    items = access.agreements_visible_to(request.user).select_related("coach__user", "school")
+    return render(
+        request,
+        "coaching/work/agreements.html",
+        {
+            "agreements": items,
+            "may_write": access.has_role(request.user, Role.COACH, Role.PRINCIPAL),
+        },
+    )
+
+
+@access.role_required(Role.COACH, Role.PRINCIPAL)
+def agreement_new(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    coach = getattr(user, "coach", None) if access.has_role(user, Role.COACH) else None
+    if coach is not None:
+        form = forms.AgreementPartyForm(request.POST or None, schools=coach.schools.all())
+    else:
+        form = forms.AgreementPartyForm(
+            request.POST or None,
+            coaches=access.coaches_visible_to(user)
+            .filter(schools__id__in=access.school_ids(user, Role.PRINCIPAL))
+            .distinct(),
+        )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        party_coach = data.pop("coach", None) or coach
+        school = data.pop("school", None)
+        assert party_coach is not None  # noqa: S101 - the form requires a coach when the user is not one
+        if school is None:
+            school = party_coach.schools.filter(pk__in=access.school_ids(user, Role.PRINCIPAL)).first()
+        try:
+            agreement = services.agreement_write(
+                actor=user,
+                coach=party_coach,
+                school=school,
+                school_year=school_year_of(timezone.localdate()),
+                **data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Agreement saved. Both of you acknowledge it to put it in force.")
+            return redirect("coaching:agreement", agreement_id=agreement.pk)
+    return pages.form_page(request, form, "New partnership agreement", "Save agreement")
+
+
+@access.login_required
+def agreement_detail(request: AuthedRequest, agreement_id: int) -> HttpResponse:
+    agreement = access.fetch(access.agreements_visible_to, request.user, pk=agreement_id)
+    return render(
+        request,
+        "coaching/work/agreement_detail.html",
+        {"agreement": agreement, "is_party": access.may_change_agreement(request.user, agreement)},
+    )
+
+
+@access.role_required(Role.COACH, Role.PRINCIPAL)
+def agreement_edit(request: AuthedRequest, agreement_id: int) -> HttpResponse:
+    agreement: PartnershipAgreement = access.fetch(
+        access.agreements_visible_to, request.user, pk=agreement_id
+    )
+    access.require(
+        access.may_change_agreement(request.user, agreement), "Only the coach and principal change it."
+    )
+    fields = [
+        "who_is_coached",
+        "schedule_set_by",
+        "success_looks_like",
+        "principal_will_ask",
+        "principal_will_not_ask",
+    ]
+    form = forms.AgreementForm(request.POST or None, initial={f: getattr(agreement, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_write(
+                actor=request.user,
+                coach=agreement.coach,
+                school=agreement.school,
+                school_year=agreement.school_year,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Agreement updated. Changes ask both of you to acknowledge it again.")
+            return redirect("coaching:agreement", agreement_id=agreement.pk)
+    return pages.form_page(
+        request,
+        form,
+        f"Change the agreement: {agreement}",
+        "Save changes",
+        back=reverse("coaching:agreement", args=[agreement.pk]),
+    )
+
+
+@access.role_required(Role.COACH, Role.PRINCIPAL)
+@require_POST
+def agreement_acknowledge(request: AuthedRequest, agreement_id: int) -> HttpResponse:
+    agreement = access.fetch(access.agreements_visible_to, request.user, pk=agreement_id)
+    services.agreement_acknowledge(actor=request.user, agreement=agreement)
+    messages.success(request, "Acknowledged.")
+    return redirect("coaching:agreement", agreement_id=agreement.pk)
