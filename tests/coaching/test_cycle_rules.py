@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from coachmap.coaching.cycles import rules
+from coachmap.coaching.cycles.rules import CycleFacts, Staleness
 from coachmap.coaching.models import CycleOutcome, CycleStage
-from coachmap.coaching.work import rules
-from coachmap.coaching.work.rules import CycleFacts, Staleness
 
 READY = CycleFacts(
     stage=rules.GOAL,

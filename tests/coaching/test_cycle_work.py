@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from coachmap.coaching import services as chain
 from coachmap.coaching.agreements import services as agreements
+from coachmap.coaching.cycles import queries, services
+from coachmap.coaching.cycles.rules import Staleness
 from coachmap.coaching.models import CoachingSession, CycleStatus, FidelityCheckIn
-from coachmap.coaching.work import queries, services
-from coachmap.coaching.work.rules import Staleness
 from coachmap.library.models import ResourceUse, UseKind
 from coachmap.roster.models import Class, Enrollment, UsageWeek
 from tests.conftest import SECRET_BARRIER, World
@@ -58,7 +58,7 @@ def test_a_coach_runs_a_whole_cycle_from_opening_to_close(world: World) -> None:
     cycle = services.cycle_stage_set(coach=coach, cycle=cycle, stage="learning")
     with pytest.raises(ValidationError, match="co-planning session"):
         services.cycle_stage_set(coach=coach, cycle=cycle, stage="implementation")
-    services.session_record(
+    services.session_log(
         coach=coach,
         cycle=cycle,
         date=datetime.date(2026, 9, 8),
@@ -67,7 +67,7 @@ def test_a_coach_runs_a_whole_cycle_from_opening_to_close(world: World) -> None:
         resources=[world.resource],
     )
     cycle = services.cycle_stage_set(coach=coach, cycle=cycle, stage="implementation")
-    session = services.session_record(
+    session = services.session_log(
         coach=coach,
         cycle=cycle,
         date=datetime.date(2026, 9, 15),
@@ -98,7 +98,7 @@ def test_a_coach_runs_a_whole_cycle_from_opening_to_close(world: World) -> None:
     )
     assert ResourceUse.objects.filter(resource=world.resource, kind=UseKind.SESSION).count() == 1
     with pytest.raises(ValidationError, match="This cycle is closed"):
-        services.session_record(coach=coach, cycle=cycle, date=TODAY, minutes=10, session_type="micro")
+        services.session_log(coach=coach, cycle=cycle, date=TODAY, minutes=10, session_type="micro")
     with pytest.raises(ValidationError, match="Only a paused cycle"):
         services.cycle_resume(coach=coach, cycle=cycle)
 

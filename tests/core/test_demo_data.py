@@ -155,13 +155,13 @@ def test_demo_logins_each_have_work_to_see() -> None:
 
 def test_the_demo_district_shows_cycle_work_and_a_coach_can_run_a_cycle_to_its_end() -> None:
     from coachmap.coaching import services as chain
+    from coachmap.coaching.cycles import services as work
     from coachmap.coaching.models import (
         FidelityCheckIn,
         PartnershipAgreement,
         StudentEvidence,
         TimeEntry,
     )
-    from coachmap.coaching.work import services as work
     from coachmap.feedback.models import PulseResponse, SurveyResponse
     from coachmap.library.models import Resource, ResourceUse
 
@@ -197,6 +197,6 @@ def test_the_demo_district_shows_cycle_work_and_a_coach_can_run_a_cycle_to_its_e
             students_assessed=24,
             students_meeting=17,
         )
-        work.session_record(coach=coach, cycle=cycle, date=TODAY, minutes=30, session_type="reflect")
+        work.session_log(coach=coach, cycle=cycle, date=TODAY, minutes=30, session_type="reflect")
         closed = chain.cycle_close(coach=coach, cycle=cycle, outcome="goal_met")
     assert (closed.stage, closed.outcome) == ("close", "goal_met")

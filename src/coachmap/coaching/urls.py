@@ -1,29 +1,30 @@
 from django.urls import path
 
 from coachmap.coaching.agreements import views as agreements
+from coachmap.coaching.cycles import views as cycles
+from coachmap.coaching.requests import views as requests
 from coachmap.coaching.timelog import views as timelog
-from coachmap.coaching.views import chain, fit
-from coachmap.coaching.work import views as work
+from coachmap.coaching.views import fit
 
 app_name = "coaching"
 urlpatterns = [
-    path("my/goals/", chain.my_goals, name="my-goals"),
-    path("my/goals/<int:goal_id>/request/", chain.request_new, name="request-new"),
-    path("my/requests/<int:request_id>/respond/", chain.request_respond, name="request-respond"),
+    path("my/goals/", requests.my_goals, name="my-goals"),
+    path("my/goals/<int:goal_id>/request/", requests.request_new, name="request-new"),
+    path("my/requests/<int:request_id>/respond/", requests.request_respond, name="request-respond"),
     path("my/intake/", fit.intake, name="intake"),
     path("my/offers/<int:proposal_id>/respond/", fit.proposal_respond, name="proposal-respond"),
     path("my/referrals/<int:referral_id>/respond/", fit.referral_respond, name="referral-respond"),
     path("notifications/", fit.notifications, name="notifications"),
-    path("requests/", chain.requests_list, name="requests"),
-    path("requests/<int:request_id>/assign/", chain.request_assign, name="request-assign"),
-    path("caseload/", chain.caseload, name="caseload"),
+    path("requests/", requests.requests_list, name="requests"),
+    path("requests/<int:request_id>/assign/", requests.request_assign, name="request-assign"),
+    path("caseload/", cycles.caseload, name="caseload"),
     path("my/coach-profile/", fit.coach_profile, name="coach-profile"),
     path("teachers/<int:teacher_id>/intake/", fit.teacher_intake, name="teacher-intake"),
     path("look-fors/", fit.look_fors, name="look-fors"),
-    path("requests/<int:request_id>/open-cycle/", chain.cycle_open, name="cycle-open"),
-    path("cycles/<int:cycle_id>/", work.cycle_detail, name="cycle"),
-    path("cycles/<int:cycle_id>/sessions/new/", work.session_new, name="session-new"),
-    path("cycles/<int:cycle_id>/close/", work.cycle_close, name="cycle-close"),
+    path("requests/<int:request_id>/open-cycle/", cycles.cycle_open, name="cycle-open"),
+    path("cycles/<int:cycle_id>/", cycles.cycle_detail, name="cycle"),
+    path("cycles/<int:cycle_id>/sessions/new/", cycles.session_new, name="session-new"),
+    path("cycles/<int:cycle_id>/close/", cycles.cycle_close, name="cycle-close"),
     path("cycles/<int:cycle_id>/handover/", fit.handover_new, name="handover-new"),
     path("cycles/<int:cycle_id>/refer/", fit.cycle_refer, name="cycle-refer"),
     path("handovers/<int:handover_id>/", fit.handover_detail, name="handover"),
@@ -37,12 +38,12 @@ urlpatterns = [
     path("quadrants/", fit.quadrants, name="quadrants"),
     path("routing-policy/", fit.policy, name="policy"),
     # --- cycle work (issue 6) ---
-    path("cycles/<int:cycle_id>/plan/", work.cycle_plan, name="cycle-plan"),
-    path("cycles/<int:cycle_id>/stage/", work.cycle_stage, name="cycle-stage"),
-    path("cycles/<int:cycle_id>/evidence/new/", work.evidence_new, name="evidence-new"),
-    path("cycles/<int:cycle_id>/check-ins/new/", work.checkin_new, name="checkin-new"),
-    path("cycles/<int:cycle_id>/resume/", work.cycle_resume, name="cycle-resume"),
-    path("micro/", work.micro, name="micro"),
+    path("cycles/<int:cycle_id>/plan/", cycles.cycle_plan, name="cycle-plan"),
+    path("cycles/<int:cycle_id>/stage/", cycles.cycle_stage, name="cycle-stage"),
+    path("cycles/<int:cycle_id>/evidence/new/", cycles.evidence_new, name="evidence-new"),
+    path("cycles/<int:cycle_id>/check-ins/new/", cycles.checkin_new, name="checkin-new"),
+    path("cycles/<int:cycle_id>/resume/", cycles.cycle_resume, name="cycle-resume"),
+    path("micro/", cycles.micro, name="micro"),
     path("time/", timelog.time_week, name="time-week"),
     path("time/calendar/", timelog.calendar_import, name="calendar-import"),
     path("time/team/", timelog.time_team, name="time-team"),

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from coachmap.coaching import queries as coaching_queries
+from coachmap.coaching.cycles import queries as cycle_queries
 from coachmap.coaching.models import RequestStatus
 from coachmap.coaching.timelog import queries as timelog_queries
-from coachmap.coaching.work import queries as work_queries
 from coachmap.core import access, group_size, services
 from coachmap.core import queries as core_queries
 from coachmap.core.access import AuthedRequest
@@ -63,7 +63,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["my_intake"] = coaching_queries.own_intake(teacher)
     if Role.COACH in held and hasattr(user, "coach"):
         context["caseload"] = coaching_queries.caseload(user.coach)
-        context["reminders"] = work_queries.reminders(user.coach, timezone.localdate())
+        context["reminders"] = cycle_queries.reminders(user.coach, timezone.localdate())
         context["my_time"] = timelog_queries.coaches_time(
             user, access.time_log_coaches_for(user).filter(pk=user.coach.pk), timezone.localdate()
         )[0]

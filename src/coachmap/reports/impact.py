@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from coachmap.coaching.cycles import rules
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingSession,
@@ -27,7 +28,6 @@ from coachmap.coaching.models import (
 )
 from coachmap.coaching.timelog import timeshare
 from coachmap.coaching.timelog.queries import minutes_by_category
-from coachmap.coaching.work import rules
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Coach

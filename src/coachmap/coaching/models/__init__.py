@@ -3,16 +3,16 @@ of (intake, look-fors, coach profiles, routing policy), matching rounds with wha
 and cycle work (evidence, check-ins, time log, calendar, agreements)."""
 
 from coachmap.coaching.agreements.models import PartnershipAgreement, ScheduleSetter
-from coachmap.coaching.models.chain import (
+from coachmap.coaching.cycles.models import (
     CoachingCycle,
-    CoachingRequest,
     CoachingSession,
     CycleOutcome,
     CycleStage,
     CycleStatus,
-    RequestStatus,
+    EvidenceKind,
+    FidelityCheckIn,
     SessionType,
-    TeacherGoal,
+    StudentEvidence,
 )
 from coachmap.coaching.models.fit import (
     DEFAULT_LOOK_FORS,
@@ -26,14 +26,14 @@ from coachmap.coaching.models.matching import (
     Handover,
     MatchingRound,
     MatchProposal,
-    Notification,
     ProposalKind,
     ProposalStatus,
     Referral,
     ReferralStatus,
     RoundStatus,
 )
-from coachmap.coaching.models.work import EvidenceKind, FidelityCheckIn, StudentEvidence
+from coachmap.coaching.notifications.models import Notification
+from coachmap.coaching.requests.models import CoachingRequest, RequestStatus, TeacherGoal
 from coachmap.coaching.timelog.models import CalendarEvent, TimeCategory, TimeEntry, TimeWeek
 
 __all__ = [

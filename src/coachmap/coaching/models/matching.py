@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from coachmap.coaching.models.chain import CoachingCycle, CoachingRequest, TeacherGoal
+from coachmap.coaching.cycles.models import CoachingCycle
+from coachmap.coaching.requests.models import CoachingRequest, TeacherGoal
 from coachmap.coaching.routing import OFFER_CHOICES, SUPPORT_TYPE_LABELS
 from coachmap.core.models import Coach, District, Teacher
 
@@ -178,20 +179,3 @@ class Referral(models.Model):
     @property
     def to_label(self) -> str:
         return self.get_support_type_display() if self.support_type else self.get_offer_display()
-
-
-class Notification(models.Model):
-    """An in-app message: a proposal to answer, a teacher who accepted, a handover to read."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    text = models.CharField(max_length=300)
-    url = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.text

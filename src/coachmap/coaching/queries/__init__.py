@@ -1,14 +1,6 @@
 """Reads for the coaching pages and API, already scoped to what the asking user may see."""
 
-from coachmap.coaching.queries.chain import (
-    CoachLoad,
-    NoteEntry,
-    caseload,
-    coaches_for_request,
-    requests_waiting,
-    session_notes,
-    with_load,
-)
+from coachmap.coaching.cycles.queries import NoteEntry, caseload, session_notes
 from coachmap.coaching.queries.fit import (
     CoachOption,
     QuadrantTable,
@@ -29,6 +21,12 @@ from coachmap.coaching.queries.fit import (
     referrals_waiting_for,
     round_proposals,
     rounds,
+)
+from coachmap.coaching.requests.queries import (
+    CoachLoad,
+    coaches_for_request,
+    requests_waiting,
+    with_load,
 )
 
 __all__ = [

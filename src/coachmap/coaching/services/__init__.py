@@ -1,16 +1,15 @@
 """Writes for the coaching app, one transaction each: the chain (`chain`), best fit (`fit`),
 matching and what follows it (`matching`), notifications (`notify`)."""
 
-from coachmap.coaching.services.chain import (
+from coachmap.coaching.cycles.services import cycle_close, cycle_open, session_log
+from coachmap.coaching.notifications.services import leads_notify, notification_send, notifications_mark_read
+from coachmap.coaching.requests.services import (
     HOLDS_CAPACITY,
     coach_load,
-    cycle_close,
-    cycle_open,
     request_propose,
     request_respond,
     request_submit,
     request_withdraw,
-    session_log,
     teacher_goal_write,
 )
 from coachmap.coaching.services.fit import (
@@ -32,7 +31,6 @@ from coachmap.coaching.services.matching import (
     round_confirm,
     round_run,
 )
-from coachmap.coaching.services.notify import leads_notify, notification_send, notifications_mark_read
 
 __all__ = [
     "HOLDS_CAPACITY",

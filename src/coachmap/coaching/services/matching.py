@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from coachmap.coaching.cycles.services import cycle_close
 from coachmap.coaching.matching import explain
 from coachmap.coaching.matching.load import coach_loads, load_problem
 from coachmap.coaching.matching.model import fit
@@ -35,10 +36,9 @@ from coachmap.coaching.models import (
     RequestStatus,
     RoundStatus,
 )
+from coachmap.coaching.notifications.services import handover_announce, leads_notify, notification_send
 from coachmap.coaching.routing import SUPPORT_TYPE_LABELS, Offer, offer_label, type_label
-from coachmap.coaching.services.chain import cycle_close
 from coachmap.coaching.services.fit import policy_ensure
-from coachmap.coaching.services.notify import handover_announce, leads_notify, notification_send
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, District, Role, Teacher, User

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
+from coachmap.coaching.cycles.queries import Reminder, reminder_for
 from coachmap.coaching.models import CoachingCycle
-from coachmap.coaching.work.queries import Reminder, reminder_for
 
 register = template.Library()
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 
+from coachmap.coaching.cycles.queries import overdue_counts
 from coachmap.coaching.models import (
     CalendarEvent,
     CoachingSession,
@@ -18,7 +19,6 @@ from coachmap.coaching.models import (
     TimeWeek,
 )
 from coachmap.coaching.timelog import ics, timeshare
-from coachmap.coaching.work.queries import overdue_counts
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Coach

@@ -1,6 +1,5 @@
-"""Reads for cycle work, scoped through `core.access`: a cycle's facts, evidence and check-ins,
-reminders for quiet cycles, tool usage for a cycle's class, the weekly time grid and the team's
-time shares."""
+"""Reads for cycles, scoped through `core.access`: a cycle's facts, evidence and check-ins, session
+notes, the coach's caseload, reminders for quiet cycles, tool usage for a cycle's class."""
 
 from __future__ import annotations
 
@@ -11,19 +10,22 @@ from typing import Any
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Lower
 
+from coachmap.coaching.cycles import rules
 from coachmap.coaching.models import (
     CoachingCycle,
+    CoachingRequest,
     CoachingSession,
     CycleStatus,
     EvidenceKind,
     FidelityCheckIn,
+    RequestStatus,
     StudentEvidence,
 )
 from coachmap.coaching.timelog import timeshare
-from coachmap.coaching.work import rules
 from coachmap.core import access
 from coachmap.core.access import AnyUser
-from coachmap.core.models import Coach
+from coachmap.core.audit import audit_record
+from coachmap.core.models import AuditAction, Coach
 from coachmap.library.tags import normalise
 
 # --- a cycle ---------------------------------------------------------------------------------------
@@ -179,3 +181,48 @@ def tool_usage(user: AnyUser, cycle: CoachingCycle, today: datetime.date, weeks:
 
 def last_session_day(coach: Coach) -> datetime.date | None:
     return CoachingSession.objects.filter(cycle__coach=coach).aggregate(d=Max("date"))["d"]
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    session: CoachingSession
+    notes: str
+
+
+def session_notes(user: AnyUser, cycle: CoachingCycle) -> list[NoteEntry]:
+    """The cycle's sessions with their confidential notes, for the teacher or the coach only.
+
+    Every read is audited. Anyone else gets a 403 even if they can see the cycle exists.
+    """
+    access.require(
+        access.may_read_notes(user, cycle), "Session notes are only for the teacher and the coach."
+    )
+    sessions = list(CoachingSession.objects.filter(cycle=cycle).order_by("-date", "-id"))
+    if sessions:
+        audit_record(
+            actor=user,  # type: ignore[arg-type]
+            action=AuditAction.NOTES_READ,
+            obj=cycle,
+            district=cycle.coach.district_id,
+            sessions=[s.pk for s in sessions],
+        )
+    return [NoteEntry(s, s.notes) for s in sessions]
+
+
+def caseload(coach: Coach) -> dict[str, QuerySet[Any]]:
+    """What a coach works on: proposals awaiting the teacher, accepted requests to open, active cycles."""
+    requests = CoachingRequest.objects.filter(coach=coach).select_related(
+        "teacher__user", "teacher__school", "teacher__intake", "goal"
+    )
+
+    cycles = (
+        CoachingCycle.objects.filter(coach=coach)
+        .select_related("teacher__user", "teacher__school", "teacher__intake", "goal__improvement_goal")
+        .annotate(session_count=Count("sessions"), minutes=Sum("sessions__minutes"))
+    )
+    return {
+        "proposed": requests.filter(status=RequestStatus.PROPOSED),
+        "accepted": requests.filter(status=RequestStatus.ACCEPTED),
+        "active": with_last_touch(cycles.filter(status=CycleStatus.ACTIVE)).order_by("-opened_on"),
+        "closed": cycles.filter(status=CycleStatus.CLOSED).order_by("-closed_on")[:20],
+    }

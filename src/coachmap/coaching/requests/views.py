@@ -1,3 +1,5 @@
+"""Goal and request pages: the teacher's goals, asking for coaching, answering a proposal, assigning a coach."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -7,8 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from coachmap.coaching import queries, services
-from coachmap.coaching.forms import AssignForm, RequestForm, TeacherGoalForm
+from coachmap.coaching.requests import queries, services
+from coachmap.coaching.requests.forms import AssignForm, RequestForm, TeacherGoalForm
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
@@ -123,32 +125,3 @@ def request_assign(request: AuthedRequest, request_id: int) -> HttpResponse:
 
 
 # --- coach ---------------------------------------------------------------------------------------
-
-
-@access.role_required(Role.COACH)
-def caseload(request: AuthedRequest) -> HttpResponse:
-    coach = request.user.coach
-    handovers_in = queries.handovers(request.user).filter(to_coach=coach)[:20]
-    return render(
-        request,
-        "coaching/caseload.html",
-        {"coach": coach, "handovers_in": handovers_in, **queries.caseload(coach)},
-    )
-
-
-@access.role_required(Role.COACH)
-@require_POST
-def cycle_open(request: AuthedRequest, request_id: int) -> HttpResponse:
-    coach = request.user.coach
-    coaching_request = access.fetch(access.requests_visible_to, request.user, pk=request_id)
-    access.require(coaching_request.coach_id == coach.pk, "This request was proposed to another coach.")
-    try:
-        cycle = services.cycle_open(coach=coach, request=coaching_request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("coaching:caseload")
-    messages.success(request, f"Cycle opened with {cycle.teacher}.")
-    return redirect("coaching:cycle", cycle_id=cycle.pk)
-
-
-# The cycle page, sessions and the honest end moved to `coaching/work/views.py` (issue 6).

@@ -1,82 +1,17 @@
-"""The coaching chain on the teacher's side: professional goals, requests, cycles and sessions.
+"""Coaching cycles and what happens in them: sessions (micro-coaching too), student evidence,
+fidelity check-ins.
 
-Coaching is voluntary and confidential. A request comes only from the teacher; a cycle opens
-only after the teacher accepts the proposed coach; session notes are for the two of them.
+A cycle opens only after the teacher accepts the proposed coach; session notes are for the two of them.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from coachmap.coaching.requests.models import CoachingRequest, TeacherGoal
 from coachmap.core.models import Coach, Teacher
-from coachmap.improvement.models import ImprovementGoal
-
-
-class TeacherGoal(models.Model):
-    """A teacher's professional goal, written from one of their school's improvement goals."""
-
-    teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="goals")
-    improvement_goal = models.ForeignKey(
-        ImprovementGoal, on_delete=models.PROTECT, related_name="teacher_goals"
-    )
-    statement = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.statement[:80]
-
-
-class RequestStatus(models.TextChoices):
-    OPEN = "open", "Waiting for a coach"
-    PROPOSED = "proposed", "Coach proposed"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    IN_CYCLE = "in_cycle", "In a coaching cycle"
-    REFERRED = "referred", "Took another kind of support"
-
-
-class CoachingRequest(models.Model):
-    teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="requests")
-    goal = models.ForeignKey(TeacherGoal, on_delete=models.CASCADE, related_name="requests")
-    needs = models.JSONField(
-        default=list, blank=True, help_text="Tools, content or practices the teacher wants help with."
-    )
-    note = models.TextField(blank=True)
-    preferred_type = models.CharField(
-        max_length=20,
-        blank=True,
-        help_text="A support type a referral or handover asks for; routing tries it first.",
-    )
-    status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN)
-    coach = models.ForeignKey(
-        Coach, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
-    )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    proposed_at = models.DateTimeField(null=True, blank=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at"]
-        indexes = [models.Index(fields=["status"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["open", "withdrawn", "referred"]) | Q(coach__isnull=False),
-                name="request_coach_when_proposed",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Request {self.pk} from {self.teacher}"
 
 
 class CycleStatus(models.TextChoices):
@@ -85,7 +20,7 @@ class CycleStatus(models.TextChoices):
 
 
 class CycleStage(models.TextChoices):
-    """The stages of a cycle (issue 6), in order; see `coaching/work/rules.py` for the moves between them."""
+    """The stages of a cycle (issue 6), in order; see `coaching/cycles/rules.py` for the moves between them."""
 
     GOAL = "goal", "Goal and baseline evidence"
     LEARNING = "learning", "Learning and planning"
@@ -164,3 +99,67 @@ class CoachingSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_session_type_display()} on {self.date}"
+
+
+class EvidenceKind(models.TextChoices):
+    PRE = "pre", "Before (baseline)"
+    POST = "post", "After"
+
+
+class StudentEvidence(models.Model):
+    """How many students met the cycle's learning target on one measure, before or after.
+
+    Counts only, never students: "14 of 26 students met the target on the exit ticket".
+    """
+
+    cycle = models.ForeignKey(CoachingCycle, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=4, choices=EvidenceKind.choices)
+    measured_on = models.DateField()
+    measure = models.CharField(max_length=200, help_text="What was used, e.g. “exit ticket on main idea”.")
+    students_assessed = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    students_meeting = models.PositiveSmallIntegerField(validators=[MaxValueValidator(500)])
+
+    class Meta:
+        ordering = ["measured_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(students_meeting__lte=models.F("students_assessed")),
+                name="evidence_meeting_at_most_assessed",
+                violation_error_message="More students met the target than were assessed.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()}: {self.students_meeting}/{self.students_assessed} on {self.measure}"
+        )
+
+    @property
+    def share(self) -> float:
+        return 100 * self.students_meeting / self.students_assessed
+
+
+class FidelityCheckIn(models.Model):
+    """A look at how the practice is going in class: to remove barriers and celebrate adaptations,
+    never to police. For the teacher and the coach only."""
+
+    cycle = models.ForeignKey(CoachingCycle, on_delete=models.CASCADE, related_name="checkins")
+    date = models.DateField()
+    look_fors = models.JSONField(default=list, help_text="The cycle's look-fors at the time of the check-in.")
+    seen = models.JSONField(default=list, blank=True, help_text="The look-fors seen in class.")
+    barriers = models.TextField(blank=True)
+    adaptations = models.TextField(blank=True, help_text="Changes the teacher made: something to celebrate.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Check-in on {self.date}"
+
+    @property
+    def fidelity(self) -> float | None:
+        """Share of look-fors seen, in percent."""
+        return 100 * len(self.seen) / len(self.look_fors) if self.look_fors else None

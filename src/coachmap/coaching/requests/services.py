@@ -1,11 +1,9 @@
-"""Writes along the teacher's side of the chain: goal → request → proposal → consent → cycle → session.
+"""Writes for the teacher's side of the chain: goal → request → proposal → consent (which opens the cycle).
 
 Each service checks who is asking, validates, and writes in one transaction.
 """
 
 from __future__ import annotations
-
-import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,16 +13,14 @@ from django.utils import timezone
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
-    CoachingSession,
     CycleStatus,
     Handover,
     MatchProposal,
     ProposalStatus,
     RequestStatus,
-    SessionType,
     TeacherGoal,
 )
-from coachmap.coaching.services.notify import handover_announce, leads_notify, notification_send
+from coachmap.coaching.notifications.services import handover_announce, leads_notify, notification_send
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, Role, Teacher, User
@@ -165,93 +161,3 @@ def request_withdraw(*, teacher: Teacher, request: CoachingRequest) -> CoachingR
     request.status = RequestStatus.WITHDRAWN
     request.save(update_fields=["status"])
     return request
-
-
-def cycle_open(
-    *, coach: Coach, request: CoachingRequest, opened_on: datetime.date | None = None
-) -> CoachingCycle:
-    """The coach opens a cycle; only after the teacher has accepted them."""
-    if request.coach_id != coach.pk:
-        raise ValidationError("Only the coach the teacher accepted can open this cycle.")
-    if request.status != RequestStatus.ACCEPTED:
-        raise ValidationError("The teacher has not accepted yet: a cycle opens only with their consent.")
-    with transaction.atomic():
-        cycle = CoachingCycle.objects.create(
-            teacher=request.teacher,
-            coach=coach,
-            goal=request.goal,
-            request=request,
-            opened_on=opened_on or timezone.localdate(),
-        )
-        request.status = RequestStatus.IN_CYCLE
-        request.save(update_fields=["status"])
-    return cycle
-
-
-def session_log(
-    *,
-    coach: Coach,
-    cycle: CoachingCycle,
-    date: datetime.date,
-    minutes: int,
-    session_type: SessionType | str,
-    notes: str = "",
-    next_steps: str = "",
-) -> CoachingSession:
-    """The coach logs a session. Notes are confidential to the teacher and the coach."""
-    if cycle.coach_id != coach.pk:
-        raise ValidationError("Only the cycle's coach can log its sessions.")
-    if cycle.status != CycleStatus.ACTIVE:
-        raise ValidationError("This cycle is closed; sessions can only be logged on an active cycle.")
-    errors = {}
-    if date > timezone.localdate():
-        errors["date"] = "A session cannot be logged before it happens."
-    elif date < cycle.opened_on:
-        errors["date"] = f"The cycle opened on {cycle.opened_on:%B %-d, %Y}; the session cannot be earlier."
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        session = CoachingSession(
-            cycle=cycle,
-            date=date,
-            minutes=minutes,
-            session_type=session_type,
-            notes=notes.strip(),
-            next_steps=next_steps.strip(),
-        )
-        session.full_clean()
-        session.save()
-    return session
-
-
-def cycle_close(
-    *,
-    coach: Coach,
-    cycle: CoachingCycle,
-    outcome: str,
-    referred_to: str = "",
-    closed_on: datetime.date | None = None,
-) -> CoachingCycle:
-    """The coach ends the cycle and says honestly how: goal met (with after-evidence), referred on
-    (to whom), teacher stepped back, or paused (it can resume). Rules in `coaching/work/rules.py`."""
-    from coachmap.coaching.work import rules
-    from coachmap.coaching.work.queries import cycle_facts
-
-    if cycle.coach_id != coach.pk:
-        raise ValidationError("Only the cycle's coach can close it.")
-    with transaction.atomic():
-        cycle = CoachingCycle.objects.select_for_update().get(pk=cycle.pk)
-        problems = rules.close_problems(cycle_facts(cycle), outcome, referred_to)
-        if problems:
-            raise ValidationError({"outcome": problems})
-        day = closed_on or timezone.localdate()
-        cycle.status = CycleStatus.CLOSED
-        cycle.outcome = outcome
-        cycle.referred_to = referred_to.strip() if outcome == rules.REFERRED else ""
-        cycle.stage = rules.stage_after_close(cycle.stage, outcome)
-        cycle.closed_on = day
-        cycle.stage_changed_on = day
-        cycle.save(
-            update_fields=["status", "outcome", "referred_to", "stage", "closed_on", "stage_changed_on"]
-        )
-    return cycle

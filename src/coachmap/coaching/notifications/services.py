@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from coachmap.coaching.models import Handover, Notification
+from coachmap.coaching.models import Handover
+from coachmap.coaching.notifications.models import Notification
 from coachmap.core.models import Membership, Role, User
 
 

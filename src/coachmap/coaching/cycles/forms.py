@@ -1,3 +1,5 @@
+"""Forms for a cycle: plan, stage, session, micro-coaching, evidence, check-in, close."""
+
 from __future__ import annotations
 
 import datetime
@@ -7,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from coachmap.coaching.cycles import rules
 from coachmap.coaching.models import (
     CoachingCycle,
     CycleOutcome,
@@ -14,7 +17,6 @@ from coachmap.coaching.models import (
     EvidenceKind,
     SessionType,
 )
-from coachmap.coaching.work import rules
 from coachmap.library.models import Resource
 
 

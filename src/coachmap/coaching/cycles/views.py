@@ -1,4 +1,4 @@
-"""Pages for cycle work. Thin: parse, call one service or query, render."""
+"""Cycle pages: open, detail, plan, stage, sessions and micro-coaching, evidence, check-ins, close. Thin: parse, call one service or query, render."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coachmap.coaching import pages
-from coachmap.coaching import queries as chain_queries
-from coachmap.coaching import services as chain
+from coachmap.coaching.cycles import forms, queries, rules, services
 from coachmap.coaching.models import CoachingCycle, CycleStage, CycleStatus, SessionType
-from coachmap.coaching.work import forms, queries, rules, services
+from coachmap.coaching.queries.fit import handovers
 from coachmap.core import access
 from coachmap.core import queries as core_queries
 from coachmap.core.access import AuthedRequest
@@ -37,7 +36,7 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """The whole cycle for its teacher and coach: stage, target, evidence, sessions with their
     confidential notes, check-ins, tool use and suggested resources."""
     cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
-    entries = chain_queries.session_notes(request.user, cycle)
+    entries = queries.session_notes(request.user, cycle)
     today = timezone.localdate()
     facts = queries.cycle_facts(cycle)
     is_coach = cycle.coach.user_id == request.user.pk
@@ -152,7 +151,7 @@ def session_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_record(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
+            services.session_log(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -175,7 +174,7 @@ def micro(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         cycle = form.cleaned_data["cycle"]
         try:
-            services.session_record(
+            services.session_log(
                 coach=coach,
                 cycle=cycle,
                 date=timezone.localdate(),
@@ -224,7 +223,7 @@ def cycle_close(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     form = forms.CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = chain.cycle_close(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
+            cycle = services.cycle_close(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -257,3 +256,29 @@ def cycle_resume(request: AuthedRequest, cycle_id: int) -> HttpResponse:
 
 
 # --- partnership agreements -----------------------------------------------------------------------
+
+
+@access.role_required(Role.COACH)
+def caseload(request: AuthedRequest) -> HttpResponse:
+    coach = request.user.coach
+    handovers_in = handovers(request.user).filter(to_coach=coach)[:20]
+    return render(
+        request,
+        "coaching/caseload.html",
+        {"coach": coach, "handovers_in": handovers_in, **queries.caseload(coach)},
+    )
+
+
+@access.role_required(Role.COACH)
+@require_POST
+def cycle_open(request: AuthedRequest, request_id: int) -> HttpResponse:
+    coach = request.user.coach
+    coaching_request = access.fetch(access.requests_visible_to, request.user, pk=request_id)
+    access.require(coaching_request.coach_id == coach.pk, "This request was proposed to another coach.")
+    try:
+        cycle = services.cycle_open(coach=coach, request=coaching_request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("coaching:caseload")
+    messages.success(request, f"Cycle opened with {cycle.teacher}.")
+    return redirect("coaching:cycle", cycle_id=cycle.pk)

@@ -1,25 +1,23 @@
-"""Reads for the coaching pages, already scoped to what the asking user may see."""
+"""Reads for goals and requests (coaches with their load, requests waiting), already scoped to what the asking user may see."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
-    CoachingSession,
     CycleStatus,
     RequestStatus,
 )
-from coachmap.coaching.services.chain import HOLDS_CAPACITY
+from coachmap.coaching.requests.services import HOLDS_CAPACITY
 from coachmap.core import access
 from coachmap.core.access import AnyUser
-from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, Coach
+from coachmap.core.models import Coach
 
 
 def with_load(coaches: QuerySet[Coach]) -> QuerySet[Coach]:
@@ -67,49 +65,3 @@ def requests_waiting(user: AnyUser) -> QuerySet[CoachingRequest]:
         .select_related("teacher__user", "teacher__school", "goal__improvement_goal", "coach__user")
         .order_by("created_at")
     )
-
-
-@dataclass(frozen=True)
-class NoteEntry:
-    session: CoachingSession
-    notes: str
-
-
-def session_notes(user: AnyUser, cycle: CoachingCycle) -> list[NoteEntry]:
-    """The cycle's sessions with their confidential notes, for the teacher or the coach only.
-
-    Every read is audited. Anyone else gets a 403 even if they can see the cycle exists.
-    """
-    access.require(
-        access.may_read_notes(user, cycle), "Session notes are only for the teacher and the coach."
-    )
-    sessions = list(CoachingSession.objects.filter(cycle=cycle).order_by("-date", "-id"))
-    if sessions:
-        audit_record(
-            actor=user,  # type: ignore[arg-type]
-            action=AuditAction.NOTES_READ,
-            obj=cycle,
-            district=cycle.coach.district_id,
-            sessions=[s.pk for s in sessions],
-        )
-    return [NoteEntry(s, s.notes) for s in sessions]
-
-
-def caseload(coach: Coach) -> dict[str, QuerySet[Any]]:
-    """What a coach works on: proposals awaiting the teacher, accepted requests to open, active cycles."""
-    requests = CoachingRequest.objects.filter(coach=coach).select_related(
-        "teacher__user", "teacher__school", "teacher__intake", "goal"
-    )
-    from coachmap.coaching.work.queries import with_last_touch
-
-    cycles = (
-        CoachingCycle.objects.filter(coach=coach)
-        .select_related("teacher__user", "teacher__school", "teacher__intake", "goal__improvement_goal")
-        .annotate(session_count=Count("sessions"), minutes=Sum("sessions__minutes"))
-    )
-    return {
-        "proposed": requests.filter(status=RequestStatus.PROPOSED),
-        "accepted": requests.filter(status=RequestStatus.ACCEPTED),
-        "active": with_last_touch(cycles.filter(status=CycleStatus.ACTIVE)).order_by("-opened_on"),
-        "closed": cycles.filter(status=CycleStatus.CLOSED).order_by("-closed_on")[:20],
-    }

@@ -1,8 +1,7 @@
-"""Writes for cycle work: plan and stages, student evidence, sessions with look-fors and resources,
-fidelity check-ins, the weekly time log and calendar import, partnership agreements.
+"""Writes for a coaching cycle: open it, plan and stages, sessions (the one session writer, with
+look-fors and resources), student evidence, fidelity check-ins, an honest close, resume.
 
-Each service checks who is asking, validates (the rules are in `rules.py` and `timeshare.py`) and
-writes in one transaction. The honest end of a cycle is `coaching.services.cycle_close`.
+Each service checks who is asking, validates (the rules are in `rules.py`) and writes in one transaction.
 """
 
 from __future__ import annotations
@@ -14,18 +13,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from coachmap.coaching import services as chain
+from coachmap.coaching.cycles import rules
+from coachmap.coaching.cycles.queries import cycle_facts
 from coachmap.coaching.models import (
     CoachingCycle,
+    CoachingRequest,
     CoachingSession,
     CycleStatus,
     EvidenceKind,
     FidelityCheckIn,
+    RequestStatus,
     SessionType,
     StudentEvidence,
 )
-from coachmap.coaching.work import rules
-from coachmap.coaching.work.queries import cycle_facts
 from coachmap.core.models import Coach
 from coachmap.library.models import Resource, ResourceUse, UseKind
 
@@ -153,45 +153,6 @@ def evidence_record(
 # --- sessions, micro-coaching and fidelity ----------------------------------------------------------
 
 
-def session_record(
-    *,
-    coach: Coach,
-    cycle: CoachingCycle,
-    date: datetime.date,
-    minutes: int,
-    session_type: SessionType | str,
-    notes: str = "",
-    next_steps: str = "",
-    look_fors_seen: Iterable[str] = (),
-    resources: Iterable[Resource] = (),
-) -> CoachingSession:
-    """A session with the look-fors seen and the library resources used (micro-coaching included)."""
-    seen = _clean_lines(look_fors_seen)
-    unknown = [item for item in seen if item not in cycle.look_fors]
-    if unknown:
-        raise ValidationError({"look_fors_seen": f"Not one of this cycle's look-fors: {', '.join(unknown)}."})
-    used = list(resources)
-    if any(r.district_id != coach.district_id for r in used):
-        raise ValidationError({"resources": "Choose resources from your district's library."})
-    with transaction.atomic():
-        session = chain.session_log(
-            coach=coach,
-            cycle=cycle,
-            date=date,
-            minutes=minutes,
-            session_type=session_type,
-            notes=notes,
-            next_steps=next_steps,
-        )
-        if seen:
-            session.look_fors_seen = seen
-            session.save(update_fields=["look_fors_seen"])
-        ResourceUse.objects.bulk_create(
-            ResourceUse(resource=r, kind=UseKind.SESSION, session=session, cycle=cycle, on=date) for r in used
-        )
-    return session
-
-
 def checkin_record(
     *,
     coach: Coach,
@@ -235,3 +196,105 @@ def checkin_record(
 
 
 # --- partnership agreements -------------------------------------------------------------------------
+
+
+def cycle_open(
+    *, coach: Coach, request: CoachingRequest, opened_on: datetime.date | None = None
+) -> CoachingCycle:
+    """The coach opens a cycle; only after the teacher has accepted them."""
+    if request.coach_id != coach.pk:
+        raise ValidationError("Only the coach the teacher accepted can open this cycle.")
+    if request.status != RequestStatus.ACCEPTED:
+        raise ValidationError("The teacher has not accepted yet: a cycle opens only with their consent.")
+    with transaction.atomic():
+        cycle = CoachingCycle.objects.create(
+            teacher=request.teacher,
+            coach=coach,
+            goal=request.goal,
+            request=request,
+            opened_on=opened_on or timezone.localdate(),
+        )
+        request.status = RequestStatus.IN_CYCLE
+        request.save(update_fields=["status"])
+    return cycle
+
+
+def session_log(
+    *,
+    coach: Coach,
+    cycle: CoachingCycle,
+    date: datetime.date,
+    minutes: int,
+    session_type: SessionType | str,
+    notes: str = "",
+    next_steps: str = "",
+    look_fors_seen: Iterable[str] = (),
+    resources: Iterable[Resource] = (),
+) -> CoachingSession:
+    """The coach logs a session (micro-coaching included), with the look-fors seen and the library
+    resources used. Notes are confidential to the teacher and the coach."""
+    seen = _clean_lines(look_fors_seen)
+    unknown = [item for item in seen if item not in cycle.look_fors]
+    if unknown:
+        raise ValidationError({"look_fors_seen": f"Not one of this cycle's look-fors: {', '.join(unknown)}."})
+    used = list(resources)
+    if any(r.district_id != coach.district_id for r in used):
+        raise ValidationError({"resources": "Choose resources from your district's library."})
+    if cycle.coach_id != coach.pk:
+        raise ValidationError("Only the cycle's coach can log its sessions.")
+    if cycle.status != CycleStatus.ACTIVE:
+        raise ValidationError("This cycle is closed; sessions can only be logged on an active cycle.")
+    errors = {}
+    if date > timezone.localdate():
+        errors["date"] = "A session cannot be logged before it happens."
+    elif date < cycle.opened_on:
+        errors["date"] = f"The cycle opened on {cycle.opened_on:%B %-d, %Y}; the session cannot be earlier."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        session = CoachingSession(
+            cycle=cycle,
+            date=date,
+            minutes=minutes,
+            session_type=session_type,
+            notes=notes.strip(),
+            next_steps=next_steps.strip(),
+            look_fors_seen=seen,
+        )
+        session.full_clean()
+        session.save()
+        ResourceUse.objects.bulk_create(
+            ResourceUse(resource=r, kind=UseKind.SESSION, session=session, cycle=cycle, on=date) for r in used
+        )
+    return session
+
+
+def cycle_close(
+    *,
+    coach: Coach,
+    cycle: CoachingCycle,
+    outcome: str,
+    referred_to: str = "",
+    closed_on: datetime.date | None = None,
+) -> CoachingCycle:
+    """The coach ends the cycle and says honestly how: goal met (with after-evidence), referred on
+    (to whom), teacher stepped back, or paused (it can resume). Rules in `cycles/rules.py`."""
+
+    if cycle.coach_id != coach.pk:
+        raise ValidationError("Only the cycle's coach can close it.")
+    with transaction.atomic():
+        cycle = CoachingCycle.objects.select_for_update().get(pk=cycle.pk)
+        problems = rules.close_problems(cycle_facts(cycle), outcome, referred_to)
+        if problems:
+            raise ValidationError({"outcome": problems})
+        day = closed_on or timezone.localdate()
+        cycle.status = CycleStatus.CLOSED
+        cycle.outcome = outcome
+        cycle.referred_to = referred_to.strip() if outcome == rules.REFERRED else ""
+        cycle.stage = rules.stage_after_close(cycle.stage, outcome)
+        cycle.closed_on = day
+        cycle.stage_changed_on = day
+        cycle.save(
+            update_fields=["status", "outcome", "referred_to", "stage", "closed_on", "stage_changed_on"]
+        )
+    return cycle
