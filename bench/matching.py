@@ -4,7 +4,7 @@ The large district gets topped up (once, deterministically) to 5,000 open reques
 coaches and 1,000 other supports, every coach with a capacity between 5 and 15 and a competency
 profile, every requesting teacher with an intake. Then:
 
-- the full round: `services.round_run` (build the problem from the database, route, solve each
+- the full round: `matching_rounds.round_run` (build the problem from the database, route, solve each
   step, explain, write every proposal), timed end to end;
 - (a) the same instances solved bare by the reference solver (HiGHS through SciPy): objectives
   must equal ours within 1e-6;
@@ -34,6 +34,7 @@ def top_up(district: Any, target_requests: int, target_tech: int, target_other: 
     from django.db import transaction
     from django.utils import timezone
 
+    from coachmap.coaching.bestfit.placement import SELF_ASSESSMENT, Thresholds, place
     from coachmap.coaching.models import (
         CoachingCycle,
         CoachingRequest,
@@ -43,7 +44,6 @@ def top_up(district: Any, target_requests: int, target_tech: int, target_other: 
         TeacherGoal,
         TeacherIntake,
     )
-    from coachmap.coaching.placement import SELF_ASSESSMENT, Thresholds, place
     from coachmap.core import bulk
     from coachmap.core.models import Coach, Membership, Role, School, Teacher, User
     from coachmap.improvement.models import GoalStatus, ImprovementGoal
@@ -202,10 +202,11 @@ def top_up(district: Any, target_requests: int, target_tech: int, target_other: 
 
 
 def run(ctx: Context) -> Record:
-    from coachmap.coaching import services
-    from coachmap.coaching.matching.load import load_problem
-    from coachmap.coaching.matching.plan import plan_round
-    from coachmap.coaching.matching.solver import solve, solve_greedy, solve_reference
+    from coachmap.coaching.bestfit import rounds as matching_rounds
+    from coachmap.coaching.bestfit import services as fit_services
+    from coachmap.coaching.bestfit.matching.load import load_problem
+    from coachmap.coaching.bestfit.matching.plan import plan_round
+    from coachmap.coaching.bestfit.matching.solver import solve, solve_greedy, solve_reference
     from coachmap.coaching.models import CoachingRequest, RequestStatus
     from coachmap.core.models import Coach, District, Membership, Role
 
@@ -215,11 +216,11 @@ def run(ctx: Context) -> Record:
     added = top_up(district, target_requests, target_tech, target_other)
     lead = Membership.objects.filter(district=district, role=Role.PROGRAM_LEAD).select_related("user").first()
     assert lead is not None
-    policy = services.policy_ensure(district=district)
+    policy = fit_services.policy_ensure(district=district)
 
     # The full round, as the program lead runs it: build, route and solve, explain, write.
     round_seconds, matching_round = timed(
-        lambda: services.round_run(actor=lead.user, district=district), repeat=3
+        lambda: matching_rounds.round_run(actor=lead.user, district=district), repeat=3
     )
     figures_round = matching_round.figures
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 
-from coachmap.coaching import services as coaching_services
+from coachmap.coaching.bestfit import services as fit_services
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
@@ -201,7 +201,7 @@ def world(db: None) -> World:
 
     # Best fit: an intake, a coach profile, a draft round, an offer and a referral waiting for the
     # teacher, and a handover to the coach whose note nobody else may read.
-    coaching_services.intake_submit(
+    fit_services.intake_submit(
         teacher=teacher,
         years_experience=2,
         new_to_adoption=True,
@@ -209,7 +209,7 @@ def world(db: None) -> World:
         tech_comfort=3,
         needs_tools=["Lexia"],
     )
-    coaching_services.coach_profile_update(
+    fit_services.coach_profile_update(
         coach=coach,
         tools=["Lexia"],
         content_areas=["ela"],

@@ -10,9 +10,9 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from coachmap.coaching import services as chain
 from coachmap.coaching.agreements import services as agreements
 from coachmap.coaching.cycles import queries, services
+from coachmap.coaching.cycles import services as cycle_services
 from coachmap.coaching.cycles.rules import Staleness
 from coachmap.coaching.models import CoachingSession, CycleStatus, FidelityCheckIn
 from coachmap.library.models import ResourceUse, UseKind
@@ -78,7 +78,7 @@ def test_a_coach_runs_a_whole_cycle_from_opening_to_close(world: World) -> None:
     assert session.look_fors_seen == ["Every student submits"]
     cycle = services.cycle_stage_set(coach=coach, cycle=cycle, stage="reflection")
     with pytest.raises(ValidationError, match="after-evidence"):
-        chain.cycle_close(coach=coach, cycle=cycle, outcome="goal_met")
+        cycle_services.cycle_close(coach=coach, cycle=cycle, outcome="goal_met")
     services.evidence_record(
         coach=coach,
         cycle=cycle,
@@ -89,7 +89,7 @@ def test_a_coach_runs_a_whole_cycle_from_opening_to_close(world: World) -> None:
         students_meeting=19,
     )
     assert queries.cycle_evidence(world.teacher.user, cycle).change == pytest.approx(36.0)
-    cycle = chain.cycle_close(coach=coach, cycle=cycle, outcome="goal_met")
+    cycle = cycle_services.cycle_close(coach=coach, cycle=cycle, outcome="goal_met")
     assert (cycle.status, cycle.stage, cycle.outcome, cycle.closed_on) == (
         "closed",
         "close",
@@ -106,8 +106,8 @@ def test_a_coach_runs_a_whole_cycle_from_opening_to_close(world: World) -> None:
 @time_machine.travel(NOON)
 def test_a_paused_cycle_keeps_its_stage_and_can_resume(world: World) -> None:
     with pytest.raises(ValidationError, match="Only the cycle's coach"):
-        chain.cycle_close(coach=world.other_coach, cycle=world.cycle, outcome="paused")
-    paused = chain.cycle_close(coach=world.coach, cycle=world.cycle, outcome="paused")
+        cycle_services.cycle_close(coach=world.other_coach, cycle=world.cycle, outcome="paused")
+    paused = cycle_services.cycle_close(coach=world.coach, cycle=world.cycle, outcome="paused")
     assert (paused.status, paused.stage) == (CycleStatus.CLOSED, "goal")
     with pytest.raises(ValidationError, match="has ended"):
         services.checkin_record(coach=world.coach, cycle=paused, date=TODAY, seen=[])
@@ -117,15 +117,17 @@ def test_a_paused_cycle_keeps_its_stage_and_can_resume(world: World) -> None:
 
 def test_a_referral_names_who_and_the_other_ends_need_nothing_more(world: World) -> None:
     with pytest.raises(ValidationError, match="referred to"):
-        chain.cycle_close(coach=world.coach, cycle=world.cycle, outcome="referred")
-    cycle = chain.cycle_close(
+        cycle_services.cycle_close(coach=world.coach, cycle=world.cycle, outcome="referred")
+    cycle = cycle_services.cycle_close(
         coach=world.coach,
         cycle=world.cycle,
         outcome="referred",
         referred_to="the building instructional coach",
     )
     assert cycle.referred_to == "the building instructional coach"
-    other = chain.cycle_close(coach=world.other_coach, cycle=world.other_cycle, outcome="stepped_back")
+    other = cycle_services.cycle_close(
+        coach=world.other_coach, cycle=world.other_cycle, outcome="stepped_back"
+    )
     assert other.outcome == "stepped_back" and other.referred_to == ""
 
 

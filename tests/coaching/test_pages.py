@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from coachmap.coaching import services
+from coachmap.coaching.bestfit import rounds as matching_rounds
+from coachmap.coaching.bestfit import services as fit_services
+from coachmap.coaching.bestfit.placement import Quadrant
 from coachmap.coaching.models import LookFor, MatchingRound, RoundStatus
-from coachmap.coaching.placement import Quadrant
 from tests.conftest import World
 from tests.factories import RequestFactory, TeacherFactory
 
@@ -46,7 +47,7 @@ def test_moving_a_placement_without_a_reason_is_refused_on_the_page(world: World
 def test_the_lead_reads_each_proposals_explanation_on_the_round_page(world: World) -> None:
     newcomer = TeacherFactory(school=world.school, user__first_name="Nadia", user__last_name="Park")
     RequestFactory(goal__teacher=newcomer, goal__improvement_goal=world.goal, needs=["Lexia"])
-    matching_round = services.round_run(actor=world.lead, district=world.district)
+    matching_round = matching_rounds.round_run(actor=world.lead, district=world.district)
     body = (
         world.client("lead")
         .get(reverse("coaching:round", kwargs={"round_id": matching_round.pk}))
@@ -71,7 +72,7 @@ def test_the_command_line_runs_and_confirms_a_round(world: World) -> None:
 
 
 def _policy_form(world: World) -> dict[str, str]:
-    policy = services.policy_ensure(district=world.district)
+    policy = fit_services.policy_ensure(district=world.district)
     data = {
         "experience_threshold": "4",
         "adoption_discount": "2",
@@ -93,6 +94,6 @@ def test_the_lead_changes_the_routing_policy_and_a_typo_is_explained(world: Worl
     assert "Newer to teaching, confident: unknown support type wizard." in response.content.decode()
     good = _policy_form(world) | {"types_new_confident": "mentor, technology", "weight_load": "0"}
     assert client.post(url, good).status_code == 302
-    policy = services.policy_ensure(district=world.district)
+    policy = fit_services.policy_ensure(district=world.district)
     assert policy.route_map[Quadrant.NEW_CONFIDENT].types == ("mentor", "technology")
     assert policy.weight_load == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coachmap.coaching.placement import (
+from coachmap.coaching.bestfit.placement import (
     SELF_ASSESSMENT,
     Quadrant,
     Shift,
@@ -14,7 +14,7 @@ from coachmap.coaching.placement import (
     place,
     quadrant_of,
 )
-from coachmap.coaching.routing import (
+from coachmap.coaching.bestfit.routing import (
     DEFAULT_ROUTES,
     Route,
     check_route,

@@ -8,10 +8,10 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coachmap.coaching.matching.model import CoachIn, Problem, RequestIn, Weights, fit, score
-from coachmap.coaching.matching.plan import plan_round
-from coachmap.coaching.placement import Quadrant
-from coachmap.coaching.routing import DEFAULT_ROUTES, SUPPORT_TYPE_LABELS
+from coachmap.coaching.bestfit.matching.model import CoachIn, Problem, RequestIn, Weights, fit, score
+from coachmap.coaching.bestfit.matching.plan import plan_round
+from coachmap.coaching.bestfit.placement import Quadrant
+from coachmap.coaching.bestfit.routing import DEFAULT_ROUTES, SUPPORT_TYPE_LABELS
 from coachmap.core.models import CoachType
 
 TYPES = list(SUPPORT_TYPE_LABELS)

@@ -7,7 +7,14 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coachmap.coaching.matching.solver import Instance, Solution, check, solve, solve_greedy, solve_reference
+from coachmap.coaching.bestfit.matching.solver import (
+    Instance,
+    Solution,
+    check,
+    solve,
+    solve_greedy,
+    solve_reference,
+)
 
 
 @st.composite

@@ -103,7 +103,7 @@ def test_demo_district_looks_like_a_real_one() -> None:
     # Coaching happens on school days.
     assert not [d for d in CoachingSession.objects.values_list("date", flat=True) if d.weekday() >= 5]
     # No coach is over capacity: active cycles plus proposals that hold a place.
-    from coachmap.coaching.services import coach_load
+    from coachmap.coaching.requests.services import coach_load
 
     for coach in Coach.objects.all():
         assert coach_load(coach) <= coach.capacity, coach
@@ -154,7 +154,7 @@ def test_demo_logins_each_have_work_to_see() -> None:
 
 
 def test_the_demo_district_shows_cycle_work_and_a_coach_can_run_a_cycle_to_its_end() -> None:
-    from coachmap.coaching import services as chain
+    from coachmap.coaching.cycles import services as cycle_services
     from coachmap.coaching.cycles import services as work
     from coachmap.coaching.models import (
         FidelityCheckIn,
@@ -198,5 +198,5 @@ def test_the_demo_district_shows_cycle_work_and_a_coach_can_run_a_cycle_to_its_e
             students_meeting=17,
         )
         work.session_log(coach=coach, cycle=cycle, date=TODAY, minutes=30, session_type="reflect")
-        closed = chain.cycle_close(coach=coach, cycle=cycle, outcome="goal_met")
+        closed = cycle_services.cycle_close(coach=coach, cycle=cycle, outcome="goal_met")
     assert (closed.stage, closed.outcome) == ("close", "goal_met")

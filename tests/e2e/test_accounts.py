@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core import mail
 
-from coachmap.coaching import queries as coaching_queries
+from coachmap.coaching.cycles import queries as cycle_queries
 from coachmap.core import services
 from coachmap.core.models import Role
 from tests.conftest import World
@@ -25,7 +25,7 @@ def test_forgotten_password_then_what_changed_and_who_read_my_notes(page, world:
     tina.email = "tina@example.org"
     tina.save(update_fields=["email"])
     services.membership_grant(actor=world.admin, user=tina, district=world.district, role=Role.COACH)
-    coaching_queries.session_notes(world.coach.user, world.cycle)
+    cycle_queries.session_notes(world.coach.user, world.cycle)
 
     page.goto("/accounts/login/")
     page.get_by_role("link", name="Forgot your password?").click()

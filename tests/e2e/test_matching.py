@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coachmap.coaching import services
-from coachmap.coaching.placement import SELF_ASSESSMENT
+from coachmap.coaching.bestfit import services as fit_services
+from coachmap.coaching.bestfit.placement import SELF_ASSESSMENT
 from coachmap.core.models import Role
 from tests.e2e.conftest import check_page, login, logout
 from tests.factories import (
@@ -40,7 +40,7 @@ def test_intake_and_request_then_a_confirmed_round_then_consent_then_the_coach_s
         user__first_name="Casey",
         user__last_name="Rivera",
     )
-    services.coach_profile_update(
+    fit_services.coach_profile_update(
         coach=casey,
         tools=["Lexia"],
         content_areas=["ela"],

@@ -8,8 +8,12 @@ from django.http import HttpRequest
 from ninja import Form, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from coachmap.coaching import queries, services
+from coachmap.coaching.bestfit import queries as fit_queries
+from coachmap.coaching.bestfit import rounds as matching_rounds
+from coachmap.coaching.cycles import queries as cycle_queries
+from coachmap.coaching.handovers import queries as handover_queries
 from coachmap.coaching.models import CoachingCycle, MatchingRound, MatchProposal, ProposalKind, Referral
+from coachmap.coaching.requests import services as request_services
 from coachmap.core import access
 from coachmap.core.models import Role
 
@@ -71,7 +75,7 @@ def cycle_sessions(request: HttpRequest, cycle_id: int) -> list[dict[str, object
             "notes": e.notes,
             "next_steps": e.session.next_steps,
         }
-        for e in queries.session_notes(request.user, cycle)
+        for e in cycle_queries.session_notes(request.user, cycle)
     ]
 
 
@@ -182,16 +186,16 @@ def _require_lead(request: HttpRequest) -> None:
 @router.get("/matching/rounds", response=list[RoundOut])
 def rounds(request: HttpRequest) -> list[MatchingRound]:
     _require_lead(request)
-    return list(queries.rounds(request.user)[:50])
+    return list(fit_queries.rounds(request.user)[:50])
 
 
 @router.post("/matching/rounds", response=RoundOut)
 def round_run(request: HttpRequest) -> MatchingRound:
     """Run a round for the lead's district: a draft to review, edit and confirm."""
     _require_lead(request)
-    district = queries.lead_district(request.user)
+    district = fit_queries.lead_district(request.user)
     assert district is not None  # noqa: S101 - the role guarantees one
-    return services.round_run(actor=request.user, district=district)  # type: ignore[arg-type]
+    return matching_rounds.round_run(actor=request.user, district=district)  # type: ignore[arg-type]
 
 
 class RoundDetailOut(RoundOut):
@@ -202,7 +206,7 @@ class RoundDetailOut(RoundOut):
 def round_detail(request: HttpRequest, round_id: int) -> dict[str, Any]:
     """A round with every proposal and its explanation."""
     matching_round = access.fetch(access.rounds_visible_to, request.user, pk=round_id)
-    proposals = queries.round_proposals(request.user, matching_round)
+    proposals = fit_queries.round_proposals(request.user, matching_round)
     return {
         "id": matching_round.pk,
         "status": matching_round.status,
@@ -216,7 +220,7 @@ def round_detail(request: HttpRequest, round_id: int) -> dict[str, Any]:
 @router.post("/matching/rounds/{round_id}/confirm", response=RoundOut)
 def round_confirm(request: HttpRequest, round_id: int) -> MatchingRound:
     matching_round = access.fetch(access.rounds_visible_to, request.user, pk=round_id)
-    return services.round_confirm(actor=request.user, matching_round=matching_round)  # type: ignore[arg-type]
+    return matching_rounds.round_confirm(actor=request.user, matching_round=matching_round)  # type: ignore[arg-type]
 
 
 @router.get("/proposals", response=list[ProposalOut])
@@ -239,9 +243,9 @@ def proposal_respond(request: HttpRequest, proposal_id: int, accept: Form[bool])
     )
     teacher = proposal.teacher
     if proposal.kind == ProposalKind.COACH:
-        services.request_respond(teacher=teacher, request=proposal.request, accept=accept)
+        request_services.request_respond(teacher=teacher, request=proposal.request, accept=accept)
     else:
-        services.offer_respond(teacher=teacher, proposal=proposal, accept=accept)
+        matching_rounds.offer_respond(teacher=teacher, proposal=proposal, accept=accept)
     proposal.refresh_from_db()
     return _proposal(proposal)
 
@@ -265,7 +269,7 @@ class ReferralOut(Schema):
 
 @router.get("/referrals", response=list[ReferralOut])
 def referrals(request: HttpRequest) -> list[Referral]:
-    return list(queries.referrals(request.user)[:500])
+    return list(handover_queries.referrals(request.user)[:500])
 
 
 class QuadrantRowOut(Schema):
@@ -288,7 +292,7 @@ def quadrants(request: HttpRequest) -> dict[str, Any]:
         access.has_role(request.user, Role.PRINCIPAL, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN),
         "Quadrant counts are for principals, the program lead and the district.",
     )
-    table = queries.quadrant_distribution(request.user)
+    table = fit_queries.quadrant_distribution(request.user)
     keys = [q.value for q in table.quadrants]
     return {
         "min_group_size": table.min_size,

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from coachmap.coaching.agreements import views as agreements
+from coachmap.coaching.bestfit import views as fit
 from coachmap.coaching.cycles import views as cycles
+from coachmap.coaching.handovers import views as handovers
+from coachmap.coaching.notifications import views as notifications
 from coachmap.coaching.requests import views as requests
 from coachmap.coaching.timelog import views as timelog
-from coachmap.coaching.views import fit
 
 app_name = "coaching"
 urlpatterns = [
@@ -13,8 +15,8 @@ urlpatterns = [
     path("my/requests/<int:request_id>/respond/", requests.request_respond, name="request-respond"),
     path("my/intake/", fit.intake, name="intake"),
     path("my/offers/<int:proposal_id>/respond/", fit.proposal_respond, name="proposal-respond"),
-    path("my/referrals/<int:referral_id>/respond/", fit.referral_respond, name="referral-respond"),
-    path("notifications/", fit.notifications, name="notifications"),
+    path("my/referrals/<int:referral_id>/respond/", handovers.referral_respond, name="referral-respond"),
+    path("notifications/", notifications.notifications, name="notifications"),
     path("requests/", requests.requests_list, name="requests"),
     path("requests/<int:request_id>/assign/", requests.request_assign, name="request-assign"),
     path("caseload/", cycles.caseload, name="caseload"),
@@ -25,16 +27,16 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/", cycles.cycle_detail, name="cycle"),
     path("cycles/<int:cycle_id>/sessions/new/", cycles.session_new, name="session-new"),
     path("cycles/<int:cycle_id>/close/", cycles.cycle_close, name="cycle-close"),
-    path("cycles/<int:cycle_id>/handover/", fit.handover_new, name="handover-new"),
-    path("cycles/<int:cycle_id>/refer/", fit.cycle_refer, name="cycle-refer"),
-    path("handovers/<int:handover_id>/", fit.handover_detail, name="handover"),
+    path("cycles/<int:cycle_id>/handover/", handovers.handover_new, name="handover-new"),
+    path("cycles/<int:cycle_id>/refer/", handovers.cycle_refer, name="cycle-refer"),
+    path("handovers/<int:handover_id>/", handovers.handover_detail, name="handover"),
     path("matching/", fit.rounds, name="rounds"),
     path("matching/run/", fit.round_run, name="round-run"),
     path("matching/<int:round_id>/", fit.round_detail, name="round"),
     path("matching/<int:round_id>/confirm/", fit.round_confirm, name="round-confirm"),
     path("proposals/<int:proposal_id>/edit/", fit.proposal_edit, name="proposal-edit"),
     path("caseloads/", fit.caseloads, name="caseloads"),
-    path("referrals/", fit.referrals, name="referrals"),
+    path("referrals/", handovers.referrals, name="referrals"),
     path("quadrants/", fit.quadrants, name="quadrants"),
     path("routing-policy/", fit.policy, name="policy"),
     # --- cycle work (issue 6) ---

@@ -9,9 +9,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from coachmap.coaching import queries as coaching_queries
+from coachmap.coaching.bestfit import queries as fit_queries
 from coachmap.coaching.cycles import queries as cycle_queries
+from coachmap.coaching.handovers import queries as handover_queries
 from coachmap.coaching.models import RequestStatus
+from coachmap.coaching.requests import queries as request_queries
 from coachmap.coaching.timelog import queries as timelog_queries
 from coachmap.core import access, group_size, services
 from coachmap.core import queries as core_queries
@@ -58,24 +60,24 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["pulse_session"] = feedback_queries.pending_pulse(teacher, timezone.localdate())
         context["pulse_form"] = PulseForm()
         context["surveys_to_answer"] = feedback_queries.surveys_to_answer(teacher)
-        context["my_offers"] = coaching_queries.proposals_waiting_for(teacher)
-        context["my_referrals"] = coaching_queries.referrals_waiting_for(teacher)
-        context["my_intake"] = coaching_queries.own_intake(teacher)
+        context["my_offers"] = fit_queries.proposals_waiting_for(teacher)
+        context["my_referrals"] = handover_queries.referrals_waiting_for(teacher)
+        context["my_intake"] = fit_queries.own_intake(teacher)
     if Role.COACH in held and hasattr(user, "coach"):
-        context["caseload"] = coaching_queries.caseload(user.coach)
+        context["caseload"] = cycle_queries.caseload(user.coach)
         context["reminders"] = cycle_queries.reminders(user.coach, timezone.localdate())
         context["my_time"] = timelog_queries.coaches_time(
             user, access.time_log_coaches_for(user).filter(pk=user.coach.pk), timezone.localdate()
         )[0]
     if Role.PROGRAM_LEAD in held:
-        context["waiting_count"] = coaching_queries.requests_waiting(user).count()
+        context["waiting_count"] = request_queries.requests_waiting(user).count()
         coaches = access.coaches_visible_to(user).filter(
             district_id__in=access.district_ids(user, Role.PROGRAM_LEAD)
         )
         context["coach_count"] = coaches.count()
         # The coaches nearest their capacity first: where the lead must look before proposing more.
         context["coach_loads"] = (
-            coaching_queries.with_load(coaches)
+            request_queries.with_load(coaches)
             .select_related("user")
             .annotate(share=ExpressionWrapper(F("load") * 1.0 / F("capacity"), output_field=FloatField()))
             .order_by("-share", "user__last_name")[:HOME_COACH_ROWS]

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from coachmap.coaching import pages
 from coachmap.coaching.cycles import forms, queries, rules, services
+from coachmap.coaching.handovers.queries import handovers
 from coachmap.coaching.models import CoachingCycle, CycleStage, CycleStatus, SessionType
-from coachmap.coaching.queries.fit import handovers
 from coachmap.core import access
 from coachmap.core import queries as core_queries
 from coachmap.core.access import AuthedRequest

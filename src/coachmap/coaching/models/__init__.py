@@ -1,8 +1,23 @@
-"""The coaching app's models: the chain (goals, requests, cycles, sessions), what best fit is made
-of (intake, look-fors, coach profiles, routing policy), matching rounds with what comes of them,
-and cycle work (evidence, check-ins, time log, calendar, agreements)."""
+"""The coaching app's models, gathered from its topic packages so that Django and the migrations
+find them under the one `coaching` app label: goals and requests (`requests`), cycles with their
+sessions, evidence and check-ins (`cycles`), best fit and matching rounds (`bestfit`), handovers
+and referrals (`handovers`), the time log (`timelog`), partnership agreements (`agreements`) and
+notifications (`notifications`)."""
 
 from coachmap.coaching.agreements.models import PartnershipAgreement, ScheduleSetter
+from coachmap.coaching.bestfit.models import (
+    DEFAULT_LOOK_FORS,
+    CoachProfile,
+    IntakeObservation,
+    LookFor,
+    MatchingRound,
+    MatchProposal,
+    ProposalKind,
+    ProposalStatus,
+    RoundStatus,
+    RoutingPolicy,
+    TeacherIntake,
+)
 from coachmap.coaching.cycles.models import (
     CoachingCycle,
     CoachingSession,
@@ -14,24 +29,7 @@ from coachmap.coaching.cycles.models import (
     SessionType,
     StudentEvidence,
 )
-from coachmap.coaching.models.fit import (
-    DEFAULT_LOOK_FORS,
-    CoachProfile,
-    IntakeObservation,
-    LookFor,
-    RoutingPolicy,
-    TeacherIntake,
-)
-from coachmap.coaching.models.matching import (
-    Handover,
-    MatchingRound,
-    MatchProposal,
-    ProposalKind,
-    ProposalStatus,
-    Referral,
-    ReferralStatus,
-    RoundStatus,
-)
+from coachmap.coaching.handovers.models import Handover, Referral, ReferralStatus
 from coachmap.coaching.notifications.models import Notification
 from coachmap.coaching.requests.models import CoachingRequest, RequestStatus, TeacherGoal
 from coachmap.coaching.timelog.models import CalendarEvent, TimeCategory, TimeEntry, TimeWeek

@@ -1,11 +1,12 @@
-"""In-app notifications: the coach hears that a teacher accepted, the teacher that a proposal waits."""
+"""In-app notifications, the one place any app tells a person something: the coach hears that a
+teacher accepted, the teacher that a proposal waits, the leads that something needs them."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
 
-from coachmap.coaching.models import Handover
+from coachmap.coaching.handovers.models import Handover
 from coachmap.coaching.notifications.models import Notification
 from coachmap.core.models import Membership, Role, User
 
@@ -22,6 +23,10 @@ def leads_notify(*, district_id: int, text: str, url: str = "") -> None:
     Notification.objects.bulk_create([Notification(user_id=uid, text=text[:300], url=url) for uid in leads])
 
 
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
+
+
 def handover_announce(*, handover: Handover) -> None:
     """Tell the receiving coach that a teacher is handed over to them, with a note for them alone."""
     assert handover.to_coach is not None  # noqa: S101 - announced once the receiving coach is known
@@ -30,7 +35,3 @@ def handover_announce(*, handover: Handover) -> None:
         text=f"{handover.from_coach} is handing {handover.new_request.teacher} over to you, with a note for you alone.",
         url=reverse("coaching:handover", kwargs={"handover_id": handover.pk}),
     )
-
-
-def notifications_mark_read(*, user: User) -> int:
-    return Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from coachmap.coaching.matching.explain import points as tenths_to_points
+from coachmap.coaching.bestfit.matching.explain import points as tenths_to_points
 
 register = template.Library()
 

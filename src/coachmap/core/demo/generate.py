@@ -908,10 +908,11 @@ class Generator:
     def _best_fit(self) -> None:
         """Coach profiles, teachers' intakes, the routing policy with its look-fors, a referral, and a
         draft matching round for the program lead to review (the real service, on the demo's requests)."""
-        from coachmap.coaching import services
-        from coachmap.coaching.placement import SELF_ASSESSMENT, Quadrant, place
+        from coachmap.coaching.bestfit import rounds as matching_rounds
+        from coachmap.coaching.bestfit import services as fit_services
+        from coachmap.coaching.bestfit.placement import SELF_ASSESSMENT, Quadrant, place
 
-        policy = services.policy_ensure(district=self.district)
+        policy = fit_services.policy_ensure(district=self.district)
         quadrants = [q.value for q in Quadrant]
         band_of = dict(self.schools)
         profiles = []
@@ -991,7 +992,7 @@ class Generator:
             self.counts.add("coaching_referral", 1)
 
         lead = User.objects.get(pk=self.lead_uid)
-        matching_round = services.round_run(actor=lead, district=self.district)
+        matching_round = matching_rounds.round_run(actor=lead, district=self.district)
         self.counts.add("coaching_matchinground", 1)
         self.counts.add("coaching_matchproposal", matching_round.figures["requests"])
 

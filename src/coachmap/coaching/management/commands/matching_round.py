@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coachmap.coaching import services
-from coachmap.coaching.matching.explain import points
+from coachmap.coaching.bestfit import rounds as matching_rounds
+from coachmap.coaching.bestfit.matching.explain import points
 from coachmap.core.models import District, User
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         if lead is None:
             raise CommandError(f"No user “{options['lead']}”.")
         try:
-            matching_round = services.round_run(actor=lead, district=district)
+            matching_round = matching_rounds.round_run(actor=lead, district=district)
         except PermissionError as exc:
             raise CommandError(str(exc)) from exc
         f = matching_round.figures
@@ -39,5 +39,5 @@ class Command(BaseCommand):
             f"points in {f['seconds_total']} s."
         )
         if options["confirm"]:
-            services.round_confirm(actor=lead, matching_round=matching_round)
+            matching_rounds.round_confirm(actor=lead, matching_round=matching_round)
             self.stdout.write("Confirmed: teachers now see their proposals and decide.")

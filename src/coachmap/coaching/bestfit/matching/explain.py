@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from coachmap.coaching.matching.model import CoachIn, Fit, RequestIn, Weights, fit, score
-from coachmap.coaching.routing import offer_label, type_label
+from coachmap.coaching.bestfit.matching.model import CoachIn, Fit, RequestIn, Weights, fit, score
+from coachmap.coaching.bestfit.routing import offer_label, type_label
 
 
 def points(tenths: int) -> str:

@@ -1,6 +1,6 @@
 """Writes for best fit: the teacher's intake, coaches' observations and profiles, look-fors, the policy.
 
-Placement is recomputed (by `coaching.placement.place`) whenever its inputs change, so the stored
+Placement is recomputed (by `placement.place`) whenever its inputs change, so the stored
 quadrant is always the one the current answers, observations and district cuts give.
 """
 
@@ -11,7 +11,9 @@ from collections.abc import Mapping, Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from coachmap.coaching.matching.model import PART_KEYS
+from coachmap.coaching.bestfit.matching.model import PART_KEYS
+from coachmap.coaching.bestfit.placement import SELF_ASSESSMENT, Quadrant, Shift, Thresholds, place
+from coachmap.coaching.bestfit.routing import DEFAULT_ROUTES, Route, check_route, routes_to_json
 from coachmap.coaching.models import (
     DEFAULT_LOOK_FORS,
     CoachProfile,
@@ -20,8 +22,6 @@ from coachmap.coaching.models import (
     RoutingPolicy,
     TeacherIntake,
 )
-from coachmap.coaching.placement import SELF_ASSESSMENT, Quadrant, Shift, Thresholds, place
-from coachmap.coaching.routing import DEFAULT_ROUTES, Route, check_route, routes_to_json
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, District, Role, Teacher, User

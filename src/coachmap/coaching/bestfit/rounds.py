@@ -1,5 +1,5 @@
-"""Writes for matching and what follows: run a round, edit and confirm it, answer an offer,
-hand a teacher over, end a cycle with a referral.
+"""Writes for matching rounds: run a round, edit and confirm it, answer an offer. Handovers and
+referrals are in `coaching.handovers`.
 
 Nothing here opens a cycle: a proposal becomes a cycle only through `cycle_open`, after the
 teacher has accepted (`request_respond`).
@@ -16,29 +16,22 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from coachmap.coaching.cycles.services import cycle_close
-from coachmap.coaching.matching import explain
-from coachmap.coaching.matching.load import coach_loads, load_problem
-from coachmap.coaching.matching.model import fit
-from coachmap.coaching.matching.plan import plan_round
+from coachmap.coaching.bestfit.matching import explain
+from coachmap.coaching.bestfit.matching.load import coach_loads, load_problem
+from coachmap.coaching.bestfit.matching.model import fit
+from coachmap.coaching.bestfit.matching.plan import plan_round
+from coachmap.coaching.bestfit.routing import Offer, offer_label, type_label
+from coachmap.coaching.bestfit.services import policy_ensure
 from coachmap.coaching.models import (
-    CoachingCycle,
     CoachingRequest,
-    CycleOutcome,
-    CycleStatus,
-    Handover,
     MatchingRound,
     MatchProposal,
     ProposalKind,
     ProposalStatus,
-    Referral,
-    ReferralStatus,
     RequestStatus,
     RoundStatus,
 )
-from coachmap.coaching.notifications.services import handover_announce, leads_notify, notification_send
-from coachmap.coaching.routing import SUPPORT_TYPE_LABELS, Offer, offer_label, type_label
-from coachmap.coaching.services.fit import policy_ensure
+from coachmap.coaching.notifications.services import leads_notify, notification_send
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, District, Role, Teacher, User
@@ -277,159 +270,3 @@ def offer_respond(*, teacher: Teacher, proposal: MatchProposal, accept: bool) ->
             url=reverse("coaching:referrals"),
         )
     return proposal
-
-
-def handover_create(
-    *,
-    coach: Coach,
-    cycle: CoachingCycle,
-    reason: str,
-    note: str = "",
-    to_coach: Coach | None = None,
-    support_type: str = "",
-) -> Handover:
-    """A coach who is not the best fit hands the teacher over to another coach or support type.
-
-    The cycle ends. Handed to a coach, the teacher is proposed that coach and decides, as for any
-    proposal; handed to a support type, the next matching round looks for that type first and the
-    teacher decides on whom it proposes. The note is for the receiving coach alone.
-    """
-    if cycle.coach_id != coach.pk:
-        raise ValidationError("Only the cycle's coach can hand it over.")
-    if cycle.status != CycleStatus.ACTIVE:
-        raise ValidationError("Only an active cycle can be handed over.")
-    if (to_coach is None) == (not support_type):
-        raise ValidationError("Hand over to either a coach or a support type.")
-    if support_type and support_type not in SUPPORT_TYPE_LABELS:
-        raise ValidationError({"support_type": "Choose one of the support types."})
-    if to_coach is not None:
-        if to_coach.pk == coach.pk:
-            raise ValidationError({"to_coach": "Choose another coach."})
-        if to_coach.district_id != coach.district_id:
-            raise ValidationError({"to_coach": "That coach works in another district."})
-        if not to_coach.schools.filter(pk=cycle.teacher.school_id).exists():
-            raise ValidationError({"to_coach": f"{to_coach} does not serve {cycle.teacher.school}."})
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why another coach fits better; the teacher reads this."})
-    with transaction.atomic():
-        if to_coach is not None:
-            Coach.objects.select_for_update().get(pk=to_coach.pk)
-            if coach_loads(to_coach.district).get(to_coach.pk, 0) >= to_coach.capacity:
-                raise ValidationError(
-                    {"to_coach": f"{to_coach} is at capacity ({to_coach.capacity} cycles)."}
-                )
-        cycle_close(coach=coach, cycle=cycle, outcome=CycleOutcome.HANDED_OVER)
-        new_request = CoachingRequest.objects.create(
-            teacher=cycle.teacher,
-            goal=cycle.goal,
-            needs=cycle.request.needs,
-            note=f"Handed over by {coach}: {reason.strip()}",
-            status=RequestStatus.PROPOSED if to_coach else RequestStatus.OPEN,
-            coach=to_coach,
-            preferred_type=support_type,
-            proposed_by=coach.user if to_coach else None,
-            proposed_at=timezone.now() if to_coach else None,
-        )
-        handover = Handover.objects.create(
-            from_cycle=cycle,
-            from_coach=coach,
-            to_coach=to_coach,
-            support_type=to_coach.coach_type if to_coach else support_type,
-            new_request=new_request,
-            reason=reason.strip(),
-            note=note.strip(),
-        )
-        if to_coach is not None:
-            notification_send(
-                user=cycle.teacher.user,
-                text=f"{coach} suggests {to_coach} as your coach from now on. Accept or decline on your home page.",
-                url=reverse("home"),
-            )
-            handover_announce(handover=handover)
-        else:
-            notification_send(
-                user=cycle.teacher.user,
-                text=f"{coach} suggests a {type_label(support_type).lower()} from now on: the coaching team "
-                "will propose one, and you decide.",
-                url=reverse("home"),
-            )
-            leads_notify(
-                district_id=coach.district_id,
-                text=f"{coach} handed {cycle.teacher} over to a {type_label(support_type).lower()}; "
-                "the next matching round looks for one first.",
-                url=reverse("coaching:referrals"),
-            )
-    return handover
-
-
-def cycle_refer(
-    *, coach: Coach, cycle: CoachingCycle, reason: str, support_type: str = "", offer: str = ""
-) -> Referral:
-    """End a cycle because another kind of support fits better now; the teacher decides whether to take it."""
-    if cycle.coach_id != coach.pk:
-        raise ValidationError("Only the cycle's coach can end it with a referral.")
-    if bool(support_type) == bool(offer):
-        raise ValidationError("Refer to either a support type or a lighter offer.")
-    if support_type and support_type not in SUPPORT_TYPE_LABELS:
-        raise ValidationError({"support_type": "Choose one of the support types."})
-    if offer and offer not in {o.value for o in Offer}:
-        raise ValidationError({"offer": "Choose one of the lighter offers."})
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why this support fits better now; the teacher reads this."})
-    with transaction.atomic():
-        cycle_close(
-            coach=coach,
-            cycle=cycle,
-            outcome=CycleOutcome.REFERRED,
-            referred_to=SUPPORT_TYPE_LABELS.get(support_type, "") or Offer(offer).label,
-        )
-        referral = Referral(
-            teacher=cycle.teacher,
-            goal=cycle.goal,
-            from_cycle=cycle,
-            from_coach=coach,
-            support_type=support_type,
-            offer=offer,
-            reason=reason.strip(),
-        )
-        referral.full_clean()
-        referral.save()
-        notification_send(
-            user=cycle.teacher.user,
-            text=f"{coach} closed your cycle and suggests: {referral.to_label.lower()}. Accept or decline on your home page.",
-            url=reverse("home"),
-        )
-    return referral
-
-
-def referral_respond(*, teacher: Teacher, referral: Referral, accept: bool) -> Referral:
-    """The teacher takes up a referral (a request routed to that support type first) or declines it."""
-    if referral.teacher_id != teacher.pk:
-        raise ValidationError("Only the teacher who was referred can answer.")
-    if referral.status != ReferralStatus.WAITING:
-        raise ValidationError("This referral has already been answered.")
-    with transaction.atomic():
-        referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
-        referral.responded_at = timezone.now()
-        if accept and referral.support_type:
-            referral.new_request = CoachingRequest.objects.create(
-                teacher=teacher,
-                goal=referral.goal,
-                needs=referral.from_cycle.request.needs if referral.from_cycle else [],
-                note=f"Referred: {referral.reason}",
-                preferred_type=referral.support_type,
-            )
-        referral.save(update_fields=["status", "responded_at", "new_request"])
-        audit_record(
-            actor=teacher.user,
-            action=AuditAction.CONSENT,
-            obj=referral,
-            district=teacher.school.district_id,
-            accepted=accept,
-        )
-        leads_notify(
-            district_id=teacher.school.district_id,
-            text=f"{teacher} {'accepted' if accept else 'declined'} a referral to {referral.to_label.lower()}.",
-            url=reverse("coaching:referrals"),
-        )
-    return referral

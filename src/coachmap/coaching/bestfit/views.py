@@ -1,4 +1,4 @@
-"""Pages for best fit: intake, look-fors, coach profiles, routing policy, matching rounds and what follows."""
+"""Pages for best fit: intake, look-fors, coach profiles, routing policy, matching rounds, caseloads and quadrants."""
 
 from __future__ import annotations
 
@@ -9,20 +9,20 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from coachmap.coaching import queries, services
-from coachmap.coaching.forms import (
+from coachmap.coaching.bestfit import queries, services
+from coachmap.coaching.bestfit import rounds as matching_rounds
+from coachmap.coaching.bestfit.forms import (
     CoachProfileForm,
-    HandoverForm,
     IntakeForm,
     LookForForm,
     ObservationForm,
     PolicyForm,
     ProposalEditForm,
-    ReferForm,
 )
-from coachmap.coaching.matching.model import PART_KEYS
-from coachmap.coaching.models import CoachingCycle, CoachProfile, ProposalKind, RoundStatus
-from coachmap.coaching.placement import SELF_ASSESSMENT, Quadrant, look_for_hint
+from coachmap.coaching.bestfit.matching.model import PART_KEYS
+from coachmap.coaching.bestfit.placement import SELF_ASSESSMENT, Quadrant, look_for_hint
+from coachmap.coaching.models import CoachProfile, ProposalKind, RoundStatus
+from coachmap.coaching.requests import queries as request_queries
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
@@ -77,7 +77,7 @@ def proposal_respond(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     access.require(proposal.teacher_id == teacher.pk, "Only the teacher it was offered to can answer.")
     accept = request.POST.get("answer") == "accept"
     try:
-        services.offer_respond(teacher=teacher, proposal=proposal, accept=accept)
+        matching_rounds.offer_respond(teacher=teacher, proposal=proposal, accept=accept)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -90,35 +90,7 @@ def proposal_respond(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     return redirect("home")
 
 
-@access.role_required(Role.TEACHER)
-@require_POST
-def referral_respond(request: AuthedRequest, referral_id: int) -> HttpResponse:
-    teacher = request.user.teacher
-    referral = access.fetch(access.referrals_visible_to, request.user, pk=referral_id)
-    access.require(referral.teacher_id == teacher.pk, "Only the teacher who was referred can answer.")
-    accept = request.POST.get("answer") == "accept"
-    try:
-        services.referral_respond(teacher=teacher, referral=referral, accept=accept)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            "Accepted: the next matching round looks for that support first." if accept else "Declined.",
-        )
-    return redirect("home")
-
-
 # --- everyone ------------------------------------------------------------------------------------
-
-
-@access.login_required
-def notifications(request: AuthedRequest) -> HttpResponse:
-    if request.method == "POST":
-        services.notifications_mark_read(user=request.user)
-        return redirect("coaching:notifications")
-    items = queries.notifications(request.user)[:100]
-    return render(request, "coaching/notifications.html", {"items": items})
 
 
 # --- coach ---------------------------------------------------------------------------------------
@@ -215,80 +187,13 @@ def look_fors(request: AuthedRequest) -> HttpResponse:
     return render(request, "coaching/look_fors.html", {"grouped": grouped, "form": form})
 
 
-def _own_active_cycle(request: AuthedRequest, cycle_id: int) -> CoachingCycle:
-    cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
-    access.require(cycle.coach_id == request.user.coach.pk, "Only the cycle's coach can do this.")
-    return cycle
-
-
-@access.role_required(Role.COACH)
-def handover_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
-    """Not the best fit? Hand the teacher over to another coach, with a note only they will read."""
-    coach = request.user.coach
-    cycle = _own_active_cycle(request, cycle_id)
-    options = [
-        o for o in queries.coach_options(request.user, cycle.teacher.school_id, exclude=coach.pk) if o.free
-    ]
-    form = HandoverForm(request.POST or None, options=options)
-    if request.method == "POST" and form.is_valid():
-        try:
-            to_coach = form.cleaned_data["to_coach"]
-            services.handover_create(
-                coach=coach,
-                cycle=cycle,
-                to_coach=form.coaches[to_coach] if to_coach else None,
-                support_type=form.cleaned_data["support_type"],
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, "Handed over. The teacher decides whether to go ahead with the new coach."
-            )
-            return redirect("coaching:caseload")
-    return render(request, "coaching/handover_form.html", {"form": form, "cycle": cycle, "options": options})
-
-
-@access.role_required(Role.COACH)
-def cycle_refer(request: AuthedRequest, cycle_id: int) -> HttpResponse:
-    """End the cycle because another kind of support fits better now."""
-    coach = request.user.coach
-    cycle = _own_active_cycle(request, cycle_id)
-    form = ReferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cycle_refer(coach=coach, cycle=cycle, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, "Cycle closed with a referral. The teacher decides whether to take it up."
-            )
-            return redirect("coaching:caseload")
-    return render(request, "coaching/refer_form.html", {"form": form, "cycle": cycle})
-
-
-@access.role_required(Role.COACH, Role.PROGRAM_LEAD)
-def handover_detail(request: AuthedRequest, handover_id: int) -> HttpResponse:
-    """The handover; its note only for the receiving coach (and every reading is recorded)."""
-    handover = access.fetch(queries.handovers, request.user, pk=handover_id)
-    note = (
-        queries.handover_note(request.user, handover)
-        if access.may_read_handover_note(request.user, handover)
-        else None
-    )
-    return render(request, "coaching/handover_detail.html", {"handover": handover, "note": note})
-
-
 # --- program lead --------------------------------------------------------------------------------
 
 
 @access.role_required(Role.PROGRAM_LEAD)
 def rounds(request: AuthedRequest) -> HttpResponse:
     page = Paginator(queries.rounds(request.user), 20).get_page(request.GET.get("page"))
-    waiting = queries.requests_waiting(request.user).count()
+    waiting = request_queries.requests_waiting(request.user).count()
     return render(request, "coaching/rounds.html", {"page": page, "waiting": waiting})
 
 
@@ -297,7 +202,7 @@ def rounds(request: AuthedRequest) -> HttpResponse:
 def round_run(request: AuthedRequest) -> HttpResponse:
     district = queries.lead_district(request.user)
     assert district is not None  # noqa: S101 - the role guarantees one
-    matching_round = services.round_run(actor=request.user, district=district)
+    matching_round = matching_rounds.round_run(actor=request.user, district=district)
     figures = matching_round.figures
     messages.success(
         request,
@@ -335,7 +240,7 @@ def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
 def round_confirm(request: AuthedRequest, round_id: int) -> HttpResponse:
     matching_round = access.fetch(access.rounds_visible_to, request.user, pk=round_id)
     try:
-        services.round_confirm(actor=request.user, matching_round=matching_round)
+        matching_rounds.round_confirm(actor=request.user, matching_round=matching_round)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -354,7 +259,7 @@ def proposal_edit(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         coach_key = form.cleaned_data["coach"]
         try:
-            services.proposal_edit(
+            matching_rounds.proposal_edit(
                 actor=request.user,
                 proposal=proposal,
                 coach=form.coaches[coach_key] if coach_key else None,
@@ -372,19 +277,6 @@ def proposal_edit(request: AuthedRequest, proposal_id: int) -> HttpResponse:
 @access.role_required(Role.PROGRAM_LEAD)
 def caseloads(request: AuthedRequest) -> HttpResponse:
     return render(request, "coaching/caseloads.html", {"rows": queries.caseloads(request.user)})
-
-
-@access.role_required(Role.PROGRAM_LEAD)
-def referrals(request: AuthedRequest) -> HttpResponse:
-    return render(
-        request,
-        "coaching/referrals.html",
-        {
-            "referrals": queries.referrals(request.user)[:200],
-            "handovers": queries.handovers(request.user)[:200],
-            "offers": queries.offers_taken(request.user)[:200],
-        },
-    )
 
 
 @access.role_required(Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN)

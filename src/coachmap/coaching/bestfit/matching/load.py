@@ -13,7 +13,9 @@ from typing import Any
 
 from django.db.models import Count
 
-from coachmap.coaching.matching.model import CoachIn, Problem, RequestIn, normalize
+from coachmap.coaching.bestfit.matching.model import CoachIn, Problem, RequestIn, normalize
+from coachmap.coaching.bestfit.placement import Quadrant, place
+from coachmap.coaching.bestfit.routing import route_for
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
@@ -27,8 +29,6 @@ from coachmap.coaching.models import (
     RoutingPolicy,
     TeacherIntake,
 )
-from coachmap.coaching.placement import Quadrant, place
-from coachmap.coaching.routing import route_for
 from coachmap.core.grades import grade_band
 from coachmap.core.models import Coach, District, School
 

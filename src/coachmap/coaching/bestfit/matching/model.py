@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
-from coachmap.coaching.placement import Quadrant
+from coachmap.coaching.bestfit.placement import Quadrant
 
 PART_LABELS: dict[str, str] = {
     "needs": "Competencies cover the teacher's needs",

@@ -1,3 +1,5 @@
+"""Forms for best fit: intake, observations, coach profiles, look-fors, routing policy, proposal edits."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,8 +7,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from coachmap.coaching.bestfit.models import AVAILABILITY_CHOICES
 from coachmap.coaching.models import LookFor
-from coachmap.coaching.models.fit import AVAILABILITY_CHOICES
 from coachmap.core.models import Coach
 
 # --- best fit: intake, observations, profiles, policy, matching --------------------------------
@@ -70,7 +72,7 @@ class IntakeForm(forms.Form):
     )
 
     def __init__(self, *args: Any, coaches: QuerySet[Coach], **kwargs: Any) -> None:
-        from coachmap.coaching.placement import SELF_ASSESSMENT
+        from coachmap.coaching.bestfit.placement import SELF_ASSESSMENT
         from coachmap.roster.models import Subject
 
         super().__init__(*args, **kwargs)
@@ -173,7 +175,7 @@ class CoachProfileForm(forms.Form):
     languages = CommaListField(label="Languages you coach in", help_text="Separated by commas.")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from coachmap.coaching.placement import QUADRANT_CHOICES
+        from coachmap.coaching.bestfit.placement import QUADRANT_CHOICES
         from coachmap.roster.models import Subject
 
         super().__init__(*args, **kwargs)
@@ -186,7 +188,7 @@ class LookForForm(forms.Form):
     text = forms.CharField(label="Look-for", max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from coachmap.coaching.placement import QUADRANT_CHOICES
+        from coachmap.coaching.bestfit.placement import QUADRANT_CHOICES
 
         super().__init__(*args, **kwargs)
         self.fields["quadrant"].choices = QUADRANT_CHOICES  # type: ignore[attr-defined]
@@ -204,8 +206,8 @@ class PolicyForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from coachmap.coaching.matching.model import PART_KEYS, PART_LABELS
-        from coachmap.coaching.placement import Quadrant
+        from coachmap.coaching.bestfit.matching.model import PART_KEYS, PART_LABELS
+        from coachmap.coaching.bestfit.placement import Quadrant
 
         super().__init__(*args, **kwargs)
         for key in PART_KEYS:
@@ -223,9 +225,9 @@ class PolicyForm(forms.Form):
             )
 
     def service_kwargs(self) -> dict[str, Any]:
-        from coachmap.coaching.matching.model import PART_KEYS
-        from coachmap.coaching.placement import Quadrant
-        from coachmap.coaching.routing import Route
+        from coachmap.coaching.bestfit.matching.model import PART_KEYS
+        from coachmap.coaching.bestfit.placement import Quadrant
+        from coachmap.coaching.bestfit.routing import Route
 
         data = self.cleaned_data
         return {
@@ -249,7 +251,7 @@ class ProposalEditForm(forms.Form):
     )
 
     def __init__(self, *args: Any, options: list[Any], **kwargs: Any) -> None:
-        from coachmap.coaching.routing import OFFER_CHOICES
+        from coachmap.coaching.bestfit.routing import OFFER_CHOICES
 
         super().__init__(*args, **kwargs)
         self.coaches = {str(o.coach.pk): o.coach for o in options}
@@ -267,55 +269,3 @@ class ProposalEditForm(forms.Form):
         if bool(data.get("coach")) == bool(data.get("offer")):
             raise forms.ValidationError("Choose either a coach or a lighter offer.")
         return data
-
-
-class HandoverForm(forms.Form):
-    to_coach = forms.ChoiceField(label="Hand over to this coach", required=False, widget=forms.RadioSelect)
-    support_type = forms.ChoiceField(
-        label="…or to a support type (the next matching round finds the coach)", required=False
-    )
-    reason = forms.CharField(
-        label="Why another coach fits better (the teacher reads this)",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=1000,
-    )
-    note = forms.CharField(
-        label="Note for the receiving coach (only they can read it)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
-
-    def __init__(self, *args: Any, options: list[Any], **kwargs: Any) -> None:
-        from coachmap.coaching.routing import SUPPORT_TYPE_LABELS
-
-        super().__init__(*args, **kwargs)
-        self.coaches = {str(o.coach.pk): o.coach for o in options}
-        self.fields["to_coach"].choices = [  # type: ignore[attr-defined]
-            (str(o.coach.pk), f"{o.coach} — {o.coach.get_coach_type_display()}, {o.free} places free")
-            for o in options
-        ]
-        self.fields["support_type"].choices = [("", "None"), *SUPPORT_TYPE_LABELS.items()]  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if bool(data.get("to_coach")) == bool(data.get("support_type")):
-            raise forms.ValidationError("Choose either a coach or a support type.")
-        return data
-
-
-class ReferForm(forms.Form):
-    support_type = forms.ChoiceField(label="Refer to a support type", required=False)
-    offer = forms.ChoiceField(label="…or to a lighter offer", required=False)
-    reason = forms.CharField(
-        label="Why this fits better now (the teacher reads this)",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=1000,
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from coachmap.coaching.routing import OFFER_CHOICES, SUPPORT_TYPE_LABELS
-
-        super().__init__(*args, **kwargs)
-        self.fields["support_type"].choices = [("", "None"), *SUPPORT_TYPE_LABELS.items()]  # type: ignore[attr-defined]
-        self.fields["offer"].choices = [("", "None"), *OFFER_CHOICES]  # type: ignore[attr-defined]

@@ -6,101 +6,14 @@ teachers see their proposals, and only the teacher's acceptance lets a cycle ope
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from coachmap.coaching.bestfit.models import SUPPORT_TYPE_CHOICES
+from coachmap.coaching.bestfit.routing import OFFER_CHOICES
 from coachmap.coaching.cycles.models import CoachingCycle
 from coachmap.coaching.requests.models import CoachingRequest, TeacherGoal
-from coachmap.coaching.routing import OFFER_CHOICES, SUPPORT_TYPE_LABELS
-from coachmap.core.models import Coach, District, Teacher
-
-SUPPORT_TYPE_CHOICES = list(SUPPORT_TYPE_LABELS.items())
-
-
-class RoundStatus(models.TextChoices):
-    DRAFT = "draft", "Draft: only the program lead sees it"
-    CONFIRMED = "confirmed", "Confirmed: sent to teachers"
-    DISCARDED = "discarded", "Discarded"
-
-
-class MatchingRound(models.Model):
-    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="matching_rounds")
-    status = models.CharField(max_length=10, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
-    run_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    run_at = models.DateTimeField(auto_now_add=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    settings_used = models.JSONField(default=dict, help_text="Policy the round ran with.")
-    figures = models.JSONField(default=dict, help_text="Requests, matches, offers, total fit, timings.")
-
-    class Meta:
-        ordering = ["-run_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"Matching round {self.pk} ({self.get_status_display()})"
-
-
-class ProposalKind(models.TextChoices):
-    COACH = "coach", "Coach"
-    OFFER = "offer", "Lighter offer"
-    NONE = "none", "Nothing this round"
-
-
-class ProposalStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SENT = "sent", "Waiting for the teacher"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    DISCARDED = "discarded", "Discarded"
-
-
-class MatchProposal(models.Model):
-    """What one request got in one round, with the explanation as it stood when the round ran."""
-
-    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="proposals")
-    request = models.ForeignKey(CoachingRequest, on_delete=models.CASCADE, related_name="proposals")
-    teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="proposals")
-    kind = models.CharField(max_length=6, choices=ProposalKind.choices)
-    coach = models.ForeignKey(
-        Coach, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
-    )
-    support_type = models.CharField(max_length=20, choices=SUPPORT_TYPE_CHOICES, blank=True)
-    offer = models.CharField(max_length=20, choices=OFFER_CHOICES, blank=True)
-    score = models.IntegerField(null=True, blank=True, help_text="Fit in tenths of a point.")
-    explanation = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT)
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    edit_reason = models.TextField(blank=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["round", "id"]
-        indexes = [models.Index(fields=["teacher", "status"]), models.Index(fields=["coach", "status"])]
-        constraints = [
-            models.UniqueConstraint(fields=["round", "request"], name="proposal_once_per_round"),
-            models.CheckConstraint(
-                condition=Q(kind="coach", coach__isnull=False) | ~Q(kind="coach"),
-                name="proposal_coach_names_coach",
-            ),
-            models.CheckConstraint(
-                condition=Q(kind="offer") & ~Q(offer="") | ~Q(kind="offer"),
-                name="proposal_offer_names_offer",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Proposal for {self.teacher} in round {self.round_id}"
-
-    @property
-    def points(self) -> str:
-        return "" if self.score is None else f"{self.score / 10:.1f}"
+from coachmap.core.models import Coach, Teacher
 
 
 class Handover(models.Model):

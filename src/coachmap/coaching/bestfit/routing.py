@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from coachmap.coaching.placement import Quadrant
+from coachmap.coaching.bestfit.placement import Quadrant
 
 # The support types are the coach types of `core.models.CoachType` (a test keeps them equal).
 SUPPORT_TYPE_LABELS: dict[str, str] = {

@@ -7,25 +7,20 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from coachmap.coaching.matching.load import coach_loads
+from coachmap.coaching.bestfit.matching.load import coach_loads
+from coachmap.coaching.bestfit.placement import Quadrant
 from coachmap.coaching.models import (
-    Handover,
     IntakeObservation,
     LookFor,
     MatchingRound,
     MatchProposal,
-    Notification,
     ProposalKind,
     ProposalStatus,
-    Referral,
-    ReferralStatus,
     TeacherIntake,
 )
-from coachmap.coaching.placement import Quadrant
 from coachmap.core import access, group_size, privacy
 from coachmap.core.access import AnyUser
-from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, Coach, District, Role, School, Teacher
+from coachmap.core.models import Coach, District, Role, School, Teacher
 
 
 def lead_district(user: AnyUser) -> District | None:
@@ -92,14 +87,6 @@ def proposals_waiting_for(teacher: Teacher) -> QuerySet[MatchProposal]:
     )
 
 
-def referrals_waiting_for(teacher: Teacher) -> QuerySet[Referral]:
-    return (
-        access.referrals_visible_to(teacher.user)
-        .filter(teacher=teacher, status=ReferralStatus.WAITING)
-        .select_related("from_coach__user")
-    )
-
-
 @dataclass(frozen=True)
 class CoachOption:
     coach: Coach
@@ -150,44 +137,12 @@ def caseloads(user: AnyUser) -> list[dict[str, Any]]:
     ]
 
 
-def referrals(user: AnyUser) -> QuerySet[Referral]:
-    return access.referrals_visible_to(user).select_related(
-        "teacher__user", "teacher__school", "from_coach__user"
-    )
-
-
-def handovers(user: AnyUser) -> QuerySet[Handover]:
-    return access.handovers_visible_to(user).select_related(
-        "from_coach__user", "to_coach__user", "new_request__teacher__user"
-    )
-
-
 def offers_taken(user: AnyUser) -> QuerySet[MatchProposal]:
     return (
         access.proposals_visible_to(user)
         .filter(kind=ProposalKind.OFFER, status__in=[ProposalStatus.ACCEPTED, ProposalStatus.DECLINED])
         .select_related("teacher__user", "teacher__school")
     )
-
-
-def handover_note(user: AnyUser, handover: Handover) -> str:
-    """The handover note, for the receiving coach only; every read is audited."""
-    access.require(
-        access.may_read_handover_note(user, handover), "This note is for the receiving coach only."
-    )
-    note = Handover.objects.filter(pk=handover.pk).values_list("note", flat=True).get()
-    audit_record(
-        actor=user,  # type: ignore[arg-type]
-        action=AuditAction.NOTES_READ,
-        obj=handover,
-        district=handover.from_coach.district_id,
-        handover=handover.pk,
-    )
-    return note
-
-
-def notifications(user: AnyUser) -> QuerySet[Notification]:
-    return access.notifications_visible_to(user)
 
 
 @dataclass(frozen=True)

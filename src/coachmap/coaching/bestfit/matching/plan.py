@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from coachmap.coaching.matching import explain
-from coachmap.coaching.matching.model import CoachIn, Problem, RequestIn, fit, score
-from coachmap.coaching.matching.solver import Instance, Solution, solve
-from coachmap.coaching.routing import type_label
+from coachmap.coaching.bestfit.matching import explain
+from coachmap.coaching.bestfit.matching.model import CoachIn, Problem, RequestIn, fit, score
+from coachmap.coaching.bestfit.matching.solver import Instance, Solution, solve
+from coachmap.coaching.bestfit.routing import type_label
 
 Solver = Callable[[Instance], Solution]
 

@@ -13,10 +13,19 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
-from coachmap.coaching.matching.model import Weights
-from coachmap.coaching.placement import QUADRANT_CHOICES, Quadrant, Thresholds
-from coachmap.coaching.routing import DEFAULT_ROUTES, Route, routes_from_json, routes_to_json
+from coachmap.coaching.bestfit.matching.model import Weights
+from coachmap.coaching.bestfit.placement import QUADRANT_CHOICES, Quadrant, Thresholds
+from coachmap.coaching.bestfit.routing import (
+    DEFAULT_ROUTES,
+    OFFER_CHOICES,
+    SUPPORT_TYPE_LABELS,
+    Route,
+    routes_from_json,
+    routes_to_json,
+)
+from coachmap.coaching.requests.models import CoachingRequest
 from coachmap.core.models import Coach, District, Teacher
 
 AVAILABILITY_CHOICES = [
@@ -25,6 +34,8 @@ AVAILABILITY_CHOICES = [
     ("after_school", "After school"),
     ("in_class", "During class (for modeling or co-teaching)"),
 ]
+
+SUPPORT_TYPE_CHOICES = list(SUPPORT_TYPE_LABELS.items())
 
 
 class CoachProfile(models.Model):
@@ -243,3 +254,88 @@ DEFAULT_LOOK_FORS: dict[Quadrant, tuple[str, ...]] = {
     ),
 }
 DEFAULT_ROUTES_JSON = routes_to_json(DEFAULT_ROUTES)
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", "Draft: only the program lead sees it"
+    CONFIRMED = "confirmed", "Confirmed: sent to teachers"
+    DISCARDED = "discarded", "Discarded"
+
+
+class MatchingRound(models.Model):
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="matching_rounds")
+    status = models.CharField(max_length=10, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    run_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    settings_used = models.JSONField(default=dict, help_text="Policy the round ran with.")
+    figures = models.JSONField(default=dict, help_text="Requests, matches, offers, total fit, timings.")
+
+    class Meta:
+        ordering = ["-run_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Matching round {self.pk} ({self.get_status_display()})"
+
+
+class ProposalKind(models.TextChoices):
+    COACH = "coach", "Coach"
+    OFFER = "offer", "Lighter offer"
+    NONE = "none", "Nothing this round"
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Waiting for the teacher"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    DISCARDED = "discarded", "Discarded"
+
+
+class MatchProposal(models.Model):
+    """What one request got in one round, with the explanation as it stood when the round ran."""
+
+    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="proposals")
+    request = models.ForeignKey(CoachingRequest, on_delete=models.CASCADE, related_name="proposals")
+    teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="proposals")
+    kind = models.CharField(max_length=6, choices=ProposalKind.choices)
+    coach = models.ForeignKey(
+        Coach, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    support_type = models.CharField(max_length=20, choices=SUPPORT_TYPE_CHOICES, blank=True)
+    offer = models.CharField(max_length=20, choices=OFFER_CHOICES, blank=True)
+    score = models.IntegerField(null=True, blank=True, help_text="Fit in tenths of a point.")
+    explanation = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    edit_reason = models.TextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "id"]
+        indexes = [models.Index(fields=["teacher", "status"]), models.Index(fields=["coach", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "request"], name="proposal_once_per_round"),
+            models.CheckConstraint(
+                condition=Q(kind="coach", coach__isnull=False) | ~Q(kind="coach"),
+                name="proposal_coach_names_coach",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="offer") & ~Q(offer="") | ~Q(kind="offer"),
+                name="proposal_offer_names_offer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Proposal for {self.teacher} in round {self.round_id}"
+
+    @property
+    def points(self) -> str:
+        return "" if self.score is None else f"{self.score / 10:.1f}"

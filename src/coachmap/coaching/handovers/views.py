@@ -1,0 +1,119 @@
+"""Handover and referral pages. Thin: parse, call one service or query, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from coachmap.coaching.bestfit import queries as fit_queries
+from coachmap.coaching.handovers import queries, services
+from coachmap.coaching.handovers.forms import HandoverForm, ReferForm
+from coachmap.coaching.models import CoachingCycle
+from coachmap.core import access
+from coachmap.core.access import AuthedRequest
+from coachmap.core.forms import add_service_errors
+from coachmap.core.models import Role
+
+
+@access.role_required(Role.TEACHER)
+@require_POST
+def referral_respond(request: AuthedRequest, referral_id: int) -> HttpResponse:
+    teacher = request.user.teacher
+    referral = access.fetch(access.referrals_visible_to, request.user, pk=referral_id)
+    access.require(referral.teacher_id == teacher.pk, "Only the teacher who was referred can answer.")
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.referral_respond(teacher=teacher, referral=referral, accept=accept)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "Accepted: the next matching round looks for that support first." if accept else "Declined.",
+        )
+    return redirect("home")
+
+
+def _own_active_cycle(request: AuthedRequest, cycle_id: int) -> CoachingCycle:
+    cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
+    access.require(cycle.coach_id == request.user.coach.pk, "Only the cycle's coach can do this.")
+    return cycle
+
+
+@access.role_required(Role.COACH)
+def handover_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
+    """Not the best fit? Hand the teacher over to another coach, with a note only they will read."""
+    coach = request.user.coach
+    cycle = _own_active_cycle(request, cycle_id)
+    options = [
+        o
+        for o in fit_queries.coach_options(request.user, cycle.teacher.school_id, exclude=coach.pk)
+        if o.free
+    ]
+    form = HandoverForm(request.POST or None, options=options)
+    if request.method == "POST" and form.is_valid():
+        try:
+            to_coach = form.cleaned_data["to_coach"]
+            services.handover_create(
+                coach=coach,
+                cycle=cycle,
+                to_coach=form.coaches[to_coach] if to_coach else None,
+                support_type=form.cleaned_data["support_type"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "Handed over. The teacher decides whether to go ahead with the new coach."
+            )
+            return redirect("coaching:caseload")
+    return render(request, "coaching/handover_form.html", {"form": form, "cycle": cycle, "options": options})
+
+
+@access.role_required(Role.COACH)
+def cycle_refer(request: AuthedRequest, cycle_id: int) -> HttpResponse:
+    """End the cycle because another kind of support fits better now."""
+    coach = request.user.coach
+    cycle = _own_active_cycle(request, cycle_id)
+    form = ReferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_refer(coach=coach, cycle=cycle, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "Cycle closed with a referral. The teacher decides whether to take it up."
+            )
+            return redirect("coaching:caseload")
+    return render(request, "coaching/refer_form.html", {"form": form, "cycle": cycle})
+
+
+@access.role_required(Role.COACH, Role.PROGRAM_LEAD)
+def handover_detail(request: AuthedRequest, handover_id: int) -> HttpResponse:
+    """The handover; its note only for the receiving coach (and every reading is recorded)."""
+    handover = access.fetch(queries.handovers, request.user, pk=handover_id)
+    note = (
+        queries.handover_note(request.user, handover)
+        if access.may_read_handover_note(request.user, handover)
+        else None
+    )
+    return render(request, "coaching/handover_detail.html", {"handover": handover, "note": note})
+
+
+@access.role_required(Role.PROGRAM_LEAD)
+def referrals(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request,
+        "coaching/referrals.html",
+        {
+            "referrals": queries.referrals(request.user)[:200],
+            "handovers": queries.handovers(request.user)[:200],
+            "offers": fit_queries.offers_taken(request.user)[:200],
+        },
+    )

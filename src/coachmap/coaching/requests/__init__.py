@@ -1,0 +1,1 @@
+"""Teachers' professional goals and their voluntary requests for coaching."""

@@ -1,1 +1,0 @@
-"""The coaching pages: the chain (`chain`) and best fit and matching (`fit`)."""
