@@ -316,7 +316,7 @@ def cycles_visible_to(user: AnyUser) -> QuerySet[CoachingCycle]:
 
 def sessions_visible_to(user: AnyUser) -> QuerySet[CoachingSession]:
     """Session rows. Notes are deferred for everyone who may not read them; read notes through
-    `coaching.queries.session_notes`, which checks `may_read_notes` and audits the read."""
+    `coaching.cycles.queries.session_notes`, which checks `may_read_notes` and audits the read."""
     from coachmap.coaching.models import CoachingSession
 
     own = Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)

@@ -1,8 +1,8 @@
 """What best fit is made of: the teacher's intake and placement, coaches' competencies, look-fors,
 and the district's routing policy.
 
-Placement and routing are computed by the pure modules `coaching.placement` and
-`coaching.routing`; these models keep their inputs, and the intake keeps its computed placement
+Placement and routing are computed by the pure modules `bestfit.placement` and
+`bestfit.routing`; these models keep their inputs, and the intake keeps its computed placement
 so that quadrant counts are plain SQL.
 """
 

@@ -5,7 +5,7 @@ A district's routing policy gives, for each quadrant, the support types in order
 mentor) and the lighter offers that need no full cycle (a workshop, micro-coaching, a resource
 set, a peer observation). The matcher tries a request's first type; when no coach of that type
 can take it, the request falls to the next type, and after the last one to a lighter offer, with
-the reason kept at each step (see `coaching/matching/plan.py`).
+the reason kept at each step (see `coaching/bestfit/matching/plan.py`).
 
 The defaults below are documented in docs/matching.md; the program lead can change them.
 Pure Python: no Django, no database.
