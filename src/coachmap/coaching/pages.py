@@ -26,7 +26,7 @@ def form_page(
     back = back or (reverse("coaching:cycle", args=[cycle.pk]) if cycle else reverse("coaching:agreements"))
     return render(
         request,
-        "coaching/work/form_page.html",
+        "coaching/form_page.html",
         {"form": form, "title": title, "submit": submit, "intro": intro, "back": back},
     )
 

@@ -25,7 +25,7 @@ def agreements(request: AuthedRequest) -> HttpResponse:
     items = access.agreements_visible_to(request.user).select_related("coach__user", "school")
     return render(
         request,
-        "coaching/work/agreements.html",
+        "coaching/agreements/agreements.html",
         {
             "agreements": items,
             "may_write": access.has_role(request.user, Role.COACH, Role.PRINCIPAL),
@@ -74,7 +74,7 @@ def agreement_detail(request: AuthedRequest, agreement_id: int) -> HttpResponse:
     agreement = access.fetch(access.agreements_visible_to, request.user, pk=agreement_id)
     return render(
         request,
-        "coaching/work/agreement_detail.html",
+        "coaching/agreements/agreement_detail.html",
         {"agreement": agreement, "is_party": access.may_change_agreement(request.user, agreement)},
     )
 

@@ -64,7 +64,9 @@ def intake(request: AuthedRequest) -> HttpResponse:
             return redirect("coaching:my-goals")
     observations = queries.observations_for(request.user, current) if current else []
     return render(
-        request, "coaching/intake_form.html", {"form": form, "intake": current, "observations": observations}
+        request,
+        "coaching/bestfit/intake_form.html",
+        {"form": form, "intake": current, "observations": observations},
     )
 
 
@@ -118,7 +120,7 @@ def coach_profile(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "Profile saved. The next matching round uses it.")
             return redirect("coaching:coach-profile")
-    return render(request, "coaching/coach_profile.html", {"form": form, "coach": coach})
+    return render(request, "coaching/bestfit/coach_profile.html", {"form": form, "coach": coach})
 
 
 @access.role_required(Role.COACH)
@@ -145,7 +147,7 @@ def teacher_intake(request: AuthedRequest, teacher_id: int) -> HttpResponse:
     hint = look_for_hint(lf.quadrant for o in observations for lf in o.look_fors.all())
     return render(
         request,
-        "coaching/teacher_intake.html",
+        "coaching/bestfit/teacher_intake.html",
         {
             "intake": found,
             "answers": answers,
@@ -184,7 +186,7 @@ def look_fors(request: AuthedRequest) -> HttpResponse:
             messages.success(request, "Look-for added.")
             return redirect("coaching:look-fors")
     grouped = queries.look_fors_by_quadrant(request.user, district_id, active_only=False)
-    return render(request, "coaching/look_fors.html", {"grouped": grouped, "form": form})
+    return render(request, "coaching/bestfit/look_fors.html", {"grouped": grouped, "form": form})
 
 
 # --- program lead --------------------------------------------------------------------------------
@@ -194,7 +196,7 @@ def look_fors(request: AuthedRequest) -> HttpResponse:
 def rounds(request: AuthedRequest) -> HttpResponse:
     page = Paginator(queries.rounds(request.user), 20).get_page(request.GET.get("page"))
     waiting = request_queries.requests_waiting(request.user).count()
-    return render(request, "coaching/rounds.html", {"page": page, "waiting": waiting})
+    return render(request, "coaching/bestfit/rounds.html", {"page": page, "waiting": waiting})
 
 
 @access.role_required(Role.PROGRAM_LEAD)
@@ -223,7 +225,7 @@ def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
     )
     return render(
         request,
-        "coaching/round_detail.html",
+        "coaching/bestfit/round_detail.html",
         {
             "round": matching_round,
             "page": page,
@@ -271,18 +273,20 @@ def proposal_edit(request: AuthedRequest, proposal_id: int) -> HttpResponse:
         else:
             messages.success(request, "Proposal changed.")
             return redirect("coaching:round", round_id=proposal.round_id)
-    return render(request, "coaching/proposal_edit.html", {"form": form, "proposal": proposal})
+    return render(request, "coaching/bestfit/proposal_edit.html", {"form": form, "proposal": proposal})
 
 
 @access.role_required(Role.PROGRAM_LEAD)
 def caseloads(request: AuthedRequest) -> HttpResponse:
-    return render(request, "coaching/caseloads.html", {"rows": queries.caseloads(request.user)})
+    return render(request, "coaching/bestfit/caseloads.html", {"rows": queries.caseloads(request.user)})
 
 
 @access.role_required(Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN)
 def quadrants(request: AuthedRequest) -> HttpResponse:
     """How many teachers with an intake sit in each quadrant, per school; small counts hidden."""
-    return render(request, "coaching/quadrants.html", {"table": queries.quadrant_distribution(request.user)})
+    return render(
+        request, "coaching/bestfit/quadrants.html", {"table": queries.quadrant_distribution(request.user)}
+    )
 
 
 @access.role_required(Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
@@ -309,4 +313,4 @@ def policy(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "Routing policy saved; placements were recomputed with the new cuts.")
             return redirect("coaching:policy")
-    return render(request, "coaching/policy.html", {"form": form, "policy": current})
+    return render(request, "coaching/bestfit/policy.html", {"form": form, "policy": current})

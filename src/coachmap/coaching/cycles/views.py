@@ -53,7 +53,7 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     )
     return render(
         request,
-        "coaching/work/cycle_detail.html",
+        "coaching/cycles/cycle_detail.html",
         {
             "cycle": cycle,
             "entries": entries,
@@ -157,7 +157,7 @@ def session_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         else:
             messages.success(request, "Session logged.")
             return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return render(request, "coaching/session_form.html", {"form": form, "cycle": cycle})
+    return render(request, "coaching/cycles/session_form.html", {"form": form, "cycle": cycle})
 
 
 @access.role_required(Role.COACH)
@@ -191,7 +191,7 @@ def micro(request: AuthedRequest) -> HttpResponse:
                 f"Logged {form.cleaned_data['minutes']} minutes of micro-coaching with {cycle.teacher}.",
             )
             return redirect("coaching:micro")
-    return render(request, "coaching/work/micro.html", {"form": form, "has_cycles": cycles.exists()})
+    return render(request, "coaching/cycles/micro.html", {"form": form, "has_cycles": cycles.exists()})
 
 
 @access.role_required(Role.COACH)
@@ -264,7 +264,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
     handovers_in = handovers(request.user).filter(to_coach=coach)[:20]
     return render(
         request,
-        "coaching/caseload.html",
+        "coaching/cycles/caseload.html",
         {"coach": coach, "handovers_in": handovers_in, **queries.caseload(coach)},
     )
 

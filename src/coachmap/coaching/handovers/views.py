@@ -72,7 +72,9 @@ def handover_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
                 request, "Handed over. The teacher decides whether to go ahead with the new coach."
             )
             return redirect("coaching:caseload")
-    return render(request, "coaching/handover_form.html", {"form": form, "cycle": cycle, "options": options})
+    return render(
+        request, "coaching/handovers/handover_form.html", {"form": form, "cycle": cycle, "options": options}
+    )
 
 
 @access.role_required(Role.COACH)
@@ -91,7 +93,7 @@ def cycle_refer(request: AuthedRequest, cycle_id: int) -> HttpResponse:
                 request, "Cycle closed with a referral. The teacher decides whether to take it up."
             )
             return redirect("coaching:caseload")
-    return render(request, "coaching/refer_form.html", {"form": form, "cycle": cycle})
+    return render(request, "coaching/handovers/refer_form.html", {"form": form, "cycle": cycle})
 
 
 @access.role_required(Role.COACH, Role.PROGRAM_LEAD)
@@ -103,14 +105,14 @@ def handover_detail(request: AuthedRequest, handover_id: int) -> HttpResponse:
         if access.may_read_handover_note(request.user, handover)
         else None
     )
-    return render(request, "coaching/handover_detail.html", {"handover": handover, "note": note})
+    return render(request, "coaching/handovers/handover_detail.html", {"handover": handover, "note": note})
 
 
 @access.role_required(Role.PROGRAM_LEAD)
 def referrals(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
-        "coaching/referrals.html",
+        "coaching/handovers/referrals.html",
         {
             "referrals": queries.referrals(request.user)[:200],
             "handovers": queries.handovers(request.user)[:200],

@@ -16,4 +16,4 @@ def notifications(request: AuthedRequest) -> HttpResponse:
         services.notifications_mark_read(user=request.user)
         return redirect("coaching:notifications")
     items = queries.notifications(request.user)[:100]
-    return render(request, "coaching/notifications.html", {"items": items})
+    return render(request, "coaching/notifications/notifications.html", {"items": items})

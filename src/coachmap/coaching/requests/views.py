@@ -47,7 +47,7 @@ def my_goals(request: AuthedRequest) -> HttpResponse:
     progress = [goal_progress(request.user, g) for g in school_goals.select_related("school__district")]
     return render(
         request,
-        "coaching/my_goals.html",
+        "coaching/requests/my_goals.html",
         {"form": form, "goals": goals, "school_goals": school_goals, "school_goal_progress": progress},
     )
 
@@ -69,7 +69,7 @@ def request_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
                 "Request sent. The coaching team will propose a coach; you decide whether to go ahead.",
             )
             return redirect("home")
-    return render(request, "coaching/request_form.html", {"form": form, "goal": goal})
+    return render(request, "coaching/requests/request_form.html", {"form": form, "goal": goal})
 
 
 @access.role_required(Role.TEACHER)
@@ -99,7 +99,7 @@ def request_respond(request: AuthedRequest, request_id: int) -> HttpResponse:
 @access.role_required(Role.PROGRAM_LEAD)
 def requests_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(queries.requests_waiting(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "coaching/requests_list.html", {"page": page})
+    return render(request, "coaching/requests/requests_list.html", {"page": page})
 
 
 @access.role_required(Role.PROGRAM_LEAD)
@@ -120,7 +120,9 @@ def request_assign(request: AuthedRequest, request_id: int) -> HttpResponse:
             )
             return redirect("coaching:requests")
     return render(
-        request, "coaching/request_assign.html", {"form": form, "req": coaching_request, "coaches": coaches}
+        request,
+        "coaching/requests/request_assign.html",
+        {"form": form, "req": coaching_request, "coaches": coaches},
     )
 
 

@@ -48,7 +48,7 @@ def time_week(request: AuthedRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "coaching/work/time_week.html",
+        "coaching/timelog/time_week.html",
         {
             "grid": grid,
             "form": form,
@@ -73,7 +73,7 @@ def calendar_import(request: AuthedRequest) -> HttpResponse:
             report = services.calendar_import(coach=coach, data=upload.read(services.ics.MAX_BYTES + 1))
         except ValidationError as exc:
             add_service_errors(form, exc)
-    return render(request, "coaching/work/calendar_import.html", {"form": form, "report": report})
+    return render(request, "coaching/timelog/calendar_import.html", {"form": form, "report": report})
 
 
 @access.role_required(Role.PROGRAM_LEAD)
@@ -85,4 +85,4 @@ def time_team(request: AuthedRequest) -> HttpResponse:
     )
     rows = queries.coaches_time(request.user, coaches, today)
     weeks = [w for w, _ in rows[0].weeks] if rows else []
-    return render(request, "coaching/work/time_team.html", {"rows": rows, "weeks": weeks})
+    return render(request, "coaching/timelog/time_team.html", {"rows": rows, "weeks": weeks})
