@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
+from scipy import optimize
 
 K = TypeVar("K", bound=Hashable)
 
@@ -163,3 +164,228 @@ def _check_lines(counts: Mapping[K, int], lines: Sequence[Line[K]]) -> None:
         for key in (*line.parts, line.total):
             if key not in counts:
                 raise KeyError(f"line refers to {key!r}, which is not a displayed cell")
+
+
+# ---------------------------------------------------------------------------------------------
+# Disclosure audit: what a reader can work out from everything a table shows.
+#
+# The lines above catch sums and differences. A reader can do more: counts are whole numbers and
+# never negative, a proficient count lies between 0 and the students tested, and a rate shown
+# beside a count gives the proficient count (to within the rate's rounding). The audit writes all
+# of that down as an integer program over the hidden figures and asks a solver (HiGHS) for the
+# smallest and largest value each hidden figure can take. A hidden figure is *pinned* when the
+# two are equal: the reader knows it, however it is hidden.
+# ---------------------------------------------------------------------------------------------
+
+BIG = 10**7
+"""The upper bound of a figure nothing else bounds (larger than any count a district holds)."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The values a hidden figure can take, given everything shown: whole numbers from `low` to `high`."""
+
+    low: int
+    high: int
+
+    @property
+    def pinned(self) -> bool:
+        return self.low == self.high
+
+
+class Model(Generic[K]):
+    """Figures as integer unknowns with bounds, linear constraints between them, and the hidden
+    figures to audit. A figure whose bounds are equal is shown (or known); the others are hidden.
+
+    Build one with `figure`, `between` and `watch`, then call `audit` (every watched figure's
+    interval) or `pinned` (only which watched figures are pinned, faster when `truth` is given).
+    """
+
+    def __init__(self) -> None:
+        self._low: list[int] = []
+        self._high: list[int] = []
+        self._truth: list[int | None] = []
+        self._rows: list[tuple[dict[int, float], float, float]] = []
+        self.watched: dict[K, int] = {}
+
+    def figure(self, low: int, high: int, truth: int | None = None) -> int:
+        """A new unknown between `low` and `high` (both included); `truth` is its real value if known."""
+        if low > high:
+            raise ValueError(f"a figure's bounds are crossed: {low} > {high}")
+        self._low.append(low)
+        self._high.append(high)
+        self._truth.append(truth)
+        return len(self._low) - 1
+
+    def shown(self, value: int) -> int:
+        """A figure the reader sees."""
+        return self.figure(value, value, value)
+
+    def between(self, terms: Mapping[int, float], low: float = -np.inf, high: float = np.inf) -> None:
+        """`low ≤ Σ coefficient × figure ≤ high`."""
+        if terms:
+            self._rows.append((dict(terms), low, high))
+
+    def equal(self, parts: Iterable[int], total: int) -> None:
+        """The parts add up to the total."""
+        terms: dict[int, float] = {}
+        for part in parts:
+            terms[part] = terms.get(part, 0.0) + 1.0
+        terms[total] = terms.get(total, 0.0) - 1.0
+        self.between(terms, 0.0, 0.0)
+
+    def at_most(self, smaller: int, larger: int) -> None:
+        self.between({smaller: 1.0, larger: -1.0}, high=0.0)
+
+    def watch(self, key: K, figure: int) -> None:
+        """Audit this hidden figure under the name `key`."""
+        self.watched[key] = figure
+
+    # -- solving ------------------------------------------------------------------------------
+
+    def _free(self) -> list[int]:
+        return [i for i in range(len(self._low)) if self._low[i] != self._high[i]]
+
+    def _program(self) -> tuple[list[int], Any, Any, Any] | None:
+        """The program over the free figures (shown ones become constants). None when it has no row."""
+        free = self._free()
+        column = {i: j for j, i in enumerate(free)}
+        matrix = np.zeros((len(self._rows), len(free)))
+        lows = np.empty(len(self._rows))
+        highs = np.empty(len(self._rows))
+        kept = 0
+        for terms, low, high in self._rows:
+            constant = 0.0
+            any_free = False
+            for i, coefficient in terms.items():
+                if i in column:
+                    matrix[kept, column[i]] += coefficient
+                    any_free = any_free or coefficient != 0.0
+                else:
+                    constant += coefficient * self._low[i]
+            if not any_free:
+                if constant < low - 1e-9 or constant > high + 1e-9:
+                    raise ValueError("the shown figures contradict the table's own sums")
+                continue
+            lows[kept], highs[kept] = low - constant, high - constant
+            kept += 1
+        if not free:
+            return None
+        bounds = optimize.Bounds(
+            np.array([self._low[i] for i in free], dtype=float),
+            np.array([self._high[i] for i in free], dtype=float),
+        )
+        constraint = optimize.LinearConstraint(matrix[:kept], lows[:kept], highs[:kept])
+        return free, bounds, constraint, column
+
+    def _extreme(self, program: tuple[list[int], Any, Any, Any], figure: int, sign: float) -> Any:
+        free, bounds, constraint, column = program
+        objective = np.zeros(len(free))
+        objective[column[figure]] = sign
+        result = optimize.milp(
+            objective,
+            integrality=np.ones(len(free)),
+            bounds=bounds,
+            constraints=[constraint] if constraint.A.shape[0] else [],
+        )
+        if result.status != 0 or result.x is None:
+            raise ValueError(f"the disclosure audit could not be solved: {result.message}")
+        return result.x
+
+    def audit(self) -> dict[K, Interval]:
+        """Every watched figure's interval: the smallest and largest whole value consistent with
+        everything shown."""
+        program = self._program()
+        intervals: dict[K, Interval] = {}
+        for key, figure in self.watched.items():
+            if self._low[figure] == self._high[figure] or program is None:
+                intervals[key] = Interval(self._low[figure], self._high[figure])
+                continue
+            column = program[3]
+            low = round(self._extreme(program, figure, 1.0)[column[figure]])
+            high = round(self._extreme(program, figure, -1.0)[column[figure]])
+            intervals[key] = Interval(low, high)
+        return intervals
+
+    def _truth_holds(self) -> bool:
+        """Are the real values all given, and do they satisfy every bound and constraint?"""
+        truth = self._truth
+        if any(value is None for value in truth):
+            return False
+        for i, value in enumerate(truth):
+            if value is None or not self._low[i] <= value <= self._high[i]:
+                return False
+        for terms, low, high in self._rows:
+            total = sum(c * (truth[i] or 0) for i, c in terms.items())
+            if total < low - 1e-9 or total > high + 1e-9:
+                return False
+        return True
+
+    def pinned(self) -> list[K]:
+        """The watched figures a reader can work out exactly, in watch order.
+
+        With every figure's real value given (`truth`), a figure is proven free as soon as any
+        solution found gives it another value, so most figures need no solve of their own.
+        """
+        if not self._truth_holds():
+            return [key for key, interval in self.audit().items() if interval.pinned]
+        program = self._program()
+        if program is None:
+            return [key for key, i in self.watched.items() if self._low[i] == self._high[i]]
+        free, _, _, column = program
+        proven: set[int] = set()
+        result: list[K] = []
+        for key, figure in self.watched.items():
+            if self._low[figure] == self._high[figure]:
+                result.append(key)
+                continue
+            if figure in proven:
+                continue
+            for sign in (-1.0, 1.0):
+                x = self._extreme(program, figure, sign)
+                for i in free:
+                    if round(x[column[i]]) != self._truth[i]:
+                        proven.add(i)
+                if figure in proven:
+                    break
+            else:
+                result.append(key)
+        return result
+
+
+def rate_bounds(rate: float, tested: int, decimals: int) -> tuple[int, int]:
+    """The proficient counts out of `tested` that show as `rate` percent rounded to `decimals`
+    places: a rate shown as 33 means 32.5 % ≤ proficient ÷ tested < 33.5 %. Computed in whole
+    numbers, so rounding never moves a bound."""
+    scale = 10**decimals
+    shown = round(rate * scale)
+    # proficient / tested ∈ [shown − ½, shown + ½] / (100 × scale); both ends kept (round-half-even
+    # and floating point may land on either side of a half).
+    low_num = (2 * shown - 1) * tested
+    high_num = (2 * shown + 1) * tested
+    den = 200 * scale
+    low = max(0, -(-low_num // den))
+    high = min(tested, high_num // den)
+    return low, high
+
+
+CODING_MARGIN = 5
+"""Top and bottom coding: a rate within this many points of 0 % or 100 % shows as a bound."""
+
+
+def coded_rate(rate: float | None, coding: bool) -> str | None:
+    """The label that replaces a rate near 0 % or 100 % ("≤ 5 %", "≥ 95 %"), or None to show it."""
+    if rate is None or not coding:
+        return None
+    if rate <= CODING_MARGIN:
+        return f"≤ {CODING_MARGIN} %"
+    if rate >= 100 - CODING_MARGIN:
+        return f"≥ {100 - CODING_MARGIN} %"
+    return None
+
+
+def coded_bounds(rate: float, tested: int) -> tuple[int, int]:
+    """The proficient counts a coded rate allows: at most 5 % of `tested`, or at least 95 %."""
+    if rate <= CODING_MARGIN:
+        return 0, (CODING_MARGIN * tested) // 100
+    return -(-((100 - CODING_MARGIN) * tested) // 100), tested

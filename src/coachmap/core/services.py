@@ -17,18 +17,21 @@ def district_settings_update(
     min_group_size: int,
     coaching_time_target: int,
     state_id: str | None = None,
+    rate_coding: bool | None = None,
 ) -> District:
     access.require(
         district.pk in access.district_ids(actor, Role.DISTRICT_ADMIN),
         "Only a district admin can change settings.",
     )
     state_id = district.state_id if state_id is None else state_id.strip()
-    fields = ["min_group_size", "coaching_time_target", "state_id"]
+    fields = ["min_group_size", "rate_coding", "coaching_time_target", "state_id"]
     before = {f: getattr(district, f) for f in fields}
     with transaction.atomic():
         district.min_group_size = min_group_size
         district.coaching_time_target = coaching_time_target
         district.state_id = state_id
+        if rate_coding is not None:
+            district.rate_coding = rate_coding
         district.full_clean()
         district.save(update_fields=fields)
         audit_record(

@@ -6,6 +6,12 @@ partition adding up to all students in each grade, and the grades adding up to a
 each group. Three counts are protected: students tested (rates, mean scores and gaps rest on
 them), students matched to a fall score (growth) and students enrolled (participation). Each
 count's hidden cells include the tested count's, then get their own complements.
+
+Sums and differences are only the start of what a reader can do. Whole tables of student results
+(`complete`) are then audited as a whole (`core.privacy.Model`): students tested, proficient
+counts (a rate beside a count gives one, to within its rounding or its top or bottom coding),
+students matched and enrolled, with 0 ≤ proficient ≤ tested and whole numbers. More cells are
+hidden until no hidden cell's count or proficient count is pinned to one value.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ class Figures:
     best_group: str | None = None
     growth_hidden: bool = False
     participation_hidden: bool = False
+    coded: str | None = None
+    """Shown instead of the rate when it is within a few points of 0 % or 100 % ("≤ 5 %")."""
 
 
 @dataclass(frozen=True)
@@ -121,11 +129,14 @@ def build(
     complete: bool,
     hidden_at_source: Collection[Key] = (),
     with_counts: bool = True,
+    coding: bool = False,
 ) -> Table:
     """The figures of every cell. `reveal` is for the data owners, who see every cell.
 
     `hidden_at_source` are cells a published file suppressed: hidden for everyone. Pass
     `with_counts=False` to protect only students tested (a trend needs no growth or participation).
+    With `coding`, readers who do not own the data see rates near 0 % or 100 % as "≤ 5 %" or
+    "≥ 95 %", and no gap is shown that would give such a rate back.
     """
     source_hidden = frozenset(hidden_at_source)
     table_lines = lines(tallies.keys(), partitions, complete=complete)
@@ -140,10 +151,20 @@ def build(
                 enrolled_hidden = _hide(
                     tallies, table_lines, min_size, lambda t: t.enrolled or 0, tested_hidden
                 )
+        if complete:
+            tested_hidden, matched_hidden, enrolled_hidden = audited(
+                tallies,
+                table_lines,
+                Hidden(tested_hidden, matched_hidden, enrolled_hidden),
+                coding=coding,
+                with_counts=with_counts,
+            )
+    coding = coding and not reveal
 
     grades = tuple(sorted({grade for grade, _ in tallies if grade is not None}))
     groups = tuple(dict.fromkeys(group for _, group in tallies))
     rates = {key: stats.proficiency_rate(t) for key, t in tallies.items() if key not in tested_hidden}
+    coded = {key: privacy.coded_rate(rate, coding) for key, rate in rates.items()}
     best: dict[int | None, str | None] = {}
     for grade in [*grades, None]:
         candidates = {
@@ -162,6 +183,8 @@ def build(
             continue
         rate = rates[key]
         best_code = best[grade]
+        # A gap beside a coded rate would give the rate back: such gaps are left blank.
+        exact = {code for code in (group, ALL, best_code) if code and coded.get((grade, code)) is None}
         growth_hidden = key in matched_hidden
         participation_hidden = key in enrolled_hidden
         cells[key] = Figures(
@@ -174,12 +197,137 @@ def build(
             matched=None if growth_hidden else tally.matched,
             growth=None if growth_hidden else stats.growth(tally),
             participation=None if participation_hidden else stats.participation(tally),
-            gap_to_all=None if group == ALL else stats.difference(rate, rates.get((grade, ALL))),
+            gap_to_all=None
+            if group == ALL or not {group, ALL} <= exact
+            else stats.difference(rate, rates.get((grade, ALL))),
             gap_to_best=None
-            if group == ALL or best_code is None
+            if group == ALL or best_code is None or not {group, best_code} <= exact
             else stats.difference(rate, rates.get((grade, best_code))),
             best_group=best_code,
             growth_hidden=growth_hidden,
             participation_hidden=participation_hidden,
+            coded=coded.get(key),
         )
     return Table(cells, grades, groups, min_size)
+
+
+@dataclass
+class Hidden:
+    """The cells whose students tested (with every figure), matched or enrolled are hidden."""
+
+    tested: frozenset[Key]
+    matched: frozenset[Key]
+    enrolled: frozenset[Key]
+
+
+RATE_DECIMALS = 2
+"""The finest a rate is shown anywhere (the CSV export); the audit assumes the reader has it."""
+
+
+def model(
+    tallies: Mapping[Key, Tally],
+    table_lines: Sequence[privacy.Line[Key]],
+    hidden: Hidden,
+    *,
+    coding: bool,
+    with_counts: bool,
+) -> privacy.Model[tuple[str, Key]]:
+    """Everything the table shows, as the disclosure audit reads it.
+
+    Per cell: students tested `t`, proficient `p`, matched `m`, enrolled `e`. A shown count is
+    known; a shown rate bounds `p` (exactly, at two decimals, for fewer than 10,000 students; a
+    coded rate only to within 5 % of `t`). Hidden counts are whole numbers from 0 up, with
+    p ≤ t and m ≤ t. Every line adds up for every count. Watched: `t` and `p` of each hidden
+    cell, and `m` and `e` where hidden and not zero (a zero says nothing about any student).
+    """
+    audit: privacy.Model[tuple[str, Key]] = privacy.Model()
+    figures: dict[str, dict[Key, int]] = {"tested": {}, "proficient": {}, "matched": {}, "enrolled": {}}
+    for key, tally in tallies.items():
+        if key in hidden.tested:
+            t = figures["tested"][key] = audit.figure(0, privacy.BIG, tally.tested)
+            p = figures["proficient"][key] = audit.figure(0, privacy.BIG, tally.proficient)
+            audit.at_most(p, t)
+            audit.watch(("tested", key), t)
+            audit.watch(("proficient", key), p)
+        else:
+            t = figures["tested"][key] = audit.shown(tally.tested)
+            if tally.tested > 0:
+                rate = 100.0 * tally.proficient / tally.tested
+                if privacy.coded_rate(rate, coding) is not None:
+                    low, high = privacy.coded_bounds(rate, tally.tested)
+                else:
+                    low, high = privacy.rate_bounds(rate, tally.tested, RATE_DECIMALS)
+                figures["proficient"][key] = audit.figure(low, high, tally.proficient)
+            else:
+                figures["proficient"][key] = audit.shown(0)
+        if not with_counts:
+            continue
+        if key in hidden.matched:
+            m = figures["matched"][key] = audit.figure(0, privacy.BIG, tally.matched)
+            audit.at_most(m, t)
+            if tally.matched:
+                audit.watch(("matched", key), m)
+        else:
+            figures["matched"][key] = audit.shown(tally.matched)
+        if tally.enrolled is not None:
+            if key in hidden.enrolled:
+                e = figures["enrolled"][key] = audit.figure(0, privacy.BIG, tally.enrolled)
+                if tally.enrolled:
+                    audit.watch(("enrolled", key), e)
+            else:
+                figures["enrolled"][key] = audit.shown(tally.enrolled)
+    for line in table_lines:
+        for measure in figures.values():
+            if line.total in measure and all(part in measure for part in line.parts):
+                audit.equal([measure[part] for part in line.parts], measure[line.total])
+    return audit
+
+
+def audited(
+    tallies: Mapping[Key, Tally],
+    table_lines: Sequence[privacy.Line[Key]],
+    start: Hidden,
+    *,
+    coding: bool,
+    with_counts: bool,
+) -> tuple[frozenset[Key], frozenset[Key], frozenset[Key]]:
+    """Hide more cells until the audit pins nothing: each round takes the first pinned figure and
+    hides one more cell of a line through it (a part before a total, one whose rate is neither
+    0 % nor 100 % when a proficient count is pinned, then the fewest students)."""
+    hidden = Hidden(start.tested, start.matched, start.enrolled)
+    order = {key: i for i, key in enumerate(sorted(tallies, key=lambda key: key[0] is not None))}
+    while True:
+        pinned = model(tallies, table_lines, hidden, coding=coding, with_counts=with_counts).pinned()
+        if not pinned:
+            return hidden.tested, hidden.matched, hidden.enrolled
+        measure, cell = pinned[0]
+        already = getattr(hidden, "tested" if measure == "proficient" else measure)
+        best: tuple[tuple[int, bool, bool, int, int], Key] | None = None
+        for line in table_lines:
+            members = (*line.parts, line.total)
+            if cell not in members:
+                continue
+            for key in members:
+                if key in already:
+                    continue
+                tally = tallies[key]
+                mixed = 0 < tally.proficient < tally.tested
+                n = tally.tested if measure in ("tested", "proficient") else getattr(tally, measure) or 0
+                preference = (
+                    int(key == line.total),
+                    measure == "proficient" and not mixed,
+                    n == 0,
+                    n,
+                    order[key],
+                )
+                if best is None or preference < best[0]:
+                    best = (preference, key)
+        if best is None:
+            raise ValueError(f"the table gives away the {measure} count of {cell!r} whatever is hidden")
+        extra = frozenset({best[1]})
+        if measure in ("tested", "proficient"):
+            hidden = Hidden(hidden.tested | extra, hidden.matched | extra, hidden.enrolled | extra)
+        elif measure == "matched":
+            hidden = Hidden(hidden.tested, hidden.matched | extra, hidden.enrolled)
+        else:
+            hidden = Hidden(hidden.tested, hidden.matched, hidden.enrolled | extra)
