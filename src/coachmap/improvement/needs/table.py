@@ -291,40 +291,46 @@ def audited(
     coding: bool,
     with_counts: bool,
 ) -> tuple[frozenset[Key], frozenset[Key], frozenset[Key]]:
-    """Hide more cells until the audit pins nothing: each round takes the first pinned figure and
-    hides one more cell of a line through it (a part before a total, one whose rate is neither
-    0 % nor 100 % when a proficient count is pinned, then the fewest students)."""
+    """Hide more cells until the audit pins nothing.
+
+    Each round mends one pinned figure, counts before proficient counts (a pinned count usually
+    pins the proficient counts beside it), the cell hidden last first: it hides one more cell of
+    a line through it (a part before a total, one with some students, for a proficient count one
+    whose rate is neither 0 % nor 100 %, then the fewest students). A cell no line can mend (its
+    lines are all hidden) is mended by the smallest shown cell anywhere.
+    """
     hidden = Hidden(start.tested, start.matched, start.enrolled)
     order = {key: i for i, key in enumerate(sorted(tallies, key=lambda key: key[0] is not None))}
+    added: list[Key] = []
+    urgency = {"tested": 0, "matched": 1, "enrolled": 1, "proficient": 2}
     while True:
         pinned = model(tallies, table_lines, hidden, coding=coding, with_counts=with_counts).pinned()
         if not pinned:
             return hidden.tested, hidden.matched, hidden.enrolled
-        measure, cell = pinned[0]
+        recency = {key: -i for i, key in enumerate(added)}
+        measure, cell = min(pinned, key=lambda item: (urgency[item[0]], recency.get(item[1], 1)))
         already = getattr(hidden, "tested" if measure == "proficient" else measure)
-        best: tuple[tuple[int, bool, bool, int, int], Key] | None = None
-        for line in table_lines:
-            members = (*line.parts, line.total)
-            if cell not in members:
-                continue
-            for key in members:
-                if key in already:
-                    continue
-                tally = tallies[key]
-                mixed = 0 < tally.proficient < tally.tested
-                n = tally.tested if measure in ("tested", "proficient") else getattr(tally, measure) or 0
-                preference = (
-                    int(key == line.total),
-                    measure == "proficient" and not mixed,
-                    n == 0,
-                    n,
-                    order[key],
-                )
-                if best is None or preference < best[0]:
-                    best = (preference, key)
-        if best is None:
+
+        def preference(key: Key, total: bool) -> tuple[int, bool, bool, int, int]:
+            tally = tallies[key]
+            mixed = 0 < tally.proficient < tally.tested
+            n = tally.tested if measure in ("tested", "proficient") else getattr(tally, measure) or 0
+            return (int(total), measure == "proficient" and not mixed, n == 0, n, order[key])
+
+        options = {
+            key: preference(key, key == line.total)
+            for line in table_lines
+            if cell in (*line.parts, line.total)
+            for key in (*line.parts, line.total)
+            if key not in already
+        }
+        if not options:
+            options = {key: preference(key, False) for key in tallies if key not in already}
+        if not options:
             raise ValueError(f"the table gives away the {measure} count of {cell!r} whatever is hidden")
-        extra = frozenset({best[1]})
+        chosen = min(options, key=lambda key: options[key])
+        added.append(chosen)
+        extra = frozenset({chosen})
         if measure in ("tested", "proficient"):
             hidden = Hidden(hidden.tested | extra, hidden.matched | extra, hidden.enrolled | extra)
         elif measure == "matched":
