@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_min_group_size_help_says_who_sees_what'),
+        ("core", "0003_min_group_size_help_says_who_sees_what"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='district',
-            name='rate_coding',
-            field=models.BooleanField(default=True, help_text="A group's rate within 5 points of 0 % or 100 % shows as “≤ 5 %” or “≥ 95 %” to everyone but the district's data owners, so that nobody learns that every student of a group passed or failed.", verbose_name='show rates near 0 % or 100 % as bounds'),
+            model_name="district",
+            name="rate_coding",
+            field=models.BooleanField(
+                default=True,
+                help_text="A group's rate within 5 points of 0 % or 100 % shows as “≤ 5 %” or “≥ 95 %” to everyone but the district's data owners, so that nobody learns that every student of a group passed or failed.",
+                verbose_name="show rates near 0 % or 100 % as bounds",
+            ),
         ),
     ]

@@ -16,6 +16,7 @@ hidden until no hidden cell's count or proficient count is pinned to one value.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -152,12 +153,12 @@ def build(
                     tallies, table_lines, min_size, lambda t: t.enrolled or 0, tested_hidden
                 )
         if complete:
-            tested_hidden, matched_hidden, enrolled_hidden = audited(
-                tallies,
-                table_lines,
-                Hidden(tested_hidden, matched_hidden, enrolled_hidden),
-                coding=coding,
-                with_counts=with_counts,
+            tested_hidden, matched_hidden, enrolled_hidden = _audited_once(
+                tuple(tallies.items()),
+                tuple(table_lines),
+                (tested_hidden, matched_hidden, enrolled_hidden),
+                coding,
+                with_counts,
             )
     coding = coding and not reveal
 
@@ -283,6 +284,25 @@ def model(
     return audit
 
 
+def _preference(tally: Tally, measure: str, total: bool, order: int) -> tuple[int, bool, bool, int, int]:
+    """How good a complement a cell makes (lower is better)."""
+    mixed = 0 < tally.proficient < tally.tested
+    n = tally.tested if measure in ("tested", "proficient") else getattr(tally, measure) or 0
+    return (int(total), measure == "proficient" and not mixed, n == 0, n, order)
+
+
+@functools.lru_cache(maxsize=256)
+def _audited_once(
+    tallies: tuple[tuple[Key, Tally], ...],
+    table_lines: tuple[privacy.Line[Key], ...],
+    start: tuple[frozenset[Key], frozenset[Key], frozenset[Key]],
+    coding: bool,
+    with_counts: bool,
+) -> tuple[frozenset[Key], frozenset[Key], frozenset[Key]]:
+    """`audited`, remembered: the pages, the CSV and the goals read the same tables again and again."""
+    return audited(dict(tallies), table_lines, Hidden(*start), coding=coding, with_counts=with_counts)
+
+
 def audited(
     tallies: Mapping[Key, Tally],
     table_lines: Sequence[privacy.Line[Key]],
@@ -311,21 +331,19 @@ def audited(
         measure, cell = min(pinned, key=lambda item: (urgency[item[0]], recency.get(item[1], 1)))
         already = getattr(hidden, "tested" if measure == "proficient" else measure)
 
-        def preference(key: Key, total: bool) -> tuple[int, bool, bool, int, int]:
-            tally = tallies[key]
-            mixed = 0 < tally.proficient < tally.tested
-            n = tally.tested if measure in ("tested", "proficient") else getattr(tally, measure) or 0
-            return (int(total), measure == "proficient" and not mixed, n == 0, n, order[key])
-
         options = {
-            key: preference(key, key == line.total)
+            key: _preference(tallies[key], measure, key == line.total, order[key])
             for line in table_lines
             if cell in (*line.parts, line.total)
             for key in (*line.parts, line.total)
             if key not in already
         }
         if not options:
-            options = {key: preference(key, False) for key in tallies if key not in already}
+            options = {
+                key: _preference(tallies[key], measure, False, order[key])
+                for key in tallies
+                if key not in already
+            }
         if not options:
             raise ValueError(f"the table gives away the {measure} count of {cell!r} whatever is hidden")
         chosen = min(options, key=lambda key: options[key])

@@ -246,7 +246,9 @@ def _from_results(
     for a in current:
         now = _build(tallies[a.pk], scope, reveal)
         history = {
-            b.school_year: _build(tallies[b.pk], scope, reveal, with_counts=False) for b in series[a.pk]
+            # Built exactly as when that year is picked, so the trend hides what its table hides.
+            b.school_year: _build(tallies[b.pk], scope, reveal)
+            for b in series[a.pk]
         }
         history[a.school_year] = now
         label = (
@@ -438,7 +440,9 @@ def trend_lines(subject: SubjectNeeds, grade: int | None) -> tuple[list[int], li
             if not shown or cell is None:
                 rates.append(None)
             elif cell.coded is not None:
-                rates.append(float(privacy.CODING_MARGIN if (cell.rate or 0) < 50 else 100 - privacy.CODING_MARGIN))
+                rates.append(
+                    float(privacy.CODING_MARGIN if (cell.rate or 0) < 50 else 100 - privacy.CODING_MARGIN)
+                )
             else:
                 rates.append(cell.rate)
         if any(r is not None for r in rates):
