@@ -12,25 +12,35 @@ OR-Tools CP-SAT, a different solver.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import time
 from collections.abc import Mapping, Sequence
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from coachmap.core import groups
-from coachmap.core.models import Role, School, User
+from coachmap.core import access, groups
+from coachmap.core.demo.generate import Generator
+from coachmap.core.demo.profiles import PROFILES
+from coachmap.core.models import District, Role, School, User
 from coachmap.improvement.needs import table
 from coachmap.improvement.needs.stats import Tally
+from coachmap.improvement.queries.needs import Scope, available_sources, needs_assessment
 from coachmap.improvement.summaries import summaries_rebuild
+from coachmap.reports.queries import Trends, coaching_trends_by_month, coaching_trends_for
 from coachmap.roster.models import Subject, Window
 from tests.factories import (
     AssessmentFactory,
+    CoachFactory,
+    CycleFactory,
+    SessionFactory,
+    TeacherFactory,
     DistrictFactory,
     ResultFactory,
     SchoolFactory,
@@ -70,21 +80,27 @@ def _proficient_bounds(cell: Shown) -> tuple[int, int]:
 
 
 def cpsat_pinned(
-    cells: Mapping[Key, Shown], partitions: Mapping[str, Sequence[str]], grades: Sequence[object]
+    cells: Mapping[Key, Shown],
+    partitions: Mapping[str, Sequence[str]],
+    grades: Sequence[object],
+    truth: Mapping[Key, tuple[int, int]] | None = None,
 ) -> list[tuple[str, Key, int]]:
     """Hidden (figure, cell, value) that every whole-number table consistent with `cells` agrees on.
 
     `cells` holds every cell of the table (a cell the reader does not see at all has nobody in
     it). Lines: each partition adds up to all students in each grade and in all grades; the
-    grades add up to all grades in each group.
+    grades add up to all grades in each group. With `truth` (tested, proficient of every cell),
+    a figure is pinned when no solution gives it another value (one solve instead of two).
     """
     model = cp_model.CpModel()
+    # No cell holds more students than the largest shown cell (the whole table's all students).
+    most = max((c.tested for c in cells.values() if not c.hidden), default=BIG) or BIG
     t: dict[Key, cp_model.IntVar] = {}
     p: dict[Key, cp_model.IntVar] = {}
     for key, cell in cells.items():
         if cell.hidden:
-            t[key] = model.NewIntVar(0, BIG, f"t{key}")
-            p[key] = model.NewIntVar(0, BIG, f"p{key}")
+            t[key] = model.NewIntVar(0, most, f"t{key}")
+            p[key] = model.NewIntVar(0, most, f"p{key}")
             model.Add(p[key] <= t[key])
         else:
             low, high = _proficient_bounds(cell)
@@ -107,10 +123,27 @@ def cpsat_pinned(
     for key, cell in cells.items():
         if not cell.hidden:
             continue
-        for name, figure in (("tested", t), ("proficient", p)):
+        for index, (name, figure) in enumerate((("tested", t), ("proficient", p))):
+            if truth is not None:
+                value = truth[key][index]
+                other = model.NewBoolVar(f"other{name}{key}")
+                model.Add(figure[key] != value).OnlyEnforceIf(other)
+                model.ClearAssumptions()
+                model.AddAssumptions([other])
+                solver = cp_model.CpSolver()
+                solver.parameters.num_workers = 1
+                solver.parameters.max_time_in_seconds = 20
+                status = solver.Solve(model)
+                assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE), (
+                    solver.StatusName()
+                )
+                if status == cp_model.INFEASIBLE:
+                    pinned.append((name, key, value))
+                continue
             ends = []
             for maximise in (False, True):
                 model.ClearObjective()
+                model.ClearAssumptions()
                 (model.Maximize if maximise else model.Minimize)(figure[key])
                 solver = cp_model.CpSolver()
                 solver.parameters.num_workers = 1
@@ -344,3 +377,150 @@ def test_auditing_a_whole_school_table_is_fast() -> None:
     assert elapsed < 5
     cells = _from_table(result)
     assert cpsat_pinned(cells, groups.partitions(), ["all", *result.grades]) == []
+
+
+# -- the demo district: every needs table, as every role ---------------------------------------
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.mark.django_db
+def test_no_hidden_cell_of_the_demo_district_is_pinned_for_any_role() -> None:
+    """Every needs table of every school (each source, each period, each subject, the trend's
+    past years too), read as every role that may read it: the independent auditor pins nothing.
+    The truth it checks against is the data owner's view of the same table."""
+    generated = time.perf_counter()
+    Generator(PROFILES["demo"], 1, TODAY).run()
+    print(f"\ndemo district generated in {time.perf_counter() - generated:.1f} s", flush=True)
+    district = District.objects.get()
+    owner = User.objects.filter(memberships__role=Role.DISTRICT_ADMIN).first()
+    readers = {
+        role: list(User.objects.filter(memberships__role=role).distinct().order_by("id")[:3])
+        for role in Role.values
+    }
+    readers[Role.PRINCIPAL] = list(User.objects.filter(memberships__role=Role.PRINCIPAL).distinct())
+    audited = hidden = 0
+    done: set[tuple[object, ...]] = set()
+    started = time.perf_counter()
+    for role, users in readers.items():
+        for user in users:
+            for school in School.objects.filter(district=district):
+                scope = Scope(district, school)
+                if not access.schools_led_by(user).filter(pk=school.pk).exists():
+                    with pytest.raises(PermissionDenied):
+                        needs_assessment(user, scope)
+                    continue
+                for source in available_sources(scope):
+                    for period in needs_assessment(user, scope, source=source).periods:
+                        shown = needs_assessment(user, scope, source=source, period=period)
+                        truth = needs_assessment(owner, scope, source=source, period=period)
+                        assert truth.reveal and (shown.reveal == (role == Role.DISTRICT_ADMIN))
+                        for subject, real in zip(shown.subjects, truth.subjects, strict=True):
+                            for year, result in subject.history.items():
+                                seen = (
+                                    school.pk,
+                                    source,
+                                    subject.assessment,
+                                    subject.label,
+                                    year,
+                                    period.window,
+                                )
+                                if not result.hidden_count or seen in done:
+                                    continue
+                                done.add(seen)
+                                facts = {
+                                    ("all" if g is None else g, c): (
+                                        f.tested or 0,
+                                        round((f.rate or 0) * (f.tested or 0) / 100),
+                                    )
+                                    for (g, c), f in real.history[year].cells.items()
+                                }
+                                cells = _from_table(result)
+                                lines = groups.partitions() if source != "published" else {}
+                                pinned = cpsat_pinned(cells, lines, ["all", *result.grades], facts)
+                                assert pinned == [], (role, school.name, period, subject.label, year, pinned)
+                                audited += 1
+                                hidden += result.hidden_count
+    print(f"\naudited {audited} demo tables ({hidden} hidden cells) in {time.perf_counter() - started:.1f} s")
+    assert audited > 0
+
+
+# -- coaching trends --------------------------------------------------------------------------
+
+TREND_MEASURES = ("teachers", "cycles", "sessions", "minutes")
+
+
+def cpsat_trends_pinned(trends: Trends, *, additive: bool) -> list[tuple[str, object]]:
+    """Hidden trend figures that every whole-number reading of the shown rows agrees on.
+
+    What the reader knows: a listed row had at least one session, so at least one teacher;
+    teachers ≤ cycles ≤ sessions; sessions and minutes add up to the total; across schools
+    teachers and cycles add up too, across months each month is at most the total.
+    """
+    model = cp_model.CpModel()
+    rows = [*trends.rows, trends.total]
+    var: dict[tuple[str, object], cp_model.IntVar] = {}
+    for row in rows:
+        for m in TREND_MEASURES:
+            if row.suppressed:
+                var[(m, row.key)] = model.NewIntVar(0, BIG, f"{m}{row.key}")
+            else:
+                value = getattr(row, m)
+                var[(m, row.key)] = model.NewIntVar(value, value, f"{m}{row.key}")
+        model.Add(var[("teachers", row.key)] <= var[("cycles", row.key)])
+        model.Add(var[("cycles", row.key)] <= var[("sessions", row.key)])
+        if not additive or row.key == "__total__":
+            model.Add(var[("teachers", row.key)] >= 1)
+    for m in TREND_MEASURES:
+        parts = [var[(m, r.key)] for r in trends.rows]
+        total = var[(m, trends.total.key)]
+        if additive or m in ("sessions", "minutes"):
+            model.Add(sum(parts) == total)
+        else:
+            model.Add(sum(parts) >= total)
+            for part in parts:
+                model.Add(part <= total)
+    pinned = []
+    for row in rows:
+        if not row.suppressed:
+            continue
+        for m in TREND_MEASURES:
+            ends = []
+            for maximise in (False, True):
+                model.ClearObjective()
+                (model.Maximize if maximise else model.Minimize)(var[(m, row.key)])
+                solver = cp_model.CpSolver()
+                solver.parameters.num_workers = 1
+                solver.parameters.max_time_in_seconds = 20
+                assert solver.Solve(model) == cp_model.OPTIMAL
+                ends.append(solver.Value(var[(m, row.key)]))
+            if ends[0] == ends[1] and ends[0] > 0:
+                pinned.append((m, row.key))
+    return pinned
+
+
+@pytest.mark.django_db
+def test_a_principal_cannot_work_out_a_hidden_months_coaching() -> None:
+    """September and October had one teacher and one session each, November five: both small
+    months hidden, and the total then said 2 sessions in 2 hidden months, one each."""
+    district = DistrictFactory(min_group_size=2)
+    school = SchoolFactory(district=district)
+    coach = CoachFactory(district=district, schools=[school], capacity=50)
+    for day, n in (
+        (datetime.date(2026, 9, 8), 1),
+        (datetime.date(2026, 10, 8), 1),
+        (datetime.date(2026, 11, 9), 5),
+    ):
+        for _ in range(n):
+            cycle = CycleFactory(coach=coach, request__goal__teacher=TeacherFactory(school=school))
+            SessionFactory(cycle=cycle, date=day, minutes=30)
+    principal = _principal(school)
+    trends = coaching_trends_by_month(principal, school, datetime.date(2026, 8, 1))
+    hidden = {row.label for row in trends.rows if row.suppressed}
+    assert {"September 2026", "October 2026"} <= hidden
+    assert cpsat_trends_pinned(trends, additive=False) == []
+    # The page shows what the query decided.
+    client = Client()
+    client.force_login(principal)
+    page = client.get(reverse("reports:coaching-trends")).content.decode()
+    assert page.count("Hidden: fewer than 2 teachers") == len(hidden) + trends.total.suppressed

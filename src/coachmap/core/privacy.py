@@ -17,7 +17,7 @@ Pure functions over plain data; no database access.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -389,3 +389,25 @@ def coded_bounds(rate: float, tested: int) -> tuple[int, int]:
     if rate <= CODING_MARGIN:
         return 0, (CODING_MARGIN * tested) // 100
     return -(-((100 - CODING_MARGIN) * tested) // 100), tested
+
+
+def protect(
+    cells: Sequence[K],
+    start: Iterable[K],
+    model_for: Callable[[frozenset[K]], Model[Any]],
+    preference: Callable[[K], Any],
+) -> frozenset[K]:
+    """The cells to hide: `start`, then one more cell a round (the shown cell `preference` ranks
+    lowest) until the audit of `model_for(hidden)` pins nothing.
+
+    For small tables with a single line (a survey's answers, a trend by month); two-way tables
+    pick complements along the lines through the pinned cell (`improvement.needs.table.audited`).
+    Ends at the latest when every cell is hidden, where nothing shown pins anything.
+    """
+    hidden = set(start)
+    while model_for(frozenset(hidden)).pinned():
+        shown = [cell for cell in cells if cell not in hidden]
+        if not shown:
+            raise ValueError("the table gives a figure away even with every cell hidden")
+        hidden.add(min(shown, key=preference))
+    return frozenset(hidden)
