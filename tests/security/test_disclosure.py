@@ -39,12 +39,12 @@ from tests.factories import (
     AssessmentFactory,
     CoachFactory,
     CycleFactory,
-    SessionFactory,
-    TeacherFactory,
     DistrictFactory,
     ResultFactory,
     SchoolFactory,
+    SessionFactory,
     StudentFactory,
+    TeacherFactory,
     UserFactory,
     member,
 )
@@ -443,6 +443,16 @@ def test_no_hidden_cell_of_the_demo_district_is_pinned_for_any_role() -> None:
                                 hidden += result.hidden_count
     print(f"\naudited {audited} demo tables ({hidden} hidden cells) in {time.perf_counter() - started:.1f} s")
     assert audited > 0
+
+    # The coaching-trends page, as every role.
+    trend_tables = 0
+    for users in readers.values():
+        for user in users:
+            for trends in coaching_trends_for(user, TODAY):
+                trend_tables += 1
+                additive = trends.row_heading == "School"
+                assert cpsat_trends_pinned(trends, additive=additive) == [], (user, trends.title)
+    assert trend_tables > 0
 
 
 # -- coaching trends --------------------------------------------------------------------------
