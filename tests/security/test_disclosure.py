@@ -121,8 +121,8 @@ def cpsat_pinned(
                 model.Add(sum(figure[k] for k in parts) == figure[("all", code)])
     pinned = []
     for key, cell in cells.items():
-        if not cell.hidden:
-            continue
+        if not cell.hidden or (truth is not None and truth[key][0] == 0):
+            continue  # what is learnt of an empty cell is about no student
         for index, (name, figure) in enumerate((("tested", t), ("proficient", p))):
             if truth is not None:
                 value = truth[key][index]
@@ -152,6 +152,8 @@ def cpsat_pinned(
                 assert status == cp_model.OPTIMAL, f"the shown table is inconsistent ({solver.StatusName()})"
                 ends.append(solver.Value(figure[key]))
             if ends[0] == ends[1]:
+                if name == "tested" and ends[0] == 0:
+                    break  # known to be empty: nobody to learn anything about
                 pinned.append((name, key, ends[0]))
     return pinned
 
@@ -209,8 +211,9 @@ def test_no_hidden_cell_of_a_random_table_is_pinned(
     drawn: tuple[dict[tuple[int | None, str], Tally], int, bool],
 ) -> None:
     tallies, min_size, coding = drawn
+    result_tallies = table.with_all_grades(tallies)
     result = table.build(
-        table.with_all_grades(tallies),
+        result_tallies,
         partitions=PARTITIONS,
         min_size=min_size,
         reveal=False,
@@ -219,10 +222,11 @@ def test_no_hidden_cell_of_a_random_table_is_pinned(
         coding=coding,
     )
     cells = _from_table(result)
+    truth = {("all" if g is None else g, c): (t.tested, t.proficient) for (g, c), t in result_tallies.items()}
     # Primary suppression still holds: every shown group has at least `min_size` students or none.
     for key, cell in cells.items():
         assert cell.hidden or cell.tested == 0 or cell.tested >= min_size, key
-    assert cpsat_pinned(cells, PARTITIONS, ["all", *result.grades]) == []
+    assert cpsat_pinned(cells, PARTITIONS, ["all", *result.grades], truth) == []
 
 
 def test_the_auditor_in_this_file_does_pin_what_subtraction_and_nonnegativity_give_away() -> None:

@@ -321,6 +321,96 @@ class Model(Generic[K]):
                 return False
         return True
 
+    def mend(self, key: K, options: Mapping[Hashable, tuple[Sequence[int], float]]) -> list[Hashable]:
+        """The cheapest options to hide so that the pinned figure `key` can take another value.
+
+        Each option names figures that hiding it turns into unknowns (a cell's count, proficient
+        count, ...) and its cost (the students it counts, say). This is the attacker problem of
+        τ-ARGUS's optimal method turned round: one integer program chooses which to hide, with
+        a switch per option that lets its figures leave their shown bounds. Empty when no choice
+        of options helps. Needs every real value (`truth`).
+        """
+        figure = self.watched[key]
+        truth = [int(v or 0) for v in self._truth]
+        big = max([*truth, 1]) * 2 + 1
+        n = len(self._low)
+        names = list(options)
+        size = n + len(names)
+        low = np.array([*self._low, *([0] * len(names))], dtype=float)
+        high = np.array([min(h, big) for h in self._high] + [1] * len(names), dtype=float)
+        rows: list[tuple[dict[int, float], float, float]] = list(self._rows)
+        for j, name in enumerate(names):
+            switch = n + j
+            for i in options[name][0]:
+                if self._low[i] == 0 and self._high[i] >= big:
+                    continue
+                # x ≤ high + big·switch and x ≥ low − big·switch
+                rows.append(({i: 1.0, switch: -float(big)}, -np.inf, float(self._high[i])))
+                rows.append(({i: 1.0, switch: float(big)}, float(self._low[i]), np.inf))
+                low[i], high[i] = 0.0, float(big)
+        matrix = np.zeros((len(rows), size))
+        lows = np.empty(len(rows))
+        highs = np.empty(len(rows))
+        for r, (terms, lo, hi) in enumerate(rows):
+            for i, c in terms.items():
+                matrix[r, i] += c
+            lows[r], highs[r] = lo, hi
+        cost = np.zeros(size)
+        for j, name in enumerate(names):
+            cost[n + j] = options[name][1]
+        best: list[Hashable] | None = None
+        best_cost = np.inf
+        for side in (1, -1):
+            bound_low, bound_high = low.copy(), high.copy()
+            if side == 1:
+                bound_low[figure] = truth[figure] + 1
+            else:
+                bound_high[figure] = truth[figure] - 1
+            if bound_low[figure] > bound_high[figure]:
+                continue
+            result = optimize.milp(
+                cost,
+                integrality=np.ones(size),
+                bounds=optimize.Bounds(bound_low, bound_high),
+                constraints=[optimize.LinearConstraint(matrix, lows, highs)],
+            )
+            if result.status == 0 and result.x is not None and result.fun < best_cost:
+                best_cost = result.fun
+                best = [name for j, name in enumerate(names) if result.x[n + j] > 0.5]
+        return best or []
+
+    def first_pinned(self, order: Sequence[K], known_free: set[K]) -> K | None:
+        """The first watched figure in `order` that is pinned, or None; every figure proven free
+        on the way is added to `known_free`.
+
+        Hiding more only takes knowledge away (a shown figure becomes an unknown), so a figure
+        proven free stays free: a caller that hides cells one at a time passes the same set back.
+        Needs every real value (`truth`).
+        """
+        if not self._truth_holds():
+            raise ValueError("first_pinned needs the real value of every figure")
+        program = self._program()
+        free_figures = {figure for key, figure in self.watched.items() if key in known_free}
+        for key in order:
+            figure = self.watched[key]
+            if key in known_free or figure in free_figures:
+                known_free.add(key)
+                continue
+            if self._low[figure] == self._high[figure] or program is None:
+                return key
+            free, _, _, column = program
+            for sign in (-1.0, 1.0):
+                x = self._extreme(program, figure, sign)
+                for i in free:
+                    if round(x[column[i]]) != self._truth[i]:
+                        free_figures.add(i)
+                if figure in free_figures:
+                    break
+            else:
+                return key
+            known_free.update(k for k, f in self.watched.items() if f in free_figures)
+        return None
+
     def pinned(self) -> list[K]:
         """The watched figures a reader can work out exactly, in watch order.
 

@@ -157,7 +157,7 @@ def goal_rows(user: AnyUser, school: School) -> Table:
                     goal.target,
                     goal.target_date,
                     point.label if point else "",
-                    _hidden(point.hidden, point.value) if point else "",
+                    (point.coded or _hidden(point.hidden, point.value)) if point else "",
                     _r(line),
                     progress.progress.status.label if progress else "",
                 ]

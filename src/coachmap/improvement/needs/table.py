@@ -232,24 +232,29 @@ def model(
     *,
     coding: bool,
     with_counts: bool,
+    figures_of: dict[str, dict[Key, int]] | None = None,
 ) -> privacy.Model[tuple[str, Key]]:
-    """Everything the table shows, as the disclosure audit reads it.
+    """Everything the table shows, as the disclosure audit reads it (`figures_of`, if given, is
+    filled with each measure's figure of each cell).
 
     Per cell: students tested `t`, proficient `p`, matched `m`, enrolled `e`. A shown count is
     known; a shown rate bounds `p` (exactly, at two decimals, for fewer than 10,000 students; a
     coded rate only to within 5 % of `t`). Hidden counts are whole numbers from 0 up, with
     p ≤ t and m ≤ t. Every line adds up for every count. Watched: `t` and `p` of each hidden
-    cell, and `m` and `e` where hidden and not zero (a zero says nothing about any student).
+    cell with students in it, and `m` and `e` where hidden and not zero: what is learnt of an
+    empty cell (that it is empty, that none of its nobody is proficient) is about no student.
     """
     audit: privacy.Model[tuple[str, Key]] = privacy.Model()
-    figures: dict[str, dict[Key, int]] = {"tested": {}, "proficient": {}, "matched": {}, "enrolled": {}}
+    figures = figures_of if figures_of is not None else {}
+    figures.update({"tested": {}, "proficient": {}, "matched": {}, "enrolled": {}})
     for key, tally in tallies.items():
         if key in hidden.tested:
             t = figures["tested"][key] = audit.figure(0, privacy.BIG, tally.tested)
             p = figures["proficient"][key] = audit.figure(0, privacy.BIG, tally.proficient)
             audit.at_most(p, t)
-            audit.watch(("tested", key), t)
-            audit.watch(("proficient", key), p)
+            if tally.tested:
+                audit.watch(("tested", key), t)
+                audit.watch(("proficient", key), p)
         else:
             t = figures["tested"][key] = audit.shown(tally.tested)
             if tally.tested > 0:
@@ -261,6 +266,7 @@ def model(
                 figures["proficient"][key] = audit.figure(low, high, tally.proficient)
             else:
                 figures["proficient"][key] = audit.shown(0)
+            audit.at_most(figures["proficient"][key], t)
         if not with_counts:
             continue
         if key in hidden.matched:
@@ -270,6 +276,7 @@ def model(
                 audit.watch(("matched", key), m)
         else:
             figures["matched"][key] = audit.shown(tally.matched)
+            audit.at_most(figures["matched"][key], t)
         if tally.enrolled is not None:
             if key in hidden.enrolled:
                 e = figures["enrolled"][key] = audit.figure(0, privacy.BIG, tally.enrolled)
@@ -288,7 +295,11 @@ def _preference(tally: Tally, measure: str, total: bool, order: int) -> tuple[in
     """How good a complement a cell makes (lower is better)."""
     mixed = 0 < tally.proficient < tally.tested
     n = tally.tested if measure in ("tested", "proficient") else getattr(tally, measure) or 0
-    return (int(total), measure == "proficient" and not mixed, n == 0, n, order)
+    # A pinned count is freed by any unknown on its line, and an empty cell tells nobody
+    # anything: empty cells first. A pinned proficient count needs a cell with some proficient
+    # and some not: mixed cells first, the smallest of them.
+    empty_first = n > 0 if measure != "proficient" else n == 0
+    return (int(total), measure == "proficient" and not mixed, empty_first, n, order)
 
 
 @functools.lru_cache(maxsize=256)
@@ -315,21 +326,49 @@ def audited(
 
     Each round mends one pinned figure, counts before proficient counts (a pinned count usually
     pins the proficient counts beside it), the cell hidden last first: it hides one more cell of
-    a line through it (a part before a total, one with some students, for a proficient count one
-    whose rate is neither 0 % nor 100 %, then the fewest students). A cell no line can mend (its
+    a line through it (a part before a total; for a count an empty cell first, for a proficient
+    count one whose rate is neither 0 % nor 100 %; then the fewest students). Figures proven
+    free stay free as more is hidden, so each is proven once. A cell no line can mend (its
     lines are all hidden) is mended by the smallest shown cell anywhere.
     """
     hidden = Hidden(start.tested, start.matched, start.enrolled)
     order = {key: i for i, key in enumerate(sorted(tallies, key=lambda key: key[0] is not None))}
     added: list[Key] = []
     urgency = {"tested": 0, "matched": 1, "enrolled": 1, "proficient": 2}
+    known_free: set[tuple[str, Key]] = set()
     while True:
-        pinned = model(tallies, table_lines, hidden, coding=coding, with_counts=with_counts).pinned()
-        if not pinned:
-            return hidden.tested, hidden.matched, hidden.enrolled
+        cell_figures: dict[str, dict[Key, int]] = {}
+        audit = model(
+            tallies, table_lines, hidden, coding=coding, with_counts=with_counts, figures_of=cell_figures
+        )
         recency = {key: -i for i, key in enumerate(added)}
-        measure, cell = min(pinned, key=lambda item: (urgency[item[0]], recency.get(item[1], 1)))
+        checks = sorted(audit.watched, key=lambda item: (urgency[item[0]], recency.get(item[1], 1)))
+        pinned = audit.first_pinned(checks, known_free)
+        if pinned is None:
+            return hidden.tested, hidden.matched, hidden.enrolled
+        measure, cell = pinned
         already = getattr(hidden, "tested" if measure == "proficient" else measure)
+        freed = (
+            ("tested", "proficient", "matched", "enrolled")
+            if measure in ("tested", "proficient")
+            else (measure,)
+        )
+        mendings = audit.mend(
+            pinned,
+            {
+                key: (
+                    [cell_figures[m][key] for m in freed if key in cell_figures[m]],
+                    1.0 + _count(tallies[key], measure) + (0.5 if key[0] is None or key[1] == ALL else 0.0),
+                )
+                for key in tallies
+                if key not in already
+            },
+        )
+        if mendings:
+            chosen_cells = frozenset(k for k in mendings if isinstance(k, tuple))
+            added.extend(chosen_cells)
+            hidden = _with(hidden, measure, chosen_cells)
+            continue
 
         options = {
             key: _preference(tallies[key], measure, key == line.total, order[key])
@@ -348,10 +387,17 @@ def audited(
             raise ValueError(f"the table gives away the {measure} count of {cell!r} whatever is hidden")
         chosen = min(options, key=lambda key: options[key])
         added.append(chosen)
-        extra = frozenset({chosen})
-        if measure in ("tested", "proficient"):
-            hidden = Hidden(hidden.tested | extra, hidden.matched | extra, hidden.enrolled | extra)
-        elif measure == "matched":
-            hidden = Hidden(hidden.tested, hidden.matched | extra, hidden.enrolled)
-        else:
-            hidden = Hidden(hidden.tested, hidden.matched, hidden.enrolled | extra)
+        hidden = _with(hidden, measure, frozenset({chosen}))
+
+
+def _count(tally: Tally, measure: str) -> int:
+    return tally.tested if measure in ("tested", "proficient") else getattr(tally, measure) or 0
+
+
+def _with(hidden: Hidden, measure: str, extra: frozenset[Key]) -> Hidden:
+    """`hidden` with more cells hidden for `measure` (hiding students tested hides every figure)."""
+    if measure in ("tested", "proficient"):
+        return Hidden(hidden.tested | extra, hidden.matched | extra, hidden.enrolled | extra)
+    if measure == "matched":
+        return Hidden(hidden.tested, hidden.matched | extra, hidden.enrolled)
+    return Hidden(hidden.tested, hidden.matched, hidden.enrolled | extra)
