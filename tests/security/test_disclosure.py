@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from coachmap.core import access, groups
+from coachmap.core import access, groups, privacy
 from coachmap.core.demo.generate import Generator
 from coachmap.core.demo.profiles import PROFILES
 from coachmap.core.models import District, Role, School, User
@@ -538,3 +538,57 @@ def test_a_principal_cannot_work_out_a_hidden_months_coaching() -> None:
     client.force_login(principal)
     page = client.get(reverse("reports:coaching-trends")).content.decode()
     assert page.count("Hidden: fewer than 2 teachers") == len(hidden) + trends.total.suppressed
+
+
+# -- tables of counts (the quadrant table) ----------------------------------------------------
+
+
+def cpsat_counts_pinned(
+    counts: Mapping[object, int], lines: Sequence[privacy.Line[object]], hidden: frozenset[object]
+) -> list[object]:
+    """Hidden counts with people in them that the lines, whole numbers and non-negativity fix."""
+    model = cp_model.CpModel()
+    var = {
+        key: model.NewIntVar(0, BIG, str(key)) if key in hidden else model.NewIntVar(n, n, str(key))
+        for key, n in counts.items()
+    }
+    for line in lines:
+        model.Add(sum(var[k] for k in line.parts) == var[line.total])
+    pinned = []
+    for key in hidden:
+        if not counts[key]:
+            continue
+        other = model.NewBoolVar(f"other{key}")
+        model.Add(var[key] != counts[key]).OnlyEnforceIf(other)
+        model.ClearAssumptions()
+        model.AddAssumptions([other])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        if solver.Solve(model) == cp_model.INFEASIBLE:
+            pinned.append(key)
+    return pinned
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(1, 4),
+    st.integers(1, 4),
+    st.lists(st.integers(0, 14), min_size=16, max_size=16),
+    st.sampled_from([3, 5, 10]),
+)
+def test_no_hidden_count_of_a_random_grid_is_pinned(
+    rows: int, columns: int, values: list[int], min_size: int
+) -> None:
+    """The quadrant table's rule (`privacy.suppress_audited`) on random school × quadrant grids."""
+    counts: dict[object, int] = {}
+    for r in range(rows):
+        for c in range(columns):
+            counts[(r, c)] = values[r * 4 + c]
+        counts[(r, "total")] = sum(counts[(r, c)] for c in range(columns))
+    for c in range(columns):
+        counts[("total", c)] = sum(counts[(r, c)] for r in range(rows))
+    counts[("total", "total")] = sum(counts[("total", c)] for c in range(columns))
+    lines = privacy.grid_lines(list(range(rows)), list(range(columns)))
+    hidden = privacy.suppress_audited(counts, lines, min_size)
+    assert all(key in hidden for key, n in counts.items() if 0 < n < min_size)
+    assert cpsat_counts_pinned(counts, lines, hidden) == []

@@ -501,3 +501,46 @@ def protect(
             raise ValueError("the table gives a figure away even with every cell hidden")
         hidden.add(min(shown, key=preference))
     return frozenset(hidden)
+
+
+def counts_model(counts: Mapping[K, int], lines: Sequence[Line[K]], hidden: Iterable[K]) -> Model[K]:
+    """A table of counts as the audit reads it: shown counts known, hidden ones whole numbers from
+    0 up, every line adding up. Hidden cells with people in them are watched."""
+    hidden_set = set(hidden)
+    model: Model[K] = Model()
+    figure: dict[K, int] = {}
+    for key, n in counts.items():
+        figure[key] = model.figure(0, BIG, n) if key in hidden_set else model.shown(n)
+        if key in hidden_set and n:
+            model.watch(key, figure[key])
+    for line in lines:
+        model.equal([figure[part] for part in line.parts], figure[line.total])
+    return model
+
+
+def suppress_audited(counts: Mapping[K, int], lines: Sequence[Line[K]], min_size: int) -> frozenset[K]:
+    """`suppress`, then the disclosure audit: more cells hidden until no hidden count is pinned
+    by the lines together with whole numbers and non-negativity. Each pinned count is mended by
+    the cheapest cells (fewest people, parts before totals) that one integer program finds."""
+    hidden = set(suppress(counts, lines, min_size))
+    order = {key: i for i, key in enumerate(counts)}
+    totals = {line.total for line in lines}
+    known_free: set[K] = set()
+    while True:
+        model = counts_model(counts, lines, hidden)
+        pinned = model.first_pinned(list(model.watched), known_free)
+        if pinned is None:
+            return frozenset(hidden)
+        index = {key: i for i, key in enumerate(counts)}
+        options: dict[Hashable, tuple[Sequence[int], float]] = {
+            key: ([index[key]], 1.0 + counts[key] + (0.5 if key in totals else 0.0))
+            for key in counts
+            if key not in hidden
+        }
+        chosen = model.mend(pinned, options)
+        if not chosen:
+            shown = [key for key in counts if key not in hidden]
+            if not shown:
+                raise ValueError(f"the lines fix {pinned!r} whatever is hidden")
+            chosen = [min(shown, key=lambda key: (key in totals, counts[key] == 0, counts[key], order[key]))]
+        hidden.update(key for key in counts if key in chosen)
