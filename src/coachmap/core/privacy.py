@@ -180,6 +180,12 @@ def _check_lines(counts: Mapping[K, int], lines: Sequence[Line[K]]) -> None:
 BIG = 10**7
 """The upper bound of a figure nothing else bounds (larger than any count a district holds)."""
 
+MEND_GAP = 0.25
+"""How far from the cheapest a choice of cells to hide may be (a quarter), to answer quickly."""
+
+MEND_SECONDS = 0.5
+"""The most one choice of cells to hide may take; the best found by then is taken."""
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -368,15 +374,18 @@ class Model(Generic[K]):
                 bound_high[figure] = truth[figure] - 1
             if bound_low[figure] > bound_high[figure]:
                 continue
+            # A good choice soon beats the best choice late: a page waits for it.
             result = optimize.milp(
                 cost,
                 integrality=np.ones(size),
                 bounds=optimize.Bounds(bound_low, bound_high),
                 constraints=[optimize.LinearConstraint(matrix, lows, highs)],
+                options={"mip_rel_gap": MEND_GAP, "time_limit": MEND_SECONDS},
             )
-            if result.status == 0 and result.x is not None and result.fun < best_cost:
+            if result.x is not None and result.fun < best_cost:
                 best_cost = result.fun
                 best = [name for j, name in enumerate(names) if result.x[n + j] > 0.5]
+                break  # one side that works is enough
         return best or []
 
     def first_pinned(self, order: Sequence[K], known_free: set[K]) -> K | None:
