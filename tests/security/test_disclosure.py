@@ -93,8 +93,9 @@ def cpsat_pinned(
     a figure is pinned when no solution gives it another value (one solve instead of two).
     """
     model = cp_model.CpModel()
-    # No cell holds more students than the largest shown cell (the whole table's all students).
-    most = max((c.tested for c in cells.values() if not c.hidden), default=BIG) or BIG
+    # No cell holds more students than the whole table's all students, when that is shown.
+    everyone = cells.get(("all", groups.ALL))
+    most = everyone.tested if everyone is not None and not everyone.hidden and everyone.tested else BIG
     t: dict[Key, cp_model.IntVar] = {}
     p: dict[Key, cp_model.IntVar] = {}
     for key, cell in cells.items():

@@ -12,6 +12,11 @@ cells; a hidden cell is determined when its value is fixed by that system, i.e. 
 vector lies in the row space of the system's matrix. That catches every case a reader could
 work out with sums and differences, including chains across rows and columns.
 
+That is where protection starts, not where it ends: a reader also knows that counts are whole
+numbers and never negative and that a rate beside a count gives a proficient count. The
+disclosure audit below (`Model`, solved with HiGHS) takes all of that into account; callers hide
+more cells until it pins nothing (`suppress_audited`, `protect`, `improvement.needs.table`).
+
 Pure functions over plain data; no database access.
 """
 

@@ -358,7 +358,8 @@ def audited(
             {
                 key: (
                     [cell_figures[m][key] for m in freed if key in cell_figures[m]],
-                    1.0 + _count(tallies[key], measure) + (0.5 if key[0] is None or key[1] == ALL else 0.0),
+                    # A total costs four times its people: readers need the totals most.
+                    (1.0 + _count(tallies[key], measure)) * (4.0 if key[0] is None or key[1] == ALL else 1.0),
                 )
                 for key in tallies
                 if key not in already
