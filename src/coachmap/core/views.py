@@ -106,6 +106,7 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
                 min_group_size=form.cleaned_data["min_group_size"],
                 coaching_time_target=form.cleaned_data["coaching_time_target"],
                 state_id=form.cleaned_data["state_id"],
+                rate_coding=form.cleaned_data["rate_coding"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

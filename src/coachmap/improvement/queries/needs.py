@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Q, Sum
 
-from coachmap.core import access, groups
+from coachmap.core import access, groups, privacy
 from coachmap.core.access import AnyUser
 from coachmap.core.models import District, School
 from coachmap.improvement.models import DataSource, EnrollmentCell, NeedNote, ResultCell, SummaryState
@@ -210,6 +210,7 @@ def _build(cells: dict[Key, Tally], scope: Scope, reveal: bool, *, with_counts: 
         reveal=reveal,
         complete=True,
         with_counts=with_counts,
+        coding=scope.district.rate_coding,
     )
 
 
@@ -245,7 +246,9 @@ def _from_results(
     for a in current:
         now = _build(tallies[a.pk], scope, reveal)
         history = {
-            b.school_year: _build(tallies[b.pk], scope, reveal, with_counts=False) for b in series[a.pk]
+            # Built exactly as when that year is picked, so the trend hides what its table hides.
+            b.school_year: _build(tallies[b.pk], scope, reveal)
+            for b in series[a.pk]
         }
         history[a.school_year] = now
         label = (
@@ -415,19 +418,35 @@ class TrendLine:
     code: str
     label: str
     rates: list[float | None]
+    coded: list[str | None] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[tuple[float | None, str | None]]:
+        return list(zip(self.rates, self.coded or [None] * len(self.rates), strict=True))
 
 
 def trend_lines(subject: SubjectNeeds, grade: int | None) -> tuple[list[int], list[TrendLine]]:
-    """Years, and the proficiency rate of each group shown in at least one year (None where hidden or missing)."""
+    """Years, and the proficiency rate of each group shown in at least one year (None where hidden
+    or missing). A coded rate ("≤ 5 %") stands at its bound, with its label in `coded`."""
     years = list(subject.history)
     lines = []
     for code in subject.table.groups:
-        rates = []
+        rates: list[float | None] = []
+        coded: list[str | None] = []
         for year in years:
             cell = subject.history[year].get(grade, code)
-            rates.append(None if cell is None or cell.hidden else cell.rate)
+            shown = cell is not None and not cell.hidden
+            coded.append(cell.coded if shown and cell is not None else None)
+            if not shown or cell is None:
+                rates.append(None)
+            elif cell.coded is not None:
+                rates.append(
+                    float(privacy.CODING_MARGIN if (cell.rate or 0) < 50 else 100 - privacy.CODING_MARGIN)
+                )
+            else:
+                rates.append(cell.rate)
         if any(r is not None for r in rates):
-            lines.append(TrendLine(code, group_label(code), rates))
+            lines.append(TrendLine(code, group_label(code), rates, coded))
     return years, lines
 
 
