@@ -17,6 +17,7 @@ hidden until no hidden cell's count or proficient count is pinned to one value.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -131,13 +132,15 @@ def build(
     hidden_at_source: Collection[Key] = (),
     with_counts: bool = True,
     coding: bool = False,
+    remember: Remember | None = None,
 ) -> Table:
     """The figures of every cell. `reveal` is for the data owners, who see every cell.
 
     `hidden_at_source` are cells a published file suppressed: hidden for everyone. Pass
     `with_counts=False` to protect only students tested (a trend needs no growth or participation).
     With `coding`, readers who do not own the data see rates near 0 % or 100 % as "≤ 5 %" or
-    "≥ 95 %", and no gap is shown that would give such a rate back.
+    "≥ 95 %", and no gap is shown that would give such a rate back. `remember` keeps audits
+    beyond this process (see `Remember`).
     """
     source_hidden = frozenset(hidden_at_source)
     table_lines = lines(tallies.keys(), partitions, complete=complete)
@@ -153,13 +156,16 @@ def build(
                     tallies, table_lines, min_size, lambda t: t.enrolled or 0, tested_hidden
                 )
         if complete:
-            tested_hidden, matched_hidden, enrolled_hidden = _audited_once(
-                tuple(tallies.items()),
-                tuple(table_lines),
-                (tested_hidden, matched_hidden, enrolled_hidden),
-                coding,
-                with_counts,
-            )
+            start = (tested_hidden, matched_hidden, enrolled_hidden)
+
+            def audit() -> HiddenSets:
+                return _audited_once(tuple(tallies.items()), tuple(table_lines), start, coding, with_counts)
+
+            if remember is None:
+                tested_hidden, matched_hidden, enrolled_hidden = audit()
+            else:
+                digest = fingerprint(tallies, table_lines, start, coding, with_counts)
+                tested_hidden, matched_hidden, enrolled_hidden = remember(digest, audit)
     coding = coding and not reveal
 
     grades = tuple(sorted({grade for grade, _ in tallies if grade is not None}))
@@ -302,15 +308,41 @@ def _preference(tally: Tally, measure: str, total: bool, order: int) -> tuple[in
     return (int(total), measure == "proficient" and not mixed, empty_first, n, order)
 
 
+HiddenSets = tuple[frozenset[Key], frozenset[Key], frozenset[Key]]
+Remember = Callable[[str, Callable[[], HiddenSets]], HiddenSets]
+"""Given a table's fingerprint and a way to audit it, the audited hidden cells: a caller may keep
+them (the database does, so every process and every restart reuses one audit)."""
+
+
+def fingerprint(
+    tallies: Mapping[Key, Tally],
+    table_lines: Sequence[privacy.Line[Key]],
+    start: HiddenSets,
+    coding: bool,
+    with_counts: bool,
+) -> str:
+    """A digest of everything the audit reads: equal digests, equal answers."""
+    facts = (
+        sorted(tallies.items(), key=repr),
+        sorted(table_lines, key=repr),
+        [sorted(cells, key=repr) for cells in start],
+        coding,
+        with_counts,
+        RATE_DECIMALS,
+    )
+    return hashlib.sha256(repr(facts).encode()).hexdigest()
+
+
 @functools.lru_cache(maxsize=256)
 def _audited_once(
     tallies: tuple[tuple[Key, Tally], ...],
     table_lines: tuple[privacy.Line[Key], ...],
-    start: tuple[frozenset[Key], frozenset[Key], frozenset[Key]],
+    start: HiddenSets,
     coding: bool,
     with_counts: bool,
-) -> tuple[frozenset[Key], frozenset[Key], frozenset[Key]]:
-    """`audited`, remembered: the pages, the CSV and the goals read the same tables again and again."""
+) -> HiddenSets:
+    """`audited`, remembered in this process: the pages, the CSV and the goals read the same tables
+    again and again."""
     return audited(dict(tallies), table_lines, Hidden(*start), coding=coding, with_counts=with_counts)
 
 

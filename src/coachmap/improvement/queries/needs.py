@@ -10,15 +10,24 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
 from coachmap.core import access, groups, privacy
 from coachmap.core.access import AnyUser
 from coachmap.core.models import District, School
-from coachmap.improvement.models import DataSource, EnrollmentCell, NeedNote, ResultCell, SummaryState
+from coachmap.improvement.models import (
+    AuditedTable,
+    DataSource,
+    EnrollmentCell,
+    NeedNote,
+    ResultCell,
+    SummaryState,
+)
 from coachmap.improvement.needs import ranking, table
 from coachmap.improvement.needs.ranking import Need
 from coachmap.improvement.needs.stats import Tally
@@ -211,7 +220,52 @@ def _build(cells: dict[Key, Tally], scope: Scope, reveal: bool, *, with_counts: 
         complete=True,
         with_counts=with_counts,
         coding=scope.district.rate_coding,
+        remember=_kept_in_database(scope.district),
     )
+
+
+def _cells(stored: list[list[Any]]) -> frozenset[Key]:
+    return frozenset((grade, group) for grade, group in stored)
+
+
+def _kept_in_database(district: District) -> table.Remember:
+    """Audits kept in `AuditedTable`, so each table is audited once for every process."""
+
+    def remember(key: str, audit: Callable[[], table.HiddenSets]) -> table.HiddenSets:
+        stored = AuditedTable.objects.filter(fingerprint=key).first()
+        if stored is not None:
+            return _cells(stored.tested), _cells(stored.matched), _cells(stored.enrolled)
+        tested, matched, enrolled = audit()
+        try:
+            with transaction.atomic():
+                AuditedTable.objects.create(
+                    district=district,
+                    fingerprint=key,
+                    tested=sorted(map(list, tested), key=repr),
+                    matched=sorted(map(list, matched), key=repr),
+                    enrolled=sorted(map(list, enrolled), key=repr),
+                )
+        except IntegrityError:
+            pass  # another process audited the same table at the same time; the answers agree
+        return tested, matched, enrolled
+
+    return remember
+
+
+def tables_audit(*, district: District) -> int:
+    """Audit every school's needs tables as a principal reads them, so no page waits for an audit.
+    Returns how many tables were read. Run after a summaries rebuild (imports, the demo, the command)."""
+    read = 0
+    for school in School.objects.filter(district=district).order_by("pk"):
+        scope = Scope(district, school)
+        for source in available_sources(scope):
+            if source == DataSource.PUBLISHED:
+                continue  # published tables are not audited (the state published them)
+            _, periods, _ = _from_results(scope, None, False)
+            for period in periods:
+                _from_results(scope, period, False)
+                read += 1
+    return read
 
 
 def _from_results(
