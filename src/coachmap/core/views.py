@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import ExpressionWrapper, F, FloatField
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -106,3 +106,9 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
             messages.success(request, "Settings saved.")
             return redirect("district-settings")
     return render(request, "core/district_settings.html", {"form": form, "district": district})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 with the reason when coachmap wrote one (`BadRequest`); a suspicious request gets none."""
+    message = str(exception) if type(exception) is BadRequest else ""
+    return render(request, "400.html", {"message": message}, status=400)
