@@ -90,3 +90,12 @@ def test_api_post_with_multipart_and_no_boundary_is_a_bad_request(world, setting
     )
     assert response.status_code == 400
     assert "multipart boundary" in response.json()["detail"]
+
+
+def test_admin_form_with_a_choice_no_id_can_be_says_the_choice_is_invalid(world):
+    # Found by the URL walker: the admin's autocomplete looked the value up before validating it.
+    response = world.client("admin").post(
+        "/admin/core/membership/add/", {"school": str(HUGE), "role": "coach"}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

@@ -11,13 +11,14 @@ from functools import update_wrapper
 from typing import Any, cast
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from coachmap.core import access, services
+from coachmap.core import access, inputs, services
 from coachmap.core.models import AuditEvent, Coach, District, Membership, Role, School, Teacher, User
 
 
@@ -48,6 +49,15 @@ class CoachmapAdminSite(admin.AdminSite):
 site = CoachmapAdminSite(name="admin")
 
 
+class IdAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete looks up the chosen value before the form validates it (`pk__in`):
+    a value no id can be (2⁶⁴, "abc") would crash that query, so it is not looked up; the
+    form then says the choice is not valid."""
+
+    def optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> Any:
+        return super().optgroups(name, [v for v in value if v in (None, "") or inputs.is_id(v)], attr)
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Reads through `scope`; district admins may change only what `editable` allows."""
 
@@ -76,6 +86,13 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self.deletable and self._is_admin(request)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget", IdAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _get_obj_does_not_exist_redirect(
         self, request: HttpRequest, opts: Any, object_id: str

@@ -47,10 +47,16 @@ class IdConverter:
         return str(value)
 
 
+def is_id(value: object) -> bool:
+    """Whether `value` (as sent: text or a number) is a whole number a database id can be."""
+    text = str(value if value is not None else "").strip()
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ID
+
+
 def parse_id(value: object, what: str) -> int:
     """The id of a `what` sent in a form, or a 400 saying what was expected."""
     text = str(value if value is not None else "").strip()
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+    if not is_id(text):
         shown = text if len(text) <= 40 else text[:40] + "…"
         raise BadRequest(f"“{shown}” does not name a {what}: reload the page and try again.")
     return int(text)
