@@ -17,6 +17,8 @@ import time
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.core.wsgi import get_wsgi_application
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
@@ -31,6 +33,19 @@ pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "teacher", "coach", "lead", "principal", "admin"]
 EXAMPLES = 6  # per operation and pass: 16 operations, 2–3 passes each, ≈ 200 requests a role
 SECONDS_PER_ROLE = 120  # a guard against a runaway operation, not a benchmark
+
+
+@pytest.fixture
+def wsgi_app():
+    """The real WSGI application, kept from closing the test's database connection after each
+    request (as Django's own test client does): on PostgreSQL that would end the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _cookies(world, role: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -53,9 +68,9 @@ def _operations():
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_the_api_never_answers_5xx_to_fuzzed_requests(world, settings, role):
+def test_the_api_never_answers_5xx_to_fuzzed_requests(world, settings, wsgi_app, role):
     settings.ALLOWED_HOSTS = ["localhost"]  # the host schemathesis's WSGI client sends
-    app = get_wsgi_application()
+    app = wsgi_app
     cookies, headers = _cookies(world, role)
     real = {
         "cycle_id": world.cycle.pk,

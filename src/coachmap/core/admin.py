@@ -6,7 +6,7 @@ session note or an individual survey answer, because those models are not regist
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import update_wrapper
 from typing import Any, cast
 
@@ -54,7 +54,7 @@ class IdAutocompleteSelect(AutocompleteSelect):
     a value no id can be (2⁶⁴, "abc") would crash that query, so it is not looked up; the
     form then says the choice is not valid."""
 
-    def optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> Any:
+    def optgroups(self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None) -> Any:
         return super().optgroups(name, [v for v in value if v in (None, "") or inputs.is_id(v)], attr)
 
 
