@@ -44,7 +44,8 @@ class BoundedLines:
     holds the text of the record being read (for locating a cell csv finds too long)."""
 
     def __init__(self, text: IO[str]) -> None:
-        self._text = text
+        self._readline = text.readline
+        self._open_quote = False  # the record so far has an odd number of quotes: a cell goes on
         self.line = 0
         self.record = ""
 
@@ -52,13 +53,12 @@ class BoundedLines:
         return self
 
     def __next__(self) -> str:
-        line = self._text.readline(MAX_LINE + 1)
+        line = self._readline(MAX_LINE + 1)
         if not line:
             raise StopIteration
         self.line += 1
-        if _record_complete(self.record):
-            self.record = ""
-        self.record += line[:MAX_LINE]
+        self.record = self.record + line[:MAX_LINE] if self._open_quote else line[:MAX_LINE]
+        self._open_quote ^= bool(line.count('"') & 1)
         if len(line) > MAX_LINE:
             raise CellTooLong(self.line, field_index(self.record))
         return line
@@ -82,10 +82,6 @@ def field_index(record: str) -> int:
         if length > MAX_FIELD:
             return index
     return index
-
-
-def _record_complete(record: str) -> bool:
-    return record == "" or (record.endswith(("\n", "\r")) and record.count('"') % 2 == 0)
 
 
 def is_too_long(exc: csv.Error) -> bool:
