@@ -99,3 +99,17 @@ def test_admin_form_with_a_choice_no_id_can_be_says_the_choice_is_invalid(world)
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_api_goals_refuses_a_status_that_is_not_one(world):
+    # Found by the URL walker on PostgreSQL, which refuses a NUL byte in any text: 500 before.
+    response = world.client("principal").get("/api/goals", {"status": "a\x00b"})
+    assert response.status_code == 422
+    assert "status" in response.content.decode()
+
+
+def test_api_goals_still_filters_by_status(world):
+    response = world.client("principal").get("/api/goals", {"status": "active"})
+    assert response.status_code == 200
+    assert {g["status"] for g in response.json()} == {"active"}
+    assert world.goal.pk in [g["id"] for g in response.json()]

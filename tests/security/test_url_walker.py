@@ -71,6 +71,28 @@ QUERIES = [
         "pick": "abc",
         "next": "//evil",
     },
+    # A NUL byte, which PostgreSQL refuses in any text, in every text parameter (typed ones left
+    # out so that they cannot stop the request before the text reaches a query).
+    dict.fromkeys(
+        [
+            "q",
+            "kind",
+            "tool",
+            "practice",
+            "subject",
+            "grade",
+            "quadrant",
+            "group",
+            "sort",
+            "need",
+            "source",
+            "status",
+            "coach",
+            "period",
+            "pick",
+        ],
+        "a\x00b",
+    ),
 ]
 FORM = {
     "toggle": "abc",
@@ -101,6 +123,9 @@ FORM = {
     "target": "inf",
     "target_date": "9999-12-31",
     "years_experience": str(2**64),
+    "title": "a\x00b",
+    "text": "a\x00b",
+    "url": "http://a\x00b",
 }
 SECONDS_PER_ROLE = 180  # a guard against a runaway route, not a benchmark: 2 shared cores vary
 
