@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.converters import IntConverter
 from django.urls.exceptions import Resolver404
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +240,22 @@ def test_a_url_no_route_matches_is_a_404_page(world):
     response = world.client("coach").get(fill("cycles/<id:cycle_id>/", 2**64))
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_every_number_in_a_url_is_read_by_the_id_converter():
+    """`<int:…>` takes any number of digits, and a database crashes on more than 64 bits: every
+    route (pages and API) reads ids with `<id:…>`, which matches only ids a database can hold."""
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern), getattr(pattern.pattern, "converters", {})
+
+    unbounded = [
+        route
+        for route, converters in walk(get_resolver().url_patterns)
+        if any(isinstance(c, IntConverter) for c in converters.values())
+    ]
+    assert unbounded == []
