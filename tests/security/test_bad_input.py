@@ -113,3 +113,21 @@ def test_api_goals_still_filters_by_status(world):
     assert response.status_code == 200
     assert {g["status"] for g in response.json()} == {"active"}
     assert world.goal.pk in [g["id"] for g in response.json()]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "coach"])
+def test_a_request_for_a_host_not_served_here_is_a_bare_400(world, role):
+    client = Client(raise_request_exception=False)
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    response = client.get("/time/", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert b"Bad request" in response.content
+    assert b"evil.example" not in response.content
+
+
+def test_a_post_with_too_many_fields_is_a_bare_400(world):
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["coach"])
+    response = client.post("/look-fors/", {f"f{i}": "x" for i in range(1200)})
+    assert response.status_code == 400

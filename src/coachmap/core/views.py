@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import ExpressionWrapper, F, FloatField
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -109,6 +109,9 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """400 with the reason when coachmap wrote one (`BadRequest`); a suspicious request gets none."""
-    message = str(exception) if type(exception) is BadRequest else ""
-    return render(request, "400.html", {"message": message}, status=400)
+    """400 with the reason when coachmap wrote one (`BadRequest`). A suspicious request (a host
+    not served here, too many fields) gets a bare page: the site's layout would ask the request
+    for its host again, and fail."""
+    if type(exception) is not BadRequest:
+        return HttpResponseBadRequest("<!doctype html><title>Bad request</title><h1>Bad request (400)</h1>")
+    return render(request, "400.html", {"message": str(exception)}, status=400)
