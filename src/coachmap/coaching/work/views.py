@@ -17,7 +17,7 @@ from coachmap.coaching import queries as chain_queries
 from coachmap.coaching import services as chain
 from coachmap.coaching.models import CoachingCycle, CycleStage, CycleStatus, PartnershipAgreement, SessionType
 from coachmap.coaching.work import forms, queries, rules, services, timeshare
-from coachmap.core import access
+from coachmap.core import access, inputs
 from coachmap.core import queries as core_queries
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
@@ -282,10 +282,7 @@ def cycle_resume(request: AuthedRequest, cycle_id: int) -> HttpResponse:
 
 
 def _week(request: AuthedRequest) -> datetime.date:
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = inputs.parse_day(request.GET.get("week"), what="week", default=timezone.localdate())
     return timeshare.monday(day)
 
 
