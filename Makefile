@@ -22,6 +22,7 @@ demo: install
 	@mkdir -p var
 	DEBUG=true $(BIN)/coachmap migrate --noinput -v 0
 	DEBUG=true $(BIN)/coachmap demo-data --profile demo --seed 1
+	DEBUG=true $(BIN)/coachmap audit-tables
 	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@DEBUG=true $(BIN)/coachmap db_worker --interval 1 >var/worker.log 2>&1 & worker=$$!; \
 	  trap "kill $$worker 2>/dev/null" EXIT; \

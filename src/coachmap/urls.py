@@ -5,6 +5,8 @@ from coachmap.api.api import api
 from coachmap.core import views as core_views
 from coachmap.core.admin import site as admin_site
 
+handler400 = "coachmap.core.views.bad_request"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -22,7 +22,12 @@ def test_admin_changes_settings_and_the_change_is_audited(world: World) -> None:
     world.district.refresh_from_db()
     assert (world.district.min_group_size, world.district.coaching_time_target) == (5, 75)
     event = AuditEvent.objects.get(action=AuditAction.SETTINGS_CHANGE)
-    assert event.detail["before"] == {"min_group_size": 10, "coaching_time_target": 80, "state_id": ""}
+    assert event.detail["before"] == {
+        "min_group_size": 10,
+        "rate_coding": True,
+        "coaching_time_target": 80,
+        "state_id": "",
+    }
 
 
 def test_settings_are_validated(world: World) -> None:
@@ -98,3 +103,34 @@ def test_an_account_without_roles_sees_an_explanation_not_an_error() -> None:
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert "has no role yet" in response.content.decode()
+
+
+def test_settings_page_turns_rate_coding_off_and_on_and_the_change_is_audited(world: World) -> None:
+    assert world.district.rate_coding  # on by default
+    client = world.client("admin")
+    client.post(reverse("district-settings"), {"min_group_size": "10", "coaching_time_target": "80"})
+    world.district.refresh_from_db()
+    assert not world.district.rate_coding
+    event = AuditEvent.objects.filter(action=AuditAction.SETTINGS_CHANGE).latest("id")
+    assert event.detail["after"]["rate_coding"] is False
+    # (The page's "before" is another fix's business: the form changes the district first.)
+    client.post(
+        reverse("district-settings"),
+        {"min_group_size": "10", "coaching_time_target": "80", "rate_coding": "on"},
+    )
+    world.district.refresh_from_db()
+    assert world.district.rate_coding
+    page = client.get(reverse("district-settings")).content.decode()
+    assert "Show rates near 0 % or 100 % as bounds" in page
+
+
+def test_the_settings_service_records_rate_coding_before_and_after(world: World) -> None:
+    district_settings_update(
+        actor=world.admin,
+        district=world.district,
+        min_group_size=10,
+        coaching_time_target=80,
+        rate_coding=False,
+    )
+    event = AuditEvent.objects.get(action=AuditAction.SETTINGS_CHANGE)
+    assert (event.detail["before"]["rate_coding"], event.detail["after"]["rate_coding"]) == (True, False)

@@ -96,7 +96,12 @@ def test_admin_site_audit_records_the_real_before_and_after(world: World) -> Non
     world.client("admin").post(url, {"min_group_size": 15, "coaching_time_target": 70, "state_id": ""})
     event = _settings_event()
     assert event.detail["before"]["min_group_size"] == 10
-    assert event.detail["after"] == {"min_group_size": 15, "coaching_time_target": 70, "state_id": ""}
+    assert event.detail["after"] == {
+        "min_group_size": 15,
+        "rate_coding": True,
+        "coaching_time_target": 70,
+        "state_id": "",
+    }
 
 
 def test_one_definition_of_the_floor_and_the_default() -> None:

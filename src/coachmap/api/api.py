@@ -12,8 +12,9 @@ from typing import Any
 
 from csp.decorators import csp_update
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
@@ -63,6 +64,24 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(BadRequest)
+def bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # A multipart body without a usable boundary cannot be read at all; say so rather than crash.
+    return api.create_response(
+        request,
+        {
+            "detail": "The request body could not be read as a form. Send JSON, or form fields with a "
+            "proper multipart boundary."
+        },
+        status=400,
+    )
 
 
 class MeOut(Schema):

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Form, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from coachmap.coaching.bestfit import queries as fit_queries
 from coachmap.coaching.bestfit import rounds as matching_rounds
@@ -15,6 +15,7 @@ from coachmap.coaching.handovers import queries as handover_queries
 from coachmap.coaching.models import CoachingCycle, MatchingRound, MatchProposal, ProposalKind, Referral
 from coachmap.coaching.requests import services as request_services
 from coachmap.core import access
+from coachmap.core.inputs import Id, Pages
 from coachmap.core.models import Role
 
 router = Router(tags=["coaching"])
@@ -52,7 +53,7 @@ class SessionOut(Schema):
 
 
 @router.get("/cycles", response=list[CycleOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def cycles(request: HttpRequest) -> QuerySet[CoachingCycle]:
     """Cycles the user is part of (teacher, coach) or leads (program lead), newest first, 50 a page. No notes."""
     return (
@@ -63,7 +64,7 @@ def cycles(request: HttpRequest) -> QuerySet[CoachingCycle]:
 
 
 @router.get("/cycles/{cycle_id}/sessions", response=list[SessionOut])
-def cycle_sessions(request: HttpRequest, cycle_id: int) -> list[dict[str, object]]:
+def cycle_sessions(request: HttpRequest, cycle_id: Id) -> list[dict[str, object]]:
     """A cycle's sessions with their confidential notes: the teacher and the coach only; every read is audited."""
     cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
     return [
@@ -203,7 +204,7 @@ class RoundDetailOut(RoundOut):
 
 
 @router.get("/matching/rounds/{round_id}", response=RoundDetailOut)
-def round_detail(request: HttpRequest, round_id: int) -> dict[str, Any]:
+def round_detail(request: HttpRequest, round_id: Id) -> dict[str, Any]:
     """A round with every proposal and its explanation."""
     matching_round = access.fetch(access.rounds_visible_to, request.user, pk=round_id)
     proposals = fit_queries.round_proposals(request.user, matching_round)
@@ -218,7 +219,7 @@ def round_detail(request: HttpRequest, round_id: int) -> dict[str, Any]:
 
 
 @router.post("/matching/rounds/{round_id}/confirm", response=RoundOut)
-def round_confirm(request: HttpRequest, round_id: int) -> MatchingRound:
+def round_confirm(request: HttpRequest, round_id: Id) -> MatchingRound:
     matching_round = access.fetch(access.rounds_visible_to, request.user, pk=round_id)
     return matching_rounds.round_confirm(actor=request.user, matching_round=matching_round)  # type: ignore[arg-type]
 
@@ -235,7 +236,7 @@ def proposals(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/proposals/{proposal_id}/respond", response=ProposalOut)
-def proposal_respond(request: HttpRequest, proposal_id: int, accept: Form[bool]) -> dict[str, Any]:
+def proposal_respond(request: HttpRequest, proposal_id: Id, accept: Form[bool]) -> dict[str, Any]:
     """The teacher accepts or declines a proposed coach or a lighter offer."""
     proposal = access.fetch(access.proposals_visible_to, request.user, pk=proposal_id)
     access.require(

@@ -6,19 +6,20 @@ session note or an individual survey answer, because those models are not regist
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import update_wrapper
 from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from coachmap.core import access, group_size, services
+from coachmap.core import access, group_size, inputs, services
 from coachmap.core import queries as core_queries
 from coachmap.core.models import (
     AuditAction,
@@ -60,6 +61,15 @@ class CoachmapAdminSite(admin.AdminSite):
 site = CoachmapAdminSite(name="admin")
 
 
+class IdAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete looks up the chosen value before the form validates it (`pk__in`):
+    a value no id can be (2⁶⁴, "abc") would crash that query, so it is not looked up; the
+    form then says the choice is not valid."""
+
+    def optgroups(self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None) -> Any:
+        return super().optgroups(name, [v for v in value if v in (None, "") or inputs.is_id(v)], attr)
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Reads through `scope`; district admins may change only what `editable` allows."""
 
@@ -88,6 +98,13 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self.deletable and self._is_admin(request)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget", IdAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _get_obj_does_not_exist_redirect(
         self, request: HttpRequest, opts: Any, object_id: str

@@ -30,7 +30,7 @@ class DistrictSettingsForm(forms.ModelForm):
 
     class Meta:
         model = District
-        fields = ["min_group_size", "coaching_time_target", "state_id"]
+        fields = ["min_group_size", "rate_coding", "coaching_time_target", "state_id"]
         labels = {
             "min_group_size": "Minimum group size for reporting",
             "coaching_time_target": "Coaching-time target (%)",

@@ -76,6 +76,15 @@ class District(models.Model):
             f"{group_size.WARN_BELOW} or more recommended."
         ),
     )
+    rate_coding = models.BooleanField(
+        "show rates near 0 % or 100 % as bounds",
+        default=True,
+        help_text=(
+            "A group's rate within 5 points of 0 % or 100 % shows as \u201c\u2264 5 %\u201d or "
+            "\u201c\u2265 95 %\u201d to everyone but the district's data owners, so that nobody learns "
+            "that every student of a group passed or failed."
+        ),
+    )
     coaching_time_target = models.PositiveSmallIntegerField(
         default=80,
         validators=[MinValueValidator(0), MaxValueValidator(100)],

@@ -41,6 +41,7 @@ def district_settings_update(
     min_group_size: int,
     coaching_time_target: int,
     state_id: str | None = None,
+    rate_coding: bool | None = None,
 ) -> District:
     """Change the district's settings; the audit row holds the values before and after.
 
@@ -52,7 +53,7 @@ def district_settings_update(
         "Only a district admin can change settings.",
     )
     state_id = district.state_id if state_id is None else state_id.strip()
-    fields = ["min_group_size", "coaching_time_target", "state_id"]
+    fields = ["min_group_size", "rate_coding", "coaching_time_target", "state_id"]
     with transaction.atomic():
         # What is stored, not what the caller's instance says: a bound ModelForm has already
         # written the new values onto it, and the audit must show the real change.
@@ -60,6 +61,8 @@ def district_settings_update(
         district.min_group_size = min_group_size
         district.coaching_time_target = coaching_time_target
         district.state_id = state_id
+        if rate_coding is not None:
+            district.rate_coding = rate_coding
         district.full_clean()
         district.save(update_fields=fields)
         audit_record(

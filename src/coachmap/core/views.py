@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import ExpressionWrapper, F, FloatField
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -109,6 +109,7 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
                 min_group_size=form.cleaned_data["min_group_size"],
                 coaching_time_target=form.cleaned_data["coaching_time_target"],
                 state_id=form.cleaned_data["state_id"],
+                rate_coding=form.cleaned_data["rate_coding"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -146,3 +147,12 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         lockout_release(username=form.user.get_username())
         return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 with the reason when coachmap wrote one (`BadRequest`). A suspicious request (a host
+    not served here, too many fields) gets a bare page: the site's layout would ask the request
+    for its host again, and fail."""
+    if type(exception) is not BadRequest:
+        return HttpResponseBadRequest("<!doctype html><title>Bad request</title><h1>Bad request (400)</h1>")
+    return render(request, "400.html", {"message": str(exception)}, status=400)

@@ -4,11 +4,11 @@ from coachmap.feedback import views
 
 app_name = "feedback"
 urlpatterns = [
-    path("sessions/<int:session_id>/pulse/", views.pulse, name="pulse"),
+    path("sessions/<id:session_id>/pulse/", views.pulse, name="pulse"),
     path("", views.surveys, name="surveys"),
     path("new/", views.survey_new, name="survey-new"),
-    path("<int:survey_id>/edit/", views.survey_edit, name="survey-edit"),
-    path("<int:survey_id>/status/", views.survey_status, name="survey-status"),
-    path("<int:survey_id>/answer/", views.survey_answer, name="survey-answer"),
-    path("<int:survey_id>/results/", views.survey_results, name="survey-results"),
+    path("<id:survey_id>/edit/", views.survey_edit, name="survey-edit"),
+    path("<id:survey_id>/status/", views.survey_status, name="survey-status"),
+    path("<id:survey_id>/answer/", views.survey_answer, name="survey-answer"),
+    path("<id:survey_id>/results/", views.survey_results, name="survey-results"),
 ]

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from coachmap.core import access
+from coachmap.core import access, inputs
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import District, Role
@@ -101,7 +101,7 @@ def survey_edit(request: AuthedRequest, survey_id: int) -> HttpResponse:
                 question = access.fetch(
                     lambda u: Question.objects.filter(survey=survey),
                     request.user,
-                    pk=request.POST["remove_question"],
+                    pk=inputs.parse_id(request.POST["remove_question"], "question of this survey"),
                 )
                 services.question_remove(actor=request.user, question=question)
                 messages.success(request, "Question removed.")

@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from coachmap.core import access
-from coachmap.improvement.models import ImprovementGoal
+from coachmap.core.inputs import Id
+from coachmap.improvement.models import GoalStatus, ImprovementGoal
 
 router = Router(tags=["improvement"])
 
@@ -31,7 +32,7 @@ class GoalOut(Schema):
 
 @router.get("/goals", response=list[GoalOut])
 def goals(
-    request: HttpRequest, school_id: int | None = None, status: str | None = None
+    request: HttpRequest, school_id: Id | None = None, status: GoalStatus | None = None
 ) -> list[ImprovementGoal]:
     """Improvement goals of the schools the user may see."""
     queryset = access.improvement_goals_visible_to(request.user).select_related("school")

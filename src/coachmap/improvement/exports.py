@@ -60,7 +60,7 @@ def needs_rows(assessment: NeedsAssessment) -> Table:
                         "all" if grade is None else grade,
                         group_label(code),
                         SUPPRESSED if f.hidden else f.tested,
-                        _hidden(f.hidden, f.rate),
+                        f.coded or _hidden(f.hidden, f.rate),
                         _hidden(f.hidden, f.mean_score),
                         SUPPRESSED if f.growth_hidden else (f.matched or 0),
                         _hidden(f.growth_hidden, f.growth),
@@ -79,7 +79,7 @@ def trend_rows(assessment: NeedsAssessment) -> Table:
             for grade in [None, *subject.table.grades]:
                 years, lines = trend_lines(subject, grade)
                 for line in lines:
-                    for year, rate in zip(years, line.rates, strict=True):
+                    for year, (rate, coded) in zip(years, line.shown, strict=True):
                         cell = subject.history[year].get(grade, line.code)
                         hidden = cell is not None and cell.hidden
                         yield [
@@ -87,7 +87,7 @@ def trend_rows(assessment: NeedsAssessment) -> Table:
                             "all" if grade is None else grade,
                             line.label,
                             year,
-                            _hidden(hidden, rate),
+                            coded or _hidden(hidden, rate),
                         ]
 
     return "trend", ["subject", "grade", "group", "school year (ending)", "percent proficient"], rows()
@@ -157,7 +157,7 @@ def goal_rows(user: AnyUser, school: School) -> Table:
                     goal.target,
                     goal.target_date,
                     point.label if point else "",
-                    _hidden(point.hidden, point.value) if point else "",
+                    (point.coded or _hidden(point.hidden, point.value)) if point else "",
                     _r(line),
                     progress.progress.status.label if progress else "",
                 ]

@@ -17,7 +17,14 @@ from django.db.models import Model
 from django.utils import timezone
 
 from coachmap.core.models import District, School
-from coachmap.improvement.models import EnrollmentCell, ResultCell, SummaryState, TurnaroundCell, UsageCell
+from coachmap.improvement.models import (
+    AuditedTable,
+    EnrollmentCell,
+    ResultCell,
+    SummaryState,
+    TurnaroundCell,
+    UsageCell,
+)
 from coachmap.roster.models import (
     Assessment,
     Class,
@@ -235,7 +242,8 @@ def summaries_rebuild(*, district: District) -> RebuildReport:
                 # millions of scores through an index instead of reading them in one pass.
                 for dimension in (School, Class, LineItem):
                     cursor.execute(f"ANALYZE {_t(dimension)}")
-        for model in (ResultCell, EnrollmentCell, UsageCell, TurnaroundCell):
+        # Audits of the old figures go too: they are derived from them (and a new table misses anyway).
+        for model in (ResultCell, EnrollmentCell, UsageCell, TurnaroundCell, AuditedTable):
             model.objects.filter(district=district).delete()
         result_cells = _result_cells(district)
         enrollment_cells = _enrollment_cells(district)

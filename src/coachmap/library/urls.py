@@ -6,7 +6,7 @@ app_name = "library"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.resource_new, name="resource-new"),
-    path("<int:resource_id>/", views.resource_detail, name="resource"),
-    path("<int:resource_id>/edit/", views.resource_edit, name="resource-edit"),
-    path("<int:resource_id>/open/", views.resource_open, name="resource-open"),
+    path("<id:resource_id>/", views.resource_detail, name="resource"),
+    path("<id:resource_id>/edit/", views.resource_edit, name="resource-edit"),
+    path("<id:resource_id>/open/", views.resource_open, name="resource-open"),
 ]

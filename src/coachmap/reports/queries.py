@@ -2,12 +2,14 @@
 
 Counts only: teachers coached, cycles, sessions, minutes. Never notes, never who. A row that
 covers fewer teachers than the district's minimum group size is hidden, with complementary
-suppression so it cannot be recovered from the total.
+suppression decided by the disclosure audit (`trends_model`), so that no hidden row's figures
+can be worked out from the total and the other rows.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,16 +65,69 @@ def _aggregate(sessions: QuerySet[CoachingSession], key_field: str | None) -> An
     return sessions.values(key_field).annotate(**values).order_by(key_field)
 
 
+MEASURES = ("teachers", "cycles", "sessions", "minutes")
+TOTAL = "__total__"
+
+
+def trends_model(
+    rows: Mapping[object, Mapping[str, int]], hidden: frozenset[object], *, additive: bool
+) -> privacy.Model[tuple[str, object]]:
+    """What a trends table shows, as the disclosure audit reads it.
+
+    Each row (and the total, keyed `TOTAL`) has teachers ≤ cycles ≤ sessions, and teachers ≥ 1
+    when it has any session. Sessions and minutes add up to the total; teachers and cycles add
+    up only across schools (`additive`): across months the same teacher and cycle come back, so
+    each month is at most the total and the months together at least the total. A month is
+    listed only if it had a session; a school is listed even without one.
+    """
+    model: privacy.Model[tuple[str, object]] = privacy.Model()
+    figure: dict[str, dict[object, int]] = {m: {} for m in MEASURES}
+    for key, row in rows.items():
+        for measure in MEASURES:
+            value = int(row.get(measure) or 0)
+            if key in hidden:
+                # A month is listed only when it had a session: the reader knows it is not empty.
+                low = 1 if not additive and measure != "minutes" else 0
+                figure[measure][key] = model.figure(low, privacy.BIG, value)
+                if value:
+                    model.watch((measure, key), figure[measure][key])
+            else:
+                figure[measure][key] = model.shown(value)
+        teachers, cycles, sessions = (figure[m][key] for m in ("teachers", "cycles", "sessions"))
+        model.at_most(teachers, cycles)
+        model.at_most(cycles, sessions)
+        model.between({sessions: 1.0, teachers: -float(privacy.BIG)}, high=0.0)
+    parts = [key for key in rows if key != TOTAL]
+    for measure in MEASURES:
+        values = figure[measure]
+        if additive or measure in ("sessions", "minutes"):
+            model.equal([values[k] for k in parts], values[TOTAL])
+        else:
+            for k in parts:
+                model.at_most(values[k], values[TOTAL])
+            model.between({**{values[k]: 1.0 for k in parts}, values[TOTAL]: -1.0}, low=0.0)
+    return model
+
+
 def _suppressed_rows(
-    raw: list[dict], total: dict, key_field: str, labels: dict, min_size: int
+    raw: list[dict], total: dict, key_field: str, labels: dict, min_size: int, *, additive: bool
 ) -> tuple[list[TrendRow], TrendRow]:
+    """Rows below the minimum number of teachers are hidden; then the disclosure audit hides more
+    rows (the fewest teachers first, the total last) until no hidden figure can be worked out."""
     counts: dict[object, int] = {row[key_field]: row["teachers"] for row in raw}
-    counts["__total__"] = total["teachers"] or 0
-    hidden = privacy.suppress(
-        counts, [privacy.Line(tuple(k for k in counts if k != "__total__"), "__total__")], min_size
+    counts[TOTAL] = total["teachers"] or 0
+    start = privacy.suppress(counts, [privacy.Line(tuple(k for k in counts if k != TOTAL), TOTAL)], min_size)
+    rows: dict[object, Mapping[str, int]] = {r[key_field]: r for r in raw}
+    rows[TOTAL] = total
+    order = {key: i for i, key in enumerate(rows)}
+    hidden = privacy.protect(
+        list(rows),
+        start,
+        lambda cells: trends_model(rows, cells, additive=additive),
+        lambda key: (key == TOTAL, counts[key] == 0, counts[key], order[key]),
     )
 
-    def row(key: object, label: str, data: dict[str, Any]) -> TrendRow:
+    def row(key: object, label: str, data: Mapping[str, Any]) -> TrendRow:
         return TrendRow(
             key,
             label,
@@ -84,7 +139,7 @@ def _suppressed_rows(
         )
 
     return [row(r[key_field], labels.get(r[key_field], str(r[key_field])), r) for r in raw], row(
-        "__total__", "Total", total
+        TOTAL, "Total", total
     )
 
 
@@ -101,7 +156,7 @@ def coaching_trends_by_school(user: AnyUser, schools: list[School], since: datet
     raw.sort(key=lambda r: labels[r["cycle__teacher__school"]])
     min_size = schools[0].district.min_group_size if schools else group_size.DEFAULT
     rows, total = _suppressed_rows(
-        raw, _aggregate(sessions, None), "cycle__teacher__school", labels, min_size
+        raw, _aggregate(sessions, None), "cycle__teacher__school", labels, min_size, additive=True
     )
     return Trends("Coaching by school", rows, total, min_size, since, "School")
 
@@ -118,7 +173,7 @@ def coaching_trends_by_month(user: AnyUser, school: School, since: datetime.date
     raw = list(_aggregate(sessions, "month"))
     labels = {r["month"]: f"{r['month']:%B %Y}" for r in raw}
     rows, total = _suppressed_rows(
-        raw, _aggregate(sessions, None), "month", labels, school.district.min_group_size
+        raw, _aggregate(sessions, None), "month", labels, school.district.min_group_size, additive=False
     )
     return Trends(
         f"Coaching at {school.name} by month", rows, total, school.district.min_group_size, since, "Month"

@@ -5,6 +5,6 @@ from coachmap.roster import views
 app_name = "roster"
 urlpatterns = [
     path("imports/", views.imports, name="imports"),
-    path("imports/<int:run_id>/", views.import_run, name="import-run"),
-    path("imports/<int:run_id>/status/", views.import_status, name="import-status"),
+    path("imports/<id:run_id>/", views.import_run, name="import-run"),
+    path("imports/<id:run_id>/status/", views.import_status, name="import-status"),
 ]

@@ -171,8 +171,9 @@ GRID_LIMIT = 20
 def quadrant_distribution(user: AnyUser) -> QuadrantTable:
     """Teachers with an intake per school × quadrant, suppressed below the district's minimum group size.
 
-    Shown beyond the teacher and coach, so every cell goes through `core.privacy.suppress` with the
-    lines the table shows (row totals, and column totals when they are shown).
+    Shown beyond the teacher and coach, so every cell goes through `core.privacy.suppress_audited`
+    with the lines the table shows (row totals, and column totals when they are shown): no hidden
+    count can be worked out, with whole numbers and non-negativity as well as sums.
     """
     schools = list(access.schools_with_trends_for(user).select_related("district").order_by("name"))
     quadrants = list(Quadrant)
@@ -195,12 +196,14 @@ def quadrant_distribution(user: AnyUser) -> QuadrantTable:
         for q in keys:
             counts[("total", q)] = sum(counts[(s.pk, q)] for s in schools)
         counts[("total", "total")] = sum(counts[("total", q)] for q in keys)
-        hidden |= privacy.suppress(counts, privacy.grid_lines([s.pk for s in schools], keys), min_size)
+        hidden |= privacy.suppress_audited(
+            counts, privacy.grid_lines([s.pk for s in schools], keys), min_size
+        )
     else:
         for s in schools:
             row = {k: counts[k] for k in [*((s.pk, q) for q in keys), (s.pk, "total")]}
             line = privacy.Line(tuple((s.pk, q) for q in keys), (s.pk, "total"))
-            hidden |= privacy.suppress(row, [line], min_size)
+            hidden |= privacy.suppress_audited(row, [line], min_size)
 
     def shown(key: Any) -> int | None:
         return None if key in hidden else counts[key]

@@ -23,7 +23,7 @@ from coachmap.coaching.bestfit.matching.model import PART_KEYS
 from coachmap.coaching.bestfit.placement import SELF_ASSESSMENT, Quadrant, look_for_hint
 from coachmap.coaching.models import CoachProfile, ProposalKind, RoundStatus
 from coachmap.coaching.requests import queries as request_queries
-from coachmap.core import access
+from coachmap.core import access, inputs
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import Role
@@ -165,7 +165,11 @@ def look_fors(request: AuthedRequest) -> HttpResponse:
     services.policy_ensure(district=district_id)
     form = LookForForm(request.POST or None)
     if request.method == "POST" and "toggle" in request.POST:
-        look_for = access.fetch(access.look_fors_visible_to, request.user, pk=request.POST.get("toggle"))
+        look_for = access.fetch(
+            access.look_fors_visible_to,
+            request.user,
+            pk=inputs.parse_id(request.POST.get("toggle"), "look-for"),
+        )
         services.look_for_set_active(actor=request.user, look_for=look_for, active=not look_for.active)
         messages.success(
             request, f"“{look_for.text}” is {'back on' if look_for.active else 'off'} the checklist."

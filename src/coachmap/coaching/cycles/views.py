@@ -252,9 +252,6 @@ def cycle_resume(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     return redirect("coaching:cycle", cycle_id=cycle.pk)
 
 
-# --- the time log -------------------------------------------------------------------------------------
-
-
 # --- partnership agreements -----------------------------------------------------------------------
 
 

@@ -19,6 +19,15 @@ import icalendar
 import recurring_ical_events
 
 MAX_BYTES = 2 * 1024 * 1024
+# What one import may expand to. A school year of a busy coach's calendar is ~10 events a school
+# day, ~2,000 occurrences; a file that expands to more is refused, not truncated.
+MAX_OCCURRENCES = 4_000
+# Steps the recurrence library may take to reach the school year: it walks a rule from its first
+# occurrence, so a daily rule begun in year 1 costs minutes before it yields anything.
+MAX_RULE_STEPS = 200_000
+_TOO_OFTEN = {"SECONDLY": "every second", "MINUTELY": "every minute", "HOURLY": "every hour"}
+_PERIOD_DAYS = {"YEARLY": 365.25, "MONTHLY": 30.44, "WEEKLY": 7.0, "DAILY": 1.0}
+_EXPANDING = ("BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY", "BYHOUR", "BYMINUTE", "BYSECOND")
 
 
 class CalendarError(ValueError):
@@ -80,7 +89,11 @@ def read_calendar(data: bytes, *, tz: ZoneInfo, start: datetime.date, end: datet
         raise CalendarError("This is not an iCalendar (.ics) file: it does not start with BEGIN:VCALENDAR.")
     try:
         calendar = icalendar.Calendar.from_ical(data)
-        events = recurring_ical_events.of(calendar).between(start, end)
+        for event in calendar.walk("VEVENT"):
+            _check_repetition(event, end)
+        events = _expand(calendar, start, end)
+    except CalendarError:
+        raise
     except Exception as exc:  # icalendar raises ValueError, KeyError and its own errors for bad input
         raise CalendarError(f"The calendar file could not be read: {exc}") from exc
     found = []
@@ -116,6 +129,63 @@ def read_calendar(data: bytes, *, tz: ZoneInfo, start: datetime.date, end: datet
             )
         )
     return sorted(found, key=lambda o: (o.start, o.summary))
+
+
+def _title(event: icalendar.cal.Component) -> str:
+    summary = str(event.get("SUMMARY", "")).strip()[:80] or "(no title)"
+    start = event.get("DTSTART")
+    when = (
+        f", starting {start.dt.isoformat()[:10]}" if start is not None and hasattr(start.dt, "year") else ""
+    )
+    return f"“{summary}”{when}"
+
+
+def _check_repetition(event: icalendar.cal.Component, end: datetime.date) -> None:
+    """Refuse a repeating event that could expand to more than a time log can use, naming it."""
+    rules = event.get("RRULE")
+    for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+        freq = str((rule.get("FREQ") or [""])[0]).upper()
+        if freq in _TOO_OFTEN:
+            raise CalendarError(
+                f"The event {_title(event)} repeats {_TOO_OFTEN[freq]} (FREQ={freq}). A time log reads "
+                "events that repeat at most daily: change or delete that event in your calendar, "
+                "export it again and upload the new file."
+            )
+        if freq not in _PERIOD_DAYS:
+            continue
+        start = event.get("DTSTART")
+        first = start.dt if start is not None else end
+        first = first.date() if isinstance(first, datetime.datetime) else first
+        interval = max(int((rule.get("INTERVAL") or [1])[0]), 1)
+        steps = max((end - first).days, 0) / _PERIOD_DAYS[freq] / interval + 1
+        for part in _EXPANDING:
+            steps *= max(len(rule.get(part) or []), 1)
+        if steps > MAX_RULE_STEPS:
+            raise CalendarError(
+                f"The event {_title(event)} repeats too often over too long a time to read "
+                f"(about {int(steps):,} repetitions before this school year ends). Shorten it in your "
+                "calendar — start it this school year, or repeat it less often — and upload again."
+            )
+
+
+def _expand(
+    calendar: icalendar.Calendar, start: datetime.date, end: datetime.date
+) -> list[icalendar.cal.Component]:
+    """Occurrences between start and end, expanded one at a time so that a file which would expand
+    to more than MAX_OCCURRENCES stops there, naming the event that ran over."""
+    query = recurring_ical_events.of(calendar)
+    span_start, span_end = query.to_datetime(start), query.to_datetime(end)
+    found: list[icalendar.cal.Component] = []
+    for series in query.series:
+        for occurrence in series.between(span_start, span_end):
+            found.append(occurrence.as_component(False))
+            if len(found) > MAX_OCCURRENCES:
+                raise CalendarError(
+                    f"The calendar holds more than {MAX_OCCURRENCES:,} events in this school year (the "
+                    f"event {_title(found[-1])} went over). Export a shorter range or a calendar with "
+                    "only your working events, and upload again."
+                )
+    return found
 
 
 def minutes_by_day(occurrences: list[Occurrence]) -> dict[tuple[datetime.date, str], int]:

@@ -11,17 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from coachmap.coaching.timelog import forms, queries, services, timeshare
-from coachmap.core import access
+from coachmap.core import access, inputs
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import Role
 
 
 def _week(request: AuthedRequest) -> datetime.date:
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = inputs.parse_day(request.GET.get("week"), what="week", default=timezone.localdate())
     return timeshare.monday(day)
 
 

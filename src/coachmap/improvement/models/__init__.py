@@ -10,6 +10,7 @@ from coachmap.improvement.models.goals import (
 )
 from coachmap.improvement.models.indicators import Indicator, IndicatorKind, Measurement
 from coachmap.improvement.models.summaries import (
+    AuditedTable,
     EnrollmentCell,
     ResultCell,
     SummaryState,
@@ -20,6 +21,7 @@ from coachmap.improvement.models.techmap import Tool, ToolKind, ToolLink
 
 __all__ = [
     "MAX_ACTIVE_GOALS",
+    "AuditedTable",
     "DataSource",
     "EnrollmentCell",
     "GoalStatus",

@@ -140,3 +140,23 @@ class SummaryState(models.Model):
 
     def __str__(self) -> str:
         return f"Summaries of {self.district_id} built {self.built_at:%Y-%m-%d %H:%M}"
+
+
+class AuditedTable(models.Model):
+    """The cells a disclosure audit hid in one needs table, keyed by the table's fingerprint
+    (`improvement.needs.table.fingerprint`: every figure and rule the audit reads).
+
+    An audit can take seconds; pages, exports and goals read the same tables again and again, in
+    several processes. Derived data: a summaries rebuild empties a district's rows, and a new
+    fingerprint simply misses. Cells are [grade, group] pairs.
+    """
+
+    district = _district()
+    fingerprint = models.CharField(max_length=64, unique=True)
+    tested = models.JSONField(default=list)
+    matched = models.JSONField(default=list)
+    enrolled = models.JSONField(default=list)
+    audited_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Audited table {self.fingerprint[:12]}"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from coachmap.core import groups
 from coachmap.core.groups import ALL
+from coachmap.core.privacy import CODING_MARGIN
 from coachmap.improvement.needs.table import Table
 from coachmap.improvement.needs.trend import Direction, Trend, shortfall_trend
 
@@ -85,6 +86,22 @@ class Need:
     reference_rate: float
     students: int
     trend: Trend
+    coded: str | None = None
+    reference_coded: str | None = None
+    """Shown instead of `rate` / `reference_rate` when that rate is top or bottom coded ("≤ 5 %");
+    the rate then stands at the bound, so the shortfall is a least one ("at least 35 points")."""
+
+    @property
+    def rate_text(self) -> str:
+        return self.coded or f"{round(self.rate)}%"
+
+    @property
+    def reference_text(self) -> str:
+        return self.reference_coded or f"{round(self.reference_rate)}%"
+
+    @property
+    def at_least(self) -> bool:
+        return self.coded is not None or self.reference_coded is not None
 
     @property
     def shortfall(self) -> float:
@@ -119,7 +136,8 @@ class Need:
         trend = f", {self.trend.phrase}" if self.trend.phrase else ""
         students = f"{self.students} student{'s' if self.students != 1 else ''}"
         return (
-            f"{self.who}: {round(self.rate)}% proficient in {subject}, {points} point{'s' if points != 1 else ''} "
+            f"{self.who}: {self.rate_text} proficient in {subject}, {'at least ' if self.at_least else ''}"
+            f"{points} point{'s' if points != 1 else ''} "
             f"below {self.compared_with}{trend}; {students}"
         )
 
@@ -132,7 +150,20 @@ def _shortfall(table: Table, grade: int | None, group: str) -> tuple[float, floa
         return None
     if cell.rate is None or reference.rate is None or not cell.tested:
         return None
-    return cell.rate, reference.rate, cell.tested
+    return _shown(cell.rate, cell.coded), _shown(reference.rate, reference.coded), cell.tested
+
+
+def _codes(table: Table, grade: int | None, group: str) -> tuple[str | None, str | None]:
+    cell = table.get(grade, group)
+    reference = table.get(None, ALL) if group == ALL else table.get(grade, ALL)
+    return (cell.coded if cell else None), (reference.coded if reference else None)
+
+
+def _shown(rate: float, coded: str | None) -> float:
+    """A rate as the reader may know it: a coded rate stands at its bound (5 or 95)."""
+    if coded is None:
+        return rate
+    return float(CODING_MARGIN if rate < 50 else 100 - CODING_MARGIN)
 
 
 def find_needs(subject: str, table: Table, history: Mapping[int, Table]) -> list[Need]:
@@ -166,6 +197,7 @@ def find_needs(subject: str, table: Table, history: Mapping[int, Table]) -> list
                 reference,
                 students,
                 shortfall_trend(points),
+                *_codes(table, grade, group),
             )
         )
     return found

@@ -6,10 +6,18 @@ partition adding up to all students in each grade, and the grades adding up to a
 each group. Three counts are protected: students tested (rates, mean scores and gaps rest on
 them), students matched to a fall score (growth) and students enrolled (participation). Each
 count's hidden cells include the tested count's, then get their own complements.
+
+Sums and differences are only the start of what a reader can do. Whole tables of student results
+(`complete`) are then audited as a whole (`core.privacy.Model`): students tested, proficient
+counts (a rate beside a count gives one, to within its rounding or its top or bottom coding),
+students matched and enrolled, with 0 ≤ proficient ≤ tested and whole numbers. More cells are
+hidden until no hidden cell's count or proficient count is pinned to one value.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +52,8 @@ class Figures:
     best_group: str | None = None
     growth_hidden: bool = False
     participation_hidden: bool = False
+    coded: str | None = None
+    """Shown instead of the rate when it is within a few points of 0 % or 100 % ("≤ 5 %")."""
 
 
 @dataclass(frozen=True)
@@ -121,11 +131,16 @@ def build(
     complete: bool,
     hidden_at_source: Collection[Key] = (),
     with_counts: bool = True,
+    coding: bool = False,
+    remember: Remember | None = None,
 ) -> Table:
     """The figures of every cell. `reveal` is for the data owners, who see every cell.
 
     `hidden_at_source` are cells a published file suppressed: hidden for everyone. Pass
     `with_counts=False` to protect only students tested (a trend needs no growth or participation).
+    With `coding`, readers who do not own the data see rates near 0 % or 100 % as "≤ 5 %" or
+    "≥ 95 %", and no gap is shown that would give such a rate back. `remember` keeps audits
+    beyond this process (see `Remember`).
     """
     source_hidden = frozenset(hidden_at_source)
     table_lines = lines(tallies.keys(), partitions, complete=complete)
@@ -140,10 +155,23 @@ def build(
                 enrolled_hidden = _hide(
                     tallies, table_lines, min_size, lambda t: t.enrolled or 0, tested_hidden
                 )
+        if complete:
+            start = (tested_hidden, matched_hidden, enrolled_hidden)
+
+            def audit() -> HiddenSets:
+                return _audited_once(tuple(tallies.items()), tuple(table_lines), start, coding, with_counts)
+
+            if remember is None:
+                tested_hidden, matched_hidden, enrolled_hidden = audit()
+            else:
+                digest = fingerprint(tallies, table_lines, start, coding, with_counts)
+                tested_hidden, matched_hidden, enrolled_hidden = remember(digest, audit)
+    coding = coding and not reveal
 
     grades = tuple(sorted({grade for grade, _ in tallies if grade is not None}))
     groups = tuple(dict.fromkeys(group for _, group in tallies))
     rates = {key: stats.proficiency_rate(t) for key, t in tallies.items() if key not in tested_hidden}
+    coded = {key: privacy.coded_rate(rate, coding) for key, rate in rates.items()}
     best: dict[int | None, str | None] = {}
     for grade in [*grades, None]:
         candidates = {
@@ -162,6 +190,8 @@ def build(
             continue
         rate = rates[key]
         best_code = best[grade]
+        # A gap beside a coded rate would give the rate back: such gaps are left blank.
+        exact = {code for code in (group, ALL, best_code) if code and coded.get((grade, code)) is None}
         growth_hidden = key in matched_hidden
         participation_hidden = key in enrolled_hidden
         cells[key] = Figures(
@@ -174,12 +204,233 @@ def build(
             matched=None if growth_hidden else tally.matched,
             growth=None if growth_hidden else stats.growth(tally),
             participation=None if participation_hidden else stats.participation(tally),
-            gap_to_all=None if group == ALL else stats.difference(rate, rates.get((grade, ALL))),
+            gap_to_all=None
+            if group == ALL or not {group, ALL} <= exact
+            else stats.difference(rate, rates.get((grade, ALL))),
             gap_to_best=None
-            if group == ALL or best_code is None
+            if group == ALL or best_code is None or not {group, best_code} <= exact
             else stats.difference(rate, rates.get((grade, best_code))),
             best_group=best_code,
             growth_hidden=growth_hidden,
             participation_hidden=participation_hidden,
+            coded=coded.get(key),
         )
     return Table(cells, grades, groups, min_size)
+
+
+@dataclass
+class Hidden:
+    """The cells whose students tested (with every figure), matched or enrolled are hidden."""
+
+    tested: frozenset[Key]
+    matched: frozenset[Key]
+    enrolled: frozenset[Key]
+
+
+RATE_DECIMALS = 2
+"""The finest a rate is shown anywhere (the CSV export); the audit assumes the reader has it."""
+
+
+def model(
+    tallies: Mapping[Key, Tally],
+    table_lines: Sequence[privacy.Line[Key]],
+    hidden: Hidden,
+    *,
+    coding: bool,
+    with_counts: bool,
+    figures_of: dict[str, dict[Key, int]] | None = None,
+) -> privacy.Model[tuple[str, Key]]:
+    """Everything the table shows, as the disclosure audit reads it (`figures_of`, if given, is
+    filled with each measure's figure of each cell).
+
+    Per cell: students tested `t`, proficient `p`, matched `m`, enrolled `e`. A shown count is
+    known; a shown rate bounds `p` (exactly, at two decimals, for fewer than 10,000 students; a
+    coded rate only to within 5 % of `t`). Hidden counts are whole numbers from 0 up, with
+    p ≤ t and m ≤ t. Every line adds up for every count. Watched: `t` and `p` of each hidden
+    cell with students in it, and `m` and `e` where hidden and not zero: what is learnt of an
+    empty cell (that it is empty, that none of its nobody is proficient) is about no student.
+    """
+    audit: privacy.Model[tuple[str, Key]] = privacy.Model()
+    figures = figures_of if figures_of is not None else {}
+    figures.update({"tested": {}, "proficient": {}, "matched": {}, "enrolled": {}})
+    for key, tally in tallies.items():
+        if key in hidden.tested:
+            t = figures["tested"][key] = audit.figure(0, privacy.BIG, tally.tested)
+            p = figures["proficient"][key] = audit.figure(0, privacy.BIG, tally.proficient)
+            audit.at_most(p, t)
+            if tally.tested:
+                audit.watch(("tested", key), t)
+                audit.watch(("proficient", key), p)
+        else:
+            t = figures["tested"][key] = audit.shown(tally.tested)
+            if tally.tested > 0:
+                rate = 100.0 * tally.proficient / tally.tested
+                if privacy.coded_rate(rate, coding) is not None:
+                    low, high = privacy.coded_bounds(rate, tally.tested)
+                else:
+                    low, high = privacy.rate_bounds(rate, tally.tested, RATE_DECIMALS)
+                figures["proficient"][key] = audit.figure(low, high, tally.proficient)
+            else:
+                figures["proficient"][key] = audit.shown(0)
+            audit.at_most(figures["proficient"][key], t)
+        if not with_counts:
+            continue
+        if key in hidden.matched:
+            m = figures["matched"][key] = audit.figure(0, privacy.BIG, tally.matched)
+            audit.at_most(m, t)
+            if tally.matched:
+                audit.watch(("matched", key), m)
+        else:
+            figures["matched"][key] = audit.shown(tally.matched)
+            audit.at_most(figures["matched"][key], t)
+        if tally.enrolled is not None:
+            if key in hidden.enrolled:
+                e = figures["enrolled"][key] = audit.figure(0, privacy.BIG, tally.enrolled)
+                if tally.enrolled:
+                    audit.watch(("enrolled", key), e)
+            else:
+                figures["enrolled"][key] = audit.shown(tally.enrolled)
+    for line in table_lines:
+        for measure in figures.values():
+            if line.total in measure and all(part in measure for part in line.parts):
+                audit.equal([measure[part] for part in line.parts], measure[line.total])
+    return audit
+
+
+def _preference(tally: Tally, measure: str, total: bool, order: int) -> tuple[int, bool, bool, int, int]:
+    """How good a complement a cell makes (lower is better)."""
+    mixed = 0 < tally.proficient < tally.tested
+    n = tally.tested if measure in ("tested", "proficient") else getattr(tally, measure) or 0
+    # A pinned count is freed by any unknown on its line, and an empty cell tells nobody
+    # anything: empty cells first. A pinned proficient count needs a cell with some proficient
+    # and some not: mixed cells first, the smallest of them.
+    empty_first = n > 0 if measure != "proficient" else n == 0
+    return (int(total), measure == "proficient" and not mixed, empty_first, n, order)
+
+
+HiddenSets = tuple[frozenset[Key], frozenset[Key], frozenset[Key]]
+Remember = Callable[[str, Callable[[], HiddenSets]], HiddenSets]
+"""Given a table's fingerprint and a way to audit it, the audited hidden cells: a caller may keep
+them (the database does, so every process and every restart reuses one audit)."""
+
+
+def fingerprint(
+    tallies: Mapping[Key, Tally],
+    table_lines: Sequence[privacy.Line[Key]],
+    start: HiddenSets,
+    coding: bool,
+    with_counts: bool,
+) -> str:
+    """A digest of everything the audit reads: equal digests, equal answers."""
+    facts = (
+        sorted(tallies.items(), key=repr),
+        sorted(table_lines, key=repr),
+        [sorted(cells, key=repr) for cells in start],
+        coding,
+        with_counts,
+        RATE_DECIMALS,
+    )
+    return hashlib.sha256(repr(facts).encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=256)
+def _audited_once(
+    tallies: tuple[tuple[Key, Tally], ...],
+    table_lines: tuple[privacy.Line[Key], ...],
+    start: HiddenSets,
+    coding: bool,
+    with_counts: bool,
+) -> HiddenSets:
+    """`audited`, remembered in this process: the pages, the CSV and the goals read the same tables
+    again and again."""
+    return audited(dict(tallies), table_lines, Hidden(*start), coding=coding, with_counts=with_counts)
+
+
+def audited(
+    tallies: Mapping[Key, Tally],
+    table_lines: Sequence[privacy.Line[Key]],
+    start: Hidden,
+    *,
+    coding: bool,
+    with_counts: bool,
+) -> tuple[frozenset[Key], frozenset[Key], frozenset[Key]]:
+    """Hide more cells until the audit pins nothing.
+
+    Each round mends one pinned figure, counts before proficient counts (a pinned count usually
+    pins the proficient counts beside it), the cell hidden last first: it hides one more cell of
+    a line through it (a part before a total; for a count an empty cell first, for a proficient
+    count one whose rate is neither 0 % nor 100 %; then the fewest students). Figures proven
+    free stay free as more is hidden, so each is proven once. A cell no line can mend (its
+    lines are all hidden) is mended by the smallest shown cell anywhere.
+    """
+    hidden = Hidden(start.tested, start.matched, start.enrolled)
+    order = {key: i for i, key in enumerate(sorted(tallies, key=lambda key: key[0] is not None))}
+    added: list[Key] = []
+    urgency = {"tested": 0, "matched": 1, "enrolled": 1, "proficient": 2}
+    known_free: set[tuple[str, Key]] = set()
+    while True:
+        cell_figures: dict[str, dict[Key, int]] = {}
+        audit = model(
+            tallies, table_lines, hidden, coding=coding, with_counts=with_counts, figures_of=cell_figures
+        )
+        recency = {key: -i for i, key in enumerate(added)}
+        checks = sorted(audit.watched, key=lambda item: (urgency[item[0]], recency.get(item[1], 1)))
+        pinned = audit.first_pinned(checks, known_free)
+        if pinned is None:
+            return hidden.tested, hidden.matched, hidden.enrolled
+        measure, cell = pinned
+        already = getattr(hidden, "tested" if measure == "proficient" else measure)
+        freed = (
+            ("tested", "proficient", "matched", "enrolled")
+            if measure in ("tested", "proficient")
+            else (measure,)
+        )
+        mendings = audit.mend(
+            pinned,
+            {
+                key: (
+                    [cell_figures[m][key] for m in freed if key in cell_figures[m]],
+                    # A total costs four times its people: readers need the totals most.
+                    (1.0 + _count(tallies[key], measure)) * (4.0 if key[0] is None or key[1] == ALL else 1.0),
+                )
+                for key in tallies
+                if key not in already
+            },
+        )
+        if mendings:
+            chosen_cells = frozenset(k for k in mendings if isinstance(k, tuple))
+            added.extend(chosen_cells)
+            hidden = _with(hidden, measure, chosen_cells)
+            continue
+
+        options = {
+            key: _preference(tallies[key], measure, key == line.total, order[key])
+            for line in table_lines
+            if cell in (*line.parts, line.total)
+            for key in (*line.parts, line.total)
+            if key not in already
+        }
+        if not options:
+            options = {
+                key: _preference(tallies[key], measure, False, order[key])
+                for key in tallies
+                if key not in already
+            }
+        if not options:
+            raise ValueError(f"the table gives away the {measure} count of {cell!r} whatever is hidden")
+        chosen = min(options, key=lambda key: options[key])
+        added.append(chosen)
+        hidden = _with(hidden, measure, frozenset({chosen}))
+
+
+def _count(tally: Tally, measure: str) -> int:
+    return tally.tested if measure in ("tested", "proficient") else getattr(tally, measure) or 0
+
+
+def _with(hidden: Hidden, measure: str, extra: frozenset[Key]) -> Hidden:
+    """`hidden` with more cells hidden for `measure` (hiding students tested hides every figure)."""
+    if measure in ("tested", "proficient"):
+        return Hidden(hidden.tested | extra, hidden.matched | extra, hidden.enrolled | extra)
+    if measure == "matched":
+        return Hidden(hidden.tested, hidden.matched | extra, hidden.enrolled)
+    return Hidden(hidden.tested, hidden.matched, hidden.enrolled | extra)

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from coachmap.core.access import AnyUser
+from coachmap.core.privacy import CODING_MARGIN
 from coachmap.improvement.models import ImprovementGoal, Metric
 from coachmap.improvement.needs import drafting
 from coachmap.improvement.needs.progress import Progress, progress
@@ -30,7 +31,17 @@ def metric_value(metric: str, figures: Figures) -> float | None:
         return figures.growth
     if metric == Metric.GAP:
         return None if figures.gap_to_all is None else -figures.gap_to_all
+    if figures.coded is not None and figures.rate is not None:
+        # A coded rate ("≤ 5 %") is known only to its bound; the point stands there.
+        return float(CODING_MARGIN if figures.rate < 50 else 100 - CODING_MARGIN)
     return figures.rate
+
+
+def metric_label(metric: str, figures: Figures) -> str | None:
+    """What to show instead of the number, when the rate is coded ("≤ 5 %")."""
+    if metric in (Metric.MEAN_SCALE_SCORE, Metric.GROWTH, Metric.GAP) or figures.hidden:
+        return None
+    return figures.coded
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,7 @@ class GoalPoint:
     on: datetime.date
     value: float | None
     hidden: bool
+    coded: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +85,13 @@ def goal_progress(user: AnyUser, goal: ImprovementGoal) -> GoalProgress:
         windows=(goal.window,) if goal.window else (),
     )
     points = [
-        GoalPoint(p.period.label, p.on, metric_value(goal.metric, p.figures), p.figures.hidden)
+        GoalPoint(
+            p.period.label,
+            p.on,
+            metric_value(goal.metric, p.figures),
+            p.figures.hidden,
+            metric_label(goal.metric, p.figures),
+        )
         for p in history
     ]
     newest = next((p for p in reversed(points) if p.value is not None), None)

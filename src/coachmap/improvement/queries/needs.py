@@ -10,15 +10,24 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
-from coachmap.core import access, groups
+from coachmap.core import access, groups, privacy
 from coachmap.core.access import AnyUser
 from coachmap.core.models import District, School
-from coachmap.improvement.models import DataSource, EnrollmentCell, NeedNote, ResultCell, SummaryState
+from coachmap.improvement.models import (
+    AuditedTable,
+    DataSource,
+    EnrollmentCell,
+    NeedNote,
+    ResultCell,
+    SummaryState,
+)
 from coachmap.improvement.needs import ranking, table
 from coachmap.improvement.needs.ranking import Need
 from coachmap.improvement.needs.stats import Tally
@@ -210,7 +219,53 @@ def _build(cells: dict[Key, Tally], scope: Scope, reveal: bool, *, with_counts: 
         reveal=reveal,
         complete=True,
         with_counts=with_counts,
+        coding=scope.district.rate_coding,
+        remember=_kept_in_database(scope.district),
     )
+
+
+def _cells(stored: list[list[Any]]) -> frozenset[Key]:
+    return frozenset((grade, group) for grade, group in stored)
+
+
+def _kept_in_database(district: District) -> table.Remember:
+    """Audits kept in `AuditedTable`, so each table is audited once for every process."""
+
+    def remember(key: str, audit: Callable[[], table.HiddenSets]) -> table.HiddenSets:
+        stored = AuditedTable.objects.filter(fingerprint=key).first()
+        if stored is not None:
+            return _cells(stored.tested), _cells(stored.matched), _cells(stored.enrolled)
+        tested, matched, enrolled = audit()
+        try:
+            with transaction.atomic():
+                AuditedTable.objects.create(
+                    district=district,
+                    fingerprint=key,
+                    tested=sorted(map(list, tested), key=repr),
+                    matched=sorted(map(list, matched), key=repr),
+                    enrolled=sorted(map(list, enrolled), key=repr),
+                )
+        except IntegrityError:
+            pass  # another process audited the same table at the same time; the answers agree
+        return tested, matched, enrolled
+
+    return remember
+
+
+def tables_audit(*, district: District) -> int:
+    """Audit every school's needs tables as a principal reads them, so no page waits for an audit.
+    Returns how many tables were read. Run after a summaries rebuild (imports, the demo, the command)."""
+    read = 0
+    for school in School.objects.filter(district=district).order_by("pk"):
+        scope = Scope(district, school)
+        for source in available_sources(scope):
+            if source == DataSource.PUBLISHED:
+                continue  # published tables are not audited (the state published them)
+            _, periods, _ = _from_results(scope, None, False)
+            for period in periods:
+                _from_results(scope, period, False)
+                read += 1
+    return read
 
 
 def _from_results(
@@ -245,7 +300,9 @@ def _from_results(
     for a in current:
         now = _build(tallies[a.pk], scope, reveal)
         history = {
-            b.school_year: _build(tallies[b.pk], scope, reveal, with_counts=False) for b in series[a.pk]
+            # Built exactly as when that year is picked, so the trend hides what its table hides.
+            b.school_year: _build(tallies[b.pk], scope, reveal)
+            for b in series[a.pk]
         }
         history[a.school_year] = now
         label = (
@@ -415,19 +472,35 @@ class TrendLine:
     code: str
     label: str
     rates: list[float | None]
+    coded: list[str | None] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[tuple[float | None, str | None]]:
+        return list(zip(self.rates, self.coded or [None] * len(self.rates), strict=True))
 
 
 def trend_lines(subject: SubjectNeeds, grade: int | None) -> tuple[list[int], list[TrendLine]]:
-    """Years, and the proficiency rate of each group shown in at least one year (None where hidden or missing)."""
+    """Years, and the proficiency rate of each group shown in at least one year (None where hidden
+    or missing). A coded rate ("≤ 5 %") stands at its bound, with its label in `coded`."""
     years = list(subject.history)
     lines = []
     for code in subject.table.groups:
-        rates = []
+        rates: list[float | None] = []
+        coded: list[str | None] = []
         for year in years:
             cell = subject.history[year].get(grade, code)
-            rates.append(None if cell is None or cell.hidden else cell.rate)
+            shown = cell is not None and not cell.hidden
+            coded.append(cell.coded if shown and cell is not None else None)
+            if not shown or cell is None:
+                rates.append(None)
+            elif cell.coded is not None:
+                rates.append(
+                    float(privacy.CODING_MARGIN if (cell.rate or 0) < 50 else 100 - privacy.CODING_MARGIN)
+                )
+            else:
+                rates.append(cell.rate)
         if any(r is not None for r in rates):
-            lines.append(TrendLine(code, group_label(code), rates))
+            lines.append(TrendLine(code, group_label(code), rates, coded))
     return years, lines
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,10 +18,74 @@ from typing import IO
 
 from coachmap.roster.importers.report import Report
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# One cell of any file coachmap reads: ids, names, dates, scores and notes are far shorter. A
+# longer cell is refused with its row and column, and the reader never holds much more than
+# this in memory: lines are read at most MAX_LINE characters at a time (`BoundedLines`).
+MAX_FIELD = 65_536
+MAX_LINE = 1 << 20
+csv.field_size_limit(MAX_FIELD)
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 PROGRESS_EVERY = 16384
+
+
+class CellTooLong(Exception):
+    """A cell (or a line) longer than the reader takes; `column` counts from 0 within the row."""
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(f"line {line}, field {column + 1}")
+        self.line = line
+        self.column = column
+
+
+class BoundedLines:
+    """The lines of `text` for the csv module, each at most MAX_LINE characters: a longer line
+    raises `CellTooLong` naming the field it was in, without reading the rest of it. `record`
+    holds the text of the record being read (for locating a cell csv finds too long)."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self._readline = text.readline
+        self._open_quote = False  # the record so far has an odd number of quotes: a cell goes on
+        self.line = 0
+        self.record = ""
+
+    def __iter__(self) -> BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._readline(MAX_LINE + 1)
+        if not line:
+            raise StopIteration
+        self.line += 1
+        self.record = self.record + line[:MAX_LINE] if self._open_quote else line[:MAX_LINE]
+        self._open_quote ^= bool(line.count('"') & 1)
+        if len(line) > MAX_LINE:
+            raise CellTooLong(self.line, field_index(self.record))
+        return line
+
+    def too_long(self) -> CellTooLong:
+        """The cell csv found longer than MAX_FIELD: the last one begun in the current record."""
+        return CellTooLong(self.line, field_index(self.record))
+
+
+def field_index(record: str) -> int:
+    """Which field (from 0) of a partly read CSV record is the first longer than MAX_FIELD, or,
+    when none is yet, the field its end is in. Doubled quotes count twice and so cancel out."""
+    index, quoted, length = 0, False, 0
+    for char in record:
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            index, length = index + 1, 0
+            continue
+        length += 1
+        if length > MAX_FIELD:
+            return index
+    return index
+
+
+def is_too_long(exc: csv.Error) -> bool:
+    return "field larger than field limit" in str(exc)
 
 
 class Source:
@@ -114,10 +177,11 @@ class Table:
             newline="",
             errors="strict",
         )
-        self._reader = csv.reader(self._text, strict=True)
+        self._lines = BoundedLines(self._text)
+        self._reader = csv.reader(self._lines, strict=True)
         try:
             first = next(self._reader, None)
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except (UnicodeDecodeError, csv.Error, CellTooLong) as exc:
             self._broken(exc)
             return
         if first is None or not any(cell.strip() for cell in first):
@@ -159,7 +223,7 @@ class Table:
                 yield reader.line_num, cells
                 if self.progress is not None and count % PROGRESS_EVERY == 0:
                     self.progress(self.label, self._binary_position(), self._size)
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except (UnicodeDecodeError, csv.Error, CellTooLong) as exc:
             self._broken(exc)
         finally:
             if padded:
@@ -183,7 +247,21 @@ class Table:
             return 0
 
     def _broken(self, exc: Exception) -> None:
-        if isinstance(exc, UnicodeDecodeError):
+        if isinstance(exc, csv.Error) and is_too_long(exc):
+            exc = self._lines.too_long()
+        if isinstance(exc, CellTooLong):
+            header = self.header or []
+            column = header[exc.column] if exc.column < len(header) else f"field {exc.column + 1}"
+            self.report.problem(
+                self.name,
+                exc.line,
+                column,
+                "",
+                f"a cell is longer than {MAX_FIELD:,} characters, far more than any value coachmap reads: "
+                "check that this is the right file and that its quotes are balanced (a missing closing "
+                "quote runs one cell on to the end of the file)",
+            )
+        elif isinstance(exc, UnicodeDecodeError):
             row, byte = _first_undecodable_line(self.source, self.name)
             self.report.problem(
                 self.name,

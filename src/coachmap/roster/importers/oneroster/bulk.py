@@ -39,7 +39,7 @@ from coachmap.core.bulk import batched
 from coachmap.roster.importers.oneroster import spec
 from coachmap.roster.importers.oneroster.fast import _BOOL_FAST, _ISO_DATETIME, _STATUS_FAST, _date_fast
 from coachmap.roster.importers.report import Report
-from coachmap.roster.importers.source import Progress, Source
+from coachmap.roster.importers.source import MAX_FIELD, MAX_LINE, BoundedLines, CellTooLong, Progress, Source
 from coachmap.roster.importers.staging import Stage, analyze, execute, fetchall, fetchone, vendor
 
 DISTINCT_CAP = 100_000  # distinct values fetched for checking in Python; more are checked row by row
@@ -246,6 +246,7 @@ class BulkLoader:
 
         cells = ", ".join(f"c{i}" for i in range(stage.width))
         size, done, lines, last = self.source.size(name), 0, 0, b"\n"
+        run = 0  # bytes since the last line break: a line longer than MAX_LINE is never sent
         label = f"Loading {name}"
         try:
             with connection.cursor() as cursor, self.source.open(name) as raw:
@@ -254,6 +255,13 @@ class BulkLoader:
                     f"(FORMAT csv, HEADER true, ENCODING 'UTF8', FORCE_NOT_NULL ({cells}))"
                 ) as copy:
                     while chunk := raw.read(CHUNK):
+                        # CHUNK <= MAX_LINE, so only a line across chunks can be too long.
+                        first = chunk.find(b"\n")
+                        run += len(chunk) if first < 0 else first
+                        if run > MAX_LINE:
+                            raise BulkRefused(f"{name}: a line longer than {MAX_LINE:,} bytes")
+                        if first >= 0:
+                            run = len(chunk) - chunk.rfind(b"\n") - 1
                         copy.write(chunk)
                         lines += chunk.count(b"\n")
                         last = chunk[-1:]
@@ -282,7 +290,7 @@ class BulkLoader:
         rows = 0
         with connection.cursor() as cursor, self.source.open(name) as binary:
             text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="", errors="strict")
-            reader = csv.reader(text, strict=True)
+            reader = csv.reader(BoundedLines(text), strict=True)
             try:
                 next(reader)  # the header, checked already
                 for batch in batched(reader, BATCH):
@@ -293,7 +301,7 @@ class BulkLoader:
                     if fail_at is not None and rows + 1 >= fail_at:
                         raise RuntimeError(f"injected failure at {name} row {fail_at}")
                     self.progress(label, _position(binary), size)
-            except (UnicodeDecodeError, csv.Error) as exc:
+            except (UnicodeDecodeError, csv.Error, CellTooLong) as exc:
                 raise BulkRefused(f"{name}: {exc}") from exc
         if reader.line_num != rows + 1:
             raise BulkRefused(f"{name}: {rows} records in {reader.line_num - 1} lines")
@@ -318,6 +326,11 @@ class BulkLoader:
         )
         if bad:
             raise BulkRefused(f"{name}: {bad} rows have ids the reader must look at")
+        # The reader refuses a cell longer than MAX_FIELD with its row and column: leave it that.
+        longest = " OR ".join(f"length(c{i}) > {MAX_FIELD}" for i in range(stage.width))
+        (long,) = fetchone(f"SELECT COUNT(*) FROM {stage.raw} WHERE {longest}")
+        if long:
+            raise BulkRefused(f"{name}: {long} rows have a cell longer than {MAX_FIELD:,} characters")
         for column, checked in self.bulk.checked.items():
             self._prove_column(name, stage, column, checked)
         if self.check_schools:

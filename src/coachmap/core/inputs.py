@@ -1,0 +1,80 @@
+"""Reading what a request sends — ids, page numbers, weeks — so that nonsense is refused with a
+message (400 or 404) before it reaches the database, where it would crash (500).
+
+A database integer holds at most 2⁶³−1 and a date at most 9999-12-31; Python's have no such
+limit. One definition here, used by the URL converter, the API's parameter types and the views.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated
+
+from django.core.exceptions import BadRequest
+from ninja import Schema
+from ninja.pagination import PageNumberPagination
+from pydantic import Field
+
+MAX_ID = 2**63 - 1
+MAX_PAGE = 1_000_000  # far beyond any real list; keeps the offset inside a database integer
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2099, 12, 31)
+
+# An id in the API: a whole number from 1 to 2⁶³−1 (anything else is a 422 naming the parameter).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class Pages(PageNumberPagination):
+    """The API's page numbers: 1 to a million (a larger one is a 422 naming `page`; past the end is empty)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=1000)
+
+
+class IdConverter:
+    """`<id:name>` in a URL: digits that fit a database id; anything larger matches no route (404)."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise ValueError(f"{value} is larger than any id")
+        return number
+
+    def to_url(self, value: int | str) -> str:
+        return str(value)
+
+
+def is_id(value: object) -> bool:
+    """Whether `value` (as sent: text or a number) is a whole number a database id can be."""
+    text = str(value if value is not None else "").strip()
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ID
+
+
+def parse_id(value: object, what: str) -> int:
+    """The id of a `what` sent in a form, or a 400 saying what was expected."""
+    text = str(value if value is not None else "").strip()
+    if not is_id(text):
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise BadRequest(f"“{shown}” does not name a {what}: reload the page and try again.")
+    return int(text)
+
+
+def parse_day(value: str | None, *, what: str, default: datetime.date) -> datetime.date:
+    """A date from a link (YYYY-MM-DD) between 2000 and 2099; blank gives `default`, anything else a 400."""
+    text = (value or "").strip()
+    if not text:
+        return default
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise BadRequest(
+            f"“{shown}” is not a {what} coachmap can show: give a date between "
+            f"{FIRST_DAY:%Y} and {LAST_DAY:%Y} written as YYYY-MM-DD, like 2026-09-07."
+        )
+    return day

@@ -1,0 +1,123 @@
+"""schemathesis fuzzes the JSON API from its own OpenAPI description, as every role: no request,
+however malformed, answers 5xx (issue 12, item 6).
+
+The schema is taken from the app (`api.get_openapi_schema()`), not fetched over HTTP, because
+reading `/api/openapi.json` needs a signed-in user. Each request goes through the real WSGI
+application with that role's session cookie and a CSRF token, so the API's own checks run first
+and writes reach their handlers. For every operation schemathesis generates valid requests
+(within the declared types) and invalid ones (wrong types, out-of-range numbers, missing or extra
+fields), and valid requests again with real ids in the path so the handlers' own code runs.
+Examples are bounded so the whole run stays well under a minute per database.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import schemathesis
+from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from schemathesis import GenerationMode
+
+from coachmap.api.api import api
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "teacher", "coach", "lead", "principal", "admin"]
+EXAMPLES = 6  # per operation and pass: 16 operations, 2–3 passes each, ≈ 200 requests a role
+SECONDS_PER_ROLE = 120  # a guard against a runaway operation, not a benchmark
+
+
+@pytest.fixture
+def wsgi_app():
+    """The real WSGI application, kept from closing the test's database connection after each
+    request (as Django's own test client does): on PostgreSQL that would end the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _cookies(world, role: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(cookies, headers) of a browser signed in as `role`, with a CSRF token for writes."""
+    token = _get_new_csrf_string()
+    cookies = {django_settings.CSRF_COOKIE_NAME: token}
+    user = world.users[role]
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        cookies[django_settings.SESSION_COOKIE_NAME] = client.cookies[
+            django_settings.SESSION_COOKIE_NAME
+        ].value
+    return cookies, {"X-CSRFToken": token}
+
+
+def _operations():
+    schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
+    return [result.ok() for result in schema.get_all_operations()]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_never_answers_5xx_to_fuzzed_requests(world, settings, wsgi_app, role):
+    settings.ALLOWED_HOSTS = ["localhost"]  # the host schemathesis's WSGI client sends
+    app = wsgi_app
+    cookies, headers = _cookies(world, role)
+    real = {
+        "cycle_id": world.cycle.pk,
+        "round_id": world.draft_round.pk,
+        "proposal_id": world.offer_proposal.pk,
+    }
+    failures: list[str] = []
+    sent = 0
+    began = time.monotonic()
+
+    def fuzz(strategy, label: str) -> None:
+        @examples(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=strategy)
+        def run(case) -> None:
+            nonlocal sent
+            sent += 1
+            try:
+                response = case.call(app=app, cookies=cookies, headers=headers)
+            except Exception as exc:  # an exception out of the app is the 500 a person would see
+                failures.append(f"{case.method} {case.formatted_path} {label}: {type(exc).__name__}: {exc}")
+                return
+            if response.status_code >= 500:
+                failures.append(
+                    f"{case.method} {case.formatted_path} {label} → {response.status_code}: "
+                    f"query={case.query} body={str(case.body)[:200]}"
+                )
+
+        run()
+
+    for operation in _operations():
+        wanted = {k: v for k, v in real.items() if k in operation.path}
+        passes = [(GenerationMode.POSITIVE, None), (GenerationMode.NEGATIVE, None)]
+        if wanted:
+            passes.append((GenerationMode.POSITIVE, wanted))
+        for mode, path_parameters in passes:
+            label = f"{mode.value}{' with real ids' if path_parameters else ''}"
+            fuzz(operation.as_strategy(generation_mode=mode, path_parameters=path_parameters), label)
+
+    seconds = time.monotonic() - began
+    assert failures == [], f"{len(failures)} of {sent} fuzzed requests as {role} failed:\n" + "\n".join(
+        failures[:20]
+    )
+    assert sent > 100
+    assert seconds < SECONDS_PER_ROLE, f"the fuzz run took {seconds:.0f} s"
