@@ -4,7 +4,7 @@ The large district gets topped up (once, deterministically) to 5,000 open reques
 coaches and 1,000 other supports, every coach with a capacity between 5 and 15 and a competency
 profile, every requesting teacher with an intake. Then:
 
-- the full round: `matching_rounds.round_run` (build the problem from the database, route, solve each
+- the full round: `coaching.bestfit.rounds.round_run` (build the problem from the database, route, solve each
   step, explain, write every proposal), timed end to end;
 - (a) the same instances solved bare by the reference solver (HiGHS through SciPy): objectives
   must equal ours within 1e-6;
