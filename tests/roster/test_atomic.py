@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from coachmap.roster.importers import oneroster
+from coachmap.roster.importers.oneroster import merge_entities
 from coachmap.roster.models import ImportRun, ImportStatus, Student
 from tests.roster.conftest import SAMPLE, V12, do_import, snapshot, write_bundle
 
@@ -33,14 +34,14 @@ def test_a_failure_while_saving_after_students_were_written_leaves_nothing_chang
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     before = snapshot(audit=False)
-    real = oneroster.OneRosterImport._merge_demographics
+    real = merge_entities.demographics
 
-    def explode(self: oneroster.OneRosterImport) -> None:
+    def explode(st: oneroster.ImportState) -> None:
         assert Student.objects.count() == 8  # the students are in, inside the transaction
-        real(self)
+        real(st)
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(oneroster.OneRosterImport, "_merge_demographics", explode)
+    monkeypatch.setattr(merge_entities, "demographics", explode)
 
     report = do_import("oneroster", SAMPLE)
 

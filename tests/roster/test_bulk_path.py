@@ -261,9 +261,9 @@ def test_a_failure_injected_while_the_bulk_path_loads_results_leaves_nothing_cha
 def test_a_column_with_too_many_distinct_values_is_proved_row_by_row_in_sql(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from coachmap.roster.importers.oneroster import bulk
+    from coachmap.roster.importers.oneroster import stage_bulk
 
-    monkeypatch.setattr(bulk, "DISTINCT_CAP", 3)  # the enrollments' three roles still fit
+    monkeypatch.setattr(stage_bulk, "DISTINCT_CAP", 3)  # the enrollments' three roles still fit
     pairs = [("li1", "s1"), ("li2", "s1"), ("li1", "s2"), ("li2", "s2")]
     rows = [
         [

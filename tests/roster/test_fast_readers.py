@@ -3,8 +3,8 @@ to the full checks, which say what is wrong."""
 
 from __future__ import annotations
 
-from coachmap.roster.importers.oneroster.fast import fast_results
 from coachmap.roster.importers.oneroster.spec import HEADERS_11
+from coachmap.roster.importers.oneroster.stage_quick import fast_results
 
 HEADER = HEADERS_11["results"]
 INDEX = {name: i for i, name in enumerate(HEADER)}

@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from coachmap.roster.importers import oneroster
+from coachmap.roster.importers.oneroster import merge_entities
 from coachmap.roster.importers.staging import foreign_keys, secondary_indexes, unique_constraints
 from coachmap.roster.models import Enrollment, Score, Student
 from tests.roster.conftest import SAMPLE, do_import
@@ -51,13 +52,13 @@ def test_a_first_import_that_fails_after_the_rebuild_still_has_every_index(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     before = indexes()
-    real = oneroster.OneRosterImport._merge_demographics
+    real = merge_entities.demographics
 
-    def explode(self: oneroster.OneRosterImport) -> None:
-        real(self)
+    def explode(st: oneroster.ImportState) -> None:
+        real(st)
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(oneroster.OneRosterImport, "_merge_demographics", explode)
+    monkeypatch.setattr(merge_entities, "demographics", explode)
 
     report = do_import("oneroster", SAMPLE)
 

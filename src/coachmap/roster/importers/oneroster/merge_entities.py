@@ -1,5 +1,5 @@
-"""Phase 2a: merging what is not a plain staged table: the district and its schools, the
-small files, teachers, demographics."""
+"""Phase 4, merge: what is not a plain staged table: the district and its schools, the small
+files, teachers, demographics; and the notes on users that were not imported."""
 
 from __future__ import annotations
 
@@ -9,211 +9,195 @@ from django.db import models
 from django.utils.text import slugify
 
 from coachmap.core.models import District, School
-from coachmap.roster.importers.oneroster.base import Base, SmallFile
+from coachmap.roster.importers.oneroster.state import ImportState, SmallFile
 from coachmap.roster.importers.report import MAX_LISTED
-from coachmap.roster.importers.staging import (
-    execute,
-    fetchall,
-    fetchone,
-    is_distinct,
-)
+from coachmap.roster.importers.staging import execute, fetchall, fetchone, is_distinct
 from coachmap.roster.importers.teachers import teachers_merge
 
 
-class Entities(Base):
-    def _merge_district_and_schools(self) -> None:
-        report = self.report
-        orgs = self.small.get("orgs", SmallFile())
-        if self.district is None:
-            assert self.district_org is not None  # noqa: S101 - checked in _read_orgs
-            name = self.district_org[2]["name"]
-            slug = base = slugify(name)[:45] or "district"
-            n = 1
-            while District.objects.filter(slug=slug).exists():
-                n += 1
-                slug = f"{base}-{n}"
-            self.district = District.objects.create(name=name, slug=slug, source_id=self.district_org_id)
-            report.entity("districts").added += 1
-        elif self.district_org is not None and not self.district.source_id:
-            self.district.source_id = self.district_org_id
-            self.district.save(update_fields=["source_id"])
-            report.entity("districts").changed += 1
-        elif self.district_org is not None:
-            report.entity("districts").unchanged += 1
-        self.district_id = self.district.pk
-        counts = report.entity("schools")
-        existing = {
-            s.source_id: s for s in School.objects.filter(district=self.district).exclude(source_id="")
-        }
-        seen = set()
-        for sid, (row, status, fields) in orgs.rows.items():
-            if fields["type"] != "school":
-                if fields["type"] != "district":
-                    counts.skipped += 1
-                continue
-            seen.add(sid)
-            school = existing.get(sid)
-            if status != "active":
-                if school is not None:
-                    report.warn(
-                        "orgs.csv",
-                        row,
-                        "status",
-                        status,
-                        f"{school} is kept: coachmap never deletes a school",
-                    )
-                continue
-            if school is None:
-                School.objects.create(district=self.district, source_id=sid, name=fields["name"])
-                counts.added += 1
-            elif school.name != fields["name"]:
-                school.name = fields["name"]
-                school.save(update_fields=["name"])
-                counts.changed += 1
-            else:
-                counts.unchanged += 1
-        if self.manifest.mode("orgs") == "bulk":
-            for sid, school in existing.items():
-                if sid not in seen:
-                    report.warn("orgs.csv", None, "", sid, f"{school} is not in orgs.csv; it is kept")
-
-    def _merge_small(self, file: str, model: type[models.Model], entity: str) -> None:
-        small = self.small.get(file)
-        mode = self.manifest.mode(file)
-        if small is None or mode == "absent":
-            return
-        counts = self.report.entity(entity)
-        manager = model._default_manager
-        existing = {obj.source_id: obj for obj in manager.filter(district=self.district)}  # type: ignore[attr-defined]
-        keep: set[str] = set()
-        for sid, (_, status, fields) in small.rows.items():
-            fields = {k: v for k, v in fields.items() if not k.startswith("_")}
-            obj = existing.get(sid)
-            if status != "active":
-                continue
-            keep.add(sid)
-            if obj is None:
-                manager.create(district=self.district, source_id=sid, **fields)
-                counts.added += 1
-            elif any(getattr(obj, k) != v for k, v in fields.items()):
-                for k, v in fields.items():
-                    setattr(obj, k, v)
-                obj.save()
-                counts.changed += 1
-            else:
-                counts.unchanged += 1
-        if mode == "bulk":
-            gone = [obj.pk for sid, obj in existing.items() if sid not in keep]
-        else:
-            gone = [
-                existing[sid].pk
-                for sid, (_, status, _) in small.rows.items()
-                if status != "active" and sid in existing
-            ]
-        if gone:
-            manager.filter(pk__in=gone).delete()
-            counts.removed += len(gone)
-
-    def _merge_teachers(self) -> None:
-        assert self.district is not None  # noqa: S101
-        teachers_merge(
-            district=self.district, actor=self.actor, mode=self.manifest.mode("users"), report=self.report
-        )
-
-    def _note_skipped_users(self) -> None:
-        skipped = Counter(
-            dict(
-                fetchall(
-                    "SELECT COALESCE(role, 'no role'), COUNT(*) FROM stg_users "
-                    "WHERE kind = 'other' AND status = 'active' GROUP BY role"
-                )
-            )
-        )
-        for role, n in sorted(skipped.items()):
-            self.report.entity("users not imported").skipped += n
-            if role == "student":
-                self.report.notes.append(
-                    f"{n:,} students were not imported: they have no grade coachmap tracks (PK–12) or no school."
-                )
-            elif role == "teacher":
-                self.report.notes.append(f"{n:,} teachers were not imported: they belong to no school.")
-            else:
-                self.report.notes.append(
-                    f"{n:,} users with the role {role} were not imported (coachmap imports students and teachers)."
-                )
-        for row, codes, grade in fetchall(
-            "SELECT row, grade_codes, grade FROM stg_users WHERE kind = 'other' AND role = 'student' "
-            f"AND status = 'active' ORDER BY row LIMIT {MAX_LISTED}"
-        ):
-            if grade is None:
-                self.report.warn(
-                    "users.csv",
+def district_and_schools(st: ImportState) -> None:
+    report = st.report
+    orgs = st.small.get("orgs", SmallFile())
+    if st.district is None:
+        assert st.district_org is not None  # noqa: S101 - checked in _read_orgs
+        name = st.district_org[2]["name"]
+        slug = base = slugify(name)[:45] or "district"
+        n = 1
+        while District.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        st.district = District.objects.create(name=name, slug=slug, source_id=st.district_org_id)
+        report.entity("districts").added += 1
+    elif st.district_org is not None and not st.district.source_id:
+        st.district.source_id = st.district_org_id
+        st.district.save(update_fields=["source_id"])
+        report.entity("districts").changed += 1
+    elif st.district_org is not None:
+        report.entity("districts").unchanged += 1
+    st.district_id = st.district.pk
+    counts = report.entity("schools")
+    existing = {s.source_id: s for s in School.objects.filter(district=st.district).exclude(source_id="")}
+    seen = set()
+    for sid, (row, status, fields) in orgs.rows.items():
+        if fields["type"] != "school":
+            if fields["type"] != "district":
+                counts.skipped += 1
+            continue
+        seen.add(sid)
+        school = existing.get(sid)
+        if status != "active":
+            if school is not None:
+                report.warn(
+                    "orgs.csv",
                     row,
-                    "grades",
-                    codes,
-                    "student not imported: no grade coachmap tracks (PK–12)",
+                    "status",
+                    status,
+                    f"{school} is kept: coachmap never deletes a school",
                 )
-            else:
-                self.report.warn(
-                    "users.csv", row, "orgSourcedIds", "", "student not imported: belongs to no school"
-                )
+            continue
+        if school is None:
+            School.objects.create(district=st.district, source_id=sid, name=fields["name"])
+            counts.added += 1
+        elif school.name != fields["name"]:
+            school.name = fields["name"]
+            school.save(update_fields=["name"])
+            counts.changed += 1
+        else:
+            counts.unchanged += 1
+    if st.manifest.mode("orgs") == "bulk":
+        for sid, school in existing.items():
+            if sid not in seen:
+                report.warn("orgs.csv", None, "", sid, f"{school} is not in orgs.csv; it is kept")
 
-    def _school_grade_spans(self) -> None:
-        """A school's grade span follows the grades of its students."""
-        for school_id, low, high in fetchall(
-            "SELECT school_id, MIN(grade), MAX(grade) FROM roster_student WHERE district_id = %s GROUP BY school_id",
-            [self.district_id],
-        ):
-            School.objects.filter(pk=school_id).exclude(grade_low=low, grade_high=high).update(
-                grade_low=low, grade_high=high
+
+def small_file(st: ImportState, file: str, model: type[models.Model], entity: str) -> None:
+    small = st.small.get(file)
+    mode = st.manifest.mode(file)
+    if small is None or mode == "absent":
+        return
+    counts = st.report.entity(entity)
+    manager = model._default_manager
+    existing = {obj.source_id: obj for obj in manager.filter(district=st.district)}  # type: ignore[attr-defined]
+    keep: set[str] = set()
+    for sid, (_, status, fields) in small.rows.items():
+        fields = {k: v for k, v in fields.items() if not k.startswith("_")}
+        obj = existing.get(sid)
+        if status != "active":
+            continue
+        keep.add(sid)
+        if obj is None:
+            manager.create(district=st.district, source_id=sid, **fields)
+            counts.added += 1
+        elif any(getattr(obj, k) != v for k, v in fields.items()):
+            for k, v in fields.items():
+                setattr(obj, k, v)
+            obj.save()
+            counts.changed += 1
+        else:
+            counts.unchanged += 1
+    if mode == "bulk":
+        gone = [obj.pk for sid, obj in existing.items() if sid not in keep]
+    else:
+        gone = [
+            existing[sid].pk
+            for sid, (_, status, _) in small.rows.items()
+            if status != "active" and sid in existing
+        ]
+    if gone:
+        manager.filter(pk__in=gone).delete()
+        counts.removed += len(gone)
+
+
+def teachers(st: ImportState) -> None:
+    assert st.district is not None  # noqa: S101
+    teachers_merge(district=st.district, actor=st.actor, mode=st.manifest.mode("users"), report=st.report)
+
+
+def note_skipped_users(st: ImportState) -> None:
+    skipped = Counter(
+        dict(
+            fetchall(
+                "SELECT COALESCE(role, 'no role'), COUNT(*) FROM stg_users "
+                "WHERE kind = 'other' AND status = 'active' GROUP BY role"
             )
-
-    def _merge_demographics(self) -> None:
-        counts = self.report.entity("demographics")
-        d = self.district_id
-        mode = self.manifest.mode("demographics")
-        table = "roster_student"
-        reset = 0
-        if mode == "bulk":
-            reset = execute(
-                f"UPDATE {table} SET race_ethnicity = 'unknown', gender = 'unknown' WHERE district_id = %s "
-                "AND (race_ethnicity <> 'unknown' OR gender <> 'unknown') AND NOT EXISTS "
-                f"(SELECT 1 FROM stg_demographics s WHERE s.source_id = {table}.source_id AND s.status = 'active')",
-                [d],
+        )
+    )
+    for role, n in sorted(skipped.items()):
+        st.report.entity("users not imported").skipped += n
+        if role == "student":
+            st.report.notes.append(
+                f"{n:,} students were not imported: they have no grade coachmap tracks (PK–12) or no school."
+            )
+        elif role == "teacher":
+            st.report.notes.append(f"{n:,} teachers were not imported: they belong to no school.")
+        else:
+            st.report.notes.append(
+                f"{n:,} users with the role {role} were not imported (coachmap imports students and teachers)."
+            )
+    for row, codes, grade in fetchall(
+        "SELECT row, grade_codes, grade FROM stg_users WHERE kind = 'other' AND role = 'student' "
+        f"AND status = 'active' ORDER BY row LIMIT {MAX_LISTED}"
+    ):
+        if grade is None:
+            st.report.warn(
+                "users.csv",
+                row,
+                "grades",
+                codes,
+                "student not imported: no grade coachmap tracks (PK–12)",
             )
         else:
-            reset = execute(
-                f"UPDATE {table} SET race_ethnicity = 'unknown', gender = 'unknown' WHERE district_id = %s "
-                f"AND EXISTS (SELECT 1 FROM stg_demographics s WHERE s.source_id = {table}.source_id "
-                "AND s.status <> 'active')",
-                [d],
+            st.report.warn(
+                "users.csv", row, "orgSourcedIds", "", "student not imported: belongs to no school"
             )
-        changed = execute(
-            f"UPDATE {table} SET race_ethnicity = s.race, gender = s.gender FROM stg_demographics s "
-            f"WHERE {table}.district_id = %s AND {table}.source_id = s.source_id AND s.status = 'active' AND ("
-            + is_distinct(f"{table}.race_ethnicity", "s.race")
-            + " OR "
-            + is_distinct(f"{table}.gender", "s.gender")
-            + ")",
+
+
+def demographics(st: ImportState) -> None:
+    counts = st.report.entity("demographics")
+    d = st.district_id
+    mode = st.manifest.mode("demographics")
+    table = "roster_student"
+    reset = 0
+    if mode == "bulk":
+        reset = execute(
+            f"UPDATE {table} SET race_ethnicity = 'unknown', gender = 'unknown' WHERE district_id = %s "
+            "AND (race_ethnicity <> 'unknown' OR gender <> 'unknown') AND NOT EXISTS "
+            f"(SELECT 1 FROM stg_demographics s WHERE s.source_id = {table}.source_id AND s.status = 'active')",
             [d],
         )
-        (matched,) = fetchone(
-            f"SELECT COUNT(*) FROM stg_demographics s JOIN {table} ON {table}.district_id = %s "
-            f"AND {table}.source_id = s.source_id WHERE s.status = 'active'",
+    else:
+        reset = execute(
+            f"UPDATE {table} SET race_ethnicity = 'unknown', gender = 'unknown' WHERE district_id = %s "
+            f"AND EXISTS (SELECT 1 FROM stg_demographics s WHERE s.source_id = {table}.source_id "
+            "AND s.status <> 'active')",
             [d],
         )
-        (active,) = fetchone("SELECT COUNT(*) FROM stg_demographics WHERE status = 'active'")
-        (added,) = fetchone(
-            f"SELECT COUNT(*) FROM stg_demographics s JOIN {table} ON {table}.district_id = %s "
-            f"AND {table}.source_id = s.source_id WHERE s.status = 'active' AND {table}.id > %s",
-            [d, self.last_student_id],
+    changed = execute(
+        f"UPDATE {table} SET race_ethnicity = s.race, gender = s.gender FROM stg_demographics s "
+        f"WHERE {table}.district_id = %s AND {table}.source_id = s.source_id AND s.status = 'active' AND ("
+        + is_distinct(f"{table}.race_ethnicity", "s.race")
+        + " OR "
+        + is_distinct(f"{table}.gender", "s.gender")
+        + ")",
+        [d],
+    )
+    (matched,) = fetchone(
+        f"SELECT COUNT(*) FROM stg_demographics s JOIN {table} ON {table}.district_id = %s "
+        f"AND {table}.source_id = s.source_id WHERE s.status = 'active'",
+        [d],
+    )
+    (active,) = fetchone("SELECT COUNT(*) FROM stg_demographics WHERE status = 'active'")
+    (added,) = fetchone(
+        f"SELECT COUNT(*) FROM stg_demographics s JOIN {table} ON {table}.district_id = %s "
+        f"AND {table}.source_id = s.source_id WHERE s.status = 'active' AND {table}.id > %s",
+        [d, st.last_student_id],
+    )
+    counts.added += added
+    counts.changed += changed
+    counts.removed += reset
+    counts.unchanged += matched - added - changed
+    counts.skipped += active - matched
+    if active - matched:
+        st.report.notes.append(
+            f"{active - matched:,} demographics rows are for users who are not imported students; they were skipped."
         )
-        counts.added += added
-        counts.changed += changed
-        counts.removed += reset
-        counts.unchanged += matched - added - changed
-        counts.skipped += active - matched
-        if active - matched:
-            self.report.notes.append(
-                f"{active - matched:,} demographics rows are for users who are not imported students; they were skipped."
-            )

@@ -37,7 +37,12 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from coachmap.core.bulk import batched
 from coachmap.roster.importers.oneroster import spec
-from coachmap.roster.importers.oneroster.fast import _BOOL_FAST, _ISO_DATETIME, _STATUS_FAST, _date_fast
+from coachmap.roster.importers.oneroster.stage_quick import (
+    _BOOL_FAST,
+    _ISO_DATETIME,
+    _STATUS_FAST,
+    _date_fast,
+)
 from coachmap.roster.importers.report import Report
 from coachmap.roster.importers.source import MAX_FIELD, MAX_LINE, BoundedLines, CellTooLong, Progress, Source
 from coachmap.roster.importers.staging import Stage, analyze, execute, fetchall, fetchone, vendor
