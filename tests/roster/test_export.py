@@ -110,7 +110,7 @@ def test_a_cell_a_spreadsheet_would_run_is_exported_as_text(value: object, shown
 
 
 def test_the_safe_writer_round_trips_through_the_importers_text_rule() -> None:
-    from coachmap.roster.importers.validation import clean_text
+    from coachmap.roster.importers.cells import clean_text
 
     out = io.StringIO()
     writer(out).writerow(['=HYPERLINK("x")', 5])

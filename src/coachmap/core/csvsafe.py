@@ -4,7 +4,7 @@ A cell beginning with `=`, `+`, `-`, `@` (or a tab or carriage return, which som
 strip first) is read as a formula by Excel, LibreOffice and Google Sheets ("CSV injection").
 `safe_cell` puts an apostrophe in front, which spreadsheets show as text; numbers are left
 alone, so `-3` stays a number. coachmap's importers take that apostrophe off again
-(`roster.importers.validation.clean_text`), so an export can be imported back unchanged.
+(`roster.importers.cells.clean_text`), so an export can be imported back unchanged.
 """
 
 from __future__ import annotations

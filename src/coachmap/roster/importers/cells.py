@@ -20,9 +20,9 @@ class CellError(ValueError):
     """A cell that cannot be read; the message is the plain reason shown to the user."""
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\Z")
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?\Z")
+ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?\Z")
 _fromiso = datetime.date.fromisoformat
 
 
@@ -30,7 +30,7 @@ def parse_date(value: str) -> datetime.date | None:
     """`YYYY-MM-DD`, or None for a blank cell."""
     if not value:
         return None
-    if _DATE.match(value):
+    if ISO_DATE.match(value):
         try:
             return _fromiso(value)
         except ValueError:
@@ -56,7 +56,7 @@ def parse_us_date(value: str) -> datetime.date:
 
 def check_datetime(value: str) -> None:
     """`dateLastModified`: ISO 8601 (a blank is accepted; real bulk exports leave it empty)."""
-    if value and not _DATETIME.match(value):
+    if value and not ISO_DATETIME.match(value):
         raise CellError("wrong date-time format: expected ISO 8601 such as 2026-01-05T10:00:00Z")
 
 
@@ -80,6 +80,28 @@ def parse_bool(value: str, *, strict: bool = True) -> bool | None:
     raise CellError(f"unknown value: expected {allowed}")
 
 
+def parse_id(value: str, what: str) -> str:
+    """A required id (a student's, a class's): the cell without surrounding spaces."""
+    value = value.strip()
+    if not value:
+        raise CellError(f"a {what} id is required")
+    return value
+
+
+_PROFICIENT = {"proficient", "met", "meets", "exceeds", "advanced", "pass", "passed"}
+_NOT_PROFICIENT = {"not proficient", "not met", "below", "did not meet", "fail", "failed", "approaching"}
+
+
+def parse_proficient(value: str) -> bool | None:
+    """Whether a score is proficient, as state and vendor files write it (`Meets`, `Below`, `Y`)."""
+    low = value.strip().lower()
+    if low in _PROFICIENT:
+        return True
+    if low in _NOT_PROFICIENT:
+        return False
+    return parse_bool(value, strict=False)
+
+
 def enum(values: Iterable[str]) -> dict[str, str]:
     """A lookup from lower-cased spelling to the canonical value, for `parse_enum`."""
     return {v.lower(): v for v in values}
@@ -95,6 +117,7 @@ def parse_enum(value: str, allowed: Mapping[str, str], what: str) -> str:
 
 
 def parse_float(value: str) -> float | None:
+    """A finite number (a score, a rate, minutes), or None for a blank cell."""
     if not value:
         return None
     try:
@@ -108,12 +131,12 @@ def parse_float(value: str) -> float | None:
 
 def parse_count(value: str) -> int | None:
     """A whole number of people, ≥ 0 (`12` or `12.0`)."""
-    if not value:
-        return None
     try:
-        number = float(value)
-    except ValueError:
+        number = parse_float(value)
+    except CellError:
         raise CellError("not a number") from None
+    if number is None:
+        return None
     if number < 0 or number != int(number):
         raise CellError("not a whole number of students")
     return int(number)

@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from coachmap.core.models import District
-from coachmap.roster.importers.common import find_columns, single_csv, unknown_students
+from coachmap.roster.importers.cells import CellError, parse_bool
 from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source
 from coachmap.roster.importers.staging import Stage, execute, fetchall, fetchone, is_distinct
-from coachmap.roster.importers.validation import CellError, parse_bool
+from coachmap.roster.importers.vendor import open_vendor_file, unknown_students
 
 SYNONYMS = {
     "student_id": [
@@ -40,21 +40,15 @@ FLAGS = ["english_learner", "disability", "econ_disadvantaged"]
 def run(
     *, source: Source, district: District, report: Report, progress: Progress | None = None, **_: Any
 ) -> None:
-    table = single_csv(source, report, progress, "Reading")
-    if table is None:
-        raise ImportRejected(report)
-    columns = find_columns(table.header or [], SYNONYMS)
-    file = table.name
-    if "student_id" not in columns:
-        report.problem(file, 1, "student_id", "", "missing required column student_id")
+    opened = open_vendor_file(source, report, progress)
+    table, header, file = opened.table, opened.header, opened.name
+    columns = opened.columns(SYNONYMS)
+    opened.require(report, columns, ["student_id"])
     if not any(flag in columns for flag in FLAGS):
         report.problem(
             file, 1, "", "", "no flag columns: expected english_learner, disability or econ_disadvantaged"
         )
-    if not report.ok:
-        table.close()
-        raise ImportRejected(report)
-    header = table.header or []
+    opened.reject_on_problems(report)
     stage = Stage("flags", [("student_ref", "text"), *((f, "bool") for f in FLAGS)]).create()
     with stage.writer() as write:
         for row, cells in table.rows():

@@ -16,17 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from coachmap.core.models import District
-from coachmap.roster.importers.common import find_columns, norm, single_csv
-from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
-from coachmap.roster.importers.source import Progress, Source
-from coachmap.roster.importers.staging import Stage, execute, fetchall, fetchone, is_distinct, is_same
-from coachmap.roster.importers.validation import (
+from coachmap.roster.importers.cells import (
     CellError,
     clean_text,
     grade_from_text,
     parse_count,
     parse_float,
 )
+from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
+from coachmap.roster.importers.source import Progress, Source
+from coachmap.roster.importers.staging import Stage, execute, fetchall, fetchone, is_distinct, is_same
+from coachmap.roster.importers.vendor import find_columns, norm, open_vendor_file
 
 RATE_TOLERANCE = 0.0005  # half of 0.1 percentage point: states round published rates
 
@@ -173,11 +173,8 @@ def read_figure(
 def run(
     *, source: Source, district: District, report: Report, progress: Progress | None = None, **_: Any
 ) -> None:
-    table = single_csv(source, report, progress, "Reading")
-    if table is None:
-        raise ImportRejected(report)
-    header = table.header or []
-    file = table.name
+    opened = open_vendor_file(source, report, progress)
+    table, header, file = opened.table, opened.header, opened.name
     stage = Stage(
         "published",
         [

@@ -13,19 +13,20 @@ import datetime
 from typing import Any
 
 from coachmap.core.models import District
-from coachmap.roster.importers.common import find_columns, norm, single_csv, unknown_students
+from coachmap.roster.importers.cells import (
+    CellError,
+    clean_text,
+    grade_from_text,
+    parse_float,
+    parse_id,
+    parse_proficient,
+    parse_us_date,
+)
 from coachmap.roster.importers.oneroster.spec import subject_of
 from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source
 from coachmap.roster.importers.staging import Stage, execute, fetchall, fetchone, is_distinct
-from coachmap.roster.importers.validation import (
-    CellError,
-    clean_text,
-    grade_from_text,
-    parse_bool,
-    parse_float,
-    parse_us_date,
-)
+from coachmap.roster.importers.vendor import find_columns, norm, open_vendor_file, unknown_students
 from coachmap.roster.models import Assessment
 
 FIELDS: dict[str, list[str]] = {
@@ -94,15 +95,6 @@ def school_year_of(day: datetime.date) -> int:
     return day.year + 1 if day.month >= 8 else day.year
 
 
-def parse_proficient(value: str) -> bool | None:
-    low = value.strip().lower()
-    if low in ("proficient", "met", "meets", "exceeds", "advanced", "pass", "passed"):
-        return True
-    if low in ("not proficient", "not met", "below", "did not meet", "fail", "failed", "approaching"):
-        return False
-    return parse_bool(value, strict=False)
-
-
 def run(
     *,
     source: Source,
@@ -112,11 +104,8 @@ def run(
     mapping: dict[str, str] | None = None,
     **_: Any,
 ) -> None:
-    table = single_csv(source, report, progress, "Reading")
-    if table is None:
-        raise ImportRejected(report)
-    header = table.header or []
-    file = table.name
+    opened = open_vendor_file(source, report, progress)
+    table, header, file = opened.table, opened.header, opened.name
     if mapping is None:
         mapping = guess_mapping(header)
         report.notes.append(
@@ -137,9 +126,7 @@ def run(
             report.problem(file, 1, field, "", f"missing required column {field}: no header looks like it")
     if "window" not in mapping and "date" not in mapping:
         report.problem(file, 1, "date", "", "missing required column: a test date or a window")
-    if not report.ok:
-        table.close()
-        raise ImportRejected(report)
+    opened.reject_on_problems(report)
     stage = Stage(
         "results",
         [
@@ -164,9 +151,7 @@ def run(
         for row, cells in table.rows():
             field = "student_id"
             try:
-                student = cell(cells, "student_id")
-                if not student:
-                    raise CellError("a student id is required")
+                student = parse_id(cell(cells, "student_id"), "student")
                 field = "assessment"
                 name = clean_text(cell(cells, "assessment"), 200) or default_name
                 field = "subject"

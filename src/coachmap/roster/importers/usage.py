@@ -16,11 +16,11 @@ import datetime
 from typing import Any
 
 from coachmap.core.models import District
-from coachmap.roster.importers.common import find_columns, single_csv, unknown_students
+from coachmap.roster.importers.cells import CellError, clean_text, parse_float, parse_us_date
 from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source
 from coachmap.roster.importers.staging import Stage, execute, fetchall, fetchone, is_distinct
-from coachmap.roster.importers.validation import CellError, clean_text, parse_float, parse_us_date
+from coachmap.roster.importers.vendor import open_vendor_file, unknown_students
 
 SCHOOLOGY = {
     "student_id": ["unique_user_id"],
@@ -46,12 +46,9 @@ def monday(day: datetime.date) -> datetime.date:
 def run(
     *, source: Source, district: District, report: Report, progress: Progress | None = None, **_: Any
 ) -> None:
-    table = single_csv(source, report, progress, "Reading")
-    if table is None:
-        raise ImportRejected(report)
-    header = table.header or []
-    file = table.name
-    schoology = find_columns(header, SCHOOLOGY)
+    opened = open_vendor_file(source, report, progress)
+    table, header, file = opened.table, opened.header, opened.name
+    schoology = opened.columns(SCHOOLOGY)
     stage = Stage(
         "usage",
         [
@@ -66,15 +63,11 @@ def run(
     if "student_id" in schoology and "seconds" in schoology:
         _read_schoology(table, schoology, header, stage, report)
     else:
-        columns = find_columns(header, GENERIC)
-        for field in ("tool", "date", "minutes"):
-            if field not in columns:
-                report.problem(file, 1, field, "", f"missing required column {field}")
+        columns = opened.columns(GENERIC)
+        opened.require(report, columns, ["tool", "date", "minutes"])
         if "student_id" not in columns and "class_id" not in columns:
             report.problem(file, 1, "student_id", "", "missing required column student_id (or class_id)")
-        if not report.ok:
-            table.close()
-            raise ImportRejected(report)
+        opened.reject_on_problems(report)
         _read_generic(table, columns, header, stage, report)
     stage.index("student_ref")
     _check(stage, district, report, file, header)

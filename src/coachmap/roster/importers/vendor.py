@@ -1,12 +1,15 @@
-"""Helpers the CSV importers (results, published, usage, flags) share: a header read with
-synonyms, student lookups and the reporting of ids coachmap does not know."""
+"""What the vendor CSV importers (results, published, usage, flags) share: the opening of the
+upload's one file (`open_vendor_file`: the file found, its encoding, byte-order mark and cell
+caps handled by `source.Table`, its header read and columns found by synonyms), and the
+reporting of student ids coachmap does not know."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from coachmap.roster.importers.report import MAX_LISTED, Report
+from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source, Table
 from coachmap.roster.importers.staging import Stage, fetchall
 
@@ -45,8 +48,36 @@ def single_csv(source: Source, report: Report, progress: Progress | None, label:
     return table if table.header is not None else None
 
 
-def rows(table: Table) -> Iterator[tuple[int, list[str]]]:
-    yield from table.rows()
+@dataclass
+class VendorFile:
+    """An upload's one CSV file, opened: its rows are read from `table`."""
+
+    table: Table
+    header: list[str]
+    name: str
+
+    def columns(self, synonyms: Mapping[str, Sequence[str]]) -> dict[str, int]:
+        return find_columns(self.header, synonyms)
+
+    def require(self, report: Report, columns: Mapping[str, int], fields: Sequence[str]) -> None:
+        for field in fields:
+            if field not in columns:
+                report.problem(self.name, 1, field, "", f"missing required column {field}")
+
+    def reject_on_problems(self, report: Report) -> None:
+        """Stop before reading a row when the header has problems."""
+        if not report.ok:
+            self.table.close()
+            raise ImportRejected(report)
+
+
+def open_vendor_file(source: Source, report: Report, progress: Progress | None) -> VendorFile:
+    """The upload's one CSV file, opened and its header read; raises `ImportRejected` when the
+    upload has none (or several), or its header cannot be read."""
+    table = single_csv(source, report, progress, "Reading")
+    if table is None:
+        raise ImportRejected(report)
+    return VendorFile(table, table.header or [], table.name)
 
 
 def unknown_students(

@@ -9,10 +9,10 @@ from typing import Any
 from django.db import models
 
 from coachmap.core.models import School
+from coachmap.roster.importers.cells import CellError, check_header, parse_enum
 from coachmap.roster.importers.oneroster import spec
 from coachmap.roster.importers.oneroster.state import ImportState, Manifest, SmallFile
 from coachmap.roster.importers.source import Table
-from coachmap.roster.importers.validation import CellError, check_header, parse_enum
 from coachmap.roster.models import AcademicSession, Category
 
 

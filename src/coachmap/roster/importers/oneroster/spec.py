@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from coachmap.core.groups import Gender, Race
-from coachmap.roster.importers.validation import (
+from coachmap.roster.importers.cells import (
     CellError,
     check_datetime,
     clean_text,

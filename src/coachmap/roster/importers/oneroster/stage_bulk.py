@@ -36,12 +36,12 @@ from typing import IO
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from coachmap.core.bulk import batched
+from coachmap.roster.importers.cells import ISO_DATETIME
 from coachmap.roster.importers.oneroster import spec
 from coachmap.roster.importers.oneroster.stage_quick import (
-    _BOOL_FAST,
-    _ISO_DATETIME,
-    _STATUS_FAST,
-    _date_fast,
+    BOOLEANS,
+    STATUSES,
+    quick_date,
 )
 from coachmap.roster.importers.report import Report
 from coachmap.roster.importers.source import MAX_FIELD, MAX_LINE, BoundedLines, CellTooLong, Progress, Source
@@ -72,11 +72,11 @@ def _is_number(value: str) -> bool:
 
 
 def _is_date(value: str) -> bool:
-    return _date_fast(value) is not False
+    return quick_date(value) is not False
 
 
 def _is_modified(value: str) -> bool:
-    return value == "" or _ISO_DATETIME.match(value) is not None
+    return value == "" or ISO_DATETIME.match(value) is not None
 
 
 def _one_of(values: Sequence[str]) -> Callable[[str], bool]:
@@ -105,7 +105,7 @@ class BulkFile:
     view: Sequence[tuple[str, str]] = ()  # (staged column, SQL over {header} placeholders)
 
 
-_STATUS = Checked(_one_of(list(_STATUS_FAST)))
+_STATUS = Checked(_one_of(list(STATUSES)))
 _MODIFIED = Checked(_is_modified, pg_rows=_PG_DATETIME)
 _DATE = Checked(_is_date)
 _STATUS_SQL = "CASE WHEN {status} = '' THEN 'active' ELSE {status} END"
@@ -141,7 +141,7 @@ ENROLLMENTS = BulkFile(
         "status": _STATUS,
         "dateLastModified": _MODIFIED,
         "role": Checked(_one_of(list(spec.ENROLLMENT_ROLES.values()))),
-        "primary": Checked(_one_of(list(_BOOL_FAST))),
+        "primary": Checked(_one_of(list(BOOLEANS))),
         "beginDate": _DATE,
         "endDate": _DATE,
     },

@@ -8,12 +8,12 @@ which give the exact reason. For a valid row both paths stage the same values.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
 from coachmap.core.groups import Gender
+from coachmap.roster.importers.cells import GRADE_CODES, ISO_DATE, ISO_DATETIME
 from coachmap.roster.importers.oneroster.spec import (
     ENROLLMENT_ROLES,
     RACE_COLUMNS,
@@ -23,10 +23,9 @@ from coachmap.roster.importers.oneroster.spec import (
     getter,
     race_of,
 )
-from coachmap.roster.importers.validation import GRADE_CODES
 
-_STATUS_FAST = {"": "active", "active": "active", "tobedeleted": "tobedeleted"}
-_BOOL_FAST = {
+STATUSES = {"": "active", "active": "active", "tobedeleted": "tobedeleted"}
+BOOLEANS = {
     "": None,
     "true": True,
     "false": False,
@@ -35,8 +34,6 @@ _BOOL_FAST = {
     "True": True,
     "False": False,
 }
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?\Z")
 _fromiso = datetime.date.fromisoformat
 
 FastReader = Callable[[Sequence[str]], "tuple[Any, ...] | None"]
@@ -44,10 +41,10 @@ FastReader = Callable[[Sequence[str]], "tuple[Any, ...] | None"]
 
 def _head(sid: str, status: str, modified: str) -> str | None:
     """The row's status when its sourcedId, status and dateLastModified are plainly valid."""
-    state = _STATUS_FAST.get(status)
+    state = STATUSES.get(status)
     if not sid or len(sid) > 100 or sid[0] == "'" or state is None:
         return None
-    if modified and not _ISO_DATETIME.match(modified):
+    if modified and not ISO_DATETIME.match(modified):
         return None
     return state
 
@@ -63,11 +60,11 @@ def _common_fast(index: Mapping[str, int]) -> Callable[[Sequence[str]], tuple[st
     return common
 
 
-def _date_fast(value: str) -> datetime.date | bool | None:
+def quick_date(value: str) -> datetime.date | bool | None:
     """A date, None for blank, or False when the slow path must decide."""
     if not value:
         return None
-    if not _ISO_DATE.match(value):
+    if not ISO_DATE.match(value):
         return False
     try:
         return _fromiso(value)
@@ -96,7 +93,7 @@ class _Dates:
     def __call__(self, value: str) -> str | bool | None:
         if value in self.seen:
             return self.seen[value]
-        answer: str | bool = value if _date_fast(value) else False
+        answer: str | bool = value if quick_date(value) else False
         if len(self.seen) > 100_000:  # a file of ever-new dates: keep memory bounded
             self.seen = {"": None}
         self.seen[value] = answer
@@ -157,12 +154,12 @@ def fast_enrollments(index: Mapping[str, int], schools: Mapping[str, str], check
         head = common(raw)
         klass, user, role = class_of(raw), user_of(raw), roles.get(role_of(raw))
         school = school_of(raw)
-        primary = _BOOL_FAST.get(primary_of(raw), "?")
+        primary = BOOLEANS.get(primary_of(raw), "?")
         if head is None or not klass or not user or role is None or primary == "?":
             return None
         if school and check_schools and schools.get(school) != "school":
             return None
-        begin, end = _date_fast(begin_of(raw)), _date_fast(end_of(raw))
+        begin, end = quick_date(begin_of(raw)), quick_date(end_of(raw))
         if begin is False or end is False:
             return None
         return (*head, klass, user, role, bool(primary), begin, end)
@@ -181,13 +178,13 @@ def fast_demographics(index: Mapping[str, int]) -> FastReader:
             return None
         flags: dict[str, bool | None] = {}
         for column, flag_of in zip(RACE_COLUMNS, flags_of, strict=True):
-            value = _BOOL_FAST.get(flag_of(raw), "?")
+            value = BOOLEANS.get(flag_of(raw), "?")
             if value == "?":
                 return None
             flags[column] = value  # type: ignore[assignment]
         sex = sex_of(raw)
         gender = SEX.get(sex.lower()) if sex else Gender.UNKNOWN
-        if gender is None or _date_fast(birth_of(raw)) is False:
+        if gender is None or quick_date(birth_of(raw)) is False:
             return None
         return (*head, race_of(flags), gender)
 
@@ -209,7 +206,7 @@ def fast_users_11(index: Mapping[str, int], orgs: Mapping[str, str], check_orgs:
     def read(raw: Sequence[str]) -> tuple[Any, ...] | None:
         head = common(raw)
         role = roles.get(role_of(raw))
-        enabled = _BOOL_FAST.get(enabled_of(raw), "?")
+        enabled = BOOLEANS.get(enabled_of(raw), "?")
         org_ids = orgs_of(raw)
         if head is None or role is None or enabled == "?" or not org_ids or role == "teacher":
             return None  # teachers take the full path: their names are kept
