@@ -11,7 +11,7 @@ Rates are stored as fractions (0.53 for 53%).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ from coachmap.roster.importers.cells import (
     parse_float,
 )
 from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
-from coachmap.roster.importers.source import Progress, Source
+from coachmap.roster.importers.source import Progress, Source, Table
 from coachmap.roster.importers.staging import Stage, execute, fetchall, fetchone, is_distinct, is_same
 from coachmap.roster.importers.vendor import find_columns, norm, open_vendor_file
 
@@ -203,6 +203,16 @@ def run(
         raise ImportRejected(report)
 
 
+def _identified_rows(
+    table: Table, columns: dict[str, int], header: Sequence[str], report: Report
+) -> Iterator[tuple[int, list[str], tuple[int, str, str]]]:
+    """The rows whose year and entity can be read, with them (the others are reported)."""
+    for row, cells in table.rows():
+        identity = _identity(cells, columns, header, row, report, table.name)
+        if identity is not None:
+            yield row, cells, identity
+
+
 def _identity(
     cells: Sequence[str], columns: dict[str, int], header: Sequence[str], row: int, report: Report, file: str
 ) -> tuple[int, str, str] | None:
@@ -242,11 +252,7 @@ def _read_wide(table: Any, header: Sequence[str], stage: Stage, report: Report, 
         table.close()
         return
     with stage.writer() as write:
-        for row, cells in table.rows():
-            identity = _identity(cells, columns, header, row, report, file)
-            if identity is None:
-                continue
-            year, code, name = identity
+        for row, cells, (year, code, name) in _identified_rows(table, columns, header, report):
             for f in figures:
                 raw = [cells[i] if i is not None else "" for i in (f.proficient, f.tested, f.rate)]
                 try:
@@ -319,11 +325,7 @@ def _read_long(table: Any, header: Sequence[str], stage: Stage, report: Report, 
         return cells[columns[key]].strip() if key in columns else ""
 
     with stage.writer() as write:
-        for row, cells in table.rows():
-            identity = _identity(cells, columns, header, row, report, file)
-            if identity is None:
-                continue
-            year, code, name = identity
+        for row, cells, (year, code, name) in _identified_rows(table, columns, header, report):
             raw_grade = cell(cells, "grade")
             try:
                 grade = (

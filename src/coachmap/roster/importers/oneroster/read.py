@@ -171,14 +171,7 @@ def read_orgs(st: ImportState) -> None:
         except spec.FieldError as exc:
             st.fail("orgs", row, exc)
             continue
-        if sid in small.rows:
-            st.report.problem(
-                "orgs.csv",
-                row,
-                "sourcedId",
-                sid,
-                f"duplicate sourcedId: also on row {small.rows[sid][0]}",
-            )
+        if _is_duplicate(st, "orgs", small, row, sid):
             continue
         small.rows[sid] = (row, status, fields)
         if status == "active":
@@ -261,14 +254,7 @@ def read_small(
         except spec.FieldError as exc:
             st.fail(file, row, exc)
             continue
-        if sid in small.rows:
-            st.report.problem(
-                f"{file}.csv",
-                row,
-                "sourcedId",
-                sid,
-                f"duplicate sourcedId: also on row {small.rows[sid][0]}",
-            )
+        if _is_duplicate(st, file, small, row, sid):
             continue
         small.rows[sid] = (row, status, fields)
 
@@ -314,3 +300,12 @@ def check_small_references(st: ImportState) -> None:
         org = fields["org_source_id"]
         if org and org not in st.orgs and st.checks("orgs"):
             st.report.problem("courses.csv", row, "orgSourcedId", org, "no org has this sourcedId")
+
+
+def _is_duplicate(st: ImportState, file: str, small: SmallFile, row: int, sid: str) -> bool:
+    """Whether an earlier row of the file has this sourcedId (a problem when it has)."""
+    if sid not in small.rows:
+        return False
+    message = f"duplicate sourcedId: also on row {small.rows[sid][0]}"
+    st.report.problem(f"{file}.csv", row, "sourcedId", sid, message)
+    return True

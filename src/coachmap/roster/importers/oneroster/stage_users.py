@@ -85,17 +85,7 @@ def users(st: ImportState) -> None:
                     if primary and primary not in st.orgs and st.checks("orgs"):
                         raise spec.FieldError("primaryOrgSourcedId", primary, "no org has this sourcedId")
                 if role == "teacher":
-                    write_name(
-                        (
-                            row,
-                            sid,
-                            status,
-                            cells.text("givenName", 150),
-                            cells.text("familyName", 150),
-                            cells.text("email", 254),
-                            cells.text("username", 150),
-                        )
-                    )
+                    write_name(_teacher_name(row, sid, status, cells))
             except spec.FieldError as exc:
                 st.fail("users", row, exc)
                 continue
@@ -152,17 +142,20 @@ def _teacher_names_v12(st: ImportState, names: Stage) -> None:
             if sid in teachers:
                 cells.cells = raw
                 try:
-                    write_name(
-                        (
-                            row,
-                            sid,
-                            "active",
-                            cells.text("givenName", 150),
-                            cells.text("familyName", 150),
-                            cells.text("email", 254),
-                            cells.text("username", 150),
-                        )
-                    )
+                    write_name(_teacher_name(row, sid, "active", cells))
                 except spec.FieldError as exc:
                     st.fail("users", row, exc)
     st.report.rows_read[table.name] = rows_before
+
+
+def _teacher_name(row: int, sid: str, status: str, cells: spec.Cells) -> tuple[Any, ...]:
+    """A teacher's row of `stg_teacher_names`: the names and the ids they sign in with."""
+    return (
+        row,
+        sid,
+        status,
+        cells.text("givenName", 150),
+        cells.text("familyName", 150),
+        cells.text("email", 254),
+        cells.text("username", 150),
+    )
