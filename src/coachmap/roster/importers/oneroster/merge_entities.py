@@ -19,7 +19,7 @@ def district_and_schools(st: ImportState) -> None:
     report = st.report
     orgs = st.small.get("orgs", SmallFile())
     if st.district is None:
-        assert st.district_org is not None  # noqa: S101 - checked in _read_orgs
+        assert st.district_org is not None  # noqa: S101 - checked in read.read_orgs
         name = st.district_org[2]["name"]
         slug = base = slugify(name)[:45] or "district"
         n = 1

@@ -4,7 +4,7 @@ A district's results run to millions of rows, and reading them row by row in Pyt
 several times what the database's own bulk loader does. So these files are first loaded as
 they are — PostgreSQL `COPY … (FORMAT csv)` straight from the file, SQLite the csv module and
 `executemany` — into a temporary table of text cells, and then proved in SQL to hold only rows
-that the row-by-row reader (`fast`) would accept as plainly valid:
+that the row-by-row reader (`stage_quick`) would accept as plainly valid:
 
 - ids are present; the file's own sourcedId is at most 100 characters, without surrounding
   white space or a leading `'` (a padded reference fails the checks across files instead);
