@@ -47,6 +47,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/djlint --lint src/coachmap/templates --quiet
+	$(BIN)/lint-imports
 
 fmt: install
 	$(BIN)/ruff check --fix src tests bench

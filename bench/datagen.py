@@ -12,8 +12,8 @@ from bench.harness import PROFILE, SEED, TODAY, Context, Record, peak_rss_mb
 def run(ctx: Context) -> Record:
     from django.core.management import call_command
 
-    from coachmap.core.demo.generate import Generator, existing_state
-    from coachmap.core.demo.profiles import PROFILES
+    from coachmap.demo.generate import Generator, existing_state
+    from coachmap.demo.profiles import PROFILES
 
     call_command("migrate", verbosity=0, interactive=False)
     if existing_state() != "empty":

@@ -89,8 +89,8 @@ def ensure_profile_database() -> dict[str, Any]:
     """Migrate the benchmark database and generate the profile's district once; reuse it afterwards."""
     from django.core.management import call_command
 
-    from coachmap.core.demo.generate import Generator, existing_state
-    from coachmap.core.demo.profiles import PROFILES
+    from coachmap.demo.generate import Generator, existing_state
+    from coachmap.demo.profiles import PROFILES
 
     call_command("migrate", verbosity=0, interactive=False)
     state = existing_state()

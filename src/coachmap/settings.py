@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "coachmap.library",
     "coachmap.reports",
     "coachmap.api",
+    "coachmap.home",
+    "coachmap.demo",
 ]
 
 MIDDLEWARE = [

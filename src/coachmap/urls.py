@@ -4,11 +4,12 @@ from django.urls import include, path
 from coachmap.api.api import api
 from coachmap.core import views as core_views
 from coachmap.core.admin import site as admin_site
+from coachmap.home import views as home_views
 
 handler400 = "coachmap.core.views.bad_request"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Passwords: each person sets their own, through a single-use emailed link or with the old one.

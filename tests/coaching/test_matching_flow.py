@@ -10,6 +10,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.bestfit import queries as fit_queries
 from coachmap.coaching.bestfit import rounds as matching_rounds
 from coachmap.coaching.bestfit import services as fit_services
@@ -33,7 +34,6 @@ from coachmap.coaching.models import (
     TeacherIntake,
 )
 from coachmap.coaching.requests import services as request_services
-from coachmap.core import access
 from coachmap.core.models import AuditAction, AuditEvent, Coach, CoachType, District, Role, Teacher, User
 from tests.factories import (
     CoachFactory,
@@ -120,13 +120,13 @@ def test_a_round_is_a_draft_that_teachers_cannot_see_until_the_lead_confirms(db:
         for r in CoachingRequest.objects.filter(pk__in=[r.pk for r in s.requests])
     )
     teacher_user = s.teachers[0].user
-    assert not access.proposals_visible_to(teacher_user).exists()
+    assert not coaching_access.proposals_visible_to(teacher_user).exists()
 
     matching_rounds.round_confirm(actor=s.lead, matching_round=matching_round)
     for r in CoachingRequest.objects.filter(pk__in=[r.pk for r in s.requests]):
         assert r.status == RequestStatus.PROPOSED
         assert r.coach_id in (s.tech.pk, s.mentor.pk)
-    assert access.proposals_visible_to(teacher_user).count() == 1
+    assert coaching_access.proposals_visible_to(teacher_user).count() == 1
     assert Notification.objects.filter(user=teacher_user, text__contains="proposes").exists()
 
 
@@ -355,12 +355,12 @@ def test_changing_the_districts_cuts_re_places_every_teacher_and_is_audited(db: 
 def test_the_program_lead_sees_placements_but_not_self_assessment_answers(db: None) -> None:
     s = scene(n_teachers=1)
     intake = TeacherIntake.objects.get(teacher=s.teachers[0])
-    assert access.intakes_visible_to(s.lead).filter(pk=intake.pk).exists()
-    assert not access.may_read_intake_answers(s.lead, intake)
-    assert access.may_read_intake_answers(s.teachers[0].user, intake)
-    assert not access.may_read_intake_answers(s.tech.user, intake)  # not their teacher yet
+    assert coaching_access.intakes_visible_to(s.lead).filter(pk=intake.pk).exists()
+    assert not coaching_access.may_read_intake_answers(s.lead, intake)
+    assert coaching_access.may_read_intake_answers(s.teachers[0].user, intake)
+    assert not coaching_access.may_read_intake_answers(s.tech.user, intake)  # not their teacher yet
     _in_cycle(s)
-    assert access.may_read_intake_answers(s.tech.user, intake)
+    assert coaching_access.may_read_intake_answers(s.tech.user, intake)
 
 
 def test_quadrant_counts_hide_small_schools_from_the_principal(db: None) -> None:
@@ -409,7 +409,7 @@ def test_handed_over_to_a_support_type_the_note_waits_for_the_coach_the_teacher_
     )
     assert handover.to_coach is None
     assert handover.new_request.status == RequestStatus.OPEN
-    assert not access.may_read_handover_note(s.mentor.user, handover)
+    assert not coaching_access.may_read_handover_note(s.mentor.user, handover)
     matching_round = matching_rounds.round_run(actor=s.lead, district=s.district)
     proposal = matching_round.proposals.get()
     assert proposal.coach == s.mentor  # routed to the mentor first; the handing-over coach is left out

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.cycles import queries as cycle_queries
 from coachmap.coaching.cycles import services as cycle_services
 from coachmap.coaching.models import CoachingCycle, CoachingSession, CycleStatus, RequestStatus
@@ -132,7 +133,6 @@ def test_nobody_else_reads_the_notes(world: World, who: str) -> None:
 
 
 def test_a_program_lead_sees_sessions_but_notes_are_not_loaded(world: World) -> None:
-    from coachmap.core import access
 
-    session = access.sessions_visible_to(world.lead).get(pk=world.session.pk)
+    session = coaching_access.sessions_visible_to(world.lead).get(pk=world.session.pk)
     assert "notes" in session.get_deferred_fields()

@@ -20,9 +20,9 @@ from coachmap.coaching.models import (
     CycleStatus,
     RequestStatus,
 )
-from coachmap.core.demo.generate import DEMO_LOGINS, DEMO_PASSWORD, Generator
-from coachmap.core.demo.profiles import PROFILES
 from coachmap.core.models import Coach, CoachType, District, School, Teacher, User
+from coachmap.demo.generate import DEMO_LOGINS, DEMO_PASSWORD, Generator
+from coachmap.demo.profiles import PROFILES
 from coachmap.improvement.models import GoalStatus, ImprovementGoal
 from coachmap.roster.models import Result, Student
 

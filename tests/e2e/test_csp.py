@@ -13,9 +13,9 @@ import re
 
 import pytest
 
-from coachmap.core.demo.generate import DEMO_PASSWORD, Generator
-from coachmap.core.demo.profiles import PROFILES
 from coachmap.core.models import User
+from coachmap.demo.generate import DEMO_PASSWORD, Generator
+from coachmap.demo.profiles import PROFILES
 from coachmap.roster.models import ImportKind, ImportRun, ImportStatus
 from tests.e2e.conftest import login, logout
 

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from coachmap.core.demo.generate import DEMO_PASSWORD, Generator
-from coachmap.core.demo.profiles import PROFILES
 from coachmap.core.models import School
+from coachmap.demo.generate import DEMO_PASSWORD, Generator
+from coachmap.demo.profiles import PROFILES
 from coachmap.improvement.models import GoalStatus, ImprovementGoal, ToolLink
 from tests.e2e.conftest import check_page, login, logout
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from coachmap.core.csvsafe import safe_cell, writer
-from coachmap.core.demo.generate import Generator
-from coachmap.core.demo.profiles import PROFILES
 from coachmap.core.models import District
+from coachmap.demo.generate import Generator
+from coachmap.demo.profiles import PROFILES
 from coachmap.roster.exporters import FLAGS_FILE, RESULTS_FILE, oneroster_export
 from coachmap.roster.models import Class, Enrollment, Result, Student
 from tests.roster.conftest import do_import, problems

@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from coachmap.core import access, groups, privacy
-from coachmap.core.demo.generate import Generator
-from coachmap.core.demo.profiles import PROFILES
 from coachmap.core.models import District, Role, School, User
+from coachmap.demo.generate import Generator
+from coachmap.demo.profiles import PROFILES
 from coachmap.improvement.needs import table
 from coachmap.improvement.needs.stats import Tally
 from coachmap.improvement.queries.needs import Scope, available_sources, needs_assessment

@@ -30,9 +30,11 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from coachmap.coaching.models import CoachingSession
 from coachmap.core import access
-from coachmap.core.demo.generate import DEMO_LOGINS, Generator
-from coachmap.core.demo.profiles import PROFILES
 from coachmap.core.models import Teacher, User
+from coachmap.core.schoolyear import school_year_start
+from coachmap.demo.generate import DEMO_LOGINS, Generator
+from coachmap.demo.profiles import PROFILES
+from coachmap.feedback import access as feedback_access
 from coachmap.feedback import anonymity, queries, services
 from coachmap.feedback.models import (
     SCALE,
@@ -46,7 +48,6 @@ from coachmap.feedback.models import (
     SurveyStatus,
 )
 from coachmap.reports import impact
-from coachmap.reports.queries import school_year_start
 from tests.conftest import World
 from tests.factories import CycleFactory, SessionFactory, TeacherFactory
 
@@ -453,7 +454,7 @@ def test_no_survey_or_pulse_page_of_the_demo_district_pins_a_hidden_cell() -> No
             client.force_login(user)
             for survey in Survey.objects.all():
                 page = client.get(reverse("feedback:survey-results", args=[survey.pk]))
-                if not access.surveys_visible_to(user).filter(pk=survey.pk).exists() or username in (
+                if not feedback_access.surveys_visible_to(user).filter(pk=survey.pk).exists() or username in (
                     "teacher",
                     "coach",
                 ):

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Form, Router, Schema
 from ninja.pagination import paginate
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.bestfit import queries as fit_queries
 from coachmap.coaching.bestfit import rounds as matching_rounds
 from coachmap.coaching.cycles import queries as cycle_queries
@@ -16,7 +17,6 @@ from coachmap.coaching.models import CoachingCycle, MatchingRound, MatchProposal
 from coachmap.coaching.requests import services as request_services
 from coachmap.core import access
 from coachmap.core.inputs import Id, Pages
-from coachmap.core.models import Role
 
 router = Router(tags=["coaching"])
 
@@ -57,7 +57,7 @@ class SessionOut(Schema):
 def cycles(request: HttpRequest) -> QuerySet[CoachingCycle]:
     """Cycles the user is part of (teacher, coach) or leads (program lead), newest first, 50 a page. No notes."""
     return (
-        access.cycles_visible_to(request.user)
+        coaching_access.cycles_visible_to(request.user)
         .select_related("teacher__user", "coach__user", "goal")
         .order_by("-opened_on", "-id")
     )
@@ -66,7 +66,7 @@ def cycles(request: HttpRequest) -> QuerySet[CoachingCycle]:
 @router.get("/cycles/{cycle_id}/sessions", response=list[SessionOut])
 def cycle_sessions(request: HttpRequest, cycle_id: Id) -> list[dict[str, object]]:
     """A cycle's sessions with their confidential notes: the teacher and the coach only; every read is audited."""
-    cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
+    cycle = access.fetch(coaching_access.cycles_visible_to, request.user, pk=cycle_id)
     return [
         {
             "id": e.session.pk,
@@ -101,7 +101,9 @@ class PlacementOut(Schema):
 def intakes(request: HttpRequest) -> list[dict[str, Any]]:
     """Intakes the user may see: their own, their coachees', or (program lead) every placement for routing.
     Self-assessment answers are null for the program lead."""
-    rows = access.intakes_visible_to(request.user).select_related("teacher__user", "teacher__school")[:500]
+    rows = coaching_access.intakes_visible_to(request.user).select_related(
+        "teacher__user", "teacher__school"
+    )[:500]
     return [
         {
             "teacher_id": i.teacher_id,
@@ -114,7 +116,9 @@ def intakes(request: HttpRequest) -> list[dict[str, Any]]:
             "availability": i.availability,
             "preferred_coach_id": i.preferred_coach_id,
             "language": i.language,
-            "answers": i.confidence_answers if access.may_read_intake_answers(request.user, i) else None,
+            "answers": i.confidence_answers
+            if coaching_access.may_read_intake_answers(request.user, i)
+            else None,
         }
         for i in rows
     ]
@@ -134,7 +138,7 @@ def routing_policy(request: HttpRequest) -> list[dict[str, Any]]:
     """The routing policy of the user's district (coaches, program lead, district admin)."""
     return [
         {"district_id": p.district_id, **p.snapshot()}
-        for p in access.routing_policies_visible_to(request.user)
+        for p in coaching_access.routing_policies_visible_to(request.user)
     ]
 
 
@@ -180,7 +184,7 @@ def _proposal(p: MatchProposal) -> dict[str, Any]:
 
 def _require_lead(request: HttpRequest) -> None:
     access.require(
-        access.has_role(request.user, Role.PROGRAM_LEAD), "Matching rounds are for the program lead."
+        access.may_open(request.user, "coaching:rounds"), "Matching rounds are for the program lead."
     )
 
 
@@ -206,7 +210,7 @@ class RoundDetailOut(RoundOut):
 @router.get("/matching/rounds/{round_id}", response=RoundDetailOut)
 def round_detail(request: HttpRequest, round_id: Id) -> dict[str, Any]:
     """A round with every proposal and its explanation."""
-    matching_round = access.fetch(access.rounds_visible_to, request.user, pk=round_id)
+    matching_round = access.fetch(coaching_access.rounds_visible_to, request.user, pk=round_id)
     proposals = fit_queries.round_proposals(request.user, matching_round)
     return {
         "id": matching_round.pk,
@@ -220,7 +224,7 @@ def round_detail(request: HttpRequest, round_id: Id) -> dict[str, Any]:
 
 @router.post("/matching/rounds/{round_id}/confirm", response=RoundOut)
 def round_confirm(request: HttpRequest, round_id: Id) -> MatchingRound:
-    matching_round = access.fetch(access.rounds_visible_to, request.user, pk=round_id)
+    matching_round = access.fetch(coaching_access.rounds_visible_to, request.user, pk=round_id)
     return matching_rounds.round_confirm(actor=request.user, matching_round=matching_round)  # type: ignore[arg-type]
 
 
@@ -228,7 +232,7 @@ def round_confirm(request: HttpRequest, round_id: Id) -> MatchingRound:
 def proposals(request: HttpRequest) -> list[dict[str, Any]]:
     """Proposals the user may see: the teacher's and the proposed coach's once confirmed; the lead's all."""
     rows = (
-        access.proposals_visible_to(request.user)
+        coaching_access.proposals_visible_to(request.user)
         .select_related("teacher__user", "coach__user")
         .order_by("-id")
     )
@@ -238,7 +242,7 @@ def proposals(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/proposals/{proposal_id}/respond", response=ProposalOut)
 def proposal_respond(request: HttpRequest, proposal_id: Id, accept: Form[bool]) -> dict[str, Any]:
     """The teacher accepts or declines a proposed coach or a lighter offer."""
-    proposal = access.fetch(access.proposals_visible_to, request.user, pk=proposal_id)
+    proposal = access.fetch(coaching_access.proposals_visible_to, request.user, pk=proposal_id)
     access.require(
         proposal.teacher.user_id == request.user.pk, "Only the teacher it was proposed to can answer."
     )
@@ -290,7 +294,7 @@ class QuadrantsOut(Schema):
 def quadrants(request: HttpRequest) -> dict[str, Any]:
     """Teachers per school × quadrant; suppressed figures are null."""
     access.require(
-        access.has_role(request.user, Role.PRINCIPAL, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN),
+        access.may_open(request.user, "coaching:quadrants"),
         "Quadrant counts are for principals, the program lead and the district.",
     )
     table = fit_queries.quadrant_distribution(request.user)

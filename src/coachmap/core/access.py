@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
@@ -43,33 +43,7 @@ from coachmap.core.models import (
     Teacher,
     User,
 )
-
-if TYPE_CHECKING:
-    from coachmap.coaching.models import (
-        CalendarEvent,
-        CoachingCycle,
-        CoachingRequest,
-        CoachingSession,
-        CoachProfile,
-        FidelityCheckIn,
-        Handover,
-        IntakeObservation,
-        LookFor,
-        MatchingRound,
-        MatchProposal,
-        Notification,
-        PartnershipAgreement,
-        Referral,
-        RoutingPolicy,
-        StudentEvidence,
-        TeacherGoal,
-        TeacherIntake,
-        TimeEntry,
-    )
-    from coachmap.feedback.models import Survey
-    from coachmap.improvement.models import ImprovementGoal, Indicator, Tool, ToolLink
-    from coachmap.library.models import Resource
-    from coachmap.roster.models import ImportRun, Result, Student
+from coachmap.core.routes import roles_for
 
 AnyUser = User | AnonymousUser
 
@@ -127,7 +101,25 @@ def school_ids(user: AnyUser, *wanted: Role) -> set[int]:
     return {g.school_id for g in grants(user) if g.school_id is not None and (not wanted or g.role in wanted)}
 
 
-def _teacher(user: AnyUser) -> Teacher | None:
+def acting_district_id(user: AnyUser, *wanted: Role) -> int | None:
+    """The district the user acts for in one of these roles. Someone who holds the role in several
+    districts acts for the one with the lowest id; None when they hold it in none."""
+    ids = district_ids(user, *wanted) if wanted else set()
+    return min(ids) if ids else None
+
+
+def acting_district(user: AnyUser, *wanted: Role) -> District | None:
+    """ "The user's district" for a page of one of these roles (see `acting_district_id`)."""
+    district_id = acting_district_id(user, *wanted)
+    return None if district_id is None else District.objects.filter(pk=district_id).first()
+
+
+def may_change_district(user: AnyUser, district_id: int) -> bool:
+    """District settings, roles and accounts: the district's admins."""
+    return district_id in admin_district_ids(user)
+
+
+def teacher_of(user: AnyUser) -> Teacher | None:
     if not has_role(user, Role.TEACHER):
         return None
     try:
@@ -136,7 +128,7 @@ def _teacher(user: AnyUser) -> Teacher | None:
         return None
 
 
-def _coach(user: AnyUser) -> Coach | None:
+def coach_of(user: AnyUser) -> Coach | None:
     if not has_role(user, Role.COACH):
         return None
     try:
@@ -145,11 +137,11 @@ def _coach(user: AnyUser) -> Coach | None:
         return None
 
 
-def _lead_districts(user: AnyUser) -> set[int]:
+def lead_district_ids(user: AnyUser) -> set[int]:
     return district_ids(user, Role.PROGRAM_LEAD)
 
 
-def _admin_districts(user: AnyUser) -> set[int]:
+def admin_district_ids(user: AnyUser) -> set[int]:
     return district_ids(user, Role.DISTRICT_ADMIN)
 
 
@@ -162,8 +154,8 @@ def districts_visible_to(user: AnyUser) -> QuerySet[District]:
 
 def schools_visible_to(user: AnyUser) -> QuerySet[School]:
     q = Q(id__in=school_ids(user, Role.TEACHER, Role.PRINCIPAL))
-    q |= Q(district_id__in=_lead_districts(user) | _admin_districts(user))
-    coach = _coach(user)
+    q |= Q(district_id__in=lead_district_ids(user) | admin_district_ids(user))
+    coach = coach_of(user)
     if coach is not None:
         q |= Q(coaches=coach)
     return School.objects.filter(q).distinct() if coach is not None else School.objects.filter(q)
@@ -172,7 +164,7 @@ def schools_visible_to(user: AnyUser) -> QuerySet[School]:
 def schools_led_by(user: AnyUser) -> QuerySet[School]:
     """Schools whose needs assessment and goals this user may see (principal or district admin)."""
     return School.objects.filter(
-        Q(id__in=school_ids(user, Role.PRINCIPAL)) | Q(district_id__in=_admin_districts(user))
+        Q(id__in=school_ids(user, Role.PRINCIPAL)) | Q(district_id__in=admin_district_ids(user))
     )
 
 
@@ -180,7 +172,7 @@ def schools_with_trends_for(user: AnyUser) -> QuerySet[School]:
     """Schools whose aggregate coaching trends this user may see."""
     return School.objects.filter(
         Q(id__in=school_ids(user, Role.PRINCIPAL))
-        | Q(district_id__in=_admin_districts(user) | _lead_districts(user))
+        | Q(district_id__in=admin_district_ids(user) | lead_district_ids(user))
     )
 
 
@@ -188,28 +180,28 @@ def users_visible_to(user: AnyUser) -> QuerySet[User]:
     if not user.is_authenticated:
         return User.objects.none()
     return User.objects.filter(
-        Q(id=user.pk) | Q(memberships__district_id__in=_admin_districts(user) | _lead_districts(user))
+        Q(id=user.pk) | Q(memberships__district_id__in=admin_district_ids(user) | lead_district_ids(user))
     ).distinct()
 
 
 def memberships_visible_to(user: AnyUser) -> QuerySet[Membership]:
-    return Membership.objects.filter(Q(user_id=user.pk) | Q(district_id__in=_admin_districts(user)))
+    return Membership.objects.filter(Q(user_id=user.pk) | Q(district_id__in=admin_district_ids(user)))
 
 
 def teachers_visible_to(user: AnyUser) -> QuerySet[Teacher]:
-    q = Q(school__district_id__in=_lead_districts(user) | _admin_districts(user))
+    q = Q(school__district_id__in=lead_district_ids(user) | admin_district_ids(user))
     q |= Q(school_id__in=school_ids(user, Role.PRINCIPAL))
     q |= Q(user_id=user.pk)
-    coach = _coach(user)
+    coach = coach_of(user)
     if coach is not None:
         q |= Q(requests__coach=coach) | Q(cycles__coach=coach)
     return Teacher.objects.filter(q).distinct()
 
 
 def coaches_visible_to(user: AnyUser) -> QuerySet[Coach]:
-    q = Q(district_id__in=_lead_districts(user) | _admin_districts(user) | district_ids(user, Role.COACH))
+    q = Q(district_id__in=lead_district_ids(user) | admin_district_ids(user) | district_ids(user, Role.COACH))
     q |= Q(schools__id__in=school_ids(user, Role.PRINCIPAL))
-    teacher = _teacher(user)
+    teacher = teacher_of(user)
     if teacher is not None:
         # Their own coaches, and the coaches serving their school, so they can say whom they would like.
         q |= Q(requests__teacher=teacher) | Q(cycles__teacher=teacher) | Q(schools=teacher.school_id)
@@ -222,61 +214,10 @@ def coaches_visible_to(user: AnyUser) -> QuerySet[Coach]:
 def owns_student_data(user: AnyUser, district_id: int) -> bool:
     """The data owners see every figure, groups below the minimum size included: the district
     admins, who answer for the district's student data. Everyone else sees aggregates suppressed."""
-    return district_id in _admin_districts(user)
-
-
-def students_visible_to(user: AnyUser) -> QuerySet[Student]:
-    """Pseudonymous student rows: the data owners (district admin) and the principal's school."""
-    from coachmap.roster.models import Student
-
-    return Student.objects.filter(
-        Q(district_id__in=_admin_districts(user)) | Q(school_id__in=school_ids(user, Role.PRINCIPAL))
-    )
-
-
-def results_visible_to(user: AnyUser) -> QuerySet[Result]:
-    from coachmap.roster.models import Result
-
-    return Result.objects.filter(
-        Q(assessment__district_id__in=_admin_districts(user))
-        | Q(school_id__in=school_ids(user, Role.PRINCIPAL))
-    )
-
-
-def import_runs_visible_to(user: AnyUser) -> QuerySet[ImportRun]:
-    """Imports are run and read by the program lead and the district admin of the district."""
-    from coachmap.roster.models import ImportRun
-
-    return ImportRun.objects.filter(district_id__in=_lead_districts(user) | _admin_districts(user))
+    return district_id in admin_district_ids(user)
 
 
 # --- the improvement chain -----------------------------------------------------------------------
-
-
-def improvement_goals_visible_to(user: AnyUser) -> QuerySet[ImprovementGoal]:
-    from coachmap.improvement.models import ImprovementGoal
-
-    return ImprovementGoal.objects.filter(school__in=schools_visible_to(user))
-
-
-def indicators_visible_to(user: AnyUser) -> QuerySet[Indicator]:
-    """Indicators of the goals of schools whose needs assessment the user may see."""
-    from coachmap.improvement.models import Indicator
-
-    return Indicator.objects.filter(goal__school__in=schools_led_by(user))
-
-
-def tools_visible_to(user: AnyUser) -> QuerySet[Tool]:
-    """A school's technology map: for its principal and the district admins."""
-    from coachmap.improvement.models import Tool
-
-    return Tool.objects.filter(school__in=schools_led_by(user))
-
-
-def tool_links_visible_to(user: AnyUser) -> QuerySet[ToolLink]:
-    from coachmap.improvement.models import ToolLink
-
-    return ToolLink.objects.filter(tool__school__in=schools_led_by(user))
 
 
 def leads_school(user: AnyUser, school_id: int) -> bool:
@@ -284,107 +225,14 @@ def leads_school(user: AnyUser, school_id: int) -> bool:
     return school_id in school_ids(user, Role.PRINCIPAL)
 
 
-def teacher_goals_visible_to(user: AnyUser) -> QuerySet[TeacherGoal]:
-    """A teacher's own goals; their coach's view of them; the program lead's for routing."""
-    from coachmap.coaching.models import TeacherGoal
-
-    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=_lead_districts(user))
-    coach = _coach(user)
-    if coach is not None:
-        q |= Q(requests__coach=coach) | Q(cycles__coach=coach)
-    return TeacherGoal.objects.filter(q).distinct()
-
-
-def requests_visible_to(user: AnyUser) -> QuerySet[CoachingRequest]:
-    from coachmap.coaching.models import CoachingRequest
-
-    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=_lead_districts(user))
-    coach = _coach(user)
-    if coach is not None:
-        q |= Q(coach=coach)
-    return CoachingRequest.objects.filter(q)
-
-
-def cycles_visible_to(user: AnyUser) -> QuerySet[CoachingCycle]:
-    """Cycles are the teacher's and coach's; the program lead sees caseloads. Principals never see who is coached."""
-    from coachmap.coaching.models import CoachingCycle
-
-    q = Q(teacher__user_id=user.pk) | Q(coach__user_id=user.pk)
-    q |= Q(coach__district_id__in=_lead_districts(user))
-    return CoachingCycle.objects.filter(q)
-
-
-def sessions_visible_to(user: AnyUser) -> QuerySet[CoachingSession]:
-    """Session rows. Notes are deferred for everyone who may not read them; read notes through
-    `coaching.cycles.queries.session_notes`, which checks `may_read_notes` and audits the read."""
-    from coachmap.coaching.models import CoachingSession
-
-    own = Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
-    lead = Q(cycle__coach__district_id__in=_lead_districts(user))
-    return CoachingSession.objects.filter(own | lead).defer("notes")
-
-
-def may_read_notes(user: AnyUser, cycle: CoachingCycle) -> bool:
-    """Only the two people in the coaching relationship, whatever else they are."""
-    return user.is_authenticated and user.pk in (cycle.teacher.user_id, cycle.coach.user_id)
-
-
 # --- cycle work, surveys and the library (issue 6) ----------------------------------------------
-
-
-def evidence_visible_to(user: AnyUser) -> QuerySet[StudentEvidence]:
-    """Counts of students meeting a cycle's target: the teacher, the coach, the program lead."""
-    from coachmap.coaching.models import StudentEvidence
-
-    own = Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
-    return StudentEvidence.objects.filter(own | Q(cycle__coach__district_id__in=_lead_districts(user)))
-
-
-def checkins_visible_to(user: AnyUser) -> QuerySet[FidelityCheckIn]:
-    """Fidelity check-ins name a teacher's barriers: like notes, for the two of them only."""
-    from coachmap.coaching.models import FidelityCheckIn
-
-    if not user.is_authenticated:
-        return FidelityCheckIn.objects.none()
-    return FidelityCheckIn.objects.filter(
-        Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
-    )
 
 
 def time_log_coaches_for(user: AnyUser) -> QuerySet[Coach]:
     """Coaches whose time log the user may read: their own; every coach of the program lead's district."""
     if not user.is_authenticated:
         return Coach.objects.none()
-    return Coach.objects.filter(Q(user_id=user.pk) | Q(district_id__in=_lead_districts(user)))
-
-
-def time_entries_visible_to(user: AnyUser) -> QuerySet[TimeEntry]:
-    from coachmap.coaching.models import TimeEntry
-
-    return TimeEntry.objects.filter(coach__in=time_log_coaches_for(user))
-
-
-def calendar_events_visible_to(user: AnyUser) -> QuerySet[CalendarEvent]:
-    """An imported calendar can hold private appointments: the coach's own eyes only."""
-    from coachmap.coaching.models import CalendarEvent
-
-    if not user.is_authenticated:
-        return CalendarEvent.objects.none()
-    return CalendarEvent.objects.filter(coach__user_id=user.pk)
-
-
-def agreements_visible_to(user: AnyUser) -> QuerySet[PartnershipAgreement]:
-    """The coach and principal who made it, the school's teachers, the program lead and district admin."""
-    from coachmap.coaching.models import PartnershipAgreement
-
-    q = Q(coach__user_id=user.pk) | Q(school_id__in=school_ids(user, Role.PRINCIPAL, Role.TEACHER))
-    q |= Q(school__district_id__in=_lead_districts(user) | _admin_districts(user))
-    return PartnershipAgreement.objects.filter(q)
-
-
-def may_change_agreement(user: AnyUser, agreement: PartnershipAgreement) -> bool:
-    """Only its two parties: the coach, and the principal of the school."""
-    return user.pk == agreement.coach.user_id or agreement.school_id in school_ids(user, Role.PRINCIPAL)
+    return Coach.objects.filter(Q(user_id=user.pk) | Q(district_id__in=lead_district_ids(user)))
 
 
 def impact_coaches_for(user: AnyUser) -> QuerySet[Coach]:
@@ -393,34 +241,8 @@ def impact_coaches_for(user: AnyUser) -> QuerySet[Coach]:
     if not user.is_authenticated:
         return Coach.objects.none()
     return Coach.objects.filter(
-        Q(user_id=user.pk) | Q(district_id__in=_lead_districts(user) | _admin_districts(user))
+        Q(user_id=user.pk) | Q(district_id__in=lead_district_ids(user) | admin_district_ids(user))
     )
-
-
-def surveys_visible_to(user: AnyUser) -> QuerySet[Survey]:
-    """The program lead's drafts and all; open surveys to the district's teachers; open and closed
-    ones to principals and the district admin (who see results, never answers)."""
-    from coachmap.feedback.models import Survey, SurveyStatus
-
-    q = Q(district_id__in=_lead_districts(user))
-    q |= Q(district_id__in=district_ids(user, Role.TEACHER), status=SurveyStatus.OPEN)
-    q |= Q(
-        district_id__in=_admin_districts(user) | district_ids(user, Role.PRINCIPAL),
-        status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED],
-    )
-    return Survey.objects.filter(q)
-
-
-def resources_visible_to(user: AnyUser) -> QuerySet[Resource]:
-    """The library is shared with everyone in the district."""
-    from coachmap.library.models import Resource
-
-    return Resource.objects.filter(district_id__in=district_ids(user))
-
-
-def may_change_resource(user: AnyUser, resource: Resource) -> bool:
-    """The person who added it, and the program lead."""
-    return user.pk == resource.created_by_id or resource.district_id in _lead_districts(user)
 
 
 # --- best fit: intake, look-fors, profiles, routing and matching ---------------------------------
@@ -431,131 +253,13 @@ def may_change_resource(user: AnyUser, resource: Resource) -> bool:
 # observations. A handover note is for the receiving coach alone (`may_read_handover_note`).
 
 
-def _coached_by(coach: Coach, prefix: str = "") -> Q:
-    """Teachers (reached through `prefix`) who asked this coach, were proposed to them, or work with them."""
-    return Q(**{f"{prefix}requests__coach": coach}) | Q(**{f"{prefix}cycles__coach": coach})
-
-
-def intakes_visible_to(user: AnyUser) -> QuerySet[TeacherIntake]:
-    from coachmap.coaching.models import TeacherIntake
-
-    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=_lead_districts(user))
-    coach = _coach(user)
-    if coach is not None:
-        q |= _coached_by(coach, "teacher__")
-    return TeacherIntake.objects.filter(q).distinct()
-
-
-def may_read_intake_answers(user: AnyUser, intake: TeacherIntake) -> bool:
-    """The self-assessment answers: the teacher and their coaches, not the program lead."""
-    if not user.is_authenticated:
-        return False
-    if intake.teacher.user_id == user.pk:
-        return True
-    coach = _coach(user)
-    return coach is not None and Teacher.objects.filter(_coached_by(coach), pk=intake.teacher_id).exists()
-
-
-def observations_visible_to(user: AnyUser) -> QuerySet[IntakeObservation]:
-    """Coaches' observations: the teacher observed, the coach who wrote them, the teacher's coaches."""
-    from coachmap.coaching.models import IntakeObservation
-
-    q = Q(intake__teacher__user_id=user.pk) | Q(coach__user_id=user.pk)
-    coach = _coach(user)
-    if coach is not None:
-        q |= _coached_by(coach, "intake__teacher__")
-    return IntakeObservation.objects.filter(q).distinct()
-
-
-def coach_profiles_visible_to(user: AnyUser) -> QuerySet[CoachProfile]:
-    from coachmap.coaching.models import CoachProfile
-
-    return CoachProfile.objects.filter(coach__in=coaches_visible_to(user))
-
-
-def _coaching_districts(user: AnyUser) -> set[int]:
-    return district_ids(user, Role.COACH, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
-
-
-def look_fors_visible_to(user: AnyUser) -> QuerySet[LookFor]:
-    """The district's look-for checklists: its coaches, program lead and admin."""
-    from coachmap.coaching.models import LookFor
-
-    return LookFor.objects.filter(district_id__in=_coaching_districts(user))
-
-
-def routing_policies_visible_to(user: AnyUser) -> QuerySet[RoutingPolicy]:
-    from coachmap.coaching.models import RoutingPolicy
-
-    return RoutingPolicy.objects.filter(district_id__in=_coaching_districts(user))
-
-
-def may_edit_routing_policy(user: AnyUser, district_id: int) -> bool:
-    return district_id in _lead_districts(user) | _admin_districts(user)
-
-
-def rounds_visible_to(user: AnyUser) -> QuerySet[MatchingRound]:
-    from coachmap.coaching.models import MatchingRound
-
-    return MatchingRound.objects.filter(district_id__in=_lead_districts(user))
-
-
-def proposals_visible_to(user: AnyUser) -> QuerySet[MatchProposal]:
-    """Drafts are the program lead's; once confirmed, the teacher's and the proposed coach's too."""
-    from coachmap.coaching.models import MatchProposal, ProposalStatus
-
-    sent = Q(status__in=[ProposalStatus.SENT, ProposalStatus.ACCEPTED, ProposalStatus.DECLINED])
-    q = Q(round__district_id__in=_lead_districts(user))
-    q |= sent & Q(teacher__user_id=user.pk)
-    q |= sent & Q(coach__user_id=user.pk)
-    return MatchProposal.objects.filter(q)
-
-
-def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
-    from coachmap.coaching.models import Referral
-
-    return Referral.objects.filter(
-        Q(teacher__user_id=user.pk)
-        | Q(from_coach__user_id=user.pk)
-        | Q(teacher__school__district_id__in=_lead_districts(user))
-    )
-
-
-def handovers_visible_to(user: AnyUser) -> QuerySet[Handover]:
-    """That a handover happened: both coaches, the teacher and the program lead. The note: see below."""
-    from coachmap.coaching.models import Handover
-
-    return Handover.objects.filter(
-        Q(from_coach__user_id=user.pk)
-        | Q(to_coach__user_id=user.pk)
-        | Q(new_request__teacher__user_id=user.pk)
-        | Q(from_coach__district_id__in=_lead_districts(user))
-    ).defer("note")
-
-
-def may_read_handover_note(user: AnyUser, handover: Handover) -> bool:
-    """Only the receiving coach: not the teacher, not the program lead, not the coach who wrote it.
-
-    Handed to a support type, nobody reads it until the teacher has accepted a coach of that type.
-    """
-    return user.is_authenticated and handover.to_coach is not None and handover.to_coach.user_id == user.pk
-
-
-def notifications_visible_to(user: AnyUser) -> QuerySet[Notification]:
-    from coachmap.coaching.models import Notification
-
-    return (
-        Notification.objects.filter(user_id=user.pk) if user.is_authenticated else Notification.objects.none()
-    )
-
-
 CONFIDENTIAL_ACTIONS = frozenset(a.value for a in AuditAction if a.is_confidential)
 
 
 def audit_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
     """Audit rows the district admin may list: their districts' administration (roles, accounts,
     settings, imports, exports), never who took coaching or who read whose notes."""
-    return AuditEvent.objects.filter(district_id__in=_admin_districts(user)).exclude(
+    return AuditEvent.objects.filter(district_id__in=admin_district_ids(user)).exclude(
         action__in=CONFIDENTIAL_ACTIONS
     )
 
@@ -563,16 +267,7 @@ def audit_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
 def audit_counted_for(user: AnyUser) -> QuerySet[AuditEvent]:
     """Every audit row of the district admin's districts, confidential acts included, to be
     shown only as counts (`core.queries.audit_activity`); never list these rows."""
-    return AuditEvent.objects.filter(district_id__in=_admin_districts(user))
-
-
-def note_reads_visible_to(user: AnyUser, cycle: CoachingCycle) -> QuerySet[AuditEvent]:
-    """Who read a cycle's notes: for the cycle's teacher alone, whose notes they are."""
-    if not user.is_authenticated or cycle.teacher.user_id != user.pk:
-        return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(
-        action=AuditAction.NOTES_READ, object_type=cycle._meta.label_lower, object_id=str(cycle.pk)
-    )
+    return AuditEvent.objects.filter(district_id__in=admin_district_ids(user))
 
 
 def account_changes_for(user: AnyUser) -> QuerySet[AuditEvent]:
@@ -622,3 +317,14 @@ def role_required(*wanted: Role) -> Callable[[View], View]:
 
 
 login_required = role_required()
+
+
+def route_required(route: str) -> Callable[[View], View]:
+    """`role_required` with the roles of `route` in `core.routes.ROUTE_ROLES`."""
+    return role_required(*sorted(roles_for(route)))
+
+
+def may_open(user: AnyUser, route: str) -> bool:
+    """What `route_required` lets through, for the API and the menu."""
+    wanted = roles_for(route)
+    return user.is_authenticated and (not wanted or has_role(user, *wanted))

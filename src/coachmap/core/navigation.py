@@ -2,8 +2,8 @@
 
 Roles are data here as everywhere: a link names the roles it is for, and the menu a person sees
 is the union over the roles they hold. Templates render what `menu_for` returns and never compare
-role names. Whether a page may be *opened* is still decided by the page itself (`core.access`);
-a menu link only saves a search.
+role names. Who may open a page is one table, `core.routes.ROUTE_ROLES`, which the pages' decorator
+(`access.route_required`) reads too: a link shows exactly where it opens.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 
 from coachmap.core.models import Role
+from coachmap.core.routes import roles_for
 
-T, C, L, P, A = Role.TEACHER, Role.COACH, Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN
 EVERYONE = frozenset(Role)
 
 
@@ -32,46 +32,47 @@ class Section:
     links: tuple[Link, ...]
 
 
-def _link(label: str, url_name: str, *roles: Role) -> Link:
-    return Link(label, url_name, frozenset(roles) or EVERYONE)
+def _link(label: str, url_name: str) -> Link:
+    """A menu link for the roles that may open it (`core.routes`): any signed-in user's is everyone's."""
+    return Link(label, url_name, roles_for(url_name) or EVERYONE)
 
 
 SECTIONS: tuple[Section, ...] = (
     Section(
         "My coaching",
         (
-            _link("My goals", "coaching:my-goals", T),
-            _link("My intake", "coaching:intake", T),
+            _link("My goals", "coaching:my-goals"),
+            _link("My intake", "coaching:intake"),
         ),
     ),
     Section(
         "Coaching",
         (
-            _link("Caseload", "coaching:caseload", C),
-            _link("Micro-coaching", "coaching:micro", C),
-            _link("My time", "coaching:time-week", C),
-            _link("My profile", "coaching:coach-profile", C),
-            _link("Look-fors", "coaching:look-fors", C, L),
+            _link("Caseload", "coaching:caseload"),
+            _link("Micro-coaching", "coaching:micro"),
+            _link("My time", "coaching:time-week"),
+            _link("My profile", "coaching:coach-profile"),
+            _link("Look-fors", "coaching:look-fors"),
         ),
     ),
     Section(
         "Coaching program",
         (
-            _link("Requests", "coaching:requests", L),
-            _link("Matching", "coaching:rounds", L),
-            _link("Caseloads", "coaching:caseloads", L),
-            _link("Referrals", "coaching:referrals", L),
-            _link("Team time", "coaching:time-team", L),
-            _link("Routing policy", "coaching:policy", L, A),
+            _link("Requests", "coaching:requests"),
+            _link("Matching", "coaching:rounds"),
+            _link("Caseloads", "coaching:caseloads"),
+            _link("Referrals", "coaching:referrals"),
+            _link("Team time", "coaching:time-team"),
+            _link("Routing policy", "coaching:policy"),
         ),
     ),
     Section(
         "Progress",
         (
-            _link("Coaching trends", "reports:coaching-trends", P, L, A),
-            _link("Quadrants", "coaching:quadrants", P, L, A),
-            _link("Impact", "reports:impact", C, L, A),
-            _link("Surveys", "feedback:surveys", T, L, P, A),
+            _link("Coaching trends", "reports:coaching-trends"),
+            _link("Quadrants", "coaching:quadrants"),
+            _link("Impact", "reports:impact"),
+            _link("Surveys", "feedback:surveys"),
         ),
     ),
     Section(
@@ -85,11 +86,11 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "District",
         (
-            _link("Schools compared", "improvement:district", A),
-            _link("District needs", "improvement:district-needs", A),
-            _link("Import data", "roster:imports", L, A),
-            _link("Settings", "district-settings", A),
-            _link("Admin", "admin:index", A),
+            _link("Schools compared", "improvement:district"),
+            _link("District needs", "improvement:district-needs"),
+            _link("Import data", "roster:imports"),
+            _link("Settings", "district-settings"),
+            _link("Admin", "admin:index"),
         ),
     ),
 )

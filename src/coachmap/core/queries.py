@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from coachmap.core import access
 from coachmap.core.access import AnyUser
-from coachmap.core.models import AuditAction, AuditEvent, District, Membership, Role, School, User
-
-if TYPE_CHECKING:
-    from coachmap.coaching.models import CoachingCycle
-
+from coachmap.core.models import AuditAction, AuditEvent, District, Role, School, User
 
 # --- what changed on my account ------------------------------------------------------------------
 
@@ -105,37 +101,6 @@ def account_changes_waiting(user: AnyUser) -> bool:
     if not isinstance(user, User):
         return False
     return access.account_changes_for(user).filter(pk__gt=user.account_changes_seen).exists()
-
-
-# --- who read my notes ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NoteRead:
-    reader: str
-    role: str
-    at: datetime.datetime
-
-
-def note_reads(user: AnyUser, cycle: CoachingCycle, limit: int = 50) -> tuple[list[NoteRead], int]:
-    """Who other than the teacher read the cycle's notes and when, newest first (at most `limit`),
-    and how many such reads there were in all. For the cycle's teacher; everyone else gets nothing."""
-    reads = access.note_reads_visible_to(user, cycle).exclude(actor_id=cycle.teacher.user_id)
-    total = reads.count()
-    rows = list(reads.select_related("actor").order_by("-at", "-id")[:limit])
-    readers = {r.actor_id for r in rows if r.actor_id is not None}
-    held: dict[int, list[str]] = {}
-    for user_id, role in Membership.objects.filter(user_id__in=readers).values_list("user_id", "role"):
-        held.setdefault(user_id, []).append(Role(role).label)
-
-    def role_of(actor_id: int | None) -> str:
-        if actor_id == cycle.coach.user_id:
-            return "Your coach"
-        return ", ".join(sorted(set(held.get(actor_id or 0, [])))) or "No role"
-
-    return [
-        NoteRead(str(r.actor) if r.actor else "A removed account", role_of(r.actor_id), r.at) for r in rows
-    ], total
 
 
 # --- coaching activity as counts, for the district admin -----------------------------------------

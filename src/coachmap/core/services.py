@@ -49,7 +49,7 @@ def district_settings_update(
     below `WARN_BELOW` is allowed, and callers show `group_size.warning` to the person who chose it.
     """
     access.require(
-        district.pk in access.district_ids(actor, Role.DISTRICT_ADMIN),
+        access.may_change_district(actor, district.pk),
         "Only a district admin can change settings.",
     )
     state_id = district.state_id if state_id is None else state_id.strip()
@@ -82,7 +82,7 @@ def membership_grant(
     """Give a user a role. `actor` is None only for set-up commands run by the operator."""
     if actor is not None:
         access.require(
-            district.pk in access.district_ids(actor, Role.DISTRICT_ADMIN),
+            access.may_change_district(actor, district.pk),
             "Only a district admin can change roles.",
         )
     if role.is_school_role and school is None:
@@ -113,7 +113,7 @@ def membership_grant(
 
 def membership_revoke(*, actor: User, membership: Membership) -> None:
     access.require(
-        membership.district_id in access.district_ids(actor, Role.DISTRICT_ADMIN),
+        access.may_change_district(actor, membership.district_id),
         "Only a district admin can change roles.",
     )
     with transaction.atomic():
@@ -165,7 +165,7 @@ def person_add(
 ) -> User:
     """Add a person with a role. They get no password: an emailed link lets them set their own."""
     access.require(
-        district.pk in access.district_ids(actor, Role.DISTRICT_ADMIN),
+        access.may_change_district(actor, district.pk),
         "Only a district admin can add people.",
     )
     if not email.strip():

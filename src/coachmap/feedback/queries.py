@@ -13,6 +13,7 @@ from coachmap.coaching.models import CoachingSession
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Coach, Role, Teacher
+from coachmap.feedback import access as feedback_access
 from coachmap.feedback import anonymity
 from coachmap.feedback.models import (
     SCALE,
@@ -109,7 +110,7 @@ def survey_results(user: AnyUser, survey: Survey) -> SurveyResults:
     """
     access.require(
         access.has_role(user, Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN)
-        and access.surveys_visible_to(user).filter(pk=survey.pk).exists(),
+        and feedback_access.surveys_visible_to(user).filter(pk=survey.pk).exists(),
         "Survey results are for the program lead, principals and the district.",
     )
     min_size = anonymity.minimum(survey.district.min_group_size)

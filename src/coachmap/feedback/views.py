@@ -9,10 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coachmap.coaching import access as coaching_access
 from coachmap.core import access, inputs
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import District, Role
+from coachmap.feedback import access as feedback_access
 from coachmap.feedback import queries, services
 from coachmap.feedback.forms import PulseForm, QuestionForm, SurveyAnswerForm, SurveyForm
 from coachmap.feedback.models import Question, SurveyStatus
@@ -23,8 +25,11 @@ from coachmap.feedback.models import Question, SurveyStatus
 def pulse(request: AuthedRequest, session_id: int) -> HttpResponse:
     """Answer (or skip) the three-question pulse about a session, from the home page."""
     teacher = request.user.teacher
-    session = access.fetch(access.sessions_visible_to, request.user, pk=session_id)
-    access.require(session.cycle.teacher_id == teacher.pk, "Only the teacher answers about their session.")
+    session = access.fetch(coaching_access.sessions_visible_to, request.user, pk=session_id)
+    access.require(
+        feedback_access.may_answer_pulse(request.user, session),
+        "Only the teacher answers about their session.",
+    )
     try:
         if "skip" in request.POST:
             services.pulse_skip(teacher=teacher, session=session)
@@ -41,7 +46,7 @@ def pulse(request: AuthedRequest, session_id: int) -> HttpResponse:
     return redirect("home")
 
 
-@access.role_required(Role.TEACHER, Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN)
+@access.route_required("feedback:surveys")
 def surveys(request: AuthedRequest) -> HttpResponse:
     user = request.user
     teacher = getattr(user, "teacher", None) if access.has_role(user, Role.TEACHER) else None
@@ -49,7 +54,7 @@ def surveys(request: AuthedRequest) -> HttpResponse:
         request,
         "feedback/surveys.html",
         {
-            "surveys": access.surveys_visible_to(user).prefetch_related("questions"),
+            "surveys": feedback_access.surveys_visible_to(user).prefetch_related("questions"),
             "to_answer": queries.surveys_to_answer(teacher) if teacher else [],
             "is_lead": access.has_role(user, Role.PROGRAM_LEAD),
             "sees_results": access.has_role(user, Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN),
@@ -58,7 +63,7 @@ def surveys(request: AuthedRequest) -> HttpResponse:
 
 
 def _lead_district(request: AuthedRequest) -> District:
-    district = District.objects.filter(pk__in=access.district_ids(request.user, Role.PROGRAM_LEAD)).first()
+    district = access.acting_district(request.user, Role.PROGRAM_LEAD)
     assert district is not None  # noqa: S101 - the role guarantees one
     return district
 
@@ -84,8 +89,8 @@ def survey_new(request: AuthedRequest) -> HttpResponse:
 
 @access.role_required(Role.PROGRAM_LEAD)
 def survey_edit(request: AuthedRequest, survey_id: int) -> HttpResponse:
-    survey = access.fetch(access.surveys_visible_to, request.user, pk=survey_id)
-    access.require(survey.district_id in access.district_ids(request.user, Role.PROGRAM_LEAD))
+    survey = access.fetch(feedback_access.surveys_visible_to, request.user, pk=survey_id)
+    access.require(feedback_access.may_edit_surveys(request.user, survey.district_id))
     form = SurveyForm(
         request.POST or None, initial={"title": survey.title, "introduction": survey.introduction}
     )
@@ -133,7 +138,7 @@ def survey_edit(request: AuthedRequest, survey_id: int) -> HttpResponse:
 @access.role_required(Role.PROGRAM_LEAD)
 @require_POST
 def survey_status(request: AuthedRequest, survey_id: int) -> HttpResponse:
-    survey = access.fetch(access.surveys_visible_to, request.user, pk=survey_id)
+    survey = access.fetch(feedback_access.surveys_visible_to, request.user, pk=survey_id)
     try:
         services.survey_status_set(actor=request.user, survey=survey, status=request.POST.get("status", ""))
     except ValidationError as exc:
@@ -145,7 +150,7 @@ def survey_status(request: AuthedRequest, survey_id: int) -> HttpResponse:
 
 @access.role_required(Role.TEACHER)
 def survey_answer(request: AuthedRequest, survey_id: int) -> HttpResponse:
-    survey = access.fetch(access.surveys_visible_to, request.user, pk=survey_id)
+    survey = access.fetch(feedback_access.surveys_visible_to, request.user, pk=survey_id)
     form = SurveyAnswerForm(request.POST or None, survey=survey)
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,7 +165,7 @@ def survey_answer(request: AuthedRequest, survey_id: int) -> HttpResponse:
 
 @access.role_required(Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN)
 def survey_results(request: AuthedRequest, survey_id: int) -> HttpResponse:
-    survey = access.fetch(access.surveys_visible_to, request.user, pk=survey_id)
+    survey = access.fetch(feedback_access.surveys_visible_to, request.user, pk=survey_id)
     return render(
         request, "feedback/survey_results.html", {"results": queries.survey_results(request.user, survey)}
     )

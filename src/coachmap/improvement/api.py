@@ -5,8 +5,8 @@ import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from coachmap.core import access
 from coachmap.core.inputs import Id
+from coachmap.improvement import access as improvement_access
 from coachmap.improvement.models import GoalStatus, ImprovementGoal
 
 router = Router(tags=["improvement"])
@@ -35,7 +35,7 @@ def goals(
     request: HttpRequest, school_id: Id | None = None, status: GoalStatus | None = None
 ) -> list[ImprovementGoal]:
     """Improvement goals of the schools the user may see."""
-    queryset = access.improvement_goals_visible_to(request.user).select_related("school")
+    queryset = improvement_access.improvement_goals_visible_to(request.user).select_related("school")
     if school_id is not None:
         queryset = queryset.filter(school_id=school_id)
     if status:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from coachmap.coaching.models import CoachingCycle, CoachingSession
 from coachmap.core.models import District
 from coachmap.improvement.models import ImprovementGoal
 
@@ -82,10 +81,18 @@ class ResourceUse(models.Model):
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="uses")
     kind = models.CharField(max_length=8, choices=UseKind.choices)
     session = models.ForeignKey(
-        CoachingSession, on_delete=models.CASCADE, null=True, blank=True, related_name="resource_uses"
+        "coaching.CoachingSession",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="resource_uses",
     )
     cycle = models.ForeignKey(
-        CoachingCycle, on_delete=models.CASCADE, null=True, blank=True, related_name="resource_uses"
+        "coaching.CoachingCycle",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="resource_uses",
     )
     on = models.DateField()
 

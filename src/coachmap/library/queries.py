@@ -4,15 +4,19 @@ counts, one resource, and suggestions for a coaching cycle."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from coachmap.coaching.models import CoachingCycle
-from coachmap.core import access
 from coachmap.core.access import AnyUser
+from coachmap.library import access as library_access
 from coachmap.library import search, suggest
 from coachmap.library.models import Resource, UseKind
 from coachmap.library.tags import normalise
+
+if TYPE_CHECKING:
+    # Type only: the library sits below coaching; a cycle is passed in, never imported.
+    from coachmap.coaching.models import CoachingCycle
 
 SUGGESTION_POOL = 2000
 
@@ -37,7 +41,7 @@ def browse(
     goal: int | None = None,
 ) -> QuerySet[Resource]:
     """The library as the user may see it, searched and filtered, with usage counts."""
-    resources = access.resources_visible_to(user)
+    resources = library_access.resources_visible_to(user)
     if kind:
         resources = resources.filter(kind=kind)
     if goal:
@@ -70,7 +74,9 @@ def tag_options(user: AnyUser) -> dict[str, list[str]]:
     """Every tool and practice used in the library, for the filter menus."""
     tools: set[str] = set()
     practices: set[str] = set()
-    for row_tools, row_practices in access.resources_visible_to(user).values_list("tools", "practices"):
+    for row_tools, row_practices in library_access.resources_visible_to(user).values_list(
+        "tools", "practices"
+    ):
         tools.update(row_tools)
         practices.update(row_practices)
     return {"tools": sorted(tools), "practices": sorted(practices)}
@@ -91,7 +97,7 @@ def suggestions_for_cycle(user: AnyUser, cycle: CoachingCycle, limit: int = 5) -
         practice=normalise(cycle.practice),
         grades=cycle.teacher.grades or [],
     )
-    candidates = access.resources_visible_to(user).filter(district_id=cycle.coach.district_id)
+    candidates = library_access.resources_visible_to(user).filter(district_id=cycle.coach.district_id)
     goal_tagged = set(candidates.filter(goals=cycle.goal.improvement_goal_id).values_list("pk", flat=True))
     scored = []
     for pk, subjects, tools, practices, grades in candidates.values_list(

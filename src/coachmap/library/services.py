@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from coachmap.core import access
-from coachmap.core.models import District, Role, User
+from coachmap.core.models import District, User
 from coachmap.improvement.models import ImprovementGoal
+from coachmap.library import access as library_access
 from coachmap.library import files
 from coachmap.library.models import Resource, ResourceKind, ResourceUse, UseKind
 from coachmap.library.tags import search_text, tag_list
@@ -53,13 +54,14 @@ def resource_save(
     """
     if resource is None:
         access.require(
-            district.pk in access.district_ids(actor, Role.COACH, Role.PROGRAM_LEAD),
+            library_access.may_add_resource(actor, district.pk),
             "Coaches and the program lead add to the library.",
         )
         resource = Resource(district=district, created_by=actor)
     else:
         access.require(
-            access.may_change_resource(actor, resource), "Only its author or the program lead can change it."
+            library_access.may_change_resource(actor, resource),
+            "Only its author or the program lead can change it.",
         )
     url = url.strip()
     if url and not url.lower().startswith(("https://", "http://")):

@@ -13,14 +13,16 @@ from django.shortcuts import redirect, render
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
-from coachmap.core.models import District, Role
+from coachmap.core.models import Role
+from coachmap.improvement import access as improvement_access
 from coachmap.improvement.models import GoalStatus
+from coachmap.library import access as library_access
 from coachmap.library import files, queries, services
 from coachmap.library.forms import ResourceForm, SearchForm
 from coachmap.library.models import Resource
 
 
-@access.login_required
+@access.route_required("library:index")
 def index(request: AuthedRequest) -> HttpResponse:
     options = queries.tag_options(request.user)
     form = SearchForm(request.GET or None, **options)
@@ -49,7 +51,9 @@ def index(request: AuthedRequest) -> HttpResponse:
 @access.login_required
 def resource_detail(request: AuthedRequest, resource_id: int) -> HttpResponse:
     resource = access.fetch(
-        lambda u: queries.with_use_counts(access.resources_visible_to(u)), request.user, pk=resource_id
+        lambda u: queries.with_use_counts(library_access.resources_visible_to(u)),
+        request.user,
+        pk=resource_id,
     )
     return render(
         request,
@@ -57,22 +61,20 @@ def resource_detail(request: AuthedRequest, resource_id: int) -> HttpResponse:
         {
             "resource": resource,
             "goals": resource.goals.select_related("school"),
-            "may_change": access.may_change_resource(request.user, resource),
+            "may_change": library_access.may_change_resource(request.user, resource),
         },
     )
 
 
 def _goals(request: AuthedRequest, district_id: int) -> Any:
-    return access.improvement_goals_visible_to(request.user).filter(
+    return improvement_access.improvement_goals_visible_to(request.user).filter(
         school__district_id=district_id, status=GoalStatus.ACTIVE
     )
 
 
 @access.role_required(Role.COACH, Role.PROGRAM_LEAD)
 def resource_new(request: AuthedRequest) -> HttpResponse:
-    district = District.objects.filter(
-        pk__in=access.district_ids(request.user, Role.COACH, Role.PROGRAM_LEAD)
-    ).first()
+    district = access.acting_district(request.user, Role.COACH, Role.PROGRAM_LEAD)
     assert district is not None  # noqa: S101 - the role guarantees one
     form = ResourceForm(request.POST or None, request.FILES or None, goals=_goals(request, district.pk))
     if request.method == "POST" and form.is_valid():
@@ -88,9 +90,9 @@ def resource_new(request: AuthedRequest) -> HttpResponse:
 
 @access.role_required(Role.COACH, Role.PROGRAM_LEAD)
 def resource_edit(request: AuthedRequest, resource_id: int) -> HttpResponse:
-    resource = access.fetch(access.resources_visible_to, request.user, pk=resource_id)
+    resource = access.fetch(library_access.resources_visible_to, request.user, pk=resource_id)
     access.require(
-        access.may_change_resource(request.user, resource),
+        library_access.may_change_resource(request.user, resource),
         "Only its author or the program lead can change it.",
     )
     initial = {
@@ -129,7 +131,7 @@ def resource_edit(request: AuthedRequest, resource_id: int) -> HttpResponse:
 def resource_open(request: AuthedRequest, resource_id: int) -> HttpResponseBase:
     """Count the use, then follow the link or serve the file. Only PDFs, images and plain text open
     in the browser; everything else downloads, and nothing may be sniffed into something runnable."""
-    resource: Resource = access.fetch(access.resources_visible_to, request.user, pk=resource_id)
+    resource: Resource = access.fetch(library_access.resources_visible_to, request.user, pk=resource_id)
     if not resource.file:
         if not resource.url.lower().startswith(("https://", "http://")):
             raise Http404("This resource has no link or file.")

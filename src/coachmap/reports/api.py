@@ -7,7 +7,6 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from coachmap.core import access
-from coachmap.core.models import Role
 from coachmap.reports import queries
 
 router = Router(tags=["reports"])
@@ -46,7 +45,7 @@ def _row(row: queries.TrendRow) -> dict[str, object]:
 def coaching_trends(request: HttpRequest) -> list[dict[str, object]]:
     """Aggregate coaching activity this school year; suppressed figures are null."""
     access.require(
-        access.has_role(request.user, Role.PRINCIPAL, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN),
+        access.may_open(request.user, "reports:coaching-trends"),
         "Coaching trends are for principals, the program lead and the district.",
     )
     tables = queries.coaching_trends_for(request.user, timezone.localdate())

@@ -31,8 +31,8 @@ from coachmap.coaching.timelog.queries import minutes_by_category
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Coach
+from coachmap.core.schoolyear import school_year_start
 from coachmap.feedback.queries import PulseResults, pulse_results
-from coachmap.reports.queries import school_year_start
 
 
 @dataclass(frozen=True)

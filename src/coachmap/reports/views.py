@@ -13,7 +13,7 @@ from coachmap.reports import impact, queries
 from coachmap.reports.pdf import html_to_pdf
 
 
-@access.role_required(Role.PRINCIPAL, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
+@access.route_required("reports:coaching-trends")
 def coaching_trends(request: AuthedRequest) -> HttpResponse:
     """Aggregate coaching activity: counts and minutes, never notes, never who."""
     tables = queries.coaching_trends_for(request.user, timezone.localdate())
@@ -32,7 +32,7 @@ def _impact(request: AuthedRequest) -> tuple[impact.ImpactSummary, list[Coach], 
     return impact.impact_summary(request.user, coach, period), coaches, impact.periods(today)
 
 
-@access.role_required(Role.COACH, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
+@access.route_required("reports:impact")
 def impact_summary(request: AuthedRequest) -> HttpResponse:
     """A coach's one-page impact summary for a period; printable, and as a PDF."""
     summary, coaches, periods = _impact(request)

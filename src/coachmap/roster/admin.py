@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from coachmap.core import access
 from coachmap.core.admin import ScopedAdmin, site
+from coachmap.roster import access as roster_access
 from coachmap.roster.models import Student
 
 
@@ -11,7 +11,7 @@ from coachmap.roster.models import Student
 class StudentAdmin(ScopedAdmin):
     """Pseudonymous students: a source id, a school, a grade and group flags. Read-only."""
 
-    scope = staticmethod(access.students_visible_to)
+    scope = staticmethod(roster_access.students_visible_to)
     editable = False
     list_display = [
         "source_id",

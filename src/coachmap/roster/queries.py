@@ -10,18 +10,18 @@ from django.db.models import QuerySet
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.models import District, Role
+from coachmap.roster import access as roster_access
 from coachmap.roster.importers.report import Report
 from coachmap.roster.models import ColumnMapping, ImportRun
 
 
 def import_district(user: AnyUser) -> District | None:
     """The district a program lead or district admin imports into."""
-    ids = access.district_ids(user, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
-    return access.districts_visible_to(user).filter(id__in=ids).order_by("pk").first()
+    return access.acting_district(user, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
 
 
 def recent_imports(user: AnyUser, limit: int = 20) -> QuerySet[ImportRun]:
-    return access.import_runs_visible_to(user).select_related("actor").defer("report")[:limit]
+    return roster_access.import_runs_visible_to(user).select_related("actor").defer("report")[:limit]
 
 
 def saved_mappings(district: District) -> QuerySet[ColumnMapping]:

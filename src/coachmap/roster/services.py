@@ -21,14 +21,14 @@ from django.utils import timezone
 
 from coachmap.core import access
 from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, District, Role, User
+from coachmap.core.models import AuditAction, District, User
+from coachmap.roster import access as roster_access
 from coachmap.roster.importers import run_import
 from coachmap.roster.importers.report import ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source
 from coachmap.roster.models import ColumnMapping, ImportKind, ImportRun, ImportStatus
 
 log = logging.getLogger(__name__)
-IMPORT_ROLES = (Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
 
 
 class _DryRunDone(Exception):
@@ -48,7 +48,7 @@ def import_run_create(
     """Record an import to run. `actor` is None for the operator's command line."""
     if actor is not None:
         access.require(
-            district is not None and district.pk in access.district_ids(actor, *IMPORT_ROLES),
+            district is not None and roster_access.may_import_into(actor, district.pk),
             "Only a program lead or district admin can import data.",
         )
     if kind not in ImportKind.values:
@@ -84,7 +84,7 @@ def import_upload(
     from coachmap.roster.tasks import import_task
 
     access.require(
-        district.pk in access.district_ids(actor, *IMPORT_ROLES),
+        roster_access.may_import_into(actor, district.pk),
         "Only a program lead or district admin can import data.",
     )
     folder = Path(settings.MEDIA_ROOT) / "imports" / timezone.now().strftime("%Y%m%d%H%M%S%f")

@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.models import (
     PartnershipAgreement,
     ScheduleSetter,
 )
 from coachmap.core import access
-from coachmap.core.models import Coach, Role, School, User
+from coachmap.core.models import Coach, School, User
 
 AGREEMENT_TEXT_FIELDS = (
     "who_is_coached",
@@ -36,7 +37,7 @@ def agreement_write(
     """The coach or the principal writes (or revises) their agreement for a school year. A change
     after either has acknowledged asks both to acknowledge again."""
     is_coach = actor.pk == coach.user_id
-    is_principal = school.pk in access.school_ids(actor, Role.PRINCIPAL)
+    is_principal = access.leads_school(actor, school.pk)
     access.require(
         is_coach or is_principal, "Only the coach and the school's principal write their agreement."
     )
@@ -72,14 +73,14 @@ def agreement_write(
 def agreement_acknowledge(*, actor: User, agreement: PartnershipAgreement) -> PartnershipAgreement:
     """The coach or the principal acknowledges the agreement as it stands."""
     access.require(
-        access.may_change_agreement(actor, agreement),
+        coaching_access.may_change_agreement(actor, agreement),
         "Only the coach and the school's principal acknowledge it.",
     )
     now = timezone.now()
     with transaction.atomic():
         if actor.pk == agreement.coach.user_id:
             agreement.coach_acknowledged_at = now
-        if agreement.school_id in access.school_ids(actor, Role.PRINCIPAL):
+        if access.leads_school(actor, agreement.school_id):
             agreement.principal_acknowledged_at = now
             agreement.principal_acknowledged_by = actor
         agreement.save(

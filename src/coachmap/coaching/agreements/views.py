@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching import pages
 from coachmap.coaching.agreements import forms, services
 from coachmap.coaching.models import PartnershipAgreement
@@ -17,12 +18,12 @@ from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import Role
-from coachmap.feedback.services import school_year_of
+from coachmap.core.schoolyear import school_year_of
 
 
-@access.login_required
+@access.route_required("coaching:agreements")
 def agreements(request: AuthedRequest) -> HttpResponse:
-    items = access.agreements_visible_to(request.user).select_related("coach__user", "school")
+    items = coaching_access.agreements_visible_to(request.user).select_related("coach__user", "school")
     return render(
         request,
         "coaching/agreements/agreements.html",
@@ -71,21 +72,22 @@ def agreement_new(request: AuthedRequest) -> HttpResponse:
 
 @access.login_required
 def agreement_detail(request: AuthedRequest, agreement_id: int) -> HttpResponse:
-    agreement = access.fetch(access.agreements_visible_to, request.user, pk=agreement_id)
+    agreement = access.fetch(coaching_access.agreements_visible_to, request.user, pk=agreement_id)
     return render(
         request,
         "coaching/agreements/agreement_detail.html",
-        {"agreement": agreement, "is_party": access.may_change_agreement(request.user, agreement)},
+        {"agreement": agreement, "is_party": coaching_access.may_change_agreement(request.user, agreement)},
     )
 
 
 @access.role_required(Role.COACH, Role.PRINCIPAL)
 def agreement_edit(request: AuthedRequest, agreement_id: int) -> HttpResponse:
     agreement: PartnershipAgreement = access.fetch(
-        access.agreements_visible_to, request.user, pk=agreement_id
+        coaching_access.agreements_visible_to, request.user, pk=agreement_id
     )
     access.require(
-        access.may_change_agreement(request.user, agreement), "Only the coach and principal change it."
+        coaching_access.may_change_agreement(request.user, agreement),
+        "Only the coach and principal change it.",
     )
     fields = [
         "who_is_coached",
@@ -121,7 +123,7 @@ def agreement_edit(request: AuthedRequest, agreement_id: int) -> HttpResponse:
 @access.role_required(Role.COACH, Role.PRINCIPAL)
 @require_POST
 def agreement_acknowledge(request: AuthedRequest, agreement_id: int) -> HttpResponse:
-    agreement = access.fetch(access.agreements_visible_to, request.user, pk=agreement_id)
+    agreement = access.fetch(coaching_access.agreements_visible_to, request.user, pk=agreement_id)
     services.agreement_acknowledge(actor=request.user, agreement=agreement)
     messages.success(request, "Acknowledged.")
     return redirect("coaching:agreement", agreement_id=agreement.pk)

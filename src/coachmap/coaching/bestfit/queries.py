@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.bestfit.matching.load import coach_loads
 from coachmap.coaching.bestfit.placement import Quadrant
 from coachmap.coaching.models import (
@@ -25,18 +26,19 @@ from coachmap.core.models import Coach, District, Role, School, Teacher
 
 def lead_district(user: AnyUser) -> District | None:
     """The district whose coaching the user leads (the first, for someone who leads several)."""
-    return District.objects.filter(id__in=access.district_ids(user, Role.PROGRAM_LEAD)).order_by("id").first()
+    return access.acting_district(user, Role.PROGRAM_LEAD)
 
 
 def policy_district(user: AnyUser) -> District | None:
     """The district whose routing policy the user may edit: program lead first, then district admin."""
-    ids = access.district_ids(user, Role.PROGRAM_LEAD) or access.district_ids(user, Role.DISTRICT_ADMIN)
-    return District.objects.filter(id__in=ids).order_by("id").first()
+    return access.acting_district(user, Role.PROGRAM_LEAD) or access.acting_district(
+        user, Role.DISTRICT_ADMIN
+    )
 
 
 def own_intake(teacher: Teacher) -> TeacherIntake | None:
     return (
-        access.intakes_visible_to(teacher.user)
+        coaching_access.intakes_visible_to(teacher.user)
         .filter(teacher=teacher)
         .select_related("preferred_coach__user")
         .first()
@@ -45,7 +47,7 @@ def own_intake(teacher: Teacher) -> TeacherIntake | None:
 
 def observations_for(user: AnyUser, intake: TeacherIntake) -> QuerySet[IntakeObservation]:
     return (
-        access.observations_visible_to(user)
+        coaching_access.observations_visible_to(user)
         .filter(intake=intake)
         .select_related("coach__user")
         .prefetch_related("look_fors")
@@ -55,7 +57,7 @@ def observations_for(user: AnyUser, intake: TeacherIntake) -> QuerySet[IntakeObs
 def look_fors_by_quadrant(
     user: AnyUser, district_id: int, active_only: bool = True
 ) -> list[tuple[Quadrant, list[LookFor]]]:
-    look_fors = access.look_fors_visible_to(user).filter(district_id=district_id)
+    look_fors = coaching_access.look_fors_visible_to(user).filter(district_id=district_id)
     if active_only:
         look_fors = look_fors.filter(active=True)
     grouped: dict[str, list[LookFor]] = {q.value: [] for q in Quadrant}
@@ -65,12 +67,12 @@ def look_fors_by_quadrant(
 
 
 def rounds(user: AnyUser) -> QuerySet[MatchingRound]:
-    return access.rounds_visible_to(user).select_related("run_by", "confirmed_by")
+    return coaching_access.rounds_visible_to(user).select_related("run_by", "confirmed_by")
 
 
 def round_proposals(user: AnyUser, matching_round: MatchingRound, kind: str = "") -> QuerySet[MatchProposal]:
     proposals = (
-        access.proposals_visible_to(user)
+        coaching_access.proposals_visible_to(user)
         .filter(round=matching_round)
         .select_related("teacher__user", "teacher__school", "coach__user", "request__goal")
         .order_by("kind", "teacher__school__name", "teacher__user__last_name", "id")
@@ -81,7 +83,7 @@ def round_proposals(user: AnyUser, matching_round: MatchingRound, kind: str = ""
 def proposals_waiting_for(teacher: Teacher) -> QuerySet[MatchProposal]:
     """Offers the teacher has not answered yet (coach proposals are answered on the request)."""
     return (
-        access.proposals_visible_to(teacher.user)
+        coaching_access.proposals_visible_to(teacher.user)
         .filter(teacher=teacher, kind=ProposalKind.OFFER, status=ProposalStatus.SENT)
         .select_related("request__goal")
     )
@@ -139,7 +141,7 @@ def caseloads(user: AnyUser) -> list[dict[str, Any]]:
 
 def offers_taken(user: AnyUser) -> QuerySet[MatchProposal]:
     return (
-        access.proposals_visible_to(user)
+        coaching_access.proposals_visible_to(user)
         .filter(kind=ProposalKind.OFFER, status__in=[ProposalStatus.ACCEPTED, ProposalStatus.DECLINED])
         .select_related("teacher__user", "teacher__school")
     )

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.bestfit.matching import explain
 from coachmap.coaching.bestfit.matching.load import coach_loads, load_problem
 from coachmap.coaching.bestfit.matching.model import fit
@@ -34,12 +35,12 @@ from coachmap.coaching.models import (
 from coachmap.coaching.notifications.services import leads_notify, notification_send
 from coachmap.core import access
 from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, Coach, District, Role, Teacher, User
+from coachmap.core.models import AuditAction, Coach, District, Teacher, User
 
 
 def _require_lead(actor: User, district_id: int) -> None:
     access.require(
-        district_id in access.district_ids(actor, Role.PROGRAM_LEAD), "Only the program lead runs matching."
+        coaching_access.may_run_matching(actor, district_id), "Only the program lead runs matching."
     )
 
 

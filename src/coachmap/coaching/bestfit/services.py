@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.bestfit.matching.model import PART_KEYS
 from coachmap.coaching.bestfit.placement import SELF_ASSESSMENT, Quadrant, Shift, Thresholds, place
 from coachmap.coaching.bestfit.routing import DEFAULT_ROUTES, Route, check_route, routes_to_json
@@ -24,7 +25,7 @@ from coachmap.coaching.models import (
 )
 from coachmap.core import access
 from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, Coach, District, Role, Teacher, User
+from coachmap.core.models import AuditAction, Coach, District, Teacher, User
 
 
 def _clean_list(items: Sequence[str]) -> list[str]:
@@ -131,8 +132,8 @@ def observation_add(
 ) -> IntakeObservation:
     """A coach records look-fors for a teacher they work with, and may move the placement with a reason."""
     access.require(
-        access.intakes_visible_to(coach.user).filter(pk=intake.pk).exists()
-        and access.may_read_intake_answers(coach.user, intake),
+        coaching_access.intakes_visible_to(coach.user).filter(pk=intake.pk).exists()
+        and coaching_access.may_read_intake_answers(coach.user, intake),
         "Only the teacher's own coaches can add observations.",
     )
     if (experience_shift or confidence_shift) and not reason.strip():
@@ -185,7 +186,7 @@ def policy_update(
 ) -> RoutingPolicy:
     """The program lead (or district admin) changes the cuts, routes or weights; placements follow."""
     access.require(
-        access.may_edit_routing_policy(actor, district.pk),
+        coaching_access.may_edit_routing_policy(actor, district.pk),
         "Only the program lead or district admin sets routing.",
     )
     problems = [p for q, r in routes.items() for p in check_route(q, r)]
@@ -224,7 +225,7 @@ def policy_update(
 def look_for_add(*, actor: User, district: District, quadrant: Quadrant, text: str) -> LookFor:
     """Coaches and the program lead grow the district's checklist."""
     access.require(
-        district.pk in access.district_ids(actor, Role.COACH, Role.PROGRAM_LEAD),
+        coaching_access.may_edit_look_fors(actor, district.pk),
         "Only the district's coaches and program lead edit its look-fors.",
     )
     if not text.strip():
@@ -239,7 +240,7 @@ def look_for_add(*, actor: User, district: District, quadrant: Quadrant, text: s
 
 def look_for_set_active(*, actor: User, look_for: LookFor, active: bool) -> LookFor:
     access.require(
-        look_for.district_id in access.district_ids(actor, Role.COACH, Role.PROGRAM_LEAD),
+        coaching_access.may_edit_look_fors(actor, look_for.district_id),
         "Only the district's coaches and program lead edit its look-fors.",
     )
     look_for.active = active

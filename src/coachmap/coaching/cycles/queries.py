@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Lower
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.cycles import rules
 from coachmap.coaching.models import (
     CoachingCycle,
@@ -25,7 +26,7 @@ from coachmap.coaching.timelog import timeshare
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, Coach
+from coachmap.core.models import AuditAction, Coach, Membership, Role
 from coachmap.library.tags import normalise
 
 # --- a cycle ---------------------------------------------------------------------------------------
@@ -72,7 +73,7 @@ class EvidenceSummary:
 
 
 def cycle_evidence(user: AnyUser, cycle: CoachingCycle) -> EvidenceSummary:
-    rows = list(access.evidence_visible_to(user).filter(cycle=cycle).order_by("measured_on", "id"))
+    rows = list(coaching_access.evidence_visible_to(user).filter(cycle=cycle).order_by("measured_on", "id"))
     return EvidenceSummary(
         [e for e in rows if e.kind == EvidenceKind.PRE], [e for e in rows if e.kind == EvidenceKind.POST]
     )
@@ -80,7 +81,7 @@ def cycle_evidence(user: AnyUser, cycle: CoachingCycle) -> EvidenceSummary:
 
 def cycle_checkins(user: AnyUser, cycle: CoachingCycle) -> list[FidelityCheckIn]:
     """Check-ins for the teacher and the coach; nobody else gets any."""
-    return list(access.checkins_visible_to(user).filter(cycle=cycle).order_by("-date", "-id"))
+    return list(coaching_access.checkins_visible_to(user).filter(cycle=cycle).order_by("-date", "-id"))
 
 
 def with_last_touch(cycles: QuerySet[CoachingCycle]) -> QuerySet[CoachingCycle]:
@@ -152,7 +153,7 @@ def tool_usage(user: AnyUser, cycle: CoachingCycle, today: datetime.date, weeks:
 
     For the teacher and the coach only (it describes one class). Tools match by normalised name.
     """
-    if not access.may_read_notes(user, cycle) or not cycle.tools:
+    if not coaching_access.may_read_notes(user, cycle) or not cycle.tools:
         return []
     from coachmap.roster.models import Enrollment, UsageWeek
 
@@ -195,7 +196,7 @@ def session_notes(user: AnyUser, cycle: CoachingCycle) -> list[NoteEntry]:
     Every read is audited. Anyone else gets a 403 even if they can see the cycle exists.
     """
     access.require(
-        access.may_read_notes(user, cycle), "Session notes are only for the teacher and the coach."
+        coaching_access.may_read_notes(user, cycle), "Session notes are only for the teacher and the coach."
     )
     sessions = list(CoachingSession.objects.filter(cycle=cycle).order_by("-date", "-id"))
     if sessions:
@@ -226,3 +227,34 @@ def caseload(coach: Coach) -> dict[str, QuerySet[Any]]:
         "active": with_last_touch(cycles.filter(status=CycleStatus.ACTIVE)).order_by("-opened_on"),
         "closed": cycles.filter(status=CycleStatus.CLOSED).order_by("-closed_on")[:20],
     }
+
+
+# --- who read my notes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoteRead:
+    reader: str
+    role: str
+    at: datetime.datetime
+
+
+def note_reads(user: AnyUser, cycle: CoachingCycle, limit: int = 50) -> tuple[list[NoteRead], int]:
+    """Who other than the teacher read the cycle's notes and when, newest first (at most `limit`),
+    and how many such reads there were in all. For the cycle's teacher; everyone else gets nothing."""
+    reads = coaching_access.note_reads_visible_to(user, cycle).exclude(actor_id=cycle.teacher.user_id)
+    total = reads.count()
+    rows = list(reads.select_related("actor").order_by("-at", "-id")[:limit])
+    readers = {r.actor_id for r in rows if r.actor_id is not None}
+    held: dict[int, list[str]] = {}
+    for user_id, role in Membership.objects.filter(user_id__in=readers).values_list("user_id", "role"):
+        held.setdefault(user_id, []).append(Role(role).label)
+
+    def role_of(actor_id: int | None) -> str:
+        if actor_id == cycle.coach.user_id:
+            return "Your coach"
+        return ", ".join(sorted(set(held.get(actor_id or 0, [])))) or "No role"
+
+    return [
+        NoteRead(str(r.actor) if r.actor else "A removed account", role_of(r.actor_id), r.at) for r in rows
+    ], total

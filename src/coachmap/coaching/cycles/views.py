@@ -9,22 +9,25 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching import pages
 from coachmap.coaching.cycles import forms, queries, rules, services
 from coachmap.coaching.handovers.queries import handovers
 from coachmap.coaching.models import CoachingCycle, CycleStage, CycleStatus, SessionType
 from coachmap.core import access
-from coachmap.core import queries as core_queries
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import Role
+from coachmap.library import access as library_access
 from coachmap.library import queries as library_queries
 
 
 def _own_cycle(request: AuthedRequest, cycle_id: int) -> CoachingCycle:
     """A cycle of the signed-in coach: 404 when they cannot see it, 403 when it is someone else's."""
-    cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
-    access.require(cycle.coach.user_id == request.user.pk, "Only the cycle's coach does this.")
+    cycle = access.fetch(coaching_access.cycles_visible_to, request.user, pk=cycle_id)
+    access.require(
+        coaching_access.may_work_on_cycle(request.user, cycle), "Only the cycle's coach does this."
+    )
     return cycle
 
 
@@ -35,7 +38,7 @@ def _own_cycle(request: AuthedRequest, cycle_id: int) -> CoachingCycle:
 def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """The whole cycle for its teacher and coach: stage, target, evidence, sessions with their
     confidential notes, check-ins, tool use and suggested resources."""
-    cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
+    cycle = access.fetch(coaching_access.cycles_visible_to, request.user, pk=cycle_id)
     entries = queries.session_notes(request.user, cycle)
     today = timezone.localdate()
     facts = queries.cycle_facts(cycle)
@@ -47,9 +50,7 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     )
     # The teacher, whose notes they are, sees who else read them; nobody else sees the list.
     note_reads, note_reads_total = (
-        core_queries.note_reads(request.user, cycle)
-        if cycle.teacher.user_id == request.user.pk
-        else (None, 0)
+        queries.note_reads(request.user, cycle) if cycle.teacher.user_id == request.user.pk else (None, 0)
     )
     return render(
         request,
@@ -142,7 +143,7 @@ def evidence_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
 @access.role_required(Role.COACH)
 def session_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
-    resources = access.resources_visible_to(request.user).order_by("title")
+    resources = library_access.resources_visible_to(request.user).order_by("title")
     form = forms.CycleSessionForm(
         request.POST or None,
         cycle=cycle,
@@ -160,12 +161,12 @@ def session_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     return render(request, "coaching/cycles/session_form.html", {"form": form, "cycle": cycle})
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:micro")
 def micro(request: AuthedRequest) -> HttpResponse:
     """Micro-coaching in under 30 seconds on a phone: pick the teacher, pick the minutes, log."""
     coach = request.user.coach
     cycles = (
-        access.cycles_visible_to(request.user)
+        coaching_access.cycles_visible_to(request.user)
         .filter(coach=coach, status=CycleStatus.ACTIVE)
         .select_related("teacher__user")
         .order_by("teacher__user__first_name", "teacher__user__last_name")
@@ -255,7 +256,7 @@ def cycle_resume(request: AuthedRequest, cycle_id: int) -> HttpResponse:
 # --- partnership agreements -----------------------------------------------------------------------
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:caseload")
 def caseload(request: AuthedRequest) -> HttpResponse:
     coach = request.user.coach
     handovers_in = handovers(request.user).filter(to_coach=coach)[:20]
@@ -270,8 +271,11 @@ def caseload(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def cycle_open(request: AuthedRequest, request_id: int) -> HttpResponse:
     coach = request.user.coach
-    coaching_request = access.fetch(access.requests_visible_to, request.user, pk=request_id)
-    access.require(coaching_request.coach_id == coach.pk, "This request was proposed to another coach.")
+    coaching_request = access.fetch(coaching_access.requests_visible_to, request.user, pk=request_id)
+    access.require(
+        coaching_access.may_open_cycle(request.user, coaching_request),
+        "This request was proposed to another coach.",
+    )
     try:
         cycle = services.cycle_open(coach=coach, request=coaching_request)
     except ValidationError as exc:

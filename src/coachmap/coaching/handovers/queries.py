@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.models import (
     Handover,
     Referral,
@@ -17,20 +18,20 @@ from coachmap.core.models import AuditAction, Teacher
 
 def referrals_waiting_for(teacher: Teacher) -> QuerySet[Referral]:
     return (
-        access.referrals_visible_to(teacher.user)
+        coaching_access.referrals_visible_to(teacher.user)
         .filter(teacher=teacher, status=ReferralStatus.WAITING)
         .select_related("from_coach__user")
     )
 
 
 def referrals(user: AnyUser) -> QuerySet[Referral]:
-    return access.referrals_visible_to(user).select_related(
+    return coaching_access.referrals_visible_to(user).select_related(
         "teacher__user", "teacher__school", "from_coach__user"
     )
 
 
 def handovers(user: AnyUser) -> QuerySet[Handover]:
-    return access.handovers_visible_to(user).select_related(
+    return coaching_access.handovers_visible_to(user).select_related(
         "from_coach__user", "to_coach__user", "new_request__teacher__user"
     )
 
@@ -38,7 +39,7 @@ def handovers(user: AnyUser) -> QuerySet[Handover]:
 def handover_note(user: AnyUser, handover: Handover) -> str:
     """The handover note, for the receiving coach only; every read is audited."""
     access.require(
-        access.may_read_handover_note(user, handover), "This note is for the receiving coach only."
+        coaching_access.may_read_handover_note(user, handover), "This note is for the receiving coach only."
     )
     note = Handover.objects.filter(pk=handover.pk).values_list("note", flat=True).get()
     audit_record(

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.bestfit import queries as fit_queries
 from coachmap.coaching.handovers import queries, services
 from coachmap.coaching.handovers.forms import HandoverForm, ReferForm
@@ -22,8 +23,11 @@ from coachmap.core.models import Role
 @require_POST
 def referral_respond(request: AuthedRequest, referral_id: int) -> HttpResponse:
     teacher = request.user.teacher
-    referral = access.fetch(access.referrals_visible_to, request.user, pk=referral_id)
-    access.require(referral.teacher_id == teacher.pk, "Only the teacher who was referred can answer.")
+    referral = access.fetch(coaching_access.referrals_visible_to, request.user, pk=referral_id)
+    access.require(
+        coaching_access.may_answer_referral(request.user, referral),
+        "Only the teacher who was referred can answer.",
+    )
     accept = request.POST.get("answer") == "accept"
     try:
         services.referral_respond(teacher=teacher, referral=referral, accept=accept)
@@ -38,8 +42,10 @@ def referral_respond(request: AuthedRequest, referral_id: int) -> HttpResponse:
 
 
 def _own_active_cycle(request: AuthedRequest, cycle_id: int) -> CoachingCycle:
-    cycle = access.fetch(access.cycles_visible_to, request.user, pk=cycle_id)
-    access.require(cycle.coach_id == request.user.coach.pk, "Only the cycle's coach can do this.")
+    cycle = access.fetch(coaching_access.cycles_visible_to, request.user, pk=cycle_id)
+    access.require(
+        coaching_access.may_work_on_cycle(request.user, cycle), "Only the cycle's coach can do this."
+    )
     return cycle
 
 
@@ -102,13 +108,13 @@ def handover_detail(request: AuthedRequest, handover_id: int) -> HttpResponse:
     handover = access.fetch(queries.handovers, request.user, pk=handover_id)
     note = (
         queries.handover_note(request.user, handover)
-        if access.may_read_handover_note(request.user, handover)
+        if coaching_access.may_read_handover_note(request.user, handover)
         else None
     )
     return render(request, "coaching/handovers/handover_detail.html", {"handover": handover, "note": note})
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("coaching:referrals")
 def referrals(request: AuthedRequest) -> HttpResponse:
     return render(
         request,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.models import (
     Notification,
 )
-from coachmap.core import access
 from coachmap.core.access import AnyUser
 
 
 def notifications(user: AnyUser) -> QuerySet[Notification]:
-    return access.notifications_visible_to(user)
+    return coaching_access.notifications_visible_to(user)

@@ -10,7 +10,7 @@ from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 
 
-@access.login_required
+@access.route_required("coaching:notifications")
 def notifications(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         services.notifications_mark_read(user=request.user)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
@@ -60,7 +61,7 @@ def coaches_for_request(user: AnyUser, request: CoachingRequest) -> list[CoachLo
 def requests_waiting(user: AnyUser) -> QuerySet[CoachingRequest]:
     """Requests the program lead should act on: new ones, and ones whose proposal was declined."""
     return (
-        access.requests_visible_to(user)
+        coaching_access.requests_visible_to(user)
         .filter(status__in=[RequestStatus.OPEN, RequestStatus.DECLINED])
         .select_related("teacher__user", "teacher__school", "goal__improvement_goal", "coach__user")
         .order_by("created_at")

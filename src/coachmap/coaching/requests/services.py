@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
@@ -23,7 +24,7 @@ from coachmap.coaching.models import (
 from coachmap.coaching.notifications.services import handover_announce, leads_notify, notification_send
 from coachmap.core import access
 from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, Coach, Role, Teacher, User
+from coachmap.core.models import AuditAction, Coach, Teacher, User
 from coachmap.improvement.models import GoalStatus, ImprovementGoal
 
 # A request holds a place in the coach's caseload from the moment it is proposed.
@@ -75,7 +76,7 @@ def request_propose(*, actor: User, request: CoachingRequest, coach: Coach) -> C
     """The program lead proposes a coach; the teacher decides."""
     district_id = request.teacher.school.district_id
     access.require(
-        district_id in access.district_ids(actor, Role.PROGRAM_LEAD), "Only the program lead assigns coaches."
+        coaching_access.may_assign_coach(actor, district_id), "Only the program lead assigns coaches."
     )
     if request.status not in (RequestStatus.OPEN, RequestStatus.DECLINED):
         raise ValidationError(

@@ -9,23 +9,25 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.requests import queries, services
 from coachmap.coaching.requests.forms import AssignForm, RequestForm, TeacherGoalForm
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import Role
+from coachmap.improvement import access as improvement_access
 from coachmap.improvement.models import GoalStatus
 from coachmap.improvement.queries.goals import goal_progress
 
 # --- teacher -------------------------------------------------------------------------------------
 
 
-@access.role_required(Role.TEACHER)
+@access.route_required("coaching:my-goals")
 def my_goals(request: AuthedRequest) -> HttpResponse:
     """A teacher's professional goals, and a form to write one from a school goal."""
     teacher = request.user.teacher
-    school_goals = access.improvement_goals_visible_to(request.user).filter(
+    school_goals = improvement_access.improvement_goals_visible_to(request.user).filter(
         school=teacher.school, status=GoalStatus.ACTIVE
     )
     form = TeacherGoalForm(request.POST or None, school_goals=school_goals)
@@ -38,7 +40,7 @@ def my_goals(request: AuthedRequest) -> HttpResponse:
             messages.success(request, "Goal saved. You can ask for coaching on it whenever you like.")
             return redirect("coaching:request-new", goal_id=goal.pk)
     goals = (
-        access.teacher_goals_visible_to(request.user)
+        coaching_access.teacher_goals_visible_to(request.user)
         .filter(teacher=teacher)
         .select_related("improvement_goal")
         .prefetch_related("requests")
@@ -55,8 +57,11 @@ def my_goals(request: AuthedRequest) -> HttpResponse:
 @access.role_required(Role.TEACHER)
 def request_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
     teacher = request.user.teacher
-    goal = access.fetch(access.teacher_goals_visible_to, request.user, pk=goal_id)
-    access.require(goal.teacher_id == teacher.pk, "You can only ask for coaching on your own goal.")
+    goal = access.fetch(coaching_access.teacher_goals_visible_to, request.user, pk=goal_id)
+    access.require(
+        coaching_access.may_request_coaching(request.user, goal),
+        "You can only ask for coaching on your own goal.",
+    )
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,8 +81,11 @@ def request_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
 @require_POST
 def request_respond(request: AuthedRequest, request_id: int) -> HttpResponse:
     teacher = request.user.teacher
-    coaching_request = access.fetch(access.requests_visible_to, request.user, pk=request_id)
-    access.require(coaching_request.teacher_id == teacher.pk, "Only the teacher who asked can answer.")
+    coaching_request = access.fetch(coaching_access.requests_visible_to, request.user, pk=request_id)
+    access.require(
+        coaching_access.may_answer_request(request.user, coaching_request),
+        "Only the teacher who asked can answer.",
+    )
     accept = request.POST.get("answer") == "accept"
     try:
         services.request_respond(teacher=teacher, request=coaching_request, accept=accept)
@@ -96,7 +104,7 @@ def request_respond(request: AuthedRequest, request_id: int) -> HttpResponse:
 # --- program lead --------------------------------------------------------------------------------
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("coaching:requests")
 def requests_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(queries.requests_waiting(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "coaching/requests/requests_list.html", {"page": page})
@@ -104,7 +112,7 @@ def requests_list(request: AuthedRequest) -> HttpResponse:
 
 @access.role_required(Role.PROGRAM_LEAD)
 def request_assign(request: AuthedRequest, request_id: int) -> HttpResponse:
-    coaching_request = access.fetch(access.requests_visible_to, request.user, pk=request_id)
+    coaching_request = access.fetch(coaching_access.requests_visible_to, request.user, pk=request_id)
     coaches = queries.coaches_for_request(request.user, coaching_request)
     form = AssignForm(request.POST or None, coaches=coaches)
     if request.method == "POST" and form.is_valid():

@@ -19,7 +19,7 @@ from coachmap.coaching.models import (
 )
 from coachmap.coaching.timelog import ics, timeshare
 from coachmap.core.models import Coach
-from coachmap.reports.queries import school_year_start
+from coachmap.core.schoolyear import school_year_start
 
 
 def time_week_confirm(

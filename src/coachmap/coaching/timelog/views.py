@@ -22,7 +22,7 @@ def _week(request: AuthedRequest) -> datetime.date:
     return timeshare.monday(day)
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:time-week")
 def time_week(request: AuthedRequest) -> HttpResponse:
     """The coach's week by category, prefilled from sessions and calendar: confirm rather than retype."""
     coach = request.user.coach
@@ -73,7 +73,7 @@ def calendar_import(request: AuthedRequest) -> HttpResponse:
     return render(request, "coaching/timelog/calendar_import.html", {"form": form, "report": report})
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("coaching:time-team")
 def time_team(request: AuthedRequest) -> HttpResponse:
     """The program lead's view of every coach's share of time coaching, and who is slipping."""
     today = timezone.localdate()

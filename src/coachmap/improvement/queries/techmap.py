@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Sum
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.models import School
+from coachmap.improvement import access as improvement_access
 from coachmap.improvement.models import GoalStatus, ImprovementGoal, Tool, ToolLink, UsageCell
 from coachmap.improvement.queries.indicators import Coaching, IndicatorView, coaching_behind, indicator_view
 
@@ -101,14 +102,14 @@ def usage_by_tool(user: AnyUser, school: School, keys: list[str]) -> dict[str, U
 def tech_map(user: AnyUser, school: School) -> TechMap:
     """The school's map as the user may see it (figures suppressed unless they own the data)."""
     tools = list(
-        access.tools_visible_to(user)
+        improvement_access.tools_visible_to(user)
         .filter(school=school)
         .prefetch_related("links__goal", "links__indicator")
     )
     usage = usage_by_tool(user, school, [t.usage_key for t in tools])
     rows = [ToolRow(t, list(t.links.all()), usage.get(t.usage_key)) for t in tools]
     goals = list(
-        access.improvement_goals_visible_to(user)
+        improvement_access.improvement_goals_visible_to(user)
         .filter(school=school, status=GoalStatus.ACTIVE)
         .select_related("school__district")
         .prefetch_related("indicators__tool_links__tool", "tool_links__tool")

@@ -8,14 +8,13 @@ from django.utils.http import urlencode
 
 from coachmap.core import access, groups
 from coachmap.core.access import AuthedRequest
-from coachmap.core.models import Role
 from coachmap.improvement import charts
 from coachmap.improvement.queries.district import SORTS, district_comparison
 from coachmap.improvement.queries.needs import parse_period
 from coachmap.improvement.views.needs import _admin_district
 
 
-@access.role_required(Role.DISTRICT_ADMIN)
+@access.route_required("improvement:district")
 def district_compare(request: AuthedRequest) -> HttpResponse:
     district = _admin_district(request)
     comparison = district_comparison(

@@ -13,6 +13,7 @@ from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import Role
+from coachmap.improvement import access as improvement_access
 from coachmap.improvement import charts, services
 from coachmap.improvement.forms import GoalForm, IndicatorForm, MeasurementForm
 from coachmap.improvement.models import GoalStatus, Indicator, IndicatorKind
@@ -60,7 +61,9 @@ def goal_new(request: AuthedRequest, school_id: int) -> HttpResponse:
 @access.role_required(Role.PRINCIPAL, Role.DISTRICT_ADMIN)
 def goal_detail(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = access.fetch(
-        lambda u: access.improvement_goals_visible_to(u).filter(school__in=access.schools_led_by(u)),
+        lambda u: improvement_access.improvement_goals_visible_to(u).filter(
+            school__in=access.schools_led_by(u)
+        ),
         request.user,
         pk=goal_id,
     )
@@ -85,7 +88,7 @@ def goal_detail(request: AuthedRequest, goal_id: int) -> HttpResponse:
 @access.role_required(Role.PRINCIPAL)
 @require_POST
 def goal_status(request: AuthedRequest, goal_id: int) -> HttpResponse:
-    goal = access.fetch(access.improvement_goals_visible_to, request.user, pk=goal_id)
+    goal = access.fetch(improvement_access.improvement_goals_visible_to, request.user, pk=goal_id)
     status = request.POST.get("status", "")
     if status not in GoalStatus.values:
         messages.error(request, f"“{status}” is not a goal status.")
@@ -102,7 +105,9 @@ def goal_status(request: AuthedRequest, goal_id: int) -> HttpResponse:
 @access.role_required(Role.PRINCIPAL)
 def indicator_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = access.fetch(
-        lambda u: access.improvement_goals_visible_to(u).filter(school__in=access.schools_led_by(u)),
+        lambda u: improvement_access.improvement_goals_visible_to(u).filter(
+            school__in=access.schools_led_by(u)
+        ),
         request.user,
         pk=goal_id,
     )
@@ -127,7 +132,7 @@ def indicator_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
 
 @access.role_required(Role.PRINCIPAL, Role.DISTRICT_ADMIN)
 def indicator_detail(request: AuthedRequest, indicator_id: int) -> HttpResponse:
-    indicator = access.fetch(access.indicators_visible_to, request.user, pk=indicator_id)
+    indicator = access.fetch(improvement_access.indicators_visible_to, request.user, pk=indicator_id)
     may_edit = access.leads_school(request.user, indicator.goal.school_id)
     form = MeasurementForm() if may_edit and indicator.kind == IndicatorKind.CUSTOM else None
     return _indicator_page(request, indicator, form)
@@ -136,7 +141,7 @@ def indicator_detail(request: AuthedRequest, indicator_id: int) -> HttpResponse:
 @access.role_required(Role.PRINCIPAL)
 @require_POST
 def measurement_new(request: AuthedRequest, indicator_id: int) -> HttpResponse:
-    indicator = access.fetch(access.indicators_visible_to, request.user, pk=indicator_id)
+    indicator = access.fetch(improvement_access.indicators_visible_to, request.user, pk=indicator_id)
     form = MeasurementForm(request.POST)
     if form.is_valid():
         try:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.models import District, Role, School
+from coachmap.improvement import access as improvement_access
 from coachmap.improvement import charts, services
 from coachmap.improvement.models import MAX_ACTIVE_GOALS, GoalStatus
 from coachmap.improvement.queries import goals as goal_queries
@@ -91,7 +92,7 @@ def school_detail(request: AuthedRequest, school_id: int) -> HttpResponse:
     """What our data say: the school's needs assessment, its top needs and its goals."""
     school = access.fetch(access.schools_led_by, request.user, pk=school_id)
     goals = list(
-        access.improvement_goals_visible_to(request.user)
+        improvement_access.improvement_goals_visible_to(request.user)
         .filter(school=school)
         .select_related("school__district")
     )
@@ -120,7 +121,7 @@ def school_detail(request: AuthedRequest, school_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.DISTRICT_ADMIN)
+@access.route_required("improvement:district-needs")
 def district_needs(request: AuthedRequest) -> HttpResponse:
     """The district's needs assessment: every school together, for its data owners."""
     district = _admin_district(request)
@@ -128,11 +129,7 @@ def district_needs(request: AuthedRequest) -> HttpResponse:
 
 
 def _admin_district(request: AuthedRequest) -> District:
-    district = (
-        access.districts_visible_to(request.user)
-        .filter(id__in=access.district_ids(request.user, Role.DISTRICT_ADMIN))
-        .first()
-    )
+    district = access.acting_district(request.user, Role.DISTRICT_ADMIN)
     assert district is not None  # noqa: S101 - the role guarantees one
     return district
 

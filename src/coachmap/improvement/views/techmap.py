@@ -12,6 +12,7 @@ from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import Role
+from coachmap.improvement import access as improvement_access
 from coachmap.improvement import services
 from coachmap.improvement.forms import ToolForm, ToolLinkForm
 from coachmap.improvement.models import GoalStatus
@@ -50,12 +51,12 @@ def tool_new(request: AuthedRequest, school_id: int) -> HttpResponse:
 
 @access.role_required(Role.PRINCIPAL)
 def tool_link_new(request: AuthedRequest, tool_id: int) -> HttpResponse:
-    tool = access.fetch(access.tools_visible_to, request.user, pk=tool_id)
+    tool = access.fetch(improvement_access.tools_visible_to, request.user, pk=tool_id)
     access.require(
         access.leads_school(request.user, tool.school_id), "Only the school's principal keeps its map."
     )
     goals = list(
-        access.improvement_goals_visible_to(request.user)
+        improvement_access.improvement_goals_visible_to(request.user)
         .filter(school=tool.school, status=GoalStatus.ACTIVE)
         .prefetch_related("indicators")
     )
@@ -97,7 +98,7 @@ def tool_link_new(request: AuthedRequest, tool_id: int) -> HttpResponse:
 @access.role_required(Role.PRINCIPAL)
 @require_POST
 def tool_link_delete(request: AuthedRequest, link_id: int) -> HttpResponse:
-    link = access.fetch(access.tool_links_visible_to, request.user, pk=link_id)
+    link = access.fetch(improvement_access.tool_links_visible_to, request.user, pk=link_id)
     school_id = link.tool.school_id
     try:
         services.tool_link_remove(actor=request.user, link=link)

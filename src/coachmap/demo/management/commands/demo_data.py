@@ -10,8 +10,8 @@ from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from coachmap.core.demo.generate import DEMO_LOGINS, DEMO_PASSWORD, Generator, existing_state
-from coachmap.core.demo.profiles import PROFILES
+from coachmap.demo.generate import DEMO_LOGINS, DEMO_PASSWORD, Generator, existing_state
+from coachmap.demo.profiles import PROFILES
 
 
 class Command(BaseCommand):

@@ -363,7 +363,7 @@ class CycleWork:
         gen._insert(SurveyReceipt, ["survey", "teacher"], [(last.pk, tid) for tid in receipts])
 
     def _library(self, gen: Any, sessions: list[tuple[Any, ...]]) -> None:
-        from coachmap.core.demo import names
+        from coachmap.demo import names
 
         rnd = self.random
         goal_ids = [g for goals in gen.active_goals.values() for g in goals]

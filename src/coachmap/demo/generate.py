@@ -44,12 +44,12 @@ from coachmap.coaching.models import (
     TeacherIntake,
 )
 from coachmap.core import bulk, groups
-from coachmap.core.demo import names
-from coachmap.core.demo.profiles import Profile
-from coachmap.core.demo.strategy import StrategyData
-from coachmap.core.demo.work import CycleWork
 from coachmap.core.grades import grade_label
 from coachmap.core.models import Coach, CoachType, District, Membership, Role, School, Teacher, User
+from coachmap.demo import names
+from coachmap.demo.profiles import Profile
+from coachmap.demo.strategy import StrategyData
+from coachmap.demo.work import CycleWork
 from coachmap.improvement.models import GoalStatus, ImprovementGoal, Indicator, Metric, Tool
 from coachmap.improvement.summaries import summaries_rebuild
 from coachmap.roster.models import Assessment, Class, Enrollment, LineItem, Result, Student, Subject, Window

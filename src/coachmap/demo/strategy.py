@@ -43,7 +43,7 @@ from coachmap.roster.models import (
 )
 
 if TYPE_CHECKING:
-    from coachmap.core.demo.generate import Generator
+    from coachmap.demo.generate import Generator
 
 CUT = 0.25
 EL_DRIFT = 0.09  # a year: English learners were closer to their peers before, so that gap widens
@@ -203,13 +203,13 @@ class StrategyData:
             )
 
     def _low(self, school_id: int) -> int:
-        from coachmap.core.demo.generate import BANDS
+        from coachmap.demo.generate import BANDS
 
         return BANDS[self.band[school_id]][0]
 
     def _feeders(self) -> dict[tuple[int, int], int]:
         """(school, a grade below its lowest) → a school of the band below that teaches it."""
-        from coachmap.core.demo.generate import BANDS
+        from coachmap.demo.generate import BANDS
 
         by_band: dict[str, list[int]] = defaultdict(list)
         for sid, band in self.gen.schools:
@@ -284,7 +284,7 @@ class StrategyData:
     def tools(self) -> None:
         """Four tools per school: the subject tools tied to the goals' indicators, one tied to a goal as a
         whole, and the learning platform left unconnected (so the map flags it)."""
-        from coachmap.core.demo.generate import BANDS
+        from coachmap.demo.generate import BANDS
 
         now = timezone.now()
         goals_by_school: dict[int, list[ImprovementGoal]] = defaultdict(list)

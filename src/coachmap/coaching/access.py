@@ -1,0 +1,285 @@
+"""Who may see coaching: goals, requests, cycles, sessions, evidence, check-ins, time, agreements,
+intakes, look-fors, routing, matching, referrals, handovers and notifications.
+
+The intake is the teacher's. Their coaches (proposed, accepted or in a cycle) read it all, to
+fit their support; the program lead sees the placement, needs, availability and preferences
+that routing uses, but not the self-assessment answers (`may_read_intake_answers`) nor coaches'
+observations. A handover note is for the receiving coach alone (`may_read_handover_note`).
+
+Scopes built on the primitives of `core.access` (docs/architecture.md, "Layers")."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from coachmap.coaching.models import (
+    CalendarEvent,
+    CoachingCycle,
+    CoachingRequest,
+    CoachingSession,
+    CoachProfile,
+    FidelityCheckIn,
+    Handover,
+    IntakeObservation,
+    LookFor,
+    MatchingRound,
+    MatchProposal,
+    Notification,
+    PartnershipAgreement,
+    ProposalStatus,
+    Referral,
+    RoutingPolicy,
+    StudentEvidence,
+    TeacherGoal,
+    TeacherIntake,
+    TimeEntry,
+)
+from coachmap.core.access import (
+    AnyUser,
+    admin_district_ids,
+    coach_of,
+    coaches_visible_to,
+    district_ids,
+    lead_district_ids,
+    school_ids,
+    teacher_of,
+    time_log_coaches_for,
+)
+from coachmap.core.models import AuditAction, AuditEvent, Coach, Role, Teacher
+
+
+def teacher_goals_visible_to(user: AnyUser) -> QuerySet[TeacherGoal]:
+    """A teacher's own goals; their coach's view of them; the program lead's for routing."""
+    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=lead_district_ids(user))
+    coach = coach_of(user)
+    if coach is not None:
+        q |= Q(requests__coach=coach) | Q(cycles__coach=coach)
+    return TeacherGoal.objects.filter(q).distinct()
+
+
+def requests_visible_to(user: AnyUser) -> QuerySet[CoachingRequest]:
+    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=lead_district_ids(user))
+    coach = coach_of(user)
+    if coach is not None:
+        q |= Q(coach=coach)
+    return CoachingRequest.objects.filter(q)
+
+
+def cycles_visible_to(user: AnyUser) -> QuerySet[CoachingCycle]:
+    """Cycles are the teacher's and coach's; the program lead sees caseloads. Principals never see who is coached."""
+    q = Q(teacher__user_id=user.pk) | Q(coach__user_id=user.pk)
+    q |= Q(coach__district_id__in=lead_district_ids(user))
+    return CoachingCycle.objects.filter(q)
+
+
+def sessions_visible_to(user: AnyUser) -> QuerySet[CoachingSession]:
+    """Session rows. Notes are deferred for everyone who may not read them; read notes through
+    `coaching.cycles.queries.session_notes`, which checks `may_read_notes` and audits the read."""
+    own = Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
+    lead = Q(cycle__coach__district_id__in=lead_district_ids(user))
+    return CoachingSession.objects.filter(own | lead).defer("notes")
+
+
+def may_read_notes(user: AnyUser, cycle: CoachingCycle) -> bool:
+    """Only the two people in the coaching relationship, whatever else they are."""
+    return user.is_authenticated and user.pk in (cycle.teacher.user_id, cycle.coach.user_id)
+
+
+def evidence_visible_to(user: AnyUser) -> QuerySet[StudentEvidence]:
+    """Counts of students meeting a cycle's target: the teacher, the coach, the program lead."""
+    own = Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
+    return StudentEvidence.objects.filter(own | Q(cycle__coach__district_id__in=lead_district_ids(user)))
+
+
+def checkins_visible_to(user: AnyUser) -> QuerySet[FidelityCheckIn]:
+    """Fidelity check-ins name a teacher's barriers: like notes, for the two of them only."""
+    if not user.is_authenticated:
+        return FidelityCheckIn.objects.none()
+    return FidelityCheckIn.objects.filter(
+        Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
+    )
+
+
+def time_entries_visible_to(user: AnyUser) -> QuerySet[TimeEntry]:
+    return TimeEntry.objects.filter(coach__in=time_log_coaches_for(user))
+
+
+def calendar_events_visible_to(user: AnyUser) -> QuerySet[CalendarEvent]:
+    """An imported calendar can hold private appointments: the coach's own eyes only."""
+    if not user.is_authenticated:
+        return CalendarEvent.objects.none()
+    return CalendarEvent.objects.filter(coach__user_id=user.pk)
+
+
+def agreements_visible_to(user: AnyUser) -> QuerySet[PartnershipAgreement]:
+    """The coach and principal who made it, the school's teachers, the program lead and district admin."""
+    q = Q(coach__user_id=user.pk) | Q(school_id__in=school_ids(user, Role.PRINCIPAL, Role.TEACHER))
+    q |= Q(school__district_id__in=lead_district_ids(user) | admin_district_ids(user))
+    return PartnershipAgreement.objects.filter(q)
+
+
+def may_change_agreement(user: AnyUser, agreement: PartnershipAgreement) -> bool:
+    """Only its two parties: the coach, and the principal of the school."""
+    return user.pk == agreement.coach.user_id or agreement.school_id in school_ids(user, Role.PRINCIPAL)
+
+
+def _coached_by(coach: Coach, prefix: str = "") -> Q:
+    """Teachers (reached through `prefix`) who asked this coach, were proposed to them, or work with them."""
+    return Q(**{f"{prefix}requests__coach": coach}) | Q(**{f"{prefix}cycles__coach": coach})
+
+
+def intakes_visible_to(user: AnyUser) -> QuerySet[TeacherIntake]:
+    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=lead_district_ids(user))
+    coach = coach_of(user)
+    if coach is not None:
+        q |= _coached_by(coach, "teacher__")
+    return TeacherIntake.objects.filter(q).distinct()
+
+
+def may_read_intake_answers(user: AnyUser, intake: TeacherIntake) -> bool:
+    """The self-assessment answers: the teacher and their coaches, not the program lead."""
+    if not user.is_authenticated:
+        return False
+    if intake.teacher.user_id == user.pk:
+        return True
+    coach = coach_of(user)
+    return coach is not None and Teacher.objects.filter(_coached_by(coach), pk=intake.teacher_id).exists()
+
+
+def observations_visible_to(user: AnyUser) -> QuerySet[IntakeObservation]:
+    """Coaches' observations: the teacher observed, the coach who wrote them, the teacher's coaches."""
+    q = Q(intake__teacher__user_id=user.pk) | Q(coach__user_id=user.pk)
+    coach = coach_of(user)
+    if coach is not None:
+        q |= _coached_by(coach, "intake__teacher__")
+    return IntakeObservation.objects.filter(q).distinct()
+
+
+def coach_profiles_visible_to(user: AnyUser) -> QuerySet[CoachProfile]:
+    return CoachProfile.objects.filter(coach__in=coaches_visible_to(user))
+
+
+def _coaching_districts(user: AnyUser) -> set[int]:
+    return district_ids(user, Role.COACH, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
+
+
+def look_fors_visible_to(user: AnyUser) -> QuerySet[LookFor]:
+    """The district's look-for checklists: its coaches, program lead and admin."""
+    return LookFor.objects.filter(district_id__in=_coaching_districts(user))
+
+
+def routing_policies_visible_to(user: AnyUser) -> QuerySet[RoutingPolicy]:
+    return RoutingPolicy.objects.filter(district_id__in=_coaching_districts(user))
+
+
+def may_edit_routing_policy(user: AnyUser, district_id: int) -> bool:
+    return district_id in lead_district_ids(user) | admin_district_ids(user)
+
+
+def rounds_visible_to(user: AnyUser) -> QuerySet[MatchingRound]:
+    return MatchingRound.objects.filter(district_id__in=lead_district_ids(user))
+
+
+def proposals_visible_to(user: AnyUser) -> QuerySet[MatchProposal]:
+    """Drafts are the program lead's; once confirmed, the teacher's and the proposed coach's too."""
+    sent = Q(status__in=[ProposalStatus.SENT, ProposalStatus.ACCEPTED, ProposalStatus.DECLINED])
+    q = Q(round__district_id__in=lead_district_ids(user))
+    q |= sent & Q(teacher__user_id=user.pk)
+    q |= sent & Q(coach__user_id=user.pk)
+    return MatchProposal.objects.filter(q)
+
+
+def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
+    return Referral.objects.filter(
+        Q(teacher__user_id=user.pk)
+        | Q(from_coach__user_id=user.pk)
+        | Q(teacher__school__district_id__in=lead_district_ids(user))
+    )
+
+
+def handovers_visible_to(user: AnyUser) -> QuerySet[Handover]:
+    """That a handover happened: both coaches, the teacher and the program lead. The note: see below."""
+    return Handover.objects.filter(
+        Q(from_coach__user_id=user.pk)
+        | Q(to_coach__user_id=user.pk)
+        | Q(new_request__teacher__user_id=user.pk)
+        | Q(from_coach__district_id__in=lead_district_ids(user))
+    ).defer("note")
+
+
+def may_read_handover_note(user: AnyUser, handover: Handover) -> bool:
+    """Only the receiving coach: not the teacher, not the program lead, not the coach who wrote it.
+
+    Handed to a support type, nobody reads it until the teacher has accepted a coach of that type.
+    """
+    return user.is_authenticated and handover.to_coach is not None and handover.to_coach.user_id == user.pk
+
+
+def notifications_visible_to(user: AnyUser) -> QuerySet[Notification]:
+    return (
+        Notification.objects.filter(user_id=user.pk) if user.is_authenticated else Notification.objects.none()
+    )
+
+
+def note_reads_visible_to(user: AnyUser, cycle: CoachingCycle) -> QuerySet[AuditEvent]:
+    """Who read a cycle's notes: for the cycle's teacher alone, whose notes they are."""
+    if not user.is_authenticated or cycle.teacher.user_id != user.pk:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        action=AuditAction.NOTES_READ, object_type=cycle._meta.label_lower, object_id=str(cycle.pk)
+    )
+
+
+def may_assign_coach(user: AnyUser, district_id: int) -> bool:
+    """Proposing a coach for a request: the district's program lead."""
+    return district_id in lead_district_ids(user)
+
+
+def may_run_matching(user: AnyUser, district_id: int) -> bool:
+    """Matching rounds and their proposals: the district's program lead."""
+    return district_id in lead_district_ids(user)
+
+
+def may_edit_look_fors(user: AnyUser, district_id: int) -> bool:
+    """The district's look-for checklists: its coaches and program lead."""
+    return district_id in district_ids(user, Role.COACH, Role.PROGRAM_LEAD)
+
+
+def may_work_on_cycle(user: AnyUser, cycle: CoachingCycle) -> bool:
+    """A cycle's sessions, evidence, check-ins and close: its coach."""
+    return cycle.coach.user_id == user.pk
+
+
+def _is_teacher(user: AnyUser, teacher_id: int) -> bool:
+    teacher = teacher_of(user)
+    return teacher is not None and teacher.pk == teacher_id
+
+
+def _is_coach(user: AnyUser, coach_id: int | None) -> bool:
+    coach = coach_of(user)
+    return coach is not None and coach.pk == coach_id
+
+
+def may_request_coaching(user: AnyUser, goal: TeacherGoal) -> bool:
+    """Coaching is voluntary: only the teacher whose goal it is asks."""
+    return _is_teacher(user, goal.teacher_id)
+
+
+def may_answer_request(user: AnyUser, coaching_request: CoachingRequest) -> bool:
+    """Accepting or declining a proposed coach: the teacher who asked."""
+    return _is_teacher(user, coaching_request.teacher_id)
+
+
+def may_answer_proposal(user: AnyUser, proposal: MatchProposal) -> bool:
+    """A matching round's offer: the teacher it was offered to."""
+    return _is_teacher(user, proposal.teacher_id)
+
+
+def may_answer_referral(user: AnyUser, referral: Referral) -> bool:
+    """A referral to other support: the teacher who was referred."""
+    return _is_teacher(user, referral.teacher_id)
+
+
+def may_open_cycle(user: AnyUser, coaching_request: CoachingRequest) -> bool:
+    """The coach the request was proposed to (and the teacher accepted)."""
+    return _is_coach(user, coaching_request.coach_id)

@@ -1,0 +1,41 @@
+"""Who may see surveys (answers are never listed: see feedback.queries).
+
+Scopes built on the primitives of `core.access` (docs/architecture.md, "Layers")."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from coachmap.coaching.models import CoachingSession
+from coachmap.core.access import (
+    AnyUser,
+    admin_district_ids,
+    district_ids,
+    lead_district_ids,
+    teacher_of,
+)
+from coachmap.core.models import Role
+from coachmap.feedback.models import Survey, SurveyStatus
+
+
+def surveys_visible_to(user: AnyUser) -> QuerySet[Survey]:
+    """The program lead's drafts and all; open surveys to the district's teachers; open and closed
+    ones to principals and the district admin (who see results, never answers)."""
+    q = Q(district_id__in=lead_district_ids(user))
+    q |= Q(district_id__in=district_ids(user, Role.TEACHER), status=SurveyStatus.OPEN)
+    q |= Q(
+        district_id__in=admin_district_ids(user) | district_ids(user, Role.PRINCIPAL),
+        status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED],
+    )
+    return Survey.objects.filter(q)
+
+
+def may_edit_surveys(user: AnyUser, district_id: int) -> bool:
+    """The district's program lead writes, opens and closes its surveys."""
+    return district_id in lead_district_ids(user)
+
+
+def may_answer_pulse(user: AnyUser, session: CoachingSession) -> bool:
+    """The quick survey after a session: the cycle's teacher."""
+    teacher = teacher_of(user)
+    return teacher is not None and session.cycle.teacher_id == teacher.pk
