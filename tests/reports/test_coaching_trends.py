@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from coachmap.core.models import Role
-from coachmap.reports.queries import coaching_trends_by_month, coaching_trends_by_school, school_year_start
+from coachmap.core.schoolyear import school_year_start
+from coachmap.reports.queries import coaching_trends_by_month, coaching_trends_by_school
 from tests.conftest import OTHER_SECRET_NOTE, SECRET_NOTE, World
 from tests.factories import (
     CycleFactory,

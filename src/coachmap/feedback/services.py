@@ -22,6 +22,7 @@ from django.utils import timezone
 from coachmap.coaching.models import CoachingSession
 from coachmap.core import access
 from coachmap.core.models import Coach, District, Role, Teacher, User
+from coachmap.core.schoolyear import school_year_of
 from coachmap.feedback import anonymity, sealing
 from coachmap.feedback.models import (
     PulseReceipt,
@@ -35,7 +36,6 @@ from coachmap.feedback.models import (
     SurveyResponse,
     SurveyStatus,
 )
-from coachmap.reports.queries import school_year_start
 
 PULSE_WINDOW_DAYS = 14
 """A session's pulse is asked for two weeks; after that the memory is too faint to be useful."""
@@ -45,10 +45,6 @@ PULSE_QUESTIONS = {
     "will_use": "I will use something from it with my students this week.",
     "respected": "I felt respected and in charge of my own learning.",
 }
-
-
-def school_year_of(day: datetime.date) -> int:
-    return school_year_start(day).year + 1
 
 
 def _pulse_receipt(teacher: Teacher, session: CoachingSession, today: datetime.date) -> None:

@@ -31,8 +31,8 @@ from coachmap.coaching.timelog.queries import minutes_by_category
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Coach
+from coachmap.core.schoolyear import school_year_bounds, school_year_of
 from coachmap.feedback.queries import PulseResults, pulse_results
-from coachmap.reports.queries import school_year_start
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,9 @@ class Period:
 
 def periods(today: datetime.date) -> list[Period]:
     """This school year, its two halves, and last school year."""
-    start = school_year_start(today)
-    year_end = datetime.date(start.year + 1, 7, 31)
+    start, year_end = school_year_bounds(school_year_of(today))
     winter = datetime.date(start.year + 1, 1, 1)
-    last = datetime.date(start.year - 1, 8, 1)
+    last = school_year_bounds(school_year_of(today) - 1)[0]
     label = f"{start.year}–{str(start.year + 1)[-2:]}"
     return [
         Period("year", f"School year {label}", start, year_end),
@@ -218,5 +217,5 @@ def impact_summary(user: AnyUser, coach: Coach, period: Period) -> ImpactSummary
         summary.pre_share = sum(p for p, _ in pairs) / len(pairs)
         summary.post_share = sum(q for _, q in pairs) / len(pairs)
 
-    summary.pulse = pulse_results(user, coach, school_year_start(period.end).year + 1)
+    summary.pulse = pulse_results(user, coach, school_year_of(period.end))
     return summary

@@ -20,6 +20,7 @@ from coachmap.coaching.models import CoachingSession
 from coachmap.core import access, group_size, privacy
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Role, School
+from coachmap.core.schoolyear import school_year_start
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,6 @@ class Trends:
     @property
     def suppressed_count(self) -> int:
         return sum(r.suppressed for r in self.rows)
-
-
-def school_year_start(today: datetime.date) -> datetime.date:
-    """School years start on August 1."""
-    year = today.year if today.month >= 8 else today.year - 1
-    return datetime.date(year, 8, 1)
 
 
 def _aggregate(sessions: QuerySet[CoachingSession], key_field: str | None) -> Any:

@@ -17,7 +17,7 @@ from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import Role
-from coachmap.feedback.services import school_year_of
+from coachmap.core.schoolyear import school_year_of
 
 
 @access.login_required

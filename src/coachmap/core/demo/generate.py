@@ -50,6 +50,7 @@ from coachmap.core.demo.strategy import StrategyData
 from coachmap.core.demo.work import CycleWork
 from coachmap.core.grades import grade_label
 from coachmap.core.models import Coach, CoachType, District, Membership, Role, School, Teacher, User
+from coachmap.core.schoolyear import school_year_of
 from coachmap.improvement.models import GoalStatus, ImprovementGoal, Indicator, Metric, Tool
 from coachmap.improvement.summaries import summaries_rebuild
 from coachmap.roster.models import Assessment, Class, Enrollment, LineItem, Result, Student, Subject, Window
@@ -114,11 +115,6 @@ class _Teacher:
     years: int
     subject: str | None
     grades: list[int]
-
-
-def school_year_of(day: datetime.date) -> int:
-    """The year the school year containing `day` ends in (school years start on August 1)."""
-    return day.year + 1 if day.month >= 8 else day.year
 
 
 def weekday(day: datetime.date) -> datetime.date:
@@ -775,7 +771,7 @@ class Generator:
         )
         goal_id = (
             self.active_goals[teacher.school][0]
-            if start.year * 12 + start.month >= (self.current_year - 1) * 12 + 8
+            if school_year_of(start) >= self.current_year
             else self.past_goal[teacher.school]
         )
         rid = self._new_goal_and_request(teacher, RequestStatus.IN_CYCLE, coach_id, when, goal_id)

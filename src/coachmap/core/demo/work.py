@@ -25,6 +25,7 @@ from coachmap.coaching.models import (
     TimeWeek,
 )
 from coachmap.coaching.timelog import timeshare
+from coachmap.core.schoolyear import school_year_of
 from coachmap.feedback import anonymity, sealing
 from coachmap.feedback.models import (
     PulseReceipt,
@@ -250,7 +251,7 @@ class CycleWork:
             if roll < 0.84:
                 receipts.append((sid, self.cycle_teacher[cid]))
             if roll < 0.66:
-                year = day.year + 1 if day.month >= 8 else day.year
+                year = school_year_of(day)
                 values = tuple(min(5, max(1, round(rnd.gauss(4.3, 0.8)))) for _ in range(3))
                 key = (self.cycle_coach[cid], year)
                 pool[key].append((self.cycle_teacher[cid], values))
