@@ -28,7 +28,7 @@ from coachmap.coaching.models import (
 )
 from coachmap.coaching.timelog import timeshare
 from coachmap.coaching.timelog.queries import minutes_by_category
-from coachmap.core import access
+from coachmap.core import access, privacy
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Coach
 from coachmap.core.schoolyear import school_year_bounds, school_year_of
@@ -196,7 +196,7 @@ def impact_summary(user: AnyUser, coach: Coach, period: Period) -> ImpactSummary
         teachers = len({r[3] for r in span})
         scores = [rules.fidelity(len(r[1]), len(r[2])) for r in span]
         known = [s for s in scores if s is not None]
-        hidden = not coach_view and 0 < teachers < district.min_group_size
+        hidden = not coach_view and privacy.rate_hidden(teachers, district.min_group_size)
         summary.fidelity.append(
             TrendPoint(label, None if hidden or not known else sum(known) / len(known), teachers, hidden)
         )
@@ -212,7 +212,7 @@ def impact_summary(user: AnyUser, coach: Coach, period: Period) -> ImpactSummary
         if e[EvidenceKind.PRE] and e[EvidenceKind.POST]
     ]
     summary.evidence_cycles = len(pairs)
-    summary.evidence_hidden = not coach_view and 0 < len(pairs) < district.min_group_size
+    summary.evidence_hidden = not coach_view and privacy.rate_hidden(len(pairs), district.min_group_size)
     if pairs and not summary.evidence_hidden:
         summary.pre_share = sum(p for p, _ in pairs) / len(pairs)
         summary.post_share = sum(q for _, q in pairs) / len(pairs)
