@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from coachmap.coaching.eligibility import coach_serves
 from coachmap.coaching.models import (
     PartnershipAgreement,
     ScheduleSetter,
@@ -40,7 +41,7 @@ def agreement_write(
     access.require(
         is_coach or is_principal, "Only the coach and the school's principal write their agreement."
     )
-    if not coach.schools.filter(pk=school.pk).exists():
+    if not coach_serves(coach, school.pk):
         raise ValidationError(
             f"{coach} does not serve {school}; the program lead assigns coaches to schools."
         )

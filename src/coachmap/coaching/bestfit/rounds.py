@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coachmap.coaching.bestfit.matching import explain
-from coachmap.coaching.bestfit.matching.load import coach_loads, load_problem
+from coachmap.coaching.bestfit.matching.load import load_problem
 from coachmap.coaching.bestfit.matching.model import fit
 from coachmap.coaching.bestfit.matching.plan import plan_round
 from coachmap.coaching.bestfit.routing import Offer, offer_label, type_label
 from coachmap.coaching.bestfit.services import policy_ensure
+from coachmap.coaching.eligibility import coach_loads, eligibility
 from coachmap.coaching.models import (
     CoachingRequest,
     MatchingRound,
@@ -141,10 +142,9 @@ def proposal_edit(
     explanation: dict[str, Any]
     with transaction.atomic():
         if coach is not None:
-            if coach.district_id != matching_round.district_id:
-                raise ValidationError({"coach": "That coach works in another district."})
-            if not coach.schools.filter(pk=request.teacher.school_id).exists():
-                raise ValidationError({"coach": f"{coach} does not serve {request.teacher.school}."})
+            problems = eligibility(coach, request)
+            if problems:
+                raise ValidationError({"coach": problems[0]})
             Coach.objects.select_for_update().get(pk=coach.pk)
             if _round_load(matching_round, coach.pk, excluding=proposal.pk) >= coach.capacity:
                 raise ValidationError({"coach": f"{coach} has no free place left in this round."})

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from coachmap.coaching.bestfit.matching.load import coach_loads
 from coachmap.coaching.bestfit.routing import SUPPORT_TYPE_LABELS, Offer, type_label
 from coachmap.coaching.cycles.services import cycle_close
+from coachmap.coaching.eligibility import coach_load, eligibility
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
@@ -51,19 +51,17 @@ def handover_create(
     if to_coach is not None:
         if to_coach.pk == coach.pk:
             raise ValidationError({"to_coach": "Choose another coach."})
-        if to_coach.district_id != coach.district_id:
-            raise ValidationError({"to_coach": "That coach works in another district."})
-        if not to_coach.schools.filter(pk=cycle.teacher.school_id).exists():
-            raise ValidationError({"to_coach": f"{to_coach} does not serve {cycle.teacher.school}."})
+        problems = eligibility(to_coach, cycle.request)
+        if problems:
+            raise ValidationError({"to_coach": problems[0]})
     if not reason.strip():
         raise ValidationError({"reason": "Say why another coach fits better; the teacher reads this."})
     with transaction.atomic():
         if to_coach is not None:
             Coach.objects.select_for_update().get(pk=to_coach.pk)
-            if coach_loads(to_coach.district).get(to_coach.pk, 0) >= to_coach.capacity:
-                raise ValidationError(
-                    {"to_coach": f"{to_coach} is at capacity ({to_coach.capacity} cycles)."}
-                )
+            problems = eligibility(to_coach, cycle.request, load=coach_load(to_coach))
+            if problems:
+                raise ValidationError({"to_coach": problems[0]})
         cycle_close(coach=coach, cycle=cycle, outcome=CycleOutcome.HANDED_OVER)
         new_request = CoachingRequest.objects.create(
             teacher=cycle.teacher,

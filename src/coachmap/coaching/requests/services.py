@@ -10,10 +10,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from coachmap.coaching.eligibility import coach_load, eligibility
 from coachmap.coaching.models import (
-    CoachingCycle,
     CoachingRequest,
-    CycleStatus,
     Handover,
     MatchProposal,
     ProposalStatus,
@@ -25,9 +24,6 @@ from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, Role, Teacher, User
 from coachmap.improvement.models import GoalStatus, ImprovementGoal
-
-# A request holds a place in the coach's caseload from the moment it is proposed.
-HOLDS_CAPACITY = (RequestStatus.PROPOSED, RequestStatus.ACCEPTED)
 
 
 def teacher_goal_write(*, teacher: Teacher, improvement_goal: ImprovementGoal, statement: str) -> TeacherGoal:
@@ -63,14 +59,6 @@ def request_submit(
     return request
 
 
-def coach_load(coach: Coach) -> int:
-    """Places taken in a coach's caseload: active cycles plus proposals not yet turned into cycles."""
-    return (
-        CoachingCycle.objects.filter(coach=coach, status=CycleStatus.ACTIVE).count()
-        + CoachingRequest.objects.filter(coach=coach, status__in=HOLDS_CAPACITY).count()
-    )
-
-
 def request_propose(*, actor: User, request: CoachingRequest, coach: Coach) -> CoachingRequest:
     """The program lead proposes a coach; the teacher decides."""
     district_id = request.teacher.school.district_id
@@ -81,14 +69,14 @@ def request_propose(*, actor: User, request: CoachingRequest, coach: Coach) -> C
         raise ValidationError(
             f"This request is {request.get_status_display().lower()}; it cannot get a new proposal."
         )
-    if coach.district_id != district_id:
-        raise ValidationError({"coach": "That coach works in another district."})
-    if not coach.schools.filter(pk=request.teacher.school_id).exists():
-        raise ValidationError({"coach": f"{coach} does not serve {request.teacher.school}."})
+    problems = eligibility(coach, request)
+    if problems:
+        raise ValidationError({"coach": problems[0]})
     with transaction.atomic():
         Coach.objects.select_for_update().get(pk=coach.pk)
-        if coach_load(coach) >= coach.capacity:
-            raise ValidationError({"coach": f"{coach} is at capacity ({coach.capacity} cycles)."})
+        problems = eligibility(coach, request, load=coach_load(coach))
+        if problems:
+            raise ValidationError({"coach": problems[0]})
         if request.status == RequestStatus.DECLINED and request.coach_id == coach.pk:
             raise ValidationError({"coach": f"The teacher declined {coach}; propose someone else."})
         request.coach = coach
