@@ -134,18 +134,3 @@ def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool)
                 url=reverse("coaching:requests"),
             )
     return request
-
-
-def request_withdraw(*, teacher: Teacher, request: CoachingRequest) -> CoachingRequest:
-    if request.teacher_id != teacher.pk:
-        raise ValidationError("Only the teacher who asked can withdraw this request.")
-    if request.status not in (
-        RequestStatus.OPEN,
-        RequestStatus.PROPOSED,
-        RequestStatus.ACCEPTED,
-        RequestStatus.DECLINED,
-    ):
-        raise ValidationError("This request can no longer be withdrawn.")
-    request.status = RequestStatus.WITHDRAWN
-    request.save(update_fields=["status"])
-    return request

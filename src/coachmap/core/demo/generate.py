@@ -94,10 +94,6 @@ MIDDLE_TYPES = [
 ]
 
 
-class RefusedError(Exception):
-    """The database holds data that is not a demo district; nothing was written."""
-
-
 @dataclass
 class Counts:
     rows: dict[str, int] = field(default_factory=lambda: defaultdict(int))
