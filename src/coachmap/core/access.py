@@ -46,11 +46,9 @@ from coachmap.core.models import (
 
 if TYPE_CHECKING:
     from coachmap.coaching.models import (
-        CalendarEvent,
         CoachingCycle,
         CoachingRequest,
         CoachingSession,
-        CoachProfile,
         FidelityCheckIn,
         Handover,
         IntakeObservation,
@@ -64,12 +62,11 @@ if TYPE_CHECKING:
         StudentEvidence,
         TeacherGoal,
         TeacherIntake,
-        TimeEntry,
     )
     from coachmap.feedback.models import Survey
     from coachmap.improvement.models import ImprovementGoal, Indicator, Tool, ToolLink
     from coachmap.library.models import Resource
-    from coachmap.roster.models import ImportRun, Result, Student
+    from coachmap.roster.models import ImportRun, Student
 
 AnyUser = User | AnonymousUser
 
@@ -184,28 +181,6 @@ def schools_with_trends_for(user: AnyUser) -> QuerySet[School]:
     )
 
 
-def users_visible_to(user: AnyUser) -> QuerySet[User]:
-    if not user.is_authenticated:
-        return User.objects.none()
-    return User.objects.filter(
-        Q(id=user.pk) | Q(memberships__district_id__in=_admin_districts(user) | _lead_districts(user))
-    ).distinct()
-
-
-def memberships_visible_to(user: AnyUser) -> QuerySet[Membership]:
-    return Membership.objects.filter(Q(user_id=user.pk) | Q(district_id__in=_admin_districts(user)))
-
-
-def teachers_visible_to(user: AnyUser) -> QuerySet[Teacher]:
-    q = Q(school__district_id__in=_lead_districts(user) | _admin_districts(user))
-    q |= Q(school_id__in=school_ids(user, Role.PRINCIPAL))
-    q |= Q(user_id=user.pk)
-    coach = _coach(user)
-    if coach is not None:
-        q |= Q(requests__coach=coach) | Q(cycles__coach=coach)
-    return Teacher.objects.filter(q).distinct()
-
-
 def coaches_visible_to(user: AnyUser) -> QuerySet[Coach]:
     q = Q(district_id__in=_lead_districts(user) | _admin_districts(user) | district_ids(user, Role.COACH))
     q |= Q(schools__id__in=school_ids(user, Role.PRINCIPAL))
@@ -231,15 +206,6 @@ def students_visible_to(user: AnyUser) -> QuerySet[Student]:
 
     return Student.objects.filter(
         Q(district_id__in=_admin_districts(user)) | Q(school_id__in=school_ids(user, Role.PRINCIPAL))
-    )
-
-
-def results_visible_to(user: AnyUser) -> QuerySet[Result]:
-    from coachmap.roster.models import Result
-
-    return Result.objects.filter(
-        Q(assessment__district_id__in=_admin_districts(user))
-        | Q(school_id__in=school_ids(user, Role.PRINCIPAL))
     )
 
 
@@ -358,21 +324,6 @@ def time_log_coaches_for(user: AnyUser) -> QuerySet[Coach]:
     return Coach.objects.filter(Q(user_id=user.pk) | Q(district_id__in=_lead_districts(user)))
 
 
-def time_entries_visible_to(user: AnyUser) -> QuerySet[TimeEntry]:
-    from coachmap.coaching.models import TimeEntry
-
-    return TimeEntry.objects.filter(coach__in=time_log_coaches_for(user))
-
-
-def calendar_events_visible_to(user: AnyUser) -> QuerySet[CalendarEvent]:
-    """An imported calendar can hold private appointments: the coach's own eyes only."""
-    from coachmap.coaching.models import CalendarEvent
-
-    if not user.is_authenticated:
-        return CalendarEvent.objects.none()
-    return CalendarEvent.objects.filter(coach__user_id=user.pk)
-
-
 def agreements_visible_to(user: AnyUser) -> QuerySet[PartnershipAgreement]:
     """The coach and principal who made it, the school's teachers, the program lead and district admin."""
     from coachmap.coaching.models import PartnershipAgreement
@@ -465,12 +416,6 @@ def observations_visible_to(user: AnyUser) -> QuerySet[IntakeObservation]:
     if coach is not None:
         q |= _coached_by(coach, "intake__teacher__")
     return IntakeObservation.objects.filter(q).distinct()
-
-
-def coach_profiles_visible_to(user: AnyUser) -> QuerySet[CoachProfile]:
-    from coachmap.coaching.models import CoachProfile
-
-    return CoachProfile.objects.filter(coach__in=coaches_visible_to(user))
 
 
 def _coaching_districts(user: AnyUser) -> set[int]:
