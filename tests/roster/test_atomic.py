@@ -33,7 +33,7 @@ def test_a_failure_while_saving_after_students_were_written_leaves_nothing_chang
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     before = snapshot(audit=False)
-    real = oneroster.OneRosterImport._merge_demographics
+    real = oneroster.OneRosterImport._merge_demographics  # noqa: SLF001 -- the test wraps one merge step
 
     def explode(self: oneroster.OneRosterImport) -> None:
         assert Student.objects.count() == 8  # the students are in, inside the transaction

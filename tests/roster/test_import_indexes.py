@@ -51,7 +51,7 @@ def test_a_first_import_that_fails_after_the_rebuild_still_has_every_index(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     before = indexes()
-    real = oneroster.OneRosterImport._merge_demographics
+    real = oneroster.OneRosterImport._merge_demographics  # noqa: SLF001 -- the test wraps one merge step
 
     def explode(self: oneroster.OneRosterImport) -> None:
         real(self)
