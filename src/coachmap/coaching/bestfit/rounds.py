@@ -34,8 +34,8 @@ from coachmap.coaching.models import (
 )
 from coachmap.coaching.notifications.services import leads_notify, notification_send
 from coachmap.core import access
-from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, Coach, District, Role, Teacher, User
+from coachmap.core.audit import consent_record
+from coachmap.core.models import Coach, District, Role, Teacher, User
 
 
 def _require_lead(actor: User, district_id: int) -> None:
@@ -256,14 +256,7 @@ def offer_respond(*, teacher: Teacher, proposal: MatchProposal, accept: bool) ->
         proposal.save(update_fields=["status", "responded_at"])
         if accept:
             CoachingRequest.objects.filter(pk=proposal.request_id).update(status=RequestStatus.REFERRED)
-        audit_record(
-            actor=teacher.user,
-            action=AuditAction.CONSENT,
-            obj=proposal,
-            district=teacher.school.district_id,
-            accepted=accept,
-            offer=proposal.offer,
-        )
+        consent_record(teacher=teacher, obj=proposal, accepted=accept, offer=proposal.offer)
         leads_notify(
             district_id=teacher.school.district_id,
             text=f"{teacher} {'took up' if accept else 'declined'} the offer: {offer_label(proposal.offer).lower()}.",

@@ -21,8 +21,8 @@ from coachmap.coaching.models import (
     RequestStatus,
 )
 from coachmap.coaching.notifications.services import handover_announce, leads_notify, notification_send
-from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, Coach, Teacher
+from coachmap.core.audit import consent_record
+from coachmap.core.models import Coach, Teacher
 
 
 def handover_create(
@@ -164,13 +164,7 @@ def referral_respond(*, teacher: Teacher, referral: Referral, accept: bool) -> R
                 preferred_type=referral.support_type,
             )
         referral.save(update_fields=["status", "responded_at", "new_request"])
-        audit_record(
-            actor=teacher.user,
-            action=AuditAction.CONSENT,
-            obj=referral,
-            district=teacher.school.district_id,
-            accepted=accept,
-        )
+        consent_record(teacher=teacher, obj=referral, accepted=accept)
         leads_notify(
             district_id=teacher.school.district_id,
             text=f"{teacher} {'accepted' if accept else 'declined'} a referral to {referral.to_label.lower()}.",

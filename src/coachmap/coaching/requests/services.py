@@ -21,8 +21,8 @@ from coachmap.coaching.models import (
 )
 from coachmap.coaching.notifications.services import handover_announce, leads_notify, notification_send
 from coachmap.core import access
-from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, Coach, Role, Teacher, User
+from coachmap.core.audit import consent_record
+from coachmap.core.models import Coach, Role, Teacher, User
 from coachmap.improvement.models import GoalStatus, ImprovementGoal
 
 
@@ -102,14 +102,7 @@ def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool)
         request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
         request.responded_at = timezone.now()
         request.save(update_fields=["status", "responded_at"])
-        audit_record(
-            actor=teacher.user,
-            action=AuditAction.CONSENT,
-            obj=request,
-            district=teacher.school.district_id,
-            accepted=accept,
-            coach=request.coach_id,
-        )
+        consent_record(teacher=teacher, obj=request, accepted=accept, coach=request.coach_id)
         MatchProposal.objects.filter(request=request, status=ProposalStatus.SENT).update(
             status=ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED,
             responded_at=request.responded_at,
