@@ -103,7 +103,7 @@ def test_demo_district_looks_like_a_real_one() -> None:
     # Coaching happens on school days.
     assert not [d for d in CoachingSession.objects.values_list("date", flat=True) if d.weekday() >= 5]
     # No coach is over capacity: active cycles plus proposals that hold a place.
-    from coachmap.coaching.requests.services import coach_load
+    from coachmap.coaching.eligibility import coach_load
 
     for coach in Coach.objects.all():
         assert coach_load(coach) <= coach.capacity, coach

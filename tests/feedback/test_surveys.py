@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 
 from coachmap.coaching.models import CoachingSession
+from coachmap.core import schoolyear
 from coachmap.core.models import Teacher, User
 from coachmap.feedback import queries, services
 from coachmap.feedback.models import (
@@ -83,7 +84,7 @@ def test_an_old_session_is_no_longer_asked_about(world: World) -> None:
 
 @time_machine.travel(NOON)
 def test_pulse_results_move_only_in_whole_batches_so_no_view_isolates_one_answer(world: World) -> None:
-    year = services.school_year_of(TODAY)
+    year = schoolyear.school_year_of(TODAY)
     for _ in range(9):
         teacher, session = _session_for_new_teacher(world)
         services.pulse_answer(teacher=teacher, session=session, useful=5, will_use=4, respected=5)
@@ -104,7 +105,7 @@ def test_pulse_results_move_only_in_whole_batches_so_no_view_isolates_one_answer
 
 @time_machine.travel(NOON)
 def test_pulse_results_are_for_the_coach_the_lead_and_the_district_only(world: World) -> None:
-    year = services.school_year_of(TODAY)
+    year = schoolyear.school_year_of(TODAY)
     for who in ("teacher", "principal", "other_coach"):
         with pytest.raises(PermissionDenied):
             queries.pulse_results(world.users[who], world.coach, year)

@@ -58,7 +58,7 @@ def test_a_table_is_audited_once_and_read_back_by_a_fresh_process(monkeypatch) -
     assert any(row.tested for row in kept), "the small groups' cells are kept as hidden"
 
     # A new process has an empty memory: forget this one's, and fail if the audit runs again.
-    table._audited_once.cache_clear()
+    table._audited_once.cache_clear()  # noqa: SLF001 -- a fresh process starts with an empty cache
 
     def audit_again(*args: object, **kwargs: object) -> None:
         raise AssertionError("the kept audit should have been read back")

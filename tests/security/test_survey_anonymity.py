@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from coachmap.coaching.models import CoachingSession
-from coachmap.core import access
+from coachmap.core import access, schoolyear
 from coachmap.core.models import Teacher, User
 from coachmap.core.schoolyear import school_year_start
 from coachmap.demo.generate import DEMO_LOGINS, Generator
@@ -143,7 +143,7 @@ def _physical_order(model: type, column: str) -> list:
 @pytest.mark.django_db
 @time_machine.travel(NOON)
 def test_a_coach_with_one_teacher_sees_nothing_however_many_sessions_they_log(world: World) -> None:
-    year = services.school_year_of(TODAY)
+    year = schoolyear.school_year_of(TODAY)
     teacher = TeacherFactory(school=world.school)
     for _ in range(12):
         _, session = _session_with(world, teacher)
@@ -156,7 +156,7 @@ def test_a_coach_with_one_teacher_sees_nothing_however_many_sessions_they_log(wo
 @pytest.mark.django_db
 @time_machine.travel(NOON)
 def test_a_batch_holds_one_answer_from_each_of_enough_different_teachers(world: World) -> None:
-    year = services.school_year_of(TODAY)
+    year = schoolyear.school_year_of(TODAY)
     frequent = TeacherFactory(school=world.school)
     for _ in range(10):
         _, session = _session_with(world, frequent)
@@ -187,7 +187,7 @@ def _pulse_with_one_answer_each(world: World, values: Sequence[int]) -> None:
 @pytest.mark.django_db
 @time_machine.travel(NOON)
 def test_two_releases_never_differ_by_a_small_count_in_any_shown_cell(world: World) -> None:
-    year = services.school_year_of(TODAY)
+    year = schoolyear.school_year_of(TODAY)
     _pulse_with_one_answer_each(world, [5] * 10)
     first = queries.pulse_results(world.coach.user, world.coach, year)
     assert first.n == 10 and first.questions[0].mean == 5

@@ -176,28 +176,6 @@ def schools_with_trends_for(user: AnyUser) -> QuerySet[School]:
     )
 
 
-def users_visible_to(user: AnyUser) -> QuerySet[User]:
-    if not user.is_authenticated:
-        return User.objects.none()
-    return User.objects.filter(
-        Q(id=user.pk) | Q(memberships__district_id__in=admin_district_ids(user) | lead_district_ids(user))
-    ).distinct()
-
-
-def memberships_visible_to(user: AnyUser) -> QuerySet[Membership]:
-    return Membership.objects.filter(Q(user_id=user.pk) | Q(district_id__in=admin_district_ids(user)))
-
-
-def teachers_visible_to(user: AnyUser) -> QuerySet[Teacher]:
-    q = Q(school__district_id__in=lead_district_ids(user) | admin_district_ids(user))
-    q |= Q(school_id__in=school_ids(user, Role.PRINCIPAL))
-    q |= Q(user_id=user.pk)
-    coach = coach_of(user)
-    if coach is not None:
-        q |= Q(requests__coach=coach) | Q(cycles__coach=coach)
-    return Teacher.objects.filter(q).distinct()
-
-
 def coaches_visible_to(user: AnyUser) -> QuerySet[Coach]:
     q = Q(district_id__in=lead_district_ids(user) | admin_district_ids(user) | district_ids(user, Role.COACH))
     q |= Q(schools__id__in=school_ids(user, Role.PRINCIPAL))

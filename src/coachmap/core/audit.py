@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Model
 
-from coachmap.core.models import AuditAction, AuditEvent, District, User
+from coachmap.core.models import AuditAction, AuditEvent, District, Teacher, User
 
 
 def audit_record(
@@ -34,4 +34,17 @@ def audit_record(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         detail=detail,
+    )
+
+
+def consent_record(*, teacher: Teacher, obj: Model, accepted: bool, **detail: Any) -> AuditEvent:
+    """A teacher's answer to being offered coaching or support: coaching is voluntary, so every
+    answer (yes or no) is audited, as a confidential act (`AuditAction.is_confidential`)."""
+    return audit_record(
+        actor=teacher.user,
+        action=AuditAction.CONSENT,
+        obj=obj,
+        district=teacher.school.district_id,
+        accepted=accepted,
+        **detail,
     )

@@ -32,26 +32,6 @@ class Role(models.TextChoices):
         """Only the two people in a coaching relationship ever read its notes."""
         return self in (Role.TEACHER, Role.COACH)
 
-    @property
-    def sees_coaching_trends(self) -> bool:
-        return self in (Role.PRINCIPAL, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
-
-    @property
-    def sees_needs_assessment(self) -> bool:
-        return self in (Role.PRINCIPAL, Role.DISTRICT_ADMIN)
-
-    @property
-    def sets_school_goals(self) -> bool:
-        return self is Role.PRINCIPAL
-
-    @property
-    def assigns_coaches(self) -> bool:
-        return self is Role.PROGRAM_LEAD
-
-    @property
-    def administers_district(self) -> bool:
-        return self is Role.DISTRICT_ADMIN
-
 
 class District(models.Model):
     name = models.CharField(max_length=200)
@@ -176,10 +156,6 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.school or self.district
         return f"{self.user} — {self.get_role_display()} ({where})"
-
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
 
 
 class Teacher(models.Model):

@@ -45,12 +45,18 @@ class Line(Generic[K]):
     total: K
 
 
-def primary(counts: Mapping[K, int], min_size: int) -> set[K]:
-    """Cells counting at least one person but fewer than `min_size`.
+def rate_hidden(count: float, min_size: int) -> bool:
+    """Whether a figure that stands on `count` people is hidden: at least one but fewer than `min_size`.
 
-    An empty cell names nobody, so it is shown as zero.
+    An empty cell names nobody, so it is shown (as zero, or as no figure at all). The one rule behind
+    every hidden cell, rate and average; `count` may be an average of people per week.
     """
-    return {key for key, n in counts.items() if 0 < n < min_size}
+    return 0 < count < min_size
+
+
+def primary(counts: Mapping[K, int], min_size: int) -> set[K]:
+    """Cells counting at least one person but fewer than `min_size` (`rate_hidden`)."""
+    return {key for key, n in counts.items() if rate_hidden(n, min_size)}
 
 
 def determined(counts: Mapping[K, int], lines: Sequence[Line[K]], hidden: Iterable[K]) -> list[K]:

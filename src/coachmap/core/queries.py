@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from coachmap.core import access
+from coachmap.core import access, privacy
 from coachmap.core.access import AnyUser
 from coachmap.core.models import AuditAction, AuditEvent, District, Role, School, User
 
@@ -137,6 +137,6 @@ def audit_activity(user: AnyUser, months: int = 12) -> tuple[list[ActivityCount]
             seen_months.append(month)
         action = AuditAction(row["action"]) if row["action"] in AuditAction.values else None
         label = action.label if action is not None else row["action"]
-        small = action is not None and action.is_confidential and row["n"] < min_size
+        small = action is not None and action.is_confidential and privacy.rate_hidden(row["n"], min_size)
         out.append(ActivityCount(month, label, None if small else row["n"]))
     return out, min_size

@@ -1,17 +1,29 @@
-"""The school year: one definition everyone reads (a year runs August 1 to July 31, named by the
-calendar year it ends in: 2025-08-01 … 2026-07-31 is 2026)."""
+"""The school year: the one definition everyone calls.
+
+A school year runs from August 1 to July 31 and is named by the calendar year it ends in (the
+2026–27 school year is 2027), as `Assessment.school_year`, `PartnershipAgreement.school_year` and
+the survey tables store it. Pure Python: no Django, no database.
+"""
 
 from __future__ import annotations
 
 import datetime
 
-
-def school_year_start(today: datetime.date) -> datetime.date:
-    """School years start on August 1."""
-    year = today.year if today.month >= 8 else today.year - 1
-    return datetime.date(year, 8, 1)
+START_MONTH = 8
+START_DAY = 1
 
 
 def school_year_of(day: datetime.date) -> int:
-    """The school year a day falls in, named by the calendar year it ends in."""
-    return school_year_start(day).year + 1
+    """The year the school year containing `day` ends in."""
+    return day.year + 1 if (day.month, day.day) >= (START_MONTH, START_DAY) else day.year
+
+
+def school_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """The first and the last day of the school year that ends in `year`."""
+    first = datetime.date(year - 1, START_MONTH, START_DAY)
+    return first, datetime.date(year, START_MONTH, START_DAY) - datetime.timedelta(days=1)
+
+
+def school_year_start(day: datetime.date) -> datetime.date:
+    """The first day of the school year containing `day`."""
+    return school_year_bounds(school_year_of(day))[0]

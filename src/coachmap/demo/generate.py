@@ -46,6 +46,7 @@ from coachmap.coaching.models import (
 from coachmap.core import bulk, groups
 from coachmap.core.grades import grade_label
 from coachmap.core.models import Coach, CoachType, District, Membership, Role, School, Teacher, User
+from coachmap.core.schoolyear import school_year_of
 from coachmap.demo import names
 from coachmap.demo.profiles import Profile
 from coachmap.demo.strategy import StrategyData
@@ -93,10 +94,6 @@ MIDDLE_TYPES = [
 ]
 
 
-class RefusedError(Exception):
-    """The database holds data that is not a demo district; nothing was written."""
-
-
 @dataclass
 class Counts:
     rows: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -114,11 +111,6 @@ class _Teacher:
     years: int
     subject: str | None
     grades: list[int]
-
-
-def school_year_of(day: datetime.date) -> int:
-    """The year the school year containing `day` ends in (school years start on August 1)."""
-    return day.year + 1 if day.month >= 8 else day.year
 
 
 def weekday(day: datetime.date) -> datetime.date:
@@ -158,12 +150,12 @@ class Generator:
 
     # --- helpers ---------------------------------------------------------------------------------
 
-    def _ids(self, model: type[Model], n: int) -> range:
+    def reserve_ids(self, model: type[Model], n: int) -> range:
         start = self.ids.get(model) or bulk.next_id(model)
         self.ids[model] = start + n
         return range(start, start + n)
 
-    def _insert(self, model: type[Model], fields: list[str], rows: Any) -> None:
+    def insert_rows(self, model: type[Model], fields: list[str], rows: Any) -> None:
         n = bulk.insert_rows(model, fields, rows)
         self.counts.add(model._meta.db_table, n)
 
@@ -232,7 +224,7 @@ class Generator:
         n_mid = round(p.schools * p.bands[1])
         bands = ["elementary"] * n_elem + ["middle"] * n_mid + ["high"] * (p.schools - n_elem - n_mid)
         suffix = {"elementary": "Elementary School", "middle": "Middle School", "high": "High School"}
-        ids = self._ids(School, p.schools)
+        ids = self.reserve_ids(School, p.schools)
         self.schools: list[tuple[int, str]] = []
         rows = []
         for i, (school_id, band) in enumerate(zip(ids, bands, strict=True)):
@@ -243,17 +235,17 @@ class Generator:
                 (school_id, self.district.pk, f"{stem}{number} {suffix[band]}", f"S{i + 1:04d}", low, high)
             )
             self.schools.append((school_id, band))
-        self._insert(School, ["id", "district", "name", "source_id", "grade_low", "grade_high"], rows)
+        self.insert_rows(School, ["id", "district", "name", "source_id", "grade_low", "grade_high"], rows)
 
     def _users(self, people: list[tuple[str, str, str]]) -> range:
         """Users with unusable passwords (generated people cannot sign in)."""
-        ids = self._ids(User, len(people))
+        ids = self.reserve_ids(User, len(people))
         rows = (
             (uid, make_password(None), username, first, last)
             for uid, (username, first, last) in zip(ids, people, strict=True)
         )
         # The other columns (staff, active, date joined, email) take the model's defaults.
-        self._insert(User, ["id", "password", "username", "first_name", "last_name"], rows)
+        self.insert_rows(User, ["id", "password", "username", "first_name", "last_name"], rows)
         return ids
 
     def _people(self) -> None:
@@ -268,7 +260,7 @@ class Generator:
                 people.append((f"t{len(people) + 1:06d}", first, last))
                 teacher_school.append(school_id)
         user_ids = self._users(people)
-        teacher_ids = self._ids(Teacher, p.teachers)
+        teacher_ids = self.reserve_ids(Teacher, p.teachers)
         years = self.rng.choice(
             [0, 1, 2, 3, 4, 5, 7, 9, 12, 15, 18, 22, 27],
             size=p.teachers,
@@ -295,7 +287,7 @@ class Generator:
             Subject.SCIENCE.value,
             Subject.SOCIAL_STUDIES.value,
         ]
-        self._insert(
+        self.insert_rows(
             Teacher,
             ["id", "user", "school", "source_id", "years_experience", "grades", "subjects"],
             (
@@ -358,12 +350,12 @@ class Generator:
             first, last = self._person()
             coach_people.append((f"c{i + 1:05d}", first, last))
         coach_user_ids = self._users(coach_people)
-        coach_ids = self._ids(Coach, p.coaches)
+        coach_ids = self.reserve_ids(Coach, p.coaches)
         capacities = (
             [12] * p.coaches if p.name == "demo" else self.rng.integers(8, 16, size=p.coaches).tolist()
         )
         self.coaches = list(zip(coach_ids, coach_user_ids, [str(t) for t in types], capacities, strict=True))
-        self._insert(
+        self.insert_rows(
             Coach,
             ["id", "user", "district", "coach_type", "capacity"],
             ((cid, uid, self.district.pk, ctype, cap) for cid, uid, ctype, cap in self.coaches),
@@ -385,7 +377,7 @@ class Generator:
                 for c in {tech[i % len(tech)], tech[(i * 7 + 3) % len(tech)], other[i % len(other)]}:
                     self.coach_schools[c[0]].append(school_id)
         through = Coach.schools.through
-        self._insert(
+        self.insert_rows(
             through,
             ["coach_id", "school_id"],
             ((cid, sid) for cid, sids in sorted(self.coach_schools.items()) for sid in sids),
@@ -402,10 +394,10 @@ class Generator:
             (lead_uid, self.district.pk, None, Role.PROGRAM_LEAD.value),
             (admin_uid, self.district.pk, None, Role.DISTRICT_ADMIN.value),
         ]
-        self._insert(Membership, ["user", "district", "school", "role"], membership_rows)
+        self.insert_rows(Membership, ["user", "district", "school", "role"], membership_rows)
 
     def _assessments(self) -> None:
-        ids = self._ids(Assessment, len(SUBJECTS) * len(WINDOWS))
+        ids = self.reserve_ids(Assessment, len(SUBJECTS) * len(WINDOWS))
         y = self.results_year
         dates = {
             Window.FALL: datetime.date(y - 1, 9, 20),
@@ -430,7 +422,7 @@ class Generator:
                 )
             )
             self.assessment_ids[(subject.value, window.value)] = aid
-        self._insert(
+        self.insert_rows(
             Assessment,
             ["id", "district", "name", "source_id", "subject", "school_year", "window", "administered_on"],
             rows,
@@ -462,9 +454,9 @@ class Generator:
             school_effect + RACE_EFFECT[race] - 0.35 * ed - 0.45 * el - 0.7 * swd + rng.normal(0, 0.9, size=n)
         )
 
-        student_ids = self._ids(Student, n)
+        student_ids = self.reserve_ids(Student, n)
         sid = np.fromiter(student_ids, dtype=np.int64, count=n)
-        self._insert(
+        self.insert_rows(
             Student,
             [
                 "id",
@@ -494,7 +486,7 @@ class Generator:
         )
 
         # Results: each subject × window, with growth through the year and test noise.
-        result_ids = iter(self._ids(Result, n * len(SUBJECTS) * len(WINDOWS)))
+        result_ids = iter(self.reserve_ids(Result, n * len(SUBJECTS) * len(WINDOWS)))
         growth_rate = rng.normal(1.0, 0.25, size=n) - 0.15 * el
         state_proficient: dict[str, np.ndarray] = {}
 
@@ -521,7 +513,7 @@ class Generator:
                     ):
                         yield (next(result_ids), aid, student, school_id, g, float(s), f"Level {lv}", pr)
 
-        self._insert(
+        self.insert_rows(
             Result,
             [
                 "id",
@@ -549,7 +541,7 @@ class Generator:
         self, school_id: int, band: str, grade: np.ndarray, sid: np.ndarray, teachers: list[_Teacher]
     ) -> None:
         """Homerooms in elementary schools; ELA and math sections in middle and high schools."""
-        class_ids = self._ids(Class, len(teachers))
+        class_ids = self.reserve_ids(Class, len(teachers))
         class_rows: list[tuple[Any, ...]] = []
         enrollments: list[tuple[Any, ...]] = []
         by_grade: dict[int, list[int]] = defaultdict(list)
@@ -575,8 +567,8 @@ class Generator:
                     if sections:
                         section = sections[student % len(sections)]
                         enrollments.append((f"E-{section}-S{student}", section, student, None, False))
-        self._insert(Class, ["id", "school", "source_id", "title", "grades", "subject"], class_rows)
-        self._insert(Enrollment, ["source_id", "klass", "student", "teacher", "primary"], enrollments)
+        self.insert_rows(Class, ["id", "school", "source_id", "title", "grades", "subject"], class_rows)
+        self.insert_rows(Enrollment, ["source_id", "klass", "student", "teacher", "primary"], enrollments)
 
     # --- goals and coaching ---------------------------------------------------------------------
 
@@ -658,7 +650,7 @@ class Generator:
             self.past_goal[school_id] = next_goal
             next_goal += 1
         self.ids[ImprovementGoal] = next_goal
-        self._insert(
+        self.insert_rows(
             ImprovementGoal,
             [
                 "id",
@@ -775,7 +767,7 @@ class Generator:
         )
         goal_id = (
             self.active_goals[teacher.school][0]
-            if start.year * 12 + start.month >= (self.current_year - 1) * 12 + 8
+            if school_year_of(start) >= self.current_year
             else self.past_goal[teacher.school]
         )
         rid = self._new_goal_and_request(teacher, RequestStatus.IN_CYCLE, coach_id, when, goal_id)
@@ -854,10 +846,10 @@ class Generator:
                 self.busy.add(teacher.id)
 
     def _flush_coaching(self) -> None:
-        self._insert(
+        self.insert_rows(
             TeacherGoal, ["id", "teacher", "improvement_goal", "statement", "created_at"], self.goal_rows
         )
-        self._insert(
+        self.insert_rows(
             CoachingRequest,
             [
                 "id",
@@ -874,7 +866,7 @@ class Generator:
             ],
             self.request_rows,
         )
-        self._insert(
+        self.insert_rows(
             CoachingCycle,
             [
                 "id",
@@ -896,7 +888,7 @@ class Generator:
             ],
             self.cycle_rows,
         )
-        self._insert(
+        self.insert_rows(
             CoachingSession,
             ["id", "cycle", "date", "minutes", "session_type", "notes", "next_steps", "created_at"],
             self.session_rows,

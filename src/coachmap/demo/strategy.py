@@ -102,7 +102,7 @@ class StrategyData:
         years = range(1, self.gen.profile.history_years + 1)
         if not years:
             return
-        ids = self.gen._ids(Assessment, 2 * len(years))
+        ids = self.gen.reserve_ids(Assessment, 2 * len(years))
         assessment = {}
         rows = []
         for aid, (k, subject_choice) in zip(
@@ -122,7 +122,7 @@ class StrategyData:
                     datetime.date(year, *STATE_DAY),
                 )
             )
-        self.gen._insert(
+        self.gen.insert_rows(
             Assessment,
             ["id", "district", "name", "source_id", "subject", "school_year", "window", "administered_on"],
             rows,
@@ -175,9 +175,9 @@ class StrategyData:
             levels = np.digitize(theta, [-0.6, CUT, 1.1]) + 1
             scores = np.round(300 + 10 * then + 25 * theta).astype(int)
             chosen = np.flatnonzero(keep)
-            result_ids = self.gen._ids(Result, len(chosen))
+            result_ids = self.gen.reserve_ids(Result, len(chosen))
             aids = np.array([assessment[(str(subj), k)] for subj in subject[chosen].tolist()])
-            self.gen._insert(
+            self.gen.insert_rows(
                 Result,
                 [
                     "id",
@@ -294,9 +294,9 @@ class StrategyData:
         tools: list[dict[str, Any]] = []
         indicators: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
-        tool_ids = iter(self.gen._ids(Tool, 4 * len(self.gen.schools)))
+        tool_ids = iter(self.gen.reserve_ids(Tool, 4 * len(self.gen.schools)))
         indicator_ids = iter(
-            self.gen._ids(Indicator, len(INDICATORS) * sum(map(len, goals_by_school.values())))
+            self.gen.reserve_ids(Indicator, len(INDICATORS) * sum(map(len, goals_by_school.values())))
         )
         self.tool_names: dict[int, list[str]] = {}
         for sid, band in self.gen.schools:
@@ -336,7 +336,7 @@ class StrategyData:
                               "before the next lesson.", "created_by": principal, "created_at": now})  # fmt: skip
         for model, rows in ((Tool, tools), (Indicator, indicators), (ToolLink, links)):
             if rows:
-                self.gen._insert(model, list(rows[0]), (tuple(r.values()) for r in rows))
+                self.gen.insert_rows(model, list(rows[0]), (tuple(r.values()) for r in rows))
 
     # --- use and turnaround ------------------------------------------------------------------------
 
@@ -376,7 +376,7 @@ class StrategyData:
                                 max(1, int(m // 12)),
                             )
 
-        self.gen._insert(UsageWeek, ["district", "student", "tool", "week", "minutes", "events"], rows())
+        self.gen.insert_rows(UsageWeek, ["district", "student", "tool", "week", "minutes", "events"], rows())
 
     def gradebook(self) -> None:
         """Six checks per class this fall, scored a few days after they were due (each class its own pace)."""
@@ -391,7 +391,7 @@ class StrategyData:
         first = datetime.date(self.gen.current_year - 1, 9, 8)
         dues = [first + datetime.timedelta(days=14 * i) for i in range(6)]
         dues = [d for d in dues if d < self.gen.today]
-        item_ids = iter(self.gen._ids(LineItem, len(classes) * len(dues)))
+        item_ids = iter(self.gen.reserve_ids(LineItem, len(classes) * len(dues)))
         items, scores = [], []
         for klass in classes:
             pace = float(self.rng.uniform(1, 9))
@@ -425,7 +425,7 @@ class StrategyData:
                             scored,
                         )
                     )
-        self.gen._insert(
+        self.gen.insert_rows(
             LineItem,
             [
                 "id",
@@ -440,6 +440,6 @@ class StrategyData:
             ],
             items,
         )
-        self.gen._insert(
+        self.gen.insert_rows(
             Score, ["line_item", "student", "source_id", "status", "score", "score_date"], scores
         )

@@ -25,6 +25,7 @@ from coachmap.coaching.models import (
     TimeWeek,
 )
 from coachmap.coaching.timelog import timeshare
+from coachmap.core.schoolyear import school_year_of
 from coachmap.feedback import anonymity, sealing
 from coachmap.feedback.models import (
     PulseReceipt,
@@ -186,7 +187,7 @@ class CycleWork:
     # --- written after the cycles and sessions ---------------------------------------------------
 
     def write(self, gen: Any, sessions: list[tuple[Any, ...]]) -> None:
-        insert = gen._insert
+        insert = gen.insert_rows
         insert(
             StudentEvidence,
             ["cycle", "kind", "measured_on", "measure", "students_assessed", "students_meeting"],
@@ -233,8 +234,8 @@ class CycleWork:
                     ]
                 weeks.append((coach_id, week, now))
                 week += datetime.timedelta(days=7)
-        gen._insert(TimeEntry, ["coach", "date", "category", "minutes"], entries)
-        gen._insert(TimeWeek, ["coach", "week", "confirmed_at"], weeks)
+        gen.insert_rows(TimeEntry, ["coach", "date", "category", "minutes"], entries)
+        gen.insert_rows(TimeWeek, ["coach", "week", "confirmed_at"], weeks)
 
     def _pulse(self, gen: Any, sessions: list[tuple[Any, ...]]) -> None:
         """About two in three sessions get an anonymous answer, one in six a skip. Answers are released
@@ -250,7 +251,7 @@ class CycleWork:
             if roll < 0.84:
                 receipts.append((sid, self.cycle_teacher[cid]))
             if roll < 0.66:
-                year = day.year + 1 if day.month >= 8 else day.year
+                year = school_year_of(day)
                 values = tuple(min(5, max(1, round(rnd.gauss(4.3, 0.8)))) for _ in range(3))
                 key = (self.cycle_coach[cid], year)
                 pool[key].append((self.cycle_teacher[cid], values))
@@ -282,8 +283,8 @@ class CycleWork:
                 who = sealing.respondent("pulse", coach_id, year, teacher_id)
                 sealed = sealing.seal({"r": who, "a": list(values)}, PULSE_SEAL_WIDTH)
                 waiting.append((uuid.UUID(int=rnd.getrandbits(128)).hex, coach_id, year, sealed))
-        gen._insert(PulseReceipt, ["session", "teacher"], receipts)
-        gen._insert(
+        gen.insert_rows(PulseReceipt, ["session", "teacher"], receipts)
+        gen.insert_rows(
             PulseResponse,
             ["id", "district", "coach", "school_year", "useful", "will_use", "respected", "batch"],
             rows,
@@ -357,10 +358,10 @@ class CycleWork:
         # lines them up with the receipts (which follow teacher order).
         rnd.shuffle(responses)
         rnd.shuffle(answers)
-        gen._insert(SurveyResponse, ["id", "survey"], responses)
-        gen._insert(SurveyAnswer, ["id", "response", "question", "value"], answers)
+        gen.insert_rows(SurveyResponse, ["id", "survey"], responses)
+        gen.insert_rows(SurveyAnswer, ["id", "response", "question", "value"], answers)
         receipts = sorted(t.id for t in respondents)
-        gen._insert(SurveyReceipt, ["survey", "teacher"], [(last.pk, tid) for tid in receipts])
+        gen.insert_rows(SurveyReceipt, ["survey", "teacher"], [(last.pk, tid) for tid in receipts])
 
     def _library(self, gen: Any, sessions: list[tuple[Any, ...]]) -> None:
         from coachmap.demo import names
@@ -410,7 +411,7 @@ class CycleWork:
         links = [
             (r.pk, goal_ids[k % len(goal_ids)]) for k, r in enumerate(resources) if goal_ids and k % 4 == 0
         ]
-        gen._insert(through, ["resource_id", "improvementgoal_id"], links)
+        gen.insert_rows(through, ["resource_id", "improvementgoal_id"], links)
         uses: list[tuple[Any, ...]] = []
         for resource in resources:
             for _ in range(rnd.randint(0, 25)):
@@ -439,4 +440,4 @@ class CycleWork:
                     continue
                 seen_pairs.add((use[0], use[2]))
             unique.append(use)
-        gen._insert(ResourceUse, ["resource", "kind", "session", "cycle", "on"], unique)
+        gen.insert_rows(ResourceUse, ["resource", "kind", "session", "cycle", "on"], unique)

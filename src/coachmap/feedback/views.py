@@ -14,6 +14,7 @@ from coachmap.core import access, inputs
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import District, Role
+from coachmap.core.schoolyear import school_year_of
 from coachmap.feedback import access as feedback_access
 from coachmap.feedback import queries, services
 from coachmap.feedback.forms import PulseForm, QuestionForm, SurveyAnswerForm, SurveyForm
@@ -76,7 +77,7 @@ def survey_new(request: AuthedRequest) -> HttpResponse:
             survey = services.survey_write(
                 actor=request.user,
                 district=_lead_district(request),
-                school_year=services.school_year_of(timezone.localdate()),
+                school_year=school_year_of(timezone.localdate()),
                 **form.cleaned_data,
             )
         except ValidationError as exc:

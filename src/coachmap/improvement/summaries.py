@@ -258,7 +258,3 @@ def summaries_rebuild(*, district: District) -> RebuildReport:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {_t(ResultCell)}")
     return RebuildReport(district, result_cells, enrollment_cells, usage_cells, turnaround_cells, seconds)
-
-
-def summaries_rebuild_all() -> list[RebuildReport]:
-    return [summaries_rebuild(district=d) for d in District.objects.order_by("pk")]

@@ -28,10 +28,10 @@ from coachmap.coaching.models import (
 )
 from coachmap.coaching.timelog import timeshare
 from coachmap.coaching.timelog.queries import minutes_by_category
-from coachmap.core import access
+from coachmap.core import access, privacy
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Coach
-from coachmap.core.schoolyear import school_year_start
+from coachmap.core.schoolyear import school_year_bounds, school_year_of
 from coachmap.feedback.queries import PulseResults, pulse_results
 
 
@@ -45,10 +45,9 @@ class Period:
 
 def periods(today: datetime.date) -> list[Period]:
     """This school year, its two halves, and last school year."""
-    start = school_year_start(today)
-    year_end = datetime.date(start.year + 1, 7, 31)
+    start, year_end = school_year_bounds(school_year_of(today))
     winter = datetime.date(start.year + 1, 1, 1)
-    last = datetime.date(start.year - 1, 8, 1)
+    last = school_year_bounds(school_year_of(today) - 1)[0]
     label = f"{start.year}–{str(start.year + 1)[-2:]}"
     return [
         Period("year", f"School year {label}", start, year_end),
@@ -197,7 +196,7 @@ def impact_summary(user: AnyUser, coach: Coach, period: Period) -> ImpactSummary
         teachers = len({r[3] for r in span})
         scores = [rules.fidelity(len(r[1]), len(r[2])) for r in span]
         known = [s for s in scores if s is not None]
-        hidden = not coach_view and 0 < teachers < district.min_group_size
+        hidden = not coach_view and privacy.rate_hidden(teachers, district.min_group_size)
         summary.fidelity.append(
             TrendPoint(label, None if hidden or not known else sum(known) / len(known), teachers, hidden)
         )
@@ -213,10 +212,10 @@ def impact_summary(user: AnyUser, coach: Coach, period: Period) -> ImpactSummary
         if e[EvidenceKind.PRE] and e[EvidenceKind.POST]
     ]
     summary.evidence_cycles = len(pairs)
-    summary.evidence_hidden = not coach_view and 0 < len(pairs) < district.min_group_size
+    summary.evidence_hidden = not coach_view and privacy.rate_hidden(len(pairs), district.min_group_size)
     if pairs and not summary.evidence_hidden:
         summary.pre_share = sum(p for p, _ in pairs) / len(pairs)
         summary.post_share = sum(q for _, q in pairs) / len(pairs)
 
-    summary.pulse = pulse_results(user, coach, school_year_start(period.end).year + 1)
+    summary.pulse = pulse_results(user, coach, school_year_of(period.end))
     return summary

@@ -43,10 +43,6 @@ class Trends:
     since: datetime.date
     row_heading: str
 
-    @property
-    def suppressed_count(self) -> int:
-        return sum(r.suppressed for r in self.rows)
-
 
 def _aggregate(sessions: QuerySet[CoachingSession], key_field: str | None) -> Any:
     values = {

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching.eligibility import coach_serves
 from coachmap.coaching.models import (
     PartnershipAgreement,
     ScheduleSetter,
@@ -41,7 +42,7 @@ def agreement_write(
     access.require(
         is_coach or is_principal, "Only the coach and the school's principal write their agreement."
     )
-    if not coach.schools.filter(pk=school.pk).exists():
+    if not coach_serves(coach, school.pk):
         raise ValidationError(
             f"{coach} does not serve {school}; the program lead assigns coaches to schools."
         )

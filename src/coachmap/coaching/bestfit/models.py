@@ -96,10 +96,6 @@ class TeacherIntake(models.Model):
         return f"Intake of {self.teacher}"
 
     @property
-    def quadrant_enum(self) -> Quadrant:
-        return Quadrant(self.quadrant)
-
-    @property
     def needs(self) -> list[str]:
         return [*self.needs_tools, *self.needs_content, *self.needs_practices]
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from coachmap.coaching import access as coaching_access
-from coachmap.coaching.bestfit.matching.load import coach_loads
 from coachmap.coaching.bestfit.placement import Quadrant
+from coachmap.coaching.eligibility import coach_loads
 from coachmap.coaching.models import (
     IntakeObservation,
     LookFor,

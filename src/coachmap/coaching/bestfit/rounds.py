@@ -18,11 +18,12 @@ from django.utils import timezone
 
 from coachmap.coaching import access as coaching_access
 from coachmap.coaching.bestfit.matching import explain
-from coachmap.coaching.bestfit.matching.load import coach_loads, load_problem
+from coachmap.coaching.bestfit.matching.load import load_problem
 from coachmap.coaching.bestfit.matching.model import fit
 from coachmap.coaching.bestfit.matching.plan import plan_round
 from coachmap.coaching.bestfit.routing import Offer, offer_label, type_label
 from coachmap.coaching.bestfit.services import policy_ensure
+from coachmap.coaching.eligibility import coach_loads, eligibility
 from coachmap.coaching.models import (
     CoachingRequest,
     MatchingRound,
@@ -34,8 +35,8 @@ from coachmap.coaching.models import (
 )
 from coachmap.coaching.notifications.services import leads_notify, notification_send
 from coachmap.core import access
-from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, Coach, District, Teacher, User
+from coachmap.core.audit import consent_record
+from coachmap.core.models import Coach, District, Teacher, User
 
 
 def _require_lead(actor: User, district_id: int) -> None:
@@ -142,10 +143,9 @@ def proposal_edit(
     explanation: dict[str, Any]
     with transaction.atomic():
         if coach is not None:
-            if coach.district_id != matching_round.district_id:
-                raise ValidationError({"coach": "That coach works in another district."})
-            if not coach.schools.filter(pk=request.teacher.school_id).exists():
-                raise ValidationError({"coach": f"{coach} does not serve {request.teacher.school}."})
+            problems = eligibility(coach, request)
+            if problems:
+                raise ValidationError({"coach": problems[0]})
             Coach.objects.select_for_update().get(pk=coach.pk)
             if _round_load(matching_round, coach.pk, excluding=proposal.pk) >= coach.capacity:
                 raise ValidationError({"coach": f"{coach} has no free place left in this round."})
@@ -257,14 +257,7 @@ def offer_respond(*, teacher: Teacher, proposal: MatchProposal, accept: bool) ->
         proposal.save(update_fields=["status", "responded_at"])
         if accept:
             CoachingRequest.objects.filter(pk=proposal.request_id).update(status=RequestStatus.REFERRED)
-        audit_record(
-            actor=teacher.user,
-            action=AuditAction.CONSENT,
-            obj=proposal,
-            district=teacher.school.district_id,
-            accepted=accept,
-            offer=proposal.offer,
-        )
+        consent_record(teacher=teacher, obj=proposal, accepted=accept, offer=proposal.offer)
         leads_notify(
             district_id=teacher.school.district_id,
             text=f"{teacher} {'took up' if accept else 'declined'} the offer: {offer_label(proposal.offer).lower()}.",

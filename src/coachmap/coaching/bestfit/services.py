@@ -15,6 +15,7 @@ from coachmap.coaching import access as coaching_access
 from coachmap.coaching.bestfit.matching.model import PART_KEYS
 from coachmap.coaching.bestfit.placement import SELF_ASSESSMENT, Quadrant, Shift, Thresholds, place
 from coachmap.coaching.bestfit.routing import DEFAULT_ROUTES, Route, check_route, routes_to_json
+from coachmap.coaching.eligibility import coach_serves
 from coachmap.coaching.models import (
     DEFAULT_LOOK_FORS,
     CoachProfile,
@@ -96,7 +97,7 @@ def intake_submit(
         raise ValidationError(f"Unknown self-assessment item: {', '.join(sorted(unknown))}.")
     if any(not 1 <= v <= 5 for v in answers.values()):
         raise ValidationError("Answer each statement on the 1–5 scale.")
-    if preferred_coach is not None and not preferred_coach.schools.filter(pk=teacher.school_id).exists():
+    if preferred_coach is not None and not coach_serves(preferred_coach, teacher.school_id):
         raise ValidationError({"preferred_coach": f"{preferred_coach} does not serve {teacher.school}."})
     policy = policy_ensure(district=teacher.school.district_id)
     with transaction.atomic():

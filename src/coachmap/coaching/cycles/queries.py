@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Lower
 
 from coachmap.coaching import access as coaching_access
@@ -178,10 +178,6 @@ def tool_usage(user: AnyUser, cycle: CoachingCycle, today: datetime.date, weeks:
 
 
 # --- the time log -----------------------------------------------------------------------------------
-
-
-def last_session_day(coach: Coach) -> datetime.date | None:
-    return CoachingSession.objects.filter(cycle__coach=coach).aggregate(d=Max("date"))["d"]
 
 
 @dataclass(frozen=True)

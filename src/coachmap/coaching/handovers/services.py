@@ -7,9 +7,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from coachmap.coaching.bestfit.matching.load import coach_loads
 from coachmap.coaching.bestfit.routing import SUPPORT_TYPE_LABELS, Offer, type_label
 from coachmap.coaching.cycles.services import cycle_close
+from coachmap.coaching.eligibility import coach_load, eligibility
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
@@ -21,8 +21,8 @@ from coachmap.coaching.models import (
     RequestStatus,
 )
 from coachmap.coaching.notifications.services import handover_announce, leads_notify, notification_send
-from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, Coach, Teacher
+from coachmap.core.audit import consent_record
+from coachmap.core.models import Coach, Teacher
 
 
 def handover_create(
@@ -51,19 +51,17 @@ def handover_create(
     if to_coach is not None:
         if to_coach.pk == coach.pk:
             raise ValidationError({"to_coach": "Choose another coach."})
-        if to_coach.district_id != coach.district_id:
-            raise ValidationError({"to_coach": "That coach works in another district."})
-        if not to_coach.schools.filter(pk=cycle.teacher.school_id).exists():
-            raise ValidationError({"to_coach": f"{to_coach} does not serve {cycle.teacher.school}."})
+        problems = eligibility(to_coach, cycle.request)
+        if problems:
+            raise ValidationError({"to_coach": problems[0]})
     if not reason.strip():
         raise ValidationError({"reason": "Say why another coach fits better; the teacher reads this."})
     with transaction.atomic():
         if to_coach is not None:
             Coach.objects.select_for_update().get(pk=to_coach.pk)
-            if coach_loads(to_coach.district).get(to_coach.pk, 0) >= to_coach.capacity:
-                raise ValidationError(
-                    {"to_coach": f"{to_coach} is at capacity ({to_coach.capacity} cycles)."}
-                )
+            problems = eligibility(to_coach, cycle.request, load=coach_load(to_coach))
+            if problems:
+                raise ValidationError({"to_coach": problems[0]})
         cycle_close(coach=coach, cycle=cycle, outcome=CycleOutcome.HANDED_OVER)
         new_request = CoachingRequest.objects.create(
             teacher=cycle.teacher,
@@ -166,13 +164,7 @@ def referral_respond(*, teacher: Teacher, referral: Referral, accept: bool) -> R
                 preferred_type=referral.support_type,
             )
         referral.save(update_fields=["status", "responded_at", "new_request"])
-        audit_record(
-            actor=teacher.user,
-            action=AuditAction.CONSENT,
-            obj=referral,
-            district=teacher.school.district_id,
-            accepted=accept,
-        )
+        consent_record(teacher=teacher, obj=referral, accepted=accept)
         leads_notify(
             district_id=teacher.school.district_id,
             text=f"{teacher} {'accepted' if accept else 'declined'} a referral to {referral.to_label.lower()}.",

@@ -3,39 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching.eligibility import with_load
 from coachmap.coaching.models import (
-    CoachingCycle,
     CoachingRequest,
-    CycleStatus,
     RequestStatus,
 )
-from coachmap.coaching.requests.services import HOLDS_CAPACITY
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Coach
-
-
-def with_load(coaches: QuerySet[Coach]) -> QuerySet[Coach]:
-    """Annotate `load`: active cycles plus proposals that hold a place.
-
-    Counted in correlated subqueries: joining both relations and counting distinct rows took
-    seconds for the large district's 1,500 coaches.
-    """
-
-    def count(queryset: QuerySet[Any]) -> Coalesce:
-        return Coalesce(Subquery(queryset.values("coach").annotate(n=Count("id")).values("n")), 0)
-
-    active = CoachingCycle.objects.filter(coach=OuterRef("pk"), status=CycleStatus.ACTIVE)
-    held = CoachingRequest.objects.filter(coach=OuterRef("pk"), status__in=HOLDS_CAPACITY)
-    return coaches.annotate(active_cycles=count(active), held=count(held)).annotate(
-        load=F("active_cycles") + F("held")
-    )
 
 
 @dataclass(frozen=True)

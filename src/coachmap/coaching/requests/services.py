@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching.eligibility import coach_load, eligibility
 from coachmap.coaching.models import (
-    CoachingCycle,
     CoachingRequest,
-    CycleStatus,
     Handover,
     MatchProposal,
     ProposalStatus,
@@ -23,12 +22,9 @@ from coachmap.coaching.models import (
 )
 from coachmap.coaching.notifications.services import handover_announce, leads_notify, notification_send
 from coachmap.core import access
-from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, Coach, Teacher, User
+from coachmap.core.audit import consent_record
+from coachmap.core.models import Coach, Teacher, User
 from coachmap.improvement.models import GoalStatus, ImprovementGoal
-
-# A request holds a place in the coach's caseload from the moment it is proposed.
-HOLDS_CAPACITY = (RequestStatus.PROPOSED, RequestStatus.ACCEPTED)
 
 
 def teacher_goal_write(*, teacher: Teacher, improvement_goal: ImprovementGoal, statement: str) -> TeacherGoal:
@@ -64,14 +60,6 @@ def request_submit(
     return request
 
 
-def coach_load(coach: Coach) -> int:
-    """Places taken in a coach's caseload: active cycles plus proposals not yet turned into cycles."""
-    return (
-        CoachingCycle.objects.filter(coach=coach, status=CycleStatus.ACTIVE).count()
-        + CoachingRequest.objects.filter(coach=coach, status__in=HOLDS_CAPACITY).count()
-    )
-
-
 def request_propose(*, actor: User, request: CoachingRequest, coach: Coach) -> CoachingRequest:
     """The program lead proposes a coach; the teacher decides."""
     district_id = request.teacher.school.district_id
@@ -82,14 +70,14 @@ def request_propose(*, actor: User, request: CoachingRequest, coach: Coach) -> C
         raise ValidationError(
             f"This request is {request.get_status_display().lower()}; it cannot get a new proposal."
         )
-    if coach.district_id != district_id:
-        raise ValidationError({"coach": "That coach works in another district."})
-    if not coach.schools.filter(pk=request.teacher.school_id).exists():
-        raise ValidationError({"coach": f"{coach} does not serve {request.teacher.school}."})
+    problems = eligibility(coach, request)
+    if problems:
+        raise ValidationError({"coach": problems[0]})
     with transaction.atomic():
         Coach.objects.select_for_update().get(pk=coach.pk)
-        if coach_load(coach) >= coach.capacity:
-            raise ValidationError({"coach": f"{coach} is at capacity ({coach.capacity} cycles)."})
+        problems = eligibility(coach, request, load=coach_load(coach))
+        if problems:
+            raise ValidationError({"coach": problems[0]})
         if request.status == RequestStatus.DECLINED and request.coach_id == coach.pk:
             raise ValidationError({"coach": f"The teacher declined {coach}; propose someone else."})
         request.coach = coach
@@ -115,14 +103,7 @@ def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool)
         request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
         request.responded_at = timezone.now()
         request.save(update_fields=["status", "responded_at"])
-        audit_record(
-            actor=teacher.user,
-            action=AuditAction.CONSENT,
-            obj=request,
-            district=teacher.school.district_id,
-            accepted=accept,
-            coach=request.coach_id,
-        )
+        consent_record(teacher=teacher, obj=request, accepted=accept, coach=request.coach_id)
         MatchProposal.objects.filter(request=request, status=ProposalStatus.SENT).update(
             status=ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED,
             responded_at=request.responded_at,
@@ -146,19 +127,4 @@ def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool)
                 text=f"{teacher} declined {request.coach}; the request is back in the next matching round.",
                 url=reverse("coaching:requests"),
             )
-    return request
-
-
-def request_withdraw(*, teacher: Teacher, request: CoachingRequest) -> CoachingRequest:
-    if request.teacher_id != teacher.pk:
-        raise ValidationError("Only the teacher who asked can withdraw this request.")
-    if request.status not in (
-        RequestStatus.OPEN,
-        RequestStatus.PROPOSED,
-        RequestStatus.ACCEPTED,
-        RequestStatus.DECLINED,
-    ):
-        raise ValidationError("This request can no longer be withdrawn.")
-    request.status = RequestStatus.WITHDRAWN
-    request.save(update_fields=["status"])
     return request

@@ -19,7 +19,7 @@ from coachmap.coaching.models import (
 )
 from coachmap.coaching.timelog import ics, timeshare
 from coachmap.core.models import Coach
-from coachmap.core.schoolyear import school_year_start
+from coachmap.core.schoolyear import school_year_bounds, school_year_of
 
 
 def time_week_confirm(
@@ -79,8 +79,8 @@ def calendar_import(*, coach: Coach, data: bytes, today: datetime.date | None = 
     """Read a coach's .ics file into suggestions for this school year's time log. Importing again
     replaces the earlier import, so it can be repeated whenever the calendar changes."""
     today = today or timezone.localdate()
-    since = school_year_start(today)
-    until = datetime.date(since.year + 1, since.month, since.day)
+    since = school_year_bounds(school_year_of(today))[0]
+    until = school_year_bounds(school_year_of(today) + 1)[0]
     try:
         occurrences = ics.read_calendar(data, tz=ZoneInfo(settings.TIME_ZONE), start=since, end=until)
     except ics.CalendarError as exc:

@@ -5,8 +5,6 @@ from typing import Any
 
 from django import template
 
-from coachmap.roster.models import Window
-
 register = template.Library()
 
 
@@ -16,11 +14,6 @@ def school_year(year: int | None) -> str:
     if not year:
         return ""
     return f"{year - 1}–{str(year)[-2:]}"
-
-
-@register.filter
-def window_label(window: str | None) -> str:
-    return Window(window).label if window in Window.values else (window or "")
 
 
 @register.filter

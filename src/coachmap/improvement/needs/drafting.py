@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 from coachmap.core.groups import ALL
+from coachmap.core.schoolyear import school_year_of
 from coachmap.improvement.needs.ranking import SUBJECT_NAMES, Need, grade_words, group_noun
 
 SMALLEST_STEP = 5.0
@@ -28,7 +29,7 @@ class GoalDraft:
 
 def target_date_after(today: datetime.date) -> datetime.date:
     """June 15 at the end of this school year, or of the next when this one ends within four months."""
-    year = today.year + 1 if today.month >= 8 else today.year
+    year = school_year_of(today)
     target = datetime.date(year, 6, 15)
     if (target - today).days < 120:
         target = datetime.date(year + 1, 6, 15)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Sum
 
 from coachmap.coaching.models import CoachingCycle, CycleStatus, TeacherGoal
-from coachmap.core import access
+from coachmap.core import access, privacy
 from coachmap.core.access import AnyUser
 from coachmap.improvement.models import (
     ImprovementGoal,
@@ -111,7 +111,7 @@ def _time_on_task(user: AnyUser, indicator: Indicator, tools: list[ToolLink]) ->
     small = not access.owns_student_data(user, school.district_id)
     points = []
     for w in reversed(weeks):
-        hidden = small and w["students"] < school.district.min_group_size
+        hidden = small and privacy.rate_hidden(w["students"], school.district.min_group_size)
         value = None if hidden or not w["students"] else w["minutes"] / w["students"]
         points.append(Point(f"Week of {w['week']:%b} {w['week'].day}", w["week"], value, hidden))
     return points
@@ -128,7 +128,7 @@ def _turnaround(user: AnyUser, indicator: Indicator) -> list[Point]:
     small = not access.owns_student_data(user, school.district_id)
     points = []
     for m in months:
-        hidden = small and m["scores"] < school.district.min_group_size
+        hidden = small and privacy.rate_hidden(m["scores"], school.district.min_group_size)
         value = None if hidden or not m["scores"] else m["days"] / m["scores"]
         points.append(Point(f"{m['month']:%B %Y}", m["month"], value, hidden))
     return points
@@ -172,7 +172,7 @@ class Coaching:
         return self.teacher_goals > 0 or self.active_cycles > 0
 
     def shown(self, n: int) -> str:
-        if self.reveal or n == 0 or n >= self.min_size:
+        if self.reveal or not privacy.rate_hidden(n, self.min_size):
             return str(n)
         return f"fewer than {self.min_size}"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Sum
 
-from coachmap.core import access
+from coachmap.core import access, privacy
 from coachmap.core.access import AnyUser
 from coachmap.core.models import School
 from coachmap.improvement import access as improvement_access
@@ -93,7 +93,7 @@ def usage_by_tool(user: AnyUser, school: School, keys: list[str]) -> dict[str, U
     result = {}
     for row in rows:
         students = row["students"] / row["weeks"]
-        hidden = small and students < school.district.min_group_size
+        hidden = small and privacy.rate_hidden(students, school.district.min_group_size)
         per_student = None if hidden or not row["students"] else row["minutes"] / row["students"]
         result[row["tool"]] = Usage(row["weeks"], 0 if hidden else students, per_student, hidden)
     return result

@@ -38,7 +38,7 @@ def zip_lists(first: list[object], second: list[object]) -> list[tuple[object, o
 
 @register.filter
 def shown_count(coaching: Coaching, n: int) -> str:
-    """A count of teachers or cycles, "fewer than 10" below the minimum group size."""
+    """A count of teachers or cycles, "fewer than N" below the minimum group size N."""
     return coaching.shown(n)
 
 

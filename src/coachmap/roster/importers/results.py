@@ -13,6 +13,7 @@ import datetime
 from typing import Any
 
 from coachmap.core.models import District
+from coachmap.core.schoolyear import school_year_of
 from coachmap.roster.importers.cells import (
     CellError,
     clean_text,
@@ -89,10 +90,6 @@ def window_of(text: str, day: datetime.date | None) -> str:
     if day is None:
         raise CellError("a window or a date is required")
     return "fall" if 8 <= day.month <= 11 else "winter" if day.month in (12, 1, 2) else "spring"
-
-
-def school_year_of(day: datetime.date) -> int:
-    return day.year + 1 if day.month >= 8 else day.year
 
 
 def run(

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count
-
 from coachmap.coaching.bestfit.matching.model import CoachIn, Problem, RequestIn, normalize
 from coachmap.coaching.bestfit.placement import Quadrant, place
 from coachmap.coaching.bestfit.routing import route_for
+from coachmap.coaching.eligibility import HOLDS_CAPACITY, coach_loads
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
@@ -33,27 +32,6 @@ from coachmap.core.grades import grade_band
 from coachmap.core.models import Coach, District, School
 
 WAITING = (RequestStatus.OPEN, RequestStatus.DECLINED)
-HOLDS = (RequestStatus.PROPOSED, RequestStatus.ACCEPTED)
-
-
-def coach_loads(district: District) -> dict[int, int]:
-    """Places taken per coach: active cycles plus proposals that hold a place."""
-    loads: dict[int, int] = defaultdict(int)
-    for coach_id, n in (
-        CoachingCycle.objects.filter(coach__district=district, status=CycleStatus.ACTIVE)
-        .values("coach_id")
-        .annotate(n=Count("id"))
-        .values_list("coach_id", "n")
-    ):
-        loads[coach_id] += n
-    for coach_id, n in (
-        CoachingRequest.objects.filter(coach__district=district, status__in=HOLDS)
-        .values("coach_id")
-        .annotate(n=Count("id"))
-        .values_list("coach_id", "n")
-    ):
-        loads[coach_id] += n
-    return loads
 
 
 def load_coaches(district: District) -> list[CoachIn]:
@@ -150,9 +128,9 @@ def load_problem(district: District, policy: RoutingPolicy, request_ids: list[in
         ).values_list("teacher_id", flat=True)
     )
     holding = set(
-        CoachingRequest.objects.filter(teacher__school__district=district, status__in=HOLDS).values_list(
-            "teacher_id", flat=True
-        )
+        CoachingRequest.objects.filter(
+            teacher__school__district=district, status__in=HOLDS_CAPACITY
+        ).values_list("teacher_id", flat=True)
     )
     excluded: dict[int, set[int]] = defaultdict(set)
     declined_offers: dict[int, set[str]] = defaultdict(set)
