@@ -229,26 +229,19 @@ def account_update(
             "email": email.strip(),
             "is_active": is_active,
         }
-        changes = {f: [getattr(stored, f), v] for f, v in after.items() if getattr(stored, f) != v}
-        if not changes:
+        before = {field: getattr(stored, field) for field in after}
+        changed = [field for field in after if before[field] != after[field]]
+        if not changed:
             return stored
-        for field, (_, value) in changes.items():
-            setattr(stored, field, value)
+        for field in changed:
+            setattr(stored, field, after[field])
         stored.full_clean()
-        stored.save(update_fields=list(changes))
-        audit_record(
-            actor=actor,
-            action=AuditAction.ACCOUNT_CHANGE,
-            obj=stored,
-            district=district,
-            subject=stored,
-            user=stored.username,
-            changes=changes,
-        )
+        stored.save(update_fields=changed)
+        _record_account_changes(actor=actor, district=district, user=stored, before=before, after=after)
     return stored
 
 
-def _record_profile_changes(
+def _record_account_changes(
     *, actor: User, district: District, user: User, before: dict[str, Any], after: dict[str, Any]
 ) -> None:
     changes = {f: [before[f], after[f]] for f in after if before[f] != after[f]}
@@ -293,7 +286,7 @@ def teacher_profile_update(
         stored.grades, stored.subjects = list(grades), list(subjects)
         stored.full_clean()
         stored.save()
-        _record_profile_changes(
+        _record_account_changes(
             actor=actor, district=district, user=stored.user, before=before, after=snapshot(stored)
         )
     return stored
@@ -321,7 +314,7 @@ def coach_settings_update(
         stored.full_clean()
         stored.save()
         stored.schools.set(schools)
-        _record_profile_changes(
+        _record_account_changes(
             actor=actor, district=district, user=stored.user, before=before, after=snapshot(stored)
         )
     return stored
