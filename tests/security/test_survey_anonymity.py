@@ -10,7 +10,6 @@ every value a hidden cell could take given everything a reader was shown.
 from __future__ import annotations
 
 import datetime
-import importlib
 import itertools
 import json
 import re
@@ -44,7 +43,6 @@ from coachmap.feedback.models import (
     Survey,
     SurveyAnswer,
     SurveyReceipt,
-    SurveyResponse,
     SurveyStatus,
 )
 from coachmap.reports import impact
@@ -512,30 +510,3 @@ def test_no_survey_or_pulse_page_of_the_demo_district_pins_a_hidden_cell() -> No
                         )
                         checked["pulse questions"] += 1
     assert checked["survey questions"] > 0 and checked["pulse questions"] > 0, checked
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_rewrites_answers_stored_beside_their_receipts_in_random_order(world: World) -> None:
-    """Data stored before this change lined up with receipts: the migration shuffles it in place."""
-    from django.apps import apps
-
-    migration = importlib.import_module("coachmap.feedback.migrations.0003_surveys_shuffle_stored_answers")
-    survey = world.open_survey
-    question = survey.questions.get()
-    given_values = [1, 2, 3, 4, 5] * 4
-    for value in given_values:  # the old way: answer and receipt written together, in step
-        SurveyReceipt.objects.create(survey=survey, teacher=TeacherFactory(school=world.school))
-        response = SurveyResponse.objects.create(survey=survey)
-        SurveyAnswer.objects.create(response=response, question=question, value=value)
-    assert [
-        SurveyAnswer.objects.get(pk=pk).value for pk in _physical_order(SurveyAnswer, "id")
-    ] == given_values
-    before = set(SurveyAnswer.objects.values_list("id", "response_id", "value"))
-
-    class Editor:
-        connection = connection
-
-    migration.shuffle(apps, Editor())
-    after = [SurveyAnswer.objects.get(pk=pk).value for pk in _physical_order(SurveyAnswer, "id")]
-    assert set(SurveyAnswer.objects.values_list("id", "response_id", "value")) == before  # nothing lost
-    assert after != given_values

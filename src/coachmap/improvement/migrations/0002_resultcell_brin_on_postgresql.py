@@ -24,6 +24,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("improvement", "0002_improvementgoal_baseline_date_improvementgoal_grade_and_more")]
+    dependencies = [("improvement", "0001_initial")]
 
     operations = [migrations.RunPython(create, drop)]
