@@ -23,6 +23,7 @@ EMAIL_BACKEND    a Django email backend, to override the choice above
 DEFAULT_FROM_EMAIL  the sender of password links and notifications (default coachmap@localhost)
 SITE_URL         the address people open coachmap at, for links in emails (default http://localhost:8000)
 NOTIFICATION_DIGEST_HOUR  the local hour digests are due (default 7)
+NOTIFICATION_WAITING_DAYS the program lead hears of a request waiting longer than this (default 7)
 PASSWORD_RESET_TIMEOUT  seconds a set-your-password link stays valid (default 86400, one day)
 """
 
@@ -182,6 +183,7 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "coachmap@localhost")
 SITE_URL = env("SITE_URL", "http://localhost:8000")
+NOTIFICATION_WAITING_DAYS = int(env("NOTIFICATION_WAITING_DAYS", "7"))
 NOTIFICATION_DIGEST_HOUR = int(env("NOTIFICATION_DIGEST_HOUR", "7"))
 if not 0 <= NOTIFICATION_DIGEST_HOUR <= 23:
     raise ImproperlyConfigured(

@@ -6,6 +6,7 @@ person prefers (`delivery`): right away by the task worker, in a digest, or not 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -89,6 +90,27 @@ def notification_send(
         return Notification.objects.get(user=user, key=key)
     _queue_immediate([n])
     return n
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One scheduled notice; its key makes it once (`notices_send_once`)."""
+
+    user: User
+    key: str
+    text: str
+    url: str = ""
+
+
+def notices_send_once(*, notices: list[Notice], topic: str) -> int:
+    """Make each notice whose key its person has not had yet; how many were new."""
+    made_before = set(
+        Notification.objects.filter(key__in={n.key for n in notices}).values_list("user_id", "key")
+    )
+    new = [n for n in notices if (n.user.pk, n.key) not in made_before]
+    for n in new:
+        notification_send(user=n.user, text=n.text, url=n.url, topic=topic, key=n.key)
+    return len(new)
 
 
 def leads_notify(*, district_id: int, text: str, url: str = "", topic: str = Topic.ANSWERS) -> None:
