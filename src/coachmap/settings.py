@@ -54,6 +54,19 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value == "true"
 
 
+def env_whole(name: str, default: int, minimum: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
+    return value
+
+
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
@@ -171,7 +184,7 @@ EMAIL_BACKEND = env(
     else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_PORT = env_whole("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
@@ -180,12 +193,12 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured(
         "EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true; choose the one your mail server uses."
     )
-EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+EMAIL_TIMEOUT = env_whole("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "coachmap@localhost")
 SITE_URL = env("SITE_URL", "http://localhost:8000")
-NOTIFICATION_WAITING_DAYS = int(env("NOTIFICATION_WAITING_DAYS", "7"))
-NOTIFICATION_DIGEST_HOUR = int(env("NOTIFICATION_DIGEST_HOUR", "7"))
-if not 0 <= NOTIFICATION_DIGEST_HOUR <= 23:
+NOTIFICATION_WAITING_DAYS = env_whole("NOTIFICATION_WAITING_DAYS", 7, minimum=1)
+NOTIFICATION_DIGEST_HOUR = env_whole("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)
+if NOTIFICATION_DIGEST_HOUR > 23:
     raise ImproperlyConfigured(
         f"NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23, not {NOTIFICATION_DIGEST_HOUR}."
     )
@@ -227,19 +240,6 @@ if not DEBUG:
 
 # --- Hardened edges (issue 12, item 6) -------------------------------------------------------
 # Kept in one block: sign-in lockout, Content-Security-Policy, transport security.
-
-
-def env_whole(name: str, default: int, minimum: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = minimum - 1
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
-    return value
 
 
 # Sign-in throttling (django-axes): after LOGIN_LOCKOUT_ATTEMPTS failed sign-ins for one username
