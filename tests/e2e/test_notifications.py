@@ -35,7 +35,10 @@ def test_the_unread_count_leads_to_the_notifications_and_clears_and_email_choice
     assert page.get_by_text("Saved. coachmap emails you as chosen from now on.").is_visible()
     assert EmailPreference.objects.get(user=person, topic=Topic.SURVEYS).delivery == Delivery.OFF
 
+    # At phone width, with something unread in the header, nothing scrolls sideways.
+    notification_send(user=person, text="Reminder: your next coaching meeting with Tina is tomorrow.", url="/")
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
+    assert page.get_by_role("link", name="1 new notification").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     check_page(page, "email notification settings at phone width")
