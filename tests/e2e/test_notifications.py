@@ -36,7 +36,9 @@ def test_the_unread_count_leads_to_the_notifications_and_clears_and_email_choice
     assert EmailPreference.objects.get(user=person, topic=Topic.SURVEYS).delivery == Delivery.OFF
 
     # At phone width, with something unread in the header, nothing scrolls sideways.
-    notification_send(user=person, text="Reminder: your next coaching meeting with Tina is tomorrow.", url="/")
+    notification_send(
+        user=person, text="Reminder: your next coaching meeting with Tina is tomorrow.", url="/"
+    )
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     assert page.get_by_role("link", name="1 new notification").is_visible()
