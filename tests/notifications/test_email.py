@@ -168,6 +168,15 @@ def test_mail_server_down_page_still_answers_and_the_email_goes_once_it_is_back(
     assert n.email_status == EmailStatus.SENT and n.email_error == ""
 
 
+def test_a_subject_is_the_first_sentence_cut_at_a_word() -> None:
+    text = "The coaching team proposes Casey Rivera as your coach. Accept or decline on your home page."
+    assert delivery.subject_of(text) == "The coaching team proposes Casey Rivera as your coach."
+    long = "Reminder: " + "a very long sentence without an end " * 4
+    cut = delivery.subject_of(long)
+    assert cut == "Reminder: a very long sentence without an end a very long sentence without…"
+    assert len(cut) <= 78
+
+
 def test_the_retry_pause_grows_and_is_capped() -> None:
     pauses = [delivery.retry_pause(a) for a in range(1, 10)]
     assert pauses[:4] == [datetime.timedelta(minutes=m) for m in (5, 10, 20, 40)]

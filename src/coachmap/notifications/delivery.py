@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -48,8 +49,14 @@ def _greeting(n: Notification) -> str:
     return n.user.first_name or n.user.get_username()
 
 
+def subject_of(text: str, longest: int = 78) -> str:
+    """The notification's first sentence, cut at a word if it is still too long for a subject."""
+    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    return first if len(first) <= longest else first[: longest - 1].rsplit(" ", 1)[0] + "…"
+
+
 def message_one(n: Notification) -> EmailMessage:
-    subject = n.text if len(n.text) <= 70 else n.text[:69].rstrip() + "…"
+    subject = subject_of(n.text)
     body = render_to_string(
         "notifications/email/one.txt",
         {

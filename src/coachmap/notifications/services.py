@@ -21,6 +21,7 @@ from coachmap.notifications.models import (
     Notification,
     Topic,
 )
+from coachmap.notifications.tasks import notification_email
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,6 @@ def _queue_immediate(notifications: list[Notification]) -> None:
 
 
 def _enqueue(ids: list[int]) -> None:
-    from coachmap.notifications.tasks import notification_email
-
     for pk in ids:
         try:
             notification_email.enqueue(pk)
