@@ -121,6 +121,11 @@ def test_teacher_and_coach_are_reminded_the_day_before_their_next_meeting(world:
     with time_machine.travel(datetime.datetime(2026, 9, 16, 6, 0, tzinfo=TZ), tick=False):
         call_command("send_digests")
         call_command("send_digests")
+        page = world.client("teacher").get(reverse("coaching:cycle", kwargs={"cycle_id": world.cycle.pk}))
+    assert "Thursday, September 17 (you are both reminded the day before)" in page.content.decode()
+    with time_machine.travel(datetime.datetime(2026, 9, 18, 9, 0, tzinfo=TZ), tick=False):
+        page = world.client("teacher").get(reverse("coaching:cycle", kwargs={"cycle_id": world.cycle.pk}))
+    assert "Next meeting" not in page.content.decode()  # a meeting past is no longer shown
     reminders = Notification.objects.filter(key=f"meeting:{world.cycle.pk}:20260917")
     assert {n.user_id: n.text for n in reminders} == {
         world.teacher.user.pk: f"Reminder: your next coaching meeting with {world.coach} is tomorrow, Thursday September 17.",
