@@ -15,10 +15,15 @@ BEHIND_PROXY             "true" when a reverse proxy terminates HTTPS and sets X
 SECURE_SSL_REDIRECT      redirect plain HTTP to HTTPS (default true unless DEBUG)
 SECURE_HSTS_SECONDS      Strict-Transport-Security max-age (default one year unless DEBUG; 0 turns it off)
 SECURE_HSTS_PRELOAD      "true" to ask browsers to preload HTTPS for the whole domain (default false)
-EMAIL_BACKEND    Django email backend (default: the console, which prints mail; production:
-                 "django.core.mail.backends.smtp.EmailBackend" with EMAIL_HOST, EMAIL_PORT,
-                 EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS)
-DEFAULT_FROM_EMAIL  the sender of password links (default coachmap@localhost)
+EMAIL_HOST       the SMTP server; when set, mail goes by SMTP (docs/notifications.md); when unset,
+                 mail is printed on the console (the demo)
+EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS ("true"/"false"), EMAIL_USE_SSL,
+EMAIL_TIMEOUT    the SMTP connection (defaults 25, none, none, false, false, 10 seconds)
+EMAIL_BACKEND    a Django email backend, to override the choice above
+DEFAULT_FROM_EMAIL  the sender of password links and notifications (default coachmap@localhost)
+SITE_URL         the address people open coachmap at, for links in emails (default http://localhost:8000)
+NOTIFICATION_DIGEST_HOUR  the local hour digests are due (default 7)
+NOTIFICATION_WAITING_DAYS the program lead hears of a request waiting longer than this (default 7)
 PASSWORD_RESET_TIMEOUT  seconds a set-your-password link stays valid (default 86400, one day)
 """
 
@@ -47,6 +52,19 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value not in {"true", "false"}:
         raise ImproperlyConfigured(f'{name} must be "true" or "false", not {os.environ[name]!r}.')
     return value == "true"
+
+
+def env_whole(name: str, default: int, minimum: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
+    return value
 
 
 DEBUG = env_bool("DEBUG")
@@ -82,6 +100,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "coachmap.notifications",
     "coachmap.roster",
     "coachmap.improvement",
     "coachmap.coaching",
@@ -123,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coachmap.core.context_processors.roles",
+                "coachmap.notifications.context_processors.unread",
             ],
         },
     },
@@ -155,13 +175,33 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Passwords are set by their owners through a single-use emailed link (core/services.py).
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Notifications are emailed too (docs/notifications.md): by SMTP once EMAIL_HOST is set, else on
+# the console (the demo); tests use Django's locmem outbox whatever is set here.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_PORT = env_whole("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true; choose the one your mail server uses."
+    )
+EMAIL_TIMEOUT = env_whole("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "coachmap@localhost")
+SITE_URL = env("SITE_URL", "http://localhost:8000")
+NOTIFICATION_WAITING_DAYS = env_whole("NOTIFICATION_WAITING_DAYS", 7, minimum=1)
+NOTIFICATION_DIGEST_HOUR = env_whole("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)
+if NOTIFICATION_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured(
+        f"NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23, not {NOTIFICATION_DIGEST_HOUR}."
+    )
 PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(24 * 60 * 60)))
 
 LANGUAGE_CODE = "en-us"
@@ -200,19 +240,6 @@ if not DEBUG:
 
 # --- Hardened edges (issue 12, item 6) -------------------------------------------------------
 # Kept in one block: sign-in lockout, Content-Security-Policy, transport security.
-
-
-def env_whole(name: str, default: int, minimum: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = minimum - 1
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
-    return value
 
 
 # Sign-in throttling (django-axes): after LOGIN_LOCKOUT_ATTEMPTS failed sign-ins for one username

@@ -46,6 +46,7 @@ urlpatterns = [
     path("district/settings/", core_views.district_settings, name="district-settings"),
     path("", include("coachmap.improvement.urls")),
     path("", include("coachmap.coaching.urls")),
+    path("", include("coachmap.notifications.urls")),
     path("reports/", include("coachmap.reports.urls")),
     path("data/", include("coachmap.roster.urls")),
     path("surveys/", include("coachmap.feedback.urls")),

@@ -25,7 +25,6 @@ from coachmap.coaching.models import (
     CycleOutcome,
     CycleStatus,
     MatchProposal,
-    Notification,
     ProposalKind,
     ProposalStatus,
     ReferralStatus,
@@ -35,6 +34,7 @@ from coachmap.coaching.models import (
 )
 from coachmap.coaching.requests import services as request_services
 from coachmap.core.models import AuditAction, AuditEvent, Coach, CoachType, District, Role, Teacher, User
+from coachmap.notifications.models import Notification
 from tests.factories import (
     CoachFactory,
     CycleFactory,

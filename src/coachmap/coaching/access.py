@@ -1,5 +1,5 @@
 """Who may see coaching: goals, requests, cycles, sessions, evidence, check-ins, time, agreements,
-intakes, look-fors, routing, matching, referrals, handovers and notifications.
+intakes, look-fors, routing, matching, referrals and handovers (notifications: `notifications.access`).
 
 The intake is the teacher's. Their coaches (proposed, accepted or in a cycle) read it all, to
 fit their support; the program lead sees the placement, needs, availability and preferences
@@ -24,7 +24,6 @@ from coachmap.coaching.models import (
     LookFor,
     MatchingRound,
     MatchProposal,
-    Notification,
     PartnershipAgreement,
     ProposalStatus,
     Referral,
@@ -213,12 +212,6 @@ def may_read_handover_note(user: AnyUser, handover: Handover) -> bool:
     Handed to a support type, nobody reads it until the teacher has accepted a coach of that type.
     """
     return user.is_authenticated and handover.to_coach is not None and handover.to_coach.user_id == user.pk
-
-
-def notifications_visible_to(user: AnyUser) -> QuerySet[Notification]:
-    return (
-        Notification.objects.filter(user_id=user.pk) if user.is_authenticated else Notification.objects.none()
-    )
 
 
 def note_reads_visible_to(user: AnyUser, cycle: CoachingCycle) -> QuerySet[AuditEvent]:

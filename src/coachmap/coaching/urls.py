@@ -4,7 +4,6 @@ from coachmap.coaching.agreements import views as agreements
 from coachmap.coaching.bestfit import views as fit
 from coachmap.coaching.cycles import views as cycles
 from coachmap.coaching.handovers import views as handovers
-from coachmap.coaching.notifications import views as notifications
 from coachmap.coaching.requests import views as requests
 from coachmap.coaching.timelog import views as timelog
 
@@ -16,7 +15,6 @@ urlpatterns = [
     path("my/intake/", fit.intake, name="intake"),
     path("my/offers/<id:proposal_id>/respond/", fit.proposal_respond, name="proposal-respond"),
     path("my/referrals/<id:referral_id>/respond/", handovers.referral_respond, name="referral-respond"),
-    path("notifications/", notifications.notifications, name="notifications"),
     path("requests/", requests.requests_list, name="requests"),
     path("requests/<id:request_id>/assign/", requests.request_assign, name="request-assign"),
     path("caseload/", cycles.caseload, name="caseload"),

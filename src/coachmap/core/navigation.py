@@ -80,7 +80,7 @@ SECTIONS: tuple[Section, ...] = (
         (
             _link("Library", "library:index"),
             _link("Agreements", "coaching:agreements"),
-            _link("Notifications", "coaching:notifications"),
+            _link("Notifications", "notifications:list"),
         ),
     ),
     Section(

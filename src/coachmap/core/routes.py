@@ -31,7 +31,7 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
     (frozenset({P, L, A}), ("reports:coaching-trends", "coaching:quadrants")),
     (frozenset({C, L, A}), ("reports:impact",)),
     (frozenset({T, L, P, A}), ("feedback:surveys",)),
-    (SIGNED_IN, ("library:index", "coaching:agreements", "coaching:notifications")),
+    (SIGNED_IN, ("library:index", "coaching:agreements", "notifications:list", "notifications:settings")),
     # Django's own admin checks staff rights itself; the table only says whose menu shows it.
     (
         frozenset({A}),

@@ -17,11 +17,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, District, User
+from coachmap.notifications.models import Topic
+from coachmap.notifications.services import notification_send
 from coachmap.roster import access as roster_access
 from coachmap.roster.importers import run_import
 from coachmap.roster.importers.report import ImportRejected, Report
@@ -164,6 +167,7 @@ def import_run_execute(
     run.report = report.to_json()
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "district", "report", "finished_at"])
+    _finished_notify(run)
     tracker("Finished", 1, 1)
     if run.upload_path:
         # The upload holds student names: it is kept only while the import runs.
@@ -223,4 +227,17 @@ def _mapping(run: ImportRun) -> dict[str, str] | None:
 def _mapping_save(run: ImportRun, district: District | None, columns: dict[str, str]) -> None:
     ColumnMapping.objects.update_or_create(
         district=district, kind=run.kind, name=run.mapping, defaults={"columns": columns}
+    )
+
+
+def _finished_notify(run: ImportRun) -> None:
+    """The person who started an import hears how it ended (it may have run for minutes in the worker)."""
+    if run.actor is None:
+        return
+    notification_send(
+        user=run.actor,
+        text=f"Your import of {run.filename} has finished. {run.get_status_display()}. "
+        "Its report says what changed, or why nothing did.",
+        url=reverse("roster:import-run", kwargs={"run_id": run.pk}),
+        topic=Topic.IMPORTS,
     )

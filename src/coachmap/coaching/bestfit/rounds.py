@@ -33,10 +33,11 @@ from coachmap.coaching.models import (
     RequestStatus,
     RoundStatus,
 )
-from coachmap.coaching.notifications.services import leads_notify, notification_send
 from coachmap.core import access
 from coachmap.core.audit import consent_record
 from coachmap.core.models import Coach, District, Teacher, User
+from coachmap.notifications.models import Topic
+from coachmap.notifications.services import leads_notify, notification_send
 
 
 def _require_lead(actor: User, district_id: int) -> None:
@@ -227,6 +228,7 @@ def round_confirm(*, actor: User, matching_round: MatchingRound) -> MatchingRoun
                     user=p.teacher.user,
                     text=f"The coaching team proposes {p.coach} as your coach. Accept or decline on your home page.",
                     url=reverse("home"),
+                    topic=Topic.OFFERS,
                 )
             elif p.kind == ProposalKind.OFFER:
                 p.status = ProposalStatus.SENT
@@ -234,6 +236,7 @@ def round_confirm(*, actor: User, matching_round: MatchingRound) -> MatchingRoun
                     user=p.teacher.user,
                     text=f"The coaching team offers you: {offer_label(p.offer).lower()}. Accept or decline on your home page.",
                     url=reverse("home"),
+                    topic=Topic.OFFERS,
                 )
             else:
                 p.status = ProposalStatus.DISCARDED

@@ -62,6 +62,8 @@ class CoachingCycle(models.Model):
     )
     outcome = models.CharField(max_length=16, choices=CycleOutcome.choices, blank=True)
     referred_to = models.CharField(max_length=200, blank=True)
+    # Set when a session is logged; the teacher and the coach are reminded the day before.
+    next_meeting_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_on"]

@@ -230,6 +230,7 @@ def session_log(
     next_steps: str = "",
     look_fors_seen: Iterable[str] = (),
     resources: Iterable[Resource] = (),
+    next_meeting_on: datetime.date | None = None,
 ) -> CoachingSession:
     """The coach logs a session (micro-coaching included), with the look-fors seen and the library
     resources used. Notes are confidential to the teacher and the coach."""
@@ -249,6 +250,8 @@ def session_log(
         errors["date"] = "A session cannot be logged before it happens."
     elif date < cycle.opened_on:
         errors["date"] = f"The cycle opened on {cycle.opened_on:%B %-d, %Y}; the session cannot be earlier."
+    if next_meeting_on is not None and next_meeting_on <= max(date, timezone.localdate()):
+        errors["next_meeting_on"] = "The next meeting is a day after this session and after today."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -266,6 +269,9 @@ def session_log(
         ResourceUse.objects.bulk_create(
             ResourceUse(resource=r, kind=UseKind.SESSION, session=session, cycle=cycle, on=date) for r in used
         )
+        if next_meeting_on is not None:
+            cycle.next_meeting_on = next_meeting_on
+            cycle.save(update_fields=["next_meeting_on"])
     return session
 
 

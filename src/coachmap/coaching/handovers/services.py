@@ -10,6 +10,7 @@ from django.utils import timezone
 from coachmap.coaching.bestfit.routing import SUPPORT_TYPE_LABELS, Offer, type_label
 from coachmap.coaching.cycles.services import cycle_close
 from coachmap.coaching.eligibility import coach_load, eligibility
+from coachmap.coaching.handovers.announce import handover_announce
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
@@ -20,9 +21,10 @@ from coachmap.coaching.models import (
     ReferralStatus,
     RequestStatus,
 )
-from coachmap.coaching.notifications.services import handover_announce, leads_notify, notification_send
 from coachmap.core.audit import consent_record
 from coachmap.core.models import Coach, Teacher
+from coachmap.notifications.models import Topic
+from coachmap.notifications.services import leads_notify, notification_send
 
 
 def handover_create(
@@ -88,6 +90,7 @@ def handover_create(
                 user=cycle.teacher.user,
                 text=f"{coach} suggests {to_coach} as your coach from now on. Accept or decline on your home page.",
                 url=reverse("home"),
+                topic=Topic.OFFERS,
             )
             handover_announce(handover=handover)
         else:
@@ -142,6 +145,7 @@ def cycle_refer(
             user=cycle.teacher.user,
             text=f"{coach} closed your cycle and suggests: {referral.to_label.lower()}. Accept or decline on your home page.",
             url=reverse("home"),
+            topic=Topic.OFFERS,
         )
     return referral
 

@@ -1,8 +1,8 @@
 """The coaching app's models, gathered from its topic packages so that Django and the migrations
 find them under the one `coaching` app label: goals and requests (`requests`), cycles with their
 sessions, evidence and check-ins (`cycles`), best fit and matching rounds (`bestfit`), handovers
-and referrals (`handovers`), the time log (`timelog`), partnership agreements (`agreements`) and
-notifications (`notifications`)."""
+and referrals (`handovers`), the time log (`timelog`) and partnership agreements (`agreements`).
+Notifications live in their own app, `coachmap.notifications`, below every app that calls them."""
 
 from coachmap.coaching.agreements.models import PartnershipAgreement, ScheduleSetter
 from coachmap.coaching.bestfit.models import (
@@ -30,7 +30,6 @@ from coachmap.coaching.cycles.models import (
     StudentEvidence,
 )
 from coachmap.coaching.handovers.models import Handover, Referral, ReferralStatus
-from coachmap.coaching.notifications.models import Notification
 from coachmap.coaching.requests.models import CoachingRequest, RequestStatus, TeacherGoal
 from coachmap.coaching.timelog.models import CalendarEvent, TimeCategory, TimeEntry, TimeWeek
 
@@ -51,7 +50,6 @@ __all__ = [
     "LookFor",
     "MatchProposal",
     "MatchingRound",
-    "Notification",
     "PartnershipAgreement",
     "ProposalKind",
     "ProposalStatus",

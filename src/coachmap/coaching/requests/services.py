@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from coachmap.coaching import access as coaching_access
 from coachmap.coaching.eligibility import coach_load, eligibility
+from coachmap.coaching.handovers.announce import handover_announce
 from coachmap.coaching.models import (
     CoachingRequest,
     Handover,
@@ -20,11 +21,11 @@ from coachmap.coaching.models import (
     RequestStatus,
     TeacherGoal,
 )
-from coachmap.coaching.notifications.services import handover_announce, leads_notify, notification_send
 from coachmap.core import access
 from coachmap.core.audit import consent_record
 from coachmap.core.models import Coach, Teacher, User
 from coachmap.improvement.models import GoalStatus, ImprovementGoal
+from coachmap.notifications.services import leads_notify, notification_send
 
 
 def teacher_goal_write(*, teacher: Teacher, improvement_goal: ImprovementGoal, statement: str) -> TeacherGoal:

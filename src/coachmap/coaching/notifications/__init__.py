@@ -1,1 +1,0 @@
-"""Notifications: one place every app tells a person something in the app (`services`), and the page that lists them."""
