@@ -14,6 +14,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
+from allauth.socialaccount.providers.base import AuthProcess
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
 
@@ -101,10 +102,15 @@ class SocialAdapter(DefaultSocialAccountAdapter):
         return apps[0]
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
-        app = sociallogin.provider.app if sociallogin.provider else None
+        allauth_provider = sociallogin.provider or sociallogin.account.get_provider(request)
+        app = getattr(allauth_provider, "app", None)
         provider: SignInProvider | None = getattr(app, "coachmap_provider", None)
         if provider is None:
             raise refused(request, None, "unknown")
+        if sociallogin.state.get("process", AuthProcess.LOGIN) != AuthProcess.LOGIN:
+            # allauth's "connect this account to the one I am signed in as": not offered. An account
+            # belongs to the person it matches, never to whoever happens to be signed in.
+            raise refused(request, provider, "unknown")
         if sociallogin.is_existing:
             outcome: Outcome = check_person(sociallogin.user, provider)
             if not outcome.ok:
