@@ -11,7 +11,7 @@ from django.db import transaction
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, District, User
-from coachmap.signin.models import Kind, SignInPolicy, SignInProvider
+from coachmap.signin.models import Kind, SignInPolicy, SignInProvider, passwords_allowed
 
 _SHOWN = ["enabled", "issuer_url", "tenant", "label", "sourced_id_claim"]
 
@@ -77,8 +77,8 @@ def provider_save(
                 errors["enabled"] = [
                     f"{kind.label} sign-in is already on for another district on this server."
                 ]
-        elif not SignInPolicy.objects.filter(district=district, passwords_allowed=True).exists() and (
-            SignInPolicy.objects.filter(district=district).exists()
+        elif (
+            not passwords_allowed(district.pk)
             and not SignInProvider.objects.filter(district=district, enabled=True).exclude(kind=kind).exists()
         ):
             errors["enabled"] = [
