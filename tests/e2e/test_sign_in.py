@@ -29,6 +29,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 CLIENT_ID = "coachmap-riverbend-0451"
 SECRET = "s3cret-that-never-shows-7f2e9c"
 SCHOOL_PASSWORD = "school account password 1"
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +67,11 @@ class Pages:
         self.contexts: list[Any] = []
         self.html: list[tuple[str, str]] = []
 
-    def new(self) -> Any:
-        context = self.browser.new_context(base_url=self.base_url, viewport={"width": 1280, "height": 900})
+    def new(self, phone: bool = False) -> Any:
+        size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+        context = self.browser.new_context(
+            base_url=self.base_url, viewport=size, is_mobile=phone, has_touch=phone
+        )
         context.set_default_timeout(20_000)
         self.contexts.append(context)
         page = context.new_page()
@@ -139,10 +143,18 @@ def test_a_rostered_teacher_signs_in_and_a_stranger_is_refused(
     assert SECRET.encode() not in bytes(provider.secret_sealed), "the secret is stored sealed"
     admin.goto("/district/sign-in/oidc/")
     assert admin.get_by_text("Set. Leave empty to keep it").first.is_visible()
+    admin.set_viewport_size({"width": 390, "height": 844})
+    for address in ("/district/sign-in/", "/district/sign-in/oidc/"):
+        admin.goto(address)
+        assert admin.evaluate(NO_SIDEWAYS_SCROLL), f"{address} scrolls sideways at 390 px"
+    admin.set_viewport_size({"width": 1280, "height": 900})
 
-    teacher = pages.new()
+    teacher = pages.new(phone=True)
     teacher.goto("/accounts/login/")
-    check_page(teacher, "sign-in page with a provider")
+    check_page(teacher, "sign-in page with a provider on a phone")
+    assert teacher.evaluate(NO_SIDEWAYS_SCROLL)
+    button = teacher.get_by_role("button", name="Sign in with Riverbend Accounts").bounding_box()
+    assert button is not None and button["height"] >= 44
     school_account_sign_in(teacher, "Sign in with Riverbend Accounts", "T-0451")
     teacher.wait_for_url(f"{pages.base_url}/")
     assert teacher.get_by_role("heading", name="Welcome, Tina").is_visible()
