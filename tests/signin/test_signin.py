@@ -329,3 +329,12 @@ def test_an_account_is_linked_only_to_the_person_it_matches_when_signing_in(
                 SocialAdapter().pre_social_login(request, login)  # type: ignore[arg-type]
             assert refused.value.response.status_code == 403
             assert not SocialAccount.objects.exists()
+
+
+def test_a_sign_in_that_does_not_finish_says_so_and_signs_nobody_in(world: World) -> None:
+    turn_on(world, Kind.GOOGLE)
+    client = Client()
+    response = client.get("/accounts/sso/google/login/callback/", {"code": "forged", "state": "forged"})
+    assert response.status_code == 400
+    assert "did not finish, so you are not signed in" in response.content.decode()
+    assert "_auth_user_id" not in client.session
