@@ -101,7 +101,15 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "coachmap.notifications",
+    # Single sign-on (coachmap.signin): allauth's provider flows only; its account pages are not served.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.openid_connect",
     "coachmap.roster",
+    "coachmap.signin",
     "coachmap.improvement",
     "coachmap.coaching",
     "coachmap.feedback",
@@ -122,9 +130,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Hardened edges: a Content-Security-Policy on every response, and the sign-in lockout
     # (AxesMiddleware last, as django-axes asks, so it turns a locked-out attempt into its page).
     "csp.middleware.CSPMiddleware",
+    "coachmap.signin.middleware.provider_form_action",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -298,6 +308,19 @@ if not SECURE_HSTS_PRELOAD:
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # --- end of hardened edges ----------------------------------------------------------------------
+
+# Single sign-on (docs/sign-in.md). Providers are turned on per district in Settings, not here;
+# allauth never creates a person (`coachmap.signin.adapter`), keeps no provider tokens, and sends
+# no email of its own.
+ACCOUNT_ADAPTER = "coachmap.signin.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "coachmap.signin.adapter.SocialAdapter"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
 
 LOGGING = {
     "version": 1,

@@ -5,12 +5,16 @@ from coachmap.api.api import api
 from coachmap.core import views as core_views
 from coachmap.core.admin import site as admin_site
 from coachmap.home import views as home_views
+from coachmap.signin import urls as signin_urls
+from coachmap.signin import views as signin_views
 
 handler400 = "coachmap.core.views.bad_request"
 
 urlpatterns = [
     path("", home_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", signin_views.SignInView.as_view(), name="login"),
+    # Single sign-on: the providers' sign-in and return addresses (docs/sign-in.md).
+    path("accounts/sso/", include(signin_urls.provider_urlpatterns)),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Passwords: each person sets their own, through a single-use emailed link or with the old one.
     path(
@@ -44,6 +48,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("district/settings/", core_views.district_settings, name="district-settings"),
+    path("district/sign-in/", include("coachmap.signin.urls")),
     path("", include("coachmap.improvement.urls")),
     path("", include("coachmap.coaching.urls")),
     path("", include("coachmap.notifications.urls")),

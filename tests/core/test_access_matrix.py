@@ -51,6 +51,25 @@ EXPECTED: dict[str, Route] = {
     "login": Route(NONE, only(dict.fromkeys(ROLES[1:], 302), anonymous=200)),
     "logout": Route(NONE, only(dict.fromkeys(ROLES[1:], 302), anonymous=302), method="post"),
     "district-settings": Route(NONE, only({AD: 200})),
+    # Single sign-on (issue 13): the district admin's settings; the providers' addresses answer 404
+    # while no district turned the provider on (tests/signin covers them turned on).
+    "signin:settings": Route(NONE, only({AD: 200})),
+    "signin:provider": Route(lambda w: {"kind": "google"}, only({AD: 200})),
+    "signin:passwords": Route(
+        NONE, only({AD: 302}), method="post", data=lambda w: {"passwords_allowed": "on"}
+    ),
+    "google_login": Route(NONE, only(dict.fromkeys(ROLES, 404), anonymous=404)),
+    "google_callback": Route(NONE, only(dict.fromkeys(ROLES, 404), anonymous=404)),
+    "microsoft_login": Route(NONE, only(dict.fromkeys(ROLES, 404), anonymous=404)),
+    "microsoft_callback": Route(NONE, only(dict.fromkeys(ROLES, 404), anonymous=404)),
+    "openid_connect_login": Route(
+        lambda w: {"provider_id": "clever"}, only(dict.fromkeys(ROLES, 404), anonymous=404)
+    ),
+    "openid_connect_callback": Route(
+        lambda w: {"provider_id": "oidc"}, only(dict.fromkeys(ROLES, 404), anonymous=404)
+    ),
+    "socialaccount_login_cancelled": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),
+    "socialaccount_login_error": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),
     # Passwords (issue 12): anyone may ask for a reset link; only the signed-in change their own.
     "password_reset": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),
     "password_reset_done": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),

@@ -217,6 +217,11 @@ class AuditAction(models.TextChoices):
     ACCOUNT_CREATE = "account_create", "Added a person"
     ACCOUNT_CHANGE = "account_change", "Changed a person's account"
     PASSWORD_LINK = "password_link", "Sent a set-your-password link"
+    # Single sign-on (coachmap.signin): the first sign-in that links a provider's account to a
+    # person, every refused sign-in, and a district admin's password sign-in while passwords are off.
+    SIGN_IN_LINKED = "sign_in_linked", "Linked a sign-in account"
+    SIGN_IN_REFUSED = "sign_in_refused", "Refused a sign-in"
+    SIGN_IN_PASSWORD = "sign_in_password", "Signed in with a password while passwords are off"
 
     @property
     def is_confidential(self) -> bool:

@@ -90,6 +90,7 @@ SECTIONS: tuple[Section, ...] = (
             _link("District needs", "improvement:district-needs"),
             _link("Import data", "roster:imports"),
             _link("Settings", "district-settings"),
+            _link("Sign-in", "signin:settings"),
             _link("Admin", "admin:index"),
         ),
     ),

@@ -35,7 +35,15 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
     # Django's own admin checks staff rights itself; the table only says whose menu shows it.
     (
         frozenset({A}),
-        ("improvement:district", "improvement:district-needs", "district-settings", "admin:index"),
+        (
+            "improvement:district",
+            "improvement:district-needs",
+            "district-settings",
+            "signin:settings",
+            "signin:provider",
+            "signin:passwords",
+            "admin:index",
+        ),
     ),
 )
 ROUTE_ROLES: dict[str, frozenset[Role]] = {route: roles for roles, routes in _TABLE for route in routes}
