@@ -65,6 +65,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     if Role.COACH in held and hasattr(user, "coach"):
         context["caseload"] = cycle_queries.caseload(user.coach)
         context["reminders"] = cycle_queries.reminders(user.coach, timezone.localdate())
+        context["undoable"] = cycle_queries.micro_undoable(user.coach, timezone.now())
         context["my_time"] = timelog_queries.coaches_time(
             user, access.time_log_coaches_for(user).filter(pk=user.coach.pk), timezone.localdate()
         )[0]

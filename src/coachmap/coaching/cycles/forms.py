@@ -76,6 +76,12 @@ class CycleSessionForm(forms.Form):
     next_steps = forms.CharField(
         label="Agreed next steps", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    next_meeting_on = forms.DateField(
+        label="Next meeting (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Shown on your caseload, so you can see who you meet next.",
+    )
     look_fors_seen = forms.MultipleChoiceField(
         label="Look-fors seen", required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -230,6 +230,7 @@ def session_log(
     next_steps: str = "",
     look_fors_seen: Iterable[str] = (),
     resources: Iterable[Resource] = (),
+    next_meeting_on: datetime.date | None = None,
 ) -> CoachingSession:
     """The coach logs a session (micro-coaching included), with the look-fors seen and the library
     resources used. Notes are confidential to the teacher and the coach."""
@@ -249,9 +250,16 @@ def session_log(
         errors["date"] = "A session cannot be logged before it happens."
     elif date < cycle.opened_on:
         errors["date"] = f"The cycle opened on {cycle.opened_on:%B %-d, %Y}; the session cannot be earlier."
+    if next_meeting_on is not None and next_meeting_on < date:
+        errors["next_meeting_on"] = (
+            "The next meeting cannot be before this session; leave it empty if none is planned."
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        if next_meeting_on is not None:
+            cycle.next_meeting_on = next_meeting_on
+            cycle.save(update_fields=["next_meeting_on"])
         session = CoachingSession(
             cycle=cycle,
             date=date,
@@ -267,6 +275,26 @@ def session_log(
             ResourceUse(resource=r, kind=UseKind.SESSION, session=session, cycle=cycle, on=date) for r in used
         )
     return session
+
+
+def micro_undo(*, coach: Coach, session: CoachingSession, now: datetime.datetime | None = None) -> None:
+    """The coach takes back a micro-coaching log made by mistake, within `rules.MICRO_UNDO_MINUTES` of logging it.
+
+    Only micro-coaching: a full session has notes and evidence the teacher may already have read.
+    """
+    now = now or timezone.now()
+    if session.cycle.coach_id != coach.pk:
+        raise ValidationError("Only the coach who logged it can undo it.")
+    if session.session_type != SessionType.MICRO:
+        raise ValidationError(
+            "Only a micro-coaching log can be undone; correct a full session on its cycle page."
+        )
+    if now - session.created_at > datetime.timedelta(minutes=rules.MICRO_UNDO_MINUTES):
+        raise ValidationError(
+            f"A micro-coaching log can be undone for {rules.MICRO_UNDO_MINUTES} minutes after logging it; this one is older."
+        )
+    with transaction.atomic():
+        session.delete()
 
 
 def cycle_close(
