@@ -73,11 +73,11 @@ def teacher_requests(user: AnyUser, teacher: Teacher, *, include_done: bool = Fa
         .first()
     )
     offers: dict[int, str] = {}
-    for request_id, offer, status in MatchProposal.objects.filter(
+    for request_id, offer in MatchProposal.objects.filter(
         request__in=[r.pk for r in rows],
         kind=ProposalKind.OFFER,
         status__in=[ProposalStatus.SENT, ProposalStatus.ACCEPTED],
-    ).values_list("request_id", "offer", "status"):
+    ).values_list("request_id", "offer"):
         offers[request_id] = offer_label(offer)
     for r in rows:
         in_other_cycle = cycle is not None and cycle.request_id != r.pk
