@@ -284,6 +284,35 @@ def test_only_a_young_micro_coaching_log_can_be_undone(world: World) -> None:
     assert CoachingSession.objects.filter(pk=world.session.pk).exists()
 
 
+@time_machine.travel(NOON)
+def test_a_session_shows_the_resources_used_and_sets_the_next_meeting_on_the_caseload(world: World) -> None:
+    client = world.client("coach")
+    response = client.post(
+        reverse("coaching:session-new", args=[world.cycle.pk]),
+        {
+            "date": "2026-10-19",
+            "minutes": "45",
+            "session_type": "co_plan",
+            "resources": [world.resource.pk],
+            "next_meeting_on": "2026-10-27",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    for who in ("coach", "teacher"):
+        page = world.client(who).get(reverse("coaching:cycle", args=[world.cycle.pk])).content.decode()
+        assert "Resources used:" in page
+        assert reverse("library:resource", args=[world.resource.pk]) in page
+        assert world.resource.title in page
+    caseload = client.get(reverse("coaching:caseload") + "?sort=next").content.decode()
+    assert "Tue Oct 27" in caseload and "Next meeting" in caseload and "Last contact" in caseload
+    assert world.cycle.teacher.school.name in caseload
+    bad = client.post(
+        reverse("coaching:session-new", args=[world.cycle.pk]),
+        {"date": "2026-10-19", "minutes": "45", "session_type": "co_plan", "next_meeting_on": "2026-10-01"},
+    )
+    assert "The next meeting cannot be before this session" in bad.content.decode()
+
+
 def test_only_the_parties_write_and_acknowledge_an_agreement_and_a_change_asks_again(world: World) -> None:
     fields = {
         "who_is_coached": "Any teacher who asks.",

@@ -26,7 +26,9 @@ def test_every_status_says_what_happens_next(status: RequestStatus, facts: dict[
     assert words.label and words.next.endswith(".")
     assert not SNAKE.search(words.label + words.next), words
     # A sentence about what comes next names who acts or when: the team, the coach, the teacher, a round.
-    assert re.search(r"coaching team|matching round|your home page|You |They |Ask ", words.next), words
+    assert re.search(r"coaching team|matching round|your home page|You |opens your cycle|Ask ", words.next), (
+        words
+    )
 
 
 def test_an_open_request_of_a_teacher_in_a_cycle_waits_for_the_cycle_to_end() -> None:

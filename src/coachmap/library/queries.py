@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from coachmap.core.access import AnyUser
 from coachmap.library import access as library_access
 from coachmap.library import search, suggest
-from coachmap.library.models import Resource, UseKind
+from coachmap.library.models import Resource, ResourceUse, UseKind
 from coachmap.library.tags import normalise
 
 if TYPE_CHECKING:
@@ -119,3 +119,17 @@ def suggestions_for_cycle(user: AnyUser, cycle: CoachingCycle, limit: int = 5) -
     best = scored[:limit]
     by_pk = with_use_counts(Resource.objects.filter(pk__in=[pk for _, pk in best])).in_bulk()
     return [Suggestion(by_pk[pk], fit) for fit, pk in best]
+
+
+def resources_by_session(user: AnyUser, session_ids: list[int]) -> dict[int, list[Resource]]:
+    """The library resources used in each of these coaching sessions (those the user may see), by title."""
+    visible = library_access.resources_visible_to(user)
+    used: dict[int, list[Resource]] = {}
+    for use in (
+        ResourceUse.objects.filter(session_id__in=session_ids, kind=UseKind.SESSION, resource__in=visible)
+        .select_related("resource")
+        .order_by("resource__title")
+    ):
+        assert use.session_id is not None  # noqa: S101 - filtered on it
+        used.setdefault(use.session_id, []).append(use.resource)
+    return used

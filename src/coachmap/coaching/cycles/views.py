@@ -69,6 +69,9 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
             "checkins": queries.cycle_checkins(request.user, cycle),
             "usage": queries.tool_usage(request.user, cycle, today),
             "suggestions": library_queries.suggestions_for_cycle(request.user, cycle),
+            "session_resources": library_queries.resources_by_session(
+                request.user, [e.session.pk for e in entries]
+            ),
             "reminder": reminder if cycle.status == CycleStatus.ACTIVE else None,
             "note_reads": note_reads,
             "note_reads_total": note_reads_total,

@@ -58,7 +58,7 @@ def request_status_words(
         ),
         RequestStatus.ACCEPTED: StatusWords(
             "Accepted",
-            f"You accepted {someone}. They open your cycle and get in touch to plan your first meeting.",
+            f"{someone[0].upper()}{someone[1:]} opens your cycle and gets in touch to plan your first meeting.",
         ),
         RequestStatus.DECLINED: StatusWords(
             "You declined the coach",
