@@ -391,7 +391,7 @@ class CycleWork:
                     url=f"https://library.example.org/riverbend/{i}-{j}",
                     subjects=[subject],
                     grades=grades,
-                    tools=[normalise(tool)],
+                    tools=[tool],
                     practices=[normalise(practice)],
                     quadrants=[
                         [

@@ -57,8 +57,8 @@ def browse(
         ids = {
             pk
             for pk, tools, practices, subjects, quadrants, grades in rows
-            if (not tool or wanted_tool in tools)
-            and (not practice or wanted_practice in practices)
+            if (not tool or wanted_tool in {normalise(t) for t in tools})
+            and (not practice or wanted_practice in {normalise(p) for p in practices})
             and (not subject or subject in subjects)
             and (not quadrant or quadrant in quadrants)
             and (grade is None or grade in grades)
@@ -72,14 +72,19 @@ def browse(
 
 def tag_options(user: AnyUser) -> dict[str, list[str]]:
     """Every tool and practice used in the library, for the filter menus."""
-    tools: set[str] = set()
-    practices: set[str] = set()
+    tools: dict[str, str] = {}
+    practices: dict[str, str] = {}
     for row_tools, row_practices in library_access.resources_visible_to(user).values_list(
         "tools", "practices"
     ):
-        tools.update(row_tools)
-        practices.update(row_practices)
-    return {"tools": sorted(tools), "practices": sorted(practices)}
+        for t in row_tools:
+            tools.setdefault(normalise(t), t)  # one entry per tool, as first named
+        for p in row_practices:
+            practices.setdefault(normalise(p), p)
+    return {
+        "tools": sorted(tools.values(), key=str.casefold),
+        "practices": sorted(practices.values(), key=str.casefold),
+    }
 
 
 @dataclass(frozen=True)
