@@ -428,7 +428,7 @@ class CycleWork:
                 )
         by_tool = defaultdict(list)
         for resource in resources:
-            by_tool[resource.tools[0]].append(resource.pk)
+            by_tool[normalise(resource.tools[0])].append(resource.pk)
         for sid, cid, day, _minutes, kind, *_ in sessions:
             if kind in ("co_plan", "model") and rnd.random() < 0.25:
                 options = by_tool.get(self.cycle_tool[cid])
