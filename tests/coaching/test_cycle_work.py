@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -241,6 +242,75 @@ def test_micro_coaching_is_one_choice_and_one_tap(world: World) -> None:
     assert (session.session_type, session.minutes, session.date) == ("micro", 10, TODAY)
     form_page = client.get(reverse("coaching:micro")).content.decode()
     assert 'value="10" required checked' in form_page or "checked" in form_page
+
+
+@time_machine.travel(NOON)
+def test_the_home_shortcut_picks_the_teacher_and_the_log_can_be_undone(world: World) -> None:
+    client = world.client("coach")
+    home = client.get(reverse("home")).content.decode()
+    shortcut = f"{reverse('coaching:micro')}?cycle={world.cycle.pk}"
+    assert shortcut in home
+    page = client.get(shortcut).content.decode()
+    assert f"with {world.cycle.teacher}" in page
+    assert re.search(rf'name="cycle" value="{world.cycle.pk}"[^>]*checked', page)
+    client.post(reverse("coaching:micro"), {"cycle": world.cycle.pk, "minutes": 15})
+    session = CoachingSession.objects.filter(cycle=world.cycle, session_type="micro").get()
+    undo = reverse("coaching:micro-undo", args=[session.pk])
+    assert undo in client.get(reverse("home")).content.decode()
+    assert undo in client.get(reverse("coaching:micro")).content.decode()
+    assert world.client("other_coach").post(undo).status_code == 404
+    response = client.post(undo, {"back": "home"})
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert not CoachingSession.objects.filter(pk=session.pk).exists()
+    assert undo not in client.get(reverse("home")).content.decode()
+
+
+def test_only_a_young_micro_coaching_log_can_be_undone(world: World) -> None:
+    with time_machine.travel(NOON):
+        micro = services.session_log(
+            coach=world.coach, cycle=world.cycle, date=TODAY, minutes=10, session_type="micro"
+        )
+    with pytest.raises(ValidationError, match="Only a micro-coaching log"):
+        services.micro_undo(coach=world.coach, session=world.session)
+    with pytest.raises(ValidationError, match="Only the coach who logged it"):
+        services.micro_undo(coach=world.other_coach, session=micro)
+    late = NOON + datetime.timedelta(minutes=16)
+    with pytest.raises(ValidationError, match="for 15 minutes after logging it"):
+        services.micro_undo(coach=world.coach, session=micro, now=late)
+    assert queries.micro_undoable(world.coach, late) is None
+    assert queries.micro_undoable(world.coach, NOON + datetime.timedelta(minutes=5)) == micro
+    services.micro_undo(coach=world.coach, session=micro, now=NOON + datetime.timedelta(minutes=5))
+    assert not CoachingSession.objects.filter(pk=micro.pk).exists()
+    assert CoachingSession.objects.filter(pk=world.session.pk).exists()
+
+
+@time_machine.travel(NOON)
+def test_a_session_shows_the_resources_used_and_sets_the_next_meeting_on_the_caseload(world: World) -> None:
+    client = world.client("coach")
+    response = client.post(
+        reverse("coaching:session-new", args=[world.cycle.pk]),
+        {
+            "date": "2026-10-19",
+            "minutes": "45",
+            "session_type": "co_plan",
+            "resources": [world.resource.pk],
+            "next_meeting_on": "2026-10-27",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    for who in ("coach", "teacher"):
+        page = world.client(who).get(reverse("coaching:cycle", args=[world.cycle.pk])).content.decode()
+        assert "Resources used:" in page
+        assert reverse("library:resource", args=[world.resource.pk]) in page
+        assert world.resource.title in page
+    caseload = client.get(reverse("coaching:caseload") + "?sort=next").content.decode()
+    assert "Tue Oct 27" in caseload and "Next meeting" in caseload and "Last contact" in caseload
+    assert world.cycle.teacher.school.name in caseload
+    bad = client.post(
+        reverse("coaching:session-new", args=[world.cycle.pk]),
+        {"date": "2026-10-19", "minutes": "45", "session_type": "co_plan", "next_meeting_on": "2026-10-01"},
+    )
+    assert "The next meeting cannot be before this session" in bad.content.decode()
 
 
 def test_only_the_parties_write_and_acknowledge_an_agreement_and_a_change_asks_again(world: World) -> None:

@@ -145,3 +145,47 @@ def test_the_coach_confirms_the_grid_in_the_browser_form(world: World) -> None:
     assert TimeEntry.objects.filter(coach=world.coach).count() == 2
     page = client.get(url).content.decode()
     assert "75% coaching" in page and "25% other duties" in page
+
+
+@time_machine.travel(datetime.date(2026, 10, 1))
+def test_any_whole_number_of_minutes_confirms_the_week(world: World) -> None:
+    """Prefilled figures come from sessions and calendar events (109, 97, 42 …): the grid takes them as
+    they are, in the browser (step 1) and on the server."""
+    client = world.client("coach")
+    url = reverse("coaching:time-week") + f"?week={WEEK.isoformat()}"
+    page = client.get(url).content.decode()
+    assert 'step="5"' not in page
+    assert 'step="1"' in page
+    response = client.post(
+        url, {f"m-model-{WEEK.isoformat()}": "109", f"m-co_teach-{WEEK.isoformat()}": "97"}
+    )
+    assert response.status_code == 302
+    assert sorted(TimeEntry.objects.filter(coach=world.coach).values_list("category", "minutes")) == [
+        ("co_teach", 97),
+        ("model", 109),
+    ]
+    # A week already confirmed confirms again with the same odd figures.
+    assert client.post(url, {f"m-model-{WEEK.isoformat()}": "109"}).status_code == 302
+
+
+@time_machine.travel(datetime.date(2026, 10, 1))
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("12.5", "Modeling, Monday September 14: enter whole minutes, such as 45"),
+        ("abc", "Modeling, Monday September 14: enter whole minutes, such as 45"),
+        ("-5", "Modeling, Monday September 14: minutes cannot be below 0."),
+        ("1000", "Modeling, Monday September 14: at most 960 minutes (16 hours) in one day."),
+    ],
+)
+def test_a_wrong_cell_is_named_and_nothing_is_saved(world: World, value: str, message: str) -> None:
+    client = world.client("coach")
+    url = reverse("coaching:time-week") + f"?week={WEEK.isoformat()}"
+    response = client.post(url, {f"m-model-{WEEK.isoformat()}": value, f"m-micro-{WEEK.isoformat()}": "10"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The week was not confirmed" in page
+    assert message in page
+    assert 'aria-invalid="true"' in page
+    assert f'href="#id_m-model-{WEEK.isoformat()}"' in page
+    assert not TimeEntry.objects.filter(coach=world.coach).exists()

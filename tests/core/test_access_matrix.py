@@ -160,6 +160,10 @@ EXPECTED: dict[str, Route] = {
         lambda w: {"cycle_id": w.cycle.pk}, only({C: 302, OC: 404}), method="post"
     ),
     "coaching:micro": Route(NONE, only({C: 200, OC: 200})),
+    # The world's session is a full one: its coach is told it cannot be undone (and sent back).
+    "coaching:micro-undo": Route(
+        lambda w: {"session_id": w.session.pk}, only({C: 302, OC: 404}), method="post"
+    ),
     "coaching:time-week": Route(NONE, only({C: 200, OC: 200})),
     "coaching:calendar-import": Route(NONE, only({C: 200, OC: 200})),
     "coaching:time-team": Route(NONE, only({L: 200})),

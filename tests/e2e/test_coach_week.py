@@ -57,7 +57,7 @@ def test_micro_coaching_on_a_phone_then_the_coach_confirms_the_week(browser, liv
         )
         page = phone.new_page()
         login(page, "casey", PASSWORD)
-        page.get_by_role("link", name="Micro-coaching").first.click()
+        page.get_by_role("link", name="Log micro-coaching", exact=True).click()
         check_page(page, "coach micro-coaching on a phone")
         started = time.monotonic()
         page.get_by_label("Taylor Morgan").check()  # tap 1: who (10 minutes and today are the defaults)

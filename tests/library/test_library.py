@@ -170,3 +170,13 @@ def test_paging_through_a_search_keeps_the_search(world: World) -> None:
         reverse("library:index"), {"q": "fractions", "kind": "rubric", "page": 2}
     )
     assert "Page 2 of 2" in second.content.decode()
+
+
+def test_tool_names_are_shown_as_named_and_still_match_in_any_case(world: World) -> None:
+    resource = _add(world, "Station rotations", tools=["Google  Classroom", "google classroom", "IXL"])
+    assert resource.tools == ["Google Classroom", "IXL"]
+    assert [r.title for r in queries.browse(world.coach.user, tool="GOOGLE classroom™")] == [
+        "Station rotations"
+    ]
+    page = world.client("teacher").get(reverse("library:index")).content.decode()
+    assert "Google Classroom, IXL" in page

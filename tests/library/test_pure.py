@@ -9,8 +9,11 @@ from coachmap.library import files, suggest, tags
 
 def test_tool_names_compare_by_one_spelling() -> None:
     assert tags.normalise("  Google   Classroom™ ") == "google classroom"
-    assert tags.tag_list("Lexia, lexia , Desmos,,") == ["lexia", "desmos"]
-    assert tags.tag_list(["Seesaw", "SEESAW"]) == ["seesaw"]
+    # Kept as named (the first spelling wins), compared by key.
+    assert tags.tag_list("Lexia, lexia , Desmos,,") == ["Lexia", "Desmos"]
+    assert tags.tag_list(["Seesaw", "SEESAW"]) == ["Seesaw"]
+    assert tags.tag_list(["  Google   Classroom "]) == ["Google Classroom"]
+    assert tags.has_tag(["Google Classroom"], "google classroom™")
     assert tags.search_text("Title", ["a", " b "], "") == "Title a b"
 
 
@@ -89,3 +92,11 @@ def test_suggestions_score_goal_tools_practice_subject_and_grades_with_reasons()
         suggest.ResourceTags(goal_ids=[], subjects=["math"], tools=["desmos"], practices=[], grades=[8]),
     )
     assert unrelated == suggest.Fit(0, ())
+
+
+def test_a_shared_tool_is_named_as_the_resource_names_it() -> None:
+    found = suggest.fit(
+        suggest.CycleTags(goal_id=None, subject="", tools=["lexia"], practice="", grades=[]),
+        suggest.ResourceTags(goal_ids=[], subjects=[], tools=["Lexia"], practices=[], grades=[]),
+    )
+    assert found.reasons == ("uses Lexia",)

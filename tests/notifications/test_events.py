@@ -148,7 +148,8 @@ def test_the_next_meeting_is_after_the_session(world: World) -> None:
             next_meeting_on=datetime.date(2026, 9, 14),
         )
     assert exc.value.message_dict["next_meeting_on"] == [
-        "The next meeting is a day after this session and after today."
+        "The next meeting cannot be before this session: it is a day after this session and after "
+        "today. Leave it empty if none is planned."
     ]
     world.cycle.refresh_from_db()
     assert world.cycle.next_meeting_on is None

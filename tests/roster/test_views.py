@@ -124,3 +124,21 @@ def test_the_command_line_fails_with_the_problems(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="Rejected: 1 problem in 1 row; nothing was changed"):
         call_command("import", "flags", str(path), stdout=out)
     assert "flags.csv, row 2, column english_learner (value “perhaps”)" in out.getvalue()
+
+
+def test_a_finished_import_no_longer_says_it_is_queued_and_a_running_one_shows_a_full_width_bar(
+    world: World, upload: Any
+) -> None:
+    student = Student.objects.get()
+    response = upload("lead", f"student_id,english_learner\n{student.source_id},true\n".encode())
+    page = world.client("lead").get(response["Location"])
+    text = page.content.decode()
+    assert "queued" not in text.lower()
+    assert "Imported." in text
+    run = ImportRun.objects.get()
+    run.status = ImportStatus.RUNNING
+    run.save(update_fields=["status"])
+    running = world.client("lead").get(reverse("roster:import-status", args=[run.pk])).content.decode()
+    assert 'class="import-progress"' in running and "This page updates by itself" in running
+    css = (Path(__file__).resolve().parents[2] / "src/coachmap/static/coachmap/app.css").read_text()
+    assert "progress.import-progress { display: block; width: 100%" in css

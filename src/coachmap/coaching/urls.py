@@ -44,6 +44,7 @@ urlpatterns = [
     path("cycles/<id:cycle_id>/check-ins/new/", cycles.checkin_new, name="checkin-new"),
     path("cycles/<id:cycle_id>/resume/", cycles.cycle_resume, name="cycle-resume"),
     path("micro/", cycles.micro, name="micro"),
+    path("micro/<id:session_id>/undo/", cycles.micro_undo, name="micro-undo"),
     path("time/", timelog.time_week, name="time-week"),
     path("time/calendar/", timelog.calendar_import, name="calendar-import"),
     path("time/team/", timelog.time_team, name="time-team"),

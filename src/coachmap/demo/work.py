@@ -26,6 +26,7 @@ from coachmap.coaching.models import (
 )
 from coachmap.coaching.timelog import timeshare
 from coachmap.core.schoolyear import school_year_of
+from coachmap.core.words import with_article
 from coachmap.feedback import anonymity, sealing
 from coachmap.feedback.models import (
     PulseReceipt,
@@ -378,7 +379,8 @@ class CycleWork:
                 subject = ["ela", "math", "science", "social_studies"][(i + j) % 4]
                 title = f"{KIND_WORDS[kind]}: {practice} with {tool}"
                 description = (
-                    f"A {KIND_WORDS[kind].lower()} for {practice} using {tool}, from a classroom in the district. "
+                    f"{with_article(KIND_WORDS[kind].lower(), capital=True)} for {practice} using {tool}, "
+                    "from a classroom in the district. "
                     "Includes what to look for and how students show the learning target."
                 )
                 resource = Resource(
@@ -389,7 +391,7 @@ class CycleWork:
                     url=f"https://library.example.org/riverbend/{i}-{j}",
                     subjects=[subject],
                     grades=grades,
-                    tools=[normalise(tool)],
+                    tools=[tool],
                     practices=[normalise(practice)],
                     quadrants=[
                         [
@@ -426,7 +428,7 @@ class CycleWork:
                 )
         by_tool = defaultdict(list)
         for resource in resources:
-            by_tool[resource.tools[0]].append(resource.pk)
+            by_tool[normalise(resource.tools[0])].append(resource.pk)
         for sid, cid, day, _minutes, kind, *_ in sessions:
             if kind in ("co_plan", "model") and rnd.random() < 0.25:
                 options = by_tool.get(self.cycle_tool[cid])

@@ -23,6 +23,7 @@ from coachmap.coaching.models import CoachingSession
 from coachmap.core import access
 from coachmap.core.models import Coach, District, Teacher, User
 from coachmap.core.schoolyear import school_year_of
+from coachmap.core.words import with_article
 from coachmap.feedback import access as feedback_access
 from coachmap.feedback import anonymity, sealing
 from coachmap.feedback.models import (
@@ -213,7 +214,9 @@ def survey_status_set(*, actor: User, survey: Survey, status: SurveyStatus | str
     _lead(actor, survey.district_id)
     moves = {SurveyStatus.DRAFT: SurveyStatus.OPEN, SurveyStatus.OPEN: SurveyStatus.CLOSED}
     if moves.get(SurveyStatus(survey.status)) != status:
-        raise ValidationError(f"A {survey.get_status_display().lower()} survey cannot become {status}.")
+        raise ValidationError(
+            f"{with_article(survey.get_status_display().lower(), capital=True)} survey cannot become {status}."
+        )
     if status == SurveyStatus.OPEN and not survey.questions.exists():
         raise ValidationError("Add at least one question before opening the survey.")
     with transaction.atomic():

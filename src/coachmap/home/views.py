@@ -12,7 +12,6 @@ from coachmap.coaching import access as coaching_access
 from coachmap.coaching.bestfit import queries as fit_queries
 from coachmap.coaching.cycles import queries as cycle_queries
 from coachmap.coaching.handovers import queries as handover_queries
-from coachmap.coaching.models import RequestStatus
 from coachmap.coaching.requests import queries as request_queries
 from coachmap.coaching.timelog import queries as timelog_queries
 from coachmap.core import access, services
@@ -44,12 +43,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             school=teacher.school, status=GoalStatus.ACTIVE
         )
         # Requests still on their way to a cycle; the ones that became cycles are listed as cycles.
-        context["my_requests"] = (
-            coaching_access.requests_visible_to(user)
-            .filter(teacher=teacher)
-            .exclude(status__in=[RequestStatus.WITHDRAWN, RequestStatus.IN_CYCLE])
-            .select_related("coach__user", "goal")
-        )
+        context["my_requests"] = request_queries.teacher_requests(user, teacher)
         context["my_cycles"] = (
             coaching_access.cycles_visible_to(user)
             .filter(teacher=teacher)
@@ -65,6 +59,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     if Role.COACH in held and hasattr(user, "coach"):
         context["caseload"] = cycle_queries.caseload(user.coach)
         context["reminders"] = cycle_queries.reminders(user.coach, timezone.localdate())
+        context["undoable"] = cycle_queries.micro_undoable(user.coach, timezone.now())
         context["my_time"] = timelog_queries.coaches_time(
             user, access.time_log_coaches_for(user).filter(pk=user.coach.pk), timezone.localdate()
         )[0]

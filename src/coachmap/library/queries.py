@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from coachmap.core.access import AnyUser
 from coachmap.library import access as library_access
 from coachmap.library import search, suggest
-from coachmap.library.models import Resource, UseKind
+from coachmap.library.models import Resource, ResourceUse, UseKind
 from coachmap.library.tags import normalise
 
 if TYPE_CHECKING:
@@ -57,8 +57,8 @@ def browse(
         ids = {
             pk
             for pk, tools, practices, subjects, quadrants, grades in rows
-            if (not tool or wanted_tool in tools)
-            and (not practice or wanted_practice in practices)
+            if (not tool or wanted_tool in {normalise(t) for t in tools})
+            and (not practice or wanted_practice in {normalise(p) for p in practices})
             and (not subject or subject in subjects)
             and (not quadrant or quadrant in quadrants)
             and (grade is None or grade in grades)
@@ -72,14 +72,19 @@ def browse(
 
 def tag_options(user: AnyUser) -> dict[str, list[str]]:
     """Every tool and practice used in the library, for the filter menus."""
-    tools: set[str] = set()
-    practices: set[str] = set()
+    tools: dict[str, str] = {}
+    practices: dict[str, str] = {}
     for row_tools, row_practices in library_access.resources_visible_to(user).values_list(
         "tools", "practices"
     ):
-        tools.update(row_tools)
-        practices.update(row_practices)
-    return {"tools": sorted(tools), "practices": sorted(practices)}
+        for t in row_tools:
+            tools.setdefault(normalise(t), t)  # one entry per tool, as first named
+        for p in row_practices:
+            practices.setdefault(normalise(p), p)
+    return {
+        "tools": sorted(tools.values(), key=str.casefold),
+        "practices": sorted(practices.values(), key=str.casefold),
+    }
 
 
 @dataclass(frozen=True)
@@ -119,3 +124,17 @@ def suggestions_for_cycle(user: AnyUser, cycle: CoachingCycle, limit: int = 5) -
     best = scored[:limit]
     by_pk = with_use_counts(Resource.objects.filter(pk__in=[pk for _, pk in best])).in_bulk()
     return [Suggestion(by_pk[pk], fit) for fit, pk in best]
+
+
+def resources_by_session(user: AnyUser, session_ids: list[int]) -> dict[int, list[Resource]]:
+    """The library resources used in each of these coaching sessions (those the user may see), by title."""
+    visible = library_access.resources_visible_to(user)
+    used: dict[int, list[Resource]] = {}
+    for use in (
+        ResourceUse.objects.filter(session_id__in=session_ids, kind=UseKind.SESSION, resource__in=visible)
+        .select_related("resource")
+        .order_by("resource__title")
+    ):
+        assert use.session_id is not None  # noqa: S101 - filtered on it
+        used.setdefault(use.session_id, []).append(use.resource)
+    return used

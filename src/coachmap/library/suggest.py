@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from coachmap.library.tags import normalise
+
 GOAL_POINTS = 4
 TOOL_POINTS = 3
 PRACTICE_POINTS = 3
@@ -44,16 +46,18 @@ class Fit:
 
 
 def fit(cycle: CycleTags, resource: ResourceTags) -> Fit:
-    """How well a resource fits a cycle, with the reasons. Tags must already be normalised."""
+    """How well a resource fits a cycle, with the reasons. Tags compare by normalised key."""
     score, reasons = 0, []
     if cycle.goal_id is not None and cycle.goal_id in resource.goal_ids:
         score += GOAL_POINTS
         reasons.append("tagged with this school goal")
-    shared_tools = [t for t in cycle.tools if t in resource.tools]
+    # Compared by normalised key; named as the resource names them ("uses Lexia").
+    cycle_tools = {normalise(t) for t in cycle.tools}
+    shared_tools = [t for t in resource.tools if normalise(t) in cycle_tools]
     if shared_tools:
         score += TOOL_POINTS * len(shared_tools)
         reasons.append("uses " + ", ".join(shared_tools))
-    if cycle.practice and cycle.practice in resource.practices:
+    if cycle.practice and normalise(cycle.practice) in {normalise(p) for p in resource.practices}:
         score += PRACTICE_POINTS
         reasons.append(f"about {cycle.practice}")
     if cycle.subject and cycle.subject in resource.subjects:

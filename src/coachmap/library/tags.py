@@ -19,14 +19,23 @@ def normalise(name: str) -> str:
 
 
 def tag_list(values: Iterable[str] | str) -> list[str]:
-    """Normalised, de-duplicated tags in the order given; a string is split on commas."""
+    """Tags as named ("Google Classroom", not "google classroom"), trimmed, de-duplicated by their
+    normalised key, in the order given (the first spelling wins); a string is split on commas."""
     items = values.split(",") if isinstance(values, str) else values
-    seen: list[str] = []
+    keys: set[str] = set()
+    named: list[str] = []
     for item in items:
         key = normalise(item)
-        if key and key not in seen:
-            seen.append(key)
-    return seen
+        if key and key not in keys:
+            keys.add(key)
+            named.append(_SPACES.sub(" ", item).strip())
+    return named
+
+
+def has_tag(tags: Iterable[str], wanted: str) -> bool:
+    """Whether a list of tags holds `wanted`, compared by normalised key."""
+    key = normalise(wanted)
+    return any(normalise(t) == key for t in tags)
 
 
 def search_text(*parts: str | Iterable[str]) -> str:

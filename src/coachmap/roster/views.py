@@ -35,7 +35,8 @@ def imports(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{run.filename} is queued; this page shows its progress.")
+            # The message stays put while the import runs; its progress and result are in the status below.
+            messages.success(request, f"{run.filename} was uploaded.")
             return redirect("roster:import-run", run_id=run.pk)
     return render(
         request,

@@ -77,10 +77,10 @@ class CycleSessionForm(forms.Form):
         label="Agreed next steps", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     next_meeting_on = forms.DateField(
-        label="Next meeting",
+        label="Next meeting (optional)",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="If you agreed one: you and the teacher are reminded the day before.",
+        help_text="If you agreed one: it shows on your caseload, and you and the teacher are reminded the day before.",
     )
     look_fors_seen = forms.MultipleChoiceField(
         label="Look-fors seen", required=False, widget=forms.CheckboxSelectMultiple

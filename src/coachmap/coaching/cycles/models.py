@@ -50,6 +50,12 @@ class CoachingCycle(models.Model):
     # Cycle work (issue 6): stage, what students should learn, the practice and tools, the honest end.
     stage = models.CharField(max_length=16, choices=CycleStage.choices, default=CycleStage.GOAL)
     stage_changed_on = models.DateField(null=True, blank=True)
+    # Set when a session is logged; the teacher and the coach are reminded the day before.
+    next_meeting_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The next meeting the coach and teacher agreed, as the coach last logged it.",
+    )
     learning_target = models.TextField(
         blank=True, help_text="What students will be able to do, e.g. “explain their reasoning in writing”."
     )
@@ -62,8 +68,6 @@ class CoachingCycle(models.Model):
     )
     outcome = models.CharField(max_length=16, choices=CycleOutcome.choices, blank=True)
     referred_to = models.CharField(max_length=200, blank=True)
-    # Set when a session is logged; the teacher and the coach are reminded the day before.
-    next_meeting_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_on"]

@@ -20,6 +20,7 @@ from coachmap.coaching.models import (
     EvidenceKind,
     FidelityCheckIn,
     RequestStatus,
+    SessionType,
     StudentEvidence,
 )
 from coachmap.coaching.timelog import timeshare
@@ -206,6 +207,20 @@ def session_notes(user: AnyUser, cycle: CoachingCycle) -> list[NoteEntry]:
     return [NoteEntry(s, s.notes) for s in sessions]
 
 
+def micro_undoable(coach: Coach, now: datetime.datetime) -> CoachingSession | None:
+    """The coach's latest micro-coaching log if it is still young enough to undo."""
+    since = now - datetime.timedelta(minutes=rules.MICRO_UNDO_MINUTES)
+    return (
+        CoachingSession.objects.filter(
+            cycle__coach=coach, session_type=SessionType.MICRO, created_at__gte=since
+        )
+        .select_related("cycle__teacher__user")
+        .defer("notes")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def caseload(coach: Coach) -> dict[str, QuerySet[Any]]:
     """What a coach works on: proposals awaiting the teacher, accepted requests to open, active cycles."""
     requests = CoachingRequest.objects.filter(coach=coach).select_related(
@@ -254,3 +269,39 @@ def note_reads(user: AnyUser, cycle: CoachingCycle, limit: int = 50) -> tuple[li
     return [
         NoteRead(str(r.actor) if r.actor else "A removed account", role_of(r.actor_id), r.at) for r in rows
     ], total
+
+
+# --- the caseload table -------------------------------------------------------------------------
+
+CASELOAD_SORTS: dict[str, str] = {
+    "teacher": "Teacher",
+    "school": "School",
+    "last": "Last contact (longest ago first)",
+    "next": "Next meeting (soonest first)",
+    "since": "Started (newest first)",
+}
+
+
+def last_contact(cycle: CoachingCycle) -> datetime.date | None:
+    """The last day the coach and teacher worked together: a session or a check-in (needs `with_last_touch`)."""
+    days = [d for d in (getattr(cycle, "last_session", None), getattr(cycle, "last_checkin", None)) if d]
+    return max(days) if days else None
+
+
+def caseload_active(
+    cycles: QuerySet[CoachingCycle], *, sort: str, school_id: int | None
+) -> list[CoachingCycle]:
+    """The active cycles of a caseload, filtered to one school and sorted by one of `CASELOAD_SORTS`."""
+    if school_id is not None:
+        cycles = cycles.filter(teacher__school_id=school_id)
+    rows = list(cycles)
+    far = datetime.date.max
+    keys: dict[str, Any] = {
+        "teacher": lambda c: (str(c.teacher).lower(), c.pk),
+        "school": lambda c: (c.teacher.school.name.lower(), str(c.teacher).lower()),
+        # Never met comes first: it is the most urgent.
+        "last": lambda c: (last_contact(c) or datetime.date.min, str(c.teacher).lower()),
+        "next": lambda c: (c.next_meeting_on or far, str(c.teacher).lower()),
+        "since": lambda c: (-c.opened_on.toordinal(), c.pk),
+    }
+    return sorted(rows, key=keys.get(sort, keys["since"]))

@@ -143,3 +143,7 @@ def fidelity(look_fors: int, seen: int) -> float | None:
     if look_fors <= 0:
         return None
     return 100 * min(seen, look_fors) / look_fors
+
+
+# A micro-coaching log can be taken back this long after it was made (a wrong tap on a phone).
+MICRO_UNDO_MINUTES = 15

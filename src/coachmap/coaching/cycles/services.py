@@ -251,10 +251,16 @@ def session_log(
     elif date < cycle.opened_on:
         errors["date"] = f"The cycle opened on {cycle.opened_on:%B %-d, %Y}; the session cannot be earlier."
     if next_meeting_on is not None and next_meeting_on <= max(date, timezone.localdate()):
-        errors["next_meeting_on"] = "The next meeting is a day after this session and after today."
+        errors["next_meeting_on"] = (
+            "The next meeting cannot be before this session: it is a day after this session and after "
+            "today. Leave it empty if none is planned."
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        if next_meeting_on is not None:
+            cycle.next_meeting_on = next_meeting_on
+            cycle.save(update_fields=["next_meeting_on"])
         session = CoachingSession(
             cycle=cycle,
             date=date,
@@ -269,10 +275,27 @@ def session_log(
         ResourceUse.objects.bulk_create(
             ResourceUse(resource=r, kind=UseKind.SESSION, session=session, cycle=cycle, on=date) for r in used
         )
-        if next_meeting_on is not None:
-            cycle.next_meeting_on = next_meeting_on
-            cycle.save(update_fields=["next_meeting_on"])
     return session
+
+
+def micro_undo(*, coach: Coach, session: CoachingSession, now: datetime.datetime | None = None) -> None:
+    """The coach takes back a micro-coaching log made by mistake, within `rules.MICRO_UNDO_MINUTES` of logging it.
+
+    Only micro-coaching: a full session has notes and evidence the teacher may already have read.
+    """
+    now = now or timezone.now()
+    if session.cycle.coach_id != coach.pk:
+        raise ValidationError("Only the coach who logged it can undo it.")
+    if session.session_type != SessionType.MICRO:
+        raise ValidationError(
+            "Only a micro-coaching log can be undone; correct a full session on its cycle page."
+        )
+    if now - session.created_at > datetime.timedelta(minutes=rules.MICRO_UNDO_MINUTES):
+        raise ValidationError(
+            f"A micro-coaching log can be undone for {rules.MICRO_UNDO_MINUTES} minutes after logging it; this one is older."
+        )
+    with transaction.atomic():
+        session.delete()
 
 
 def cycle_close(

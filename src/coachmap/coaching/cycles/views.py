@@ -14,7 +14,7 @@ from coachmap.coaching import pages
 from coachmap.coaching.cycles import forms, queries, rules, services
 from coachmap.coaching.handovers.queries import handovers
 from coachmap.coaching.models import CoachingCycle, CycleStage, CycleStatus, SessionType
-from coachmap.core import access
+from coachmap.core import access, inputs
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import Role
@@ -69,6 +69,9 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
             "checkins": queries.cycle_checkins(request.user, cycle),
             "usage": queries.tool_usage(request.user, cycle, today),
             "suggestions": library_queries.suggestions_for_cycle(request.user, cycle),
+            "session_resources": library_queries.resources_by_session(
+                request.user, [e.session.pk for e in entries]
+            ),
             "reminder": reminder if cycle.status == CycleStatus.ACTIVE else None,
             "note_reads": note_reads,
             "note_reads_total": note_reads_total,
@@ -163,7 +166,9 @@ def session_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
 
 @access.route_required("coaching:micro")
 def micro(request: AuthedRequest) -> HttpResponse:
-    """Micro-coaching in under 30 seconds on a phone: pick the teacher, pick the minutes, log."""
+    """Micro-coaching in two taps on a phone: the teacher's shortcut on the home page, then "Log".
+
+    `?cycle=<id>` (the shortcut) picks the teacher; ten minutes and today are the defaults."""
     coach = request.user.coach
     cycles = (
         coaching_access.cycles_visible_to(request.user)
@@ -171,7 +176,11 @@ def micro(request: AuthedRequest) -> HttpResponse:
         .select_related("teacher__user")
         .order_by("teacher__user__first_name", "teacher__user__last_name")
     )
-    form = forms.MicroForm(request.POST or None, cycles=cycles, initial={"minutes": 10})
+    chosen = None
+    if request.method == "GET" and request.GET.get("cycle"):
+        chosen = cycles.filter(pk=inputs.parse_id(request.GET["cycle"], what="teacher")).first()
+    initial = {"minutes": 10} | ({"cycle": chosen} if chosen else {})
+    form = forms.MicroForm(request.POST or None, cycles=cycles, initial=initial)
     if request.method == "POST" and form.is_valid():
         cycle = form.cleaned_data["cycle"]
         try:
@@ -192,7 +201,34 @@ def micro(request: AuthedRequest) -> HttpResponse:
                 f"Logged {form.cleaned_data['minutes']} minutes of micro-coaching with {cycle.teacher}.",
             )
             return redirect("coaching:micro")
-    return render(request, "coaching/cycles/micro.html", {"form": form, "has_cycles": cycles.exists()})
+    return render(
+        request,
+        "coaching/cycles/micro.html",
+        {
+            "form": form,
+            "has_cycles": cycles.exists(),
+            "chosen": chosen or (form.fields["cycle"].initial if cycles.count() == 1 else None),
+            "undoable": queries.micro_undoable(coach, timezone.now()),
+        },
+    )
+
+
+@access.route_required("coaching:micro")
+@require_POST
+def micro_undo(request: AuthedRequest, session_id: int) -> HttpResponse:
+    """Take back a micro-coaching log made by mistake (for a few minutes after logging it)."""
+    session = access.fetch(coaching_access.sessions_visible_to, request.user, pk=session_id)
+    access.require(
+        coaching_access.may_work_on_cycle(request.user, session.cycle), "Only the cycle's coach does this."
+    )
+    teacher = session.cycle.teacher
+    try:
+        services.micro_undo(coach=request.user.coach, session=session)
+    except ValidationError as exc:
+        pages.error_message(request, exc)
+    else:
+        messages.success(request, f"Undone: the micro-coaching with {teacher} is no longer logged.")
+    return redirect("home" if request.POST.get("back") == "home" else "coaching:micro")
 
 
 @access.role_required(Role.COACH)
@@ -258,12 +294,31 @@ def cycle_resume(request: AuthedRequest, cycle_id: int) -> HttpResponse:
 
 @access.route_required("coaching:caseload")
 def caseload(request: AuthedRequest) -> HttpResponse:
+    """The coach's caseload: active cycles (sortable, filtered by school), what waits to open, handovers."""
     coach = request.user.coach
     handovers_in = handovers(request.user).filter(to_coach=coach)[:20]
+    lists = queries.caseload(coach)
+    sort = request.GET.get("sort", "since")
+    sort = sort if sort in queries.CASELOAD_SORTS else "since"
+    school_id = inputs.parse_id(request.GET["school"], what="school") if request.GET.get("school") else None
+    schools = sorted({c.teacher.school for c in lists["active"]}, key=lambda s: s.name)
+    if school_id is not None and school_id not in {s.pk for s in schools}:
+        school_id = None
+    active = queries.caseload_active(lists["active"], sort=sort, school_id=school_id)
     return render(
         request,
         "coaching/cycles/caseload.html",
-        {"coach": coach, "handovers_in": handovers_in, **queries.caseload(coach)},
+        {
+            "coach": coach,
+            "handovers_in": handovers_in,
+            **lists,
+            "active": active,
+            "active_total": lists["active"].count(),
+            "schools": schools,
+            "school_id": school_id,
+            "sort": sort,
+            "sorts": queries.CASELOAD_SORTS,
+        },
     )
 
 

@@ -12,6 +12,10 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="coachingcycle",
             name="next_meeting_on",
-            field=models.DateField(blank=True, null=True),
+            field=models.DateField(
+                blank=True,
+                help_text="The next meeting the coach and teacher agreed, as the coach last logged it.",
+                null=True,
+            ),
         ),
     ]

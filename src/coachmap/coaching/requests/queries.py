@@ -7,14 +7,21 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching.bestfit.routing import offer_label
 from coachmap.coaching.eligibility import with_load
 from coachmap.coaching.models import (
+    CoachingCycle,
     CoachingRequest,
+    CycleStatus,
+    MatchProposal,
+    ProposalKind,
+    ProposalStatus,
     RequestStatus,
 )
+from coachmap.coaching.requests.status import request_status_words
 from coachmap.core import access
 from coachmap.core.access import AnyUser
-from coachmap.core.models import Coach
+from coachmap.core.models import Coach, Teacher
 
 
 @dataclass(frozen=True)
@@ -44,4 +51,49 @@ def requests_waiting(user: AnyUser) -> QuerySet[CoachingRequest]:
         .filter(status__in=[RequestStatus.OPEN, RequestStatus.DECLINED])
         .select_related("teacher__user", "teacher__school", "goal__improvement_goal", "coach__user")
         .order_by("created_at")
+    )
+
+
+def teacher_requests(user: AnyUser, teacher: Teacher, *, include_done: bool = False) -> list[CoachingRequest]:
+    """The teacher's requests, each with `status_words` (what it means and what happens next).
+
+    Without `include_done`, only the requests still on their way to a cycle (a request that became a
+    cycle is shown as the cycle)."""
+    requests = (
+        coaching_access.requests_visible_to(user)
+        .filter(teacher=teacher)
+        .select_related("coach__user", "goal")
+    )
+    if not include_done:
+        requests = requests.exclude(status__in=[RequestStatus.WITHDRAWN, RequestStatus.IN_CYCLE])
+    rows = list(requests.order_by("-created_at", "-id"))
+    cycle = (
+        CoachingCycle.objects.filter(teacher=teacher, status=CycleStatus.ACTIVE)
+        .select_related("coach__user", "request")
+        .first()
+    )
+    offers: dict[int, str] = {}
+    for request_id, offer in MatchProposal.objects.filter(
+        request__in=[r.pk for r in rows],
+        kind=ProposalKind.OFFER,
+        status__in=[ProposalStatus.SENT, ProposalStatus.ACCEPTED],
+    ).values_list("request_id", "offer"):
+        offers[request_id] = offer_label(offer)
+    for r in rows:
+        in_other_cycle = cycle is not None and cycle.request_id != r.pk
+        r.status_words = request_status_words(  # type: ignore[attr-defined]
+            r.status,
+            coach=str(r.coach) if r.coach else "",
+            cycle_coach=str(cycle.coach) if cycle is not None and in_other_cycle else "",
+            offer=offers.get(r.pk, ""),
+        )
+    return rows
+
+
+def active_cycle_of(teacher: Teacher) -> CoachingCycle | None:
+    """The cycle the teacher is in now, if any: a new request waits until it ends."""
+    return (
+        CoachingCycle.objects.filter(teacher=teacher, status=CycleStatus.ACTIVE)
+        .select_related("coach__user", "goal")
+        .first()
     )

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching.models import CoachingRequest
 from coachmap.coaching.requests import queries, services
 from coachmap.coaching.requests.forms import AssignForm, RequestForm, TeacherGoalForm
 from coachmap.core import access
@@ -39,12 +40,16 @@ def my_goals(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "Goal saved. You can ask for coaching on it whenever you like.")
             return redirect("coaching:request-new", goal_id=goal.pk)
-    goals = (
+    goals = list(
         coaching_access.teacher_goals_visible_to(request.user)
         .filter(teacher=teacher)
         .select_related("improvement_goal")
-        .prefetch_related("requests")
     )
+    by_goal: dict[int, list[CoachingRequest]] = {}
+    for r in queries.teacher_requests(request.user, teacher, include_done=True):
+        by_goal.setdefault(r.goal_id, []).append(r)
+    for g in goals:
+        g.my_requests = by_goal.get(g.pk, [])  # type: ignore[attr-defined]
     # The school's goals with their progress, so a teacher writes from what the data say.
     progress = [goal_progress(request.user, g) for g in school_goals.select_related("school__district")]
     return render(
@@ -63,6 +68,7 @@ def request_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
         "You can only ask for coaching on your own goal.",
     )
     form = RequestForm(request.POST or None)
+    cycle = queries.active_cycle_of(teacher)
     if request.method == "POST" and form.is_valid():
         try:
             services.request_submit(teacher=teacher, goal=goal, **form.cleaned_data)
@@ -71,10 +77,15 @@ def request_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Request sent. The coaching team will propose a coach; you decide whether to go ahead.",
+                f"Request sent. It waits until your cycle with {cycle.coach} ends; then the coaching team "
+                "proposes a coach and you decide whether to go ahead."
+                if cycle is not None
+                else "Request sent. The coaching team will propose a coach; you decide whether to go ahead.",
             )
             return redirect("home")
-    return render(request, "coaching/requests/request_form.html", {"form": form, "goal": goal})
+    return render(
+        request, "coaching/requests/request_form.html", {"form": form, "goal": goal, "cycle": cycle}
+    )
 
 
 @access.role_required(Role.TEACHER)

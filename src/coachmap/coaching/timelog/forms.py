@@ -8,10 +8,20 @@ from typing import Any
 from django import forms
 
 from coachmap.coaching.timelog import timeshare
+from coachmap.coaching.timelog.models import TimeCategory
+
+
+def cell_label(category: str, day: datetime.date) -> str:
+    """What a cell is called on the page and in its error message: "Modeling, Monday November 30"."""
+    return f"{TimeCategory(category).label}, {day:%A %B} {day.day}"
 
 
 class TimeGridForm(forms.Form):
-    """One number field per category and working day, named `m-<category>-<yyyy-mm-dd>`."""
+    """One number field per category and working day, named `m-<category>-<yyyy-mm-dd>`.
+
+    Any whole number of minutes is accepted (prefilled figures come from logged sessions and
+    calendar events, so they are rarely multiples of five); an error names the cell it is in.
+    """
 
     def __init__(
         self,
@@ -24,11 +34,19 @@ class TimeGridForm(forms.Form):
         self.week = week
         for category in timeshare.CATEGORIES:
             for day in timeshare.week_days(week):
+                label = cell_label(category, day)
+                most = timeshare.MAX_MINUTES_A_DAY
                 self.fields[self.key(category, day)] = forms.IntegerField(
+                    label=label,
                     min_value=0,
-                    max_value=timeshare.MAX_MINUTES_A_DAY,
+                    max_value=most,
                     required=False,
                     initial=initial_values.get((day, category), 0),
+                    error_messages={
+                        "invalid": f"{label}: enter whole minutes, such as 45 (no letters or decimals).",
+                        "min_value": f"{label}: minutes cannot be below 0.",
+                        "max_value": f"{label}: at most {most} minutes ({most // 60} hours) in one day.",
+                    },
                 )
 
     @staticmethod
