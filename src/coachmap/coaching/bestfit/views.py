@@ -71,7 +71,7 @@ def intake(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@access.role_required(Role.TEACHER)
+@access.route_required("coaching:proposal-respond")
 @require_POST
 def proposal_respond(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     """The teacher takes up or turns down a lighter offer."""
@@ -127,7 +127,7 @@ def coach_profile(request: AuthedRequest) -> HttpResponse:
     return render(request, "coaching/bestfit/coach_profile.html", {"form": form, "coach": coach})
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:teacher-intake")
 def teacher_intake(request: AuthedRequest, teacher_id: int) -> HttpResponse:
     """A coach reads a teacher's intake and records look-fors, which may move the placement."""
     coach = request.user.coach
@@ -211,7 +211,7 @@ def rounds(request: AuthedRequest) -> HttpResponse:
     return render(request, "coaching/bestfit/rounds.html", {"page": page, "waiting": waiting})
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("coaching:round-run")
 @require_POST
 def round_run(request: AuthedRequest) -> HttpResponse:
     district = queries.lead_district(request.user)
@@ -226,7 +226,7 @@ def round_run(request: AuthedRequest) -> HttpResponse:
     return redirect("coaching:round", round_id=matching_round.pk)
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("coaching:round")
 def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
     """Every proposal of a round with its explanation: score and parts, best alternative, or why not."""
     matching_round = access.fetch(coaching_access.rounds_visible_to, request.user, pk=round_id)
@@ -249,7 +249,7 @@ def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("coaching:round-confirm")
 @require_POST
 def round_confirm(request: AuthedRequest, round_id: int) -> HttpResponse:
     matching_round = access.fetch(coaching_access.rounds_visible_to, request.user, pk=round_id)
@@ -264,7 +264,7 @@ def round_confirm(request: AuthedRequest, round_id: int) -> HttpResponse:
     return redirect("coaching:round", round_id=matching_round.pk)
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("coaching:proposal-edit")
 def proposal_edit(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     proposal = access.fetch(coaching_access.proposals_visible_to, request.user, pk=proposal_id)
     access.require(coaching_access.may_run_matching(request.user, proposal.round.district_id))

@@ -17,7 +17,6 @@ from coachmap.coaching.models import CoachingCycle, CycleStage, CycleStatus, Ses
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
-from coachmap.core.models import Role
 from coachmap.library import access as library_access
 from coachmap.library import queries as library_queries
 
@@ -34,7 +33,7 @@ def _own_cycle(request: AuthedRequest, cycle_id: int) -> CoachingCycle:
 # --- the cycle ----------------------------------------------------------------------------------
 
 
-@access.role_required(Role.TEACHER, Role.COACH)
+@access.route_required("coaching:cycle")
 def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """The whole cycle for its teacher and coach: stage, target, evidence, sessions with their
     confidential notes, check-ins, tool use and suggested resources."""
@@ -76,7 +75,7 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:cycle-plan")
 def cycle_plan(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
     initial = {
@@ -97,7 +96,7 @@ def cycle_plan(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     return pages.form_page(request, form, f"Plan with {cycle.teacher}", "Save plan", cycle)
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:cycle-stage")
 @require_POST
 def cycle_stage(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
@@ -114,7 +113,7 @@ def cycle_stage(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     return redirect("coaching:cycle", cycle_id=cycle.pk)
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:evidence-new")
 def evidence_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
     has_pre = cycle.evidence.filter(kind="pre").exists()
@@ -140,7 +139,7 @@ def evidence_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:session-new")
 def session_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
     resources = library_access.resources_visible_to(request.user).order_by("title")
@@ -195,7 +194,7 @@ def micro(request: AuthedRequest) -> HttpResponse:
     return render(request, "coaching/cycles/micro.html", {"form": form, "has_cycles": cycles.exists()})
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:checkin-new")
 def checkin_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
     form = forms.CheckInForm(request.POST or None, cycle=cycle, initial={"date": timezone.localdate()})
@@ -217,7 +216,7 @@ def checkin_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:cycle-close")
 def cycle_close(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """End the cycle honestly: goal met, referred on, teacher stepped back, or paused."""
     cycle = _own_cycle(request, cycle_id)
@@ -240,7 +239,7 @@ def cycle_close(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:cycle-resume")
 @require_POST
 def cycle_resume(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
@@ -267,7 +266,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:cycle-open")
 @require_POST
 def cycle_open(request: AuthedRequest, request_id: int) -> HttpResponse:
     coach = request.user.coach

@@ -16,10 +16,9 @@ from coachmap.coaching.models import CoachingCycle
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
-from coachmap.core.models import Role
 
 
-@access.role_required(Role.TEACHER)
+@access.route_required("coaching:referral-respond")
 @require_POST
 def referral_respond(request: AuthedRequest, referral_id: int) -> HttpResponse:
     teacher = request.user.teacher
@@ -49,7 +48,7 @@ def _own_active_cycle(request: AuthedRequest, cycle_id: int) -> CoachingCycle:
     return cycle
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:handover-new")
 def handover_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """Not the best fit? Hand the teacher over to another coach, with a note only they will read."""
     coach = request.user.coach
@@ -83,7 +82,7 @@ def handover_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:cycle-refer")
 def cycle_refer(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """End the cycle because another kind of support fits better now."""
     coach = request.user.coach
@@ -102,7 +101,7 @@ def cycle_refer(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     return render(request, "coaching/handovers/refer_form.html", {"form": form, "cycle": cycle})
 
 
-@access.role_required(Role.COACH, Role.PROGRAM_LEAD)
+@access.route_required("coaching:handover")
 def handover_detail(request: AuthedRequest, handover_id: int) -> HttpResponse:
     """The handover; its note only for the receiving coach (and every reading is recorded)."""
     handover = access.fetch(queries.handovers, request.user, pk=handover_id)

@@ -15,7 +15,6 @@ from coachmap.coaching.requests.forms import AssignForm, RequestForm, TeacherGoa
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
-from coachmap.core.models import Role
 from coachmap.improvement import access as improvement_access
 from coachmap.improvement.models import GoalStatus
 from coachmap.improvement.queries.goals import goal_progress
@@ -54,7 +53,7 @@ def my_goals(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@access.role_required(Role.TEACHER)
+@access.route_required("coaching:request-new")
 def request_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
     teacher = request.user.teacher
     goal = access.fetch(coaching_access.teacher_goals_visible_to, request.user, pk=goal_id)
@@ -77,7 +76,7 @@ def request_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
     return render(request, "coaching/requests/request_form.html", {"form": form, "goal": goal})
 
 
-@access.role_required(Role.TEACHER)
+@access.route_required("coaching:request-respond")
 @require_POST
 def request_respond(request: AuthedRequest, request_id: int) -> HttpResponse:
     teacher = request.user.teacher
@@ -110,7 +109,7 @@ def requests_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "coaching/requests/requests_list.html", {"page": page})
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("coaching:request-assign")
 def request_assign(request: AuthedRequest, request_id: int) -> HttpResponse:
     coaching_request = access.fetch(coaching_access.requests_visible_to, request.user, pk=request_id)
     coaches = queries.coaches_for_request(request.user, coaching_request)
