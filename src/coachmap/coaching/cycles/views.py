@@ -41,7 +41,7 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     entries = queries.session_notes(request.user, cycle)
     today = timezone.localdate()
     facts = queries.cycle_facts(cycle)
-    is_coach = cycle.coach.user_id == request.user.pk
+    is_coach = coaching_access.may_work_on_cycle(request.user, cycle)
     stages = list(rules.STAGES)
     next_stage = stages[stages.index(cycle.stage) + 1] if cycle.stage in stages[:-1] else None
     reminder = queries.reminder_for(
@@ -49,7 +49,9 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     )
     # The teacher, whose notes they are, sees who else read them; nobody else sees the list.
     note_reads, note_reads_total = (
-        queries.note_reads(request.user, cycle) if cycle.teacher.user_id == request.user.pk else (None, 0)
+        queries.note_reads(request.user, cycle)
+        if coaching_access.may_see_note_reads(request.user, cycle)
+        else (None, 0)
     )
     return render(
         request,
