@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching import pages
 from coachmap.coaching.bestfit import queries, services
 from coachmap.coaching.bestfit import rounds as matching_rounds
 from coachmap.coaching.bestfit.forms import (
@@ -75,25 +76,17 @@ def intake(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def proposal_respond(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     """The teacher takes up or turns down a lighter offer."""
-    teacher = request.user.teacher
     proposal = access.fetch(coaching_access.proposals_visible_to, request.user, pk=proposal_id)
-    access.require(
-        coaching_access.may_answer_proposal(request.user, proposal),
-        "Only the teacher it was offered to can answer.",
+    return pages.offer_answer(
+        request,
+        allowed=coaching_access.may_answer_proposal(request.user, proposal),
+        not_yours="Only the teacher it was offered to can answer.",
+        respond=lambda accept: matching_rounds.offer_respond(
+            teacher=request.user.teacher, proposal=proposal, accept=accept
+        ),
+        accepted="Thank you: the coaching team will be in touch.",
+        declined="Declined. You can still ask again.",
     )
-    accept = request.POST.get("answer") == "accept"
-    try:
-        matching_rounds.offer_respond(teacher=teacher, proposal=proposal, accept=accept)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            "Thank you: the coaching team will be in touch."
-            if accept
-            else "Declined. You can still ask again.",
-        )
-    return redirect("home")
 
 
 # --- everyone ------------------------------------------------------------------------------------

@@ -87,15 +87,14 @@ def cycle_plan(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         "look_fors": "\n".join(cycle.look_fors),
     }
     form = forms.PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cycle_plan_set(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Plan saved.")
-            return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return pages.form_page(request, form, f"Plan with {cycle.teacher}", "Save plan", cycle)
+    saved = pages.cycle_form_saved(
+        request,
+        form,
+        cycle,
+        lambda data: services.cycle_plan_set(coach=cycle.coach, cycle=cycle, **data),
+        "Plan saved.",
+    )
+    return saved or pages.form_page(request, form, f"Plan with {cycle.teacher}", "Save plan", cycle=cycle)
 
 
 @access.route_required("coaching:cycle-stage")
@@ -123,21 +122,20 @@ def evidence_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         request.POST or None,
         initial={"kind": "post" if has_pre else "pre", "measured_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evidence_record(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Evidence recorded.")
-            return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return pages.form_page(
+    saved = pages.cycle_form_saved(
+        request,
+        form,
+        cycle,
+        lambda data: services.evidence_record(coach=cycle.coach, cycle=cycle, **data),
+        "Evidence recorded.",
+    )
+    return saved or pages.form_page(
         request,
         form,
         f"Student evidence for {cycle.teacher}’s cycle",
         "Record evidence",
-        cycle,
-        "Counts only: how many students met the learning target on one measure, before the work starts and after.",
+        cycle=cycle,
+        intro="Counts only: how many students met the learning target on one measure, before the work starts and after.",
     )
 
 
@@ -151,15 +149,14 @@ def session_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         resources=resources,
         initial={"date": timezone.localdate(), "minutes": 30},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_log(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Session logged.")
-            return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return render(request, "coaching/cycles/session_form.html", {"form": form, "cycle": cycle})
+    saved = pages.cycle_form_saved(
+        request,
+        form,
+        cycle,
+        lambda data: services.session_log(coach=cycle.coach, cycle=cycle, **data),
+        "Session logged.",
+    )
+    return saved or render(request, "coaching/cycles/session_form.html", {"form": form, "cycle": cycle})
 
 
 @access.route_required("coaching:micro")
@@ -200,21 +197,20 @@ def micro(request: AuthedRequest) -> HttpResponse:
 def checkin_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
     form = forms.CheckInForm(request.POST or None, cycle=cycle, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.checkin_record(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Check-in recorded.")
-            return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return pages.form_page(
+    saved = pages.cycle_form_saved(
+        request,
+        form,
+        cycle,
+        lambda data: services.checkin_record(coach=cycle.coach, cycle=cycle, **data),
+        "Check-in recorded.",
+    )
+    return saved or pages.form_page(
         request,
         form,
         f"Fidelity check-in with {cycle.teacher}",
         "Record check-in",
-        cycle,
-        "Look for the agreed look-fors to find what gets in the way, and to celebrate the teacher’s adaptations. Not to police.",
+        cycle=cycle,
+        intro="Look for the agreed look-fors to find what gets in the way, and to celebrate the teacher’s adaptations. Not to police.",
     )
 
 
@@ -223,21 +219,20 @@ def cycle_close(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """End the cycle honestly: goal met, referred on, teacher stepped back, or paused."""
     cycle = _own_cycle(request, cycle_id)
     form = forms.CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cycle = services.cycle_close(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Cycle ended: {cycle.get_outcome_display().lower()}.")
-            return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return pages.form_page(
+    saved = pages.cycle_form_saved(
+        request,
+        form,
+        cycle,
+        lambda data: services.cycle_close(coach=cycle.coach, cycle=cycle, **data),
+        lambda closed: f"Cycle ended: {closed.get_outcome_display().lower()}.",
+    )
+    return saved or pages.form_page(
         request,
         form,
         f"End the cycle with {cycle.teacher}",
         "End the cycle",
-        cycle,
-        "Say honestly how it ended. “Goal met” needs after-evidence; a paused cycle can be resumed.",
+        cycle=cycle,
+        intro="Say honestly how it ended. “Goal met” needs after-evidence; a paused cycle can be resumed.",
     )
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching import pages
 from coachmap.coaching.bestfit import queries as fit_queries
 from coachmap.coaching.handovers import queries, services
 from coachmap.coaching.handovers.forms import HandoverForm, ReferForm
@@ -21,23 +22,17 @@ from coachmap.core.forms import add_service_errors
 @access.route_required("coaching:referral-respond")
 @require_POST
 def referral_respond(request: AuthedRequest, referral_id: int) -> HttpResponse:
-    teacher = request.user.teacher
     referral = access.fetch(coaching_access.referrals_visible_to, request.user, pk=referral_id)
-    access.require(
-        coaching_access.may_answer_referral(request.user, referral),
-        "Only the teacher who was referred can answer.",
+    return pages.offer_answer(
+        request,
+        allowed=coaching_access.may_answer_referral(request.user, referral),
+        not_yours="Only the teacher who was referred can answer.",
+        respond=lambda accept: services.referral_respond(
+            teacher=request.user.teacher, referral=referral, accept=accept
+        ),
+        accepted="Accepted: the next matching round looks for that support first.",
+        declined="Declined.",
     )
-    accept = request.POST.get("answer") == "accept"
-    try:
-        services.referral_respond(teacher=teacher, referral=referral, accept=accept)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            "Accepted: the next matching round looks for that support first." if accept else "Declined.",
-        )
-    return redirect("home")
 
 
 def _own_active_cycle(request: AuthedRequest, cycle_id: int) -> CoachingCycle:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching import pages
 from coachmap.coaching.requests import queries, services
 from coachmap.coaching.requests.forms import AssignForm, RequestForm, TeacherGoalForm
 from coachmap.core import access
@@ -79,25 +80,17 @@ def request_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
 @access.route_required("coaching:request-respond")
 @require_POST
 def request_respond(request: AuthedRequest, request_id: int) -> HttpResponse:
-    teacher = request.user.teacher
     coaching_request = access.fetch(coaching_access.requests_visible_to, request.user, pk=request_id)
-    access.require(
-        coaching_access.may_answer_request(request.user, coaching_request),
-        "Only the teacher who asked can answer.",
+    return pages.offer_answer(
+        request,
+        allowed=coaching_access.may_answer_request(request.user, coaching_request),
+        not_yours="Only the teacher who asked can answer.",
+        respond=lambda accept: services.request_respond(
+            teacher=request.user.teacher, request=coaching_request, accept=accept
+        ),
+        accepted=f"You accepted {coaching_request.coach}. They will open your cycle.",
+        declined="You declined. The coaching team will suggest someone else.",
     )
-    accept = request.POST.get("answer") == "accept"
-    try:
-        services.request_respond(teacher=teacher, request=coaching_request, accept=accept)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            f"You accepted {coaching_request.coach}. They will open your cycle."
-            if accept
-            else "You declined. The coaching team will suggest someone else.",
-        )
-    return redirect("home")
 
 
 # --- program lead --------------------------------------------------------------------------------
