@@ -38,6 +38,9 @@ from coachmap.feedback.models import (
     SurveyStatus,
 )
 
+MIN_CHOICES = 2  # a choice question offers at least this many answers
+
+
 PULSE_WINDOW_DAYS = 14
 """A session's pulse is asked for two weeks; after that the memory is too faint to be useful."""
 
@@ -188,7 +191,7 @@ def question_add(
     _lead(actor, survey.district_id)
     _draft(survey)
     choices = [o.strip() for o in options or [] if o.strip()]
-    if kind == QuestionKind.CHOICE and len(choices) < 2:
+    if kind == QuestionKind.CHOICE and len(choices) < MIN_CHOICES:
         raise ValidationError({"options": "A choice question needs at least two choices, one a line."})
     with transaction.atomic():
         position = (survey.questions.aggregate(p=Max("position"))["p"] or 0) + 1
