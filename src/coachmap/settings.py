@@ -208,7 +208,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "coachmap@localhost")
 SITE_URL = env("SITE_URL", "http://localhost:8000")
 NOTIFICATION_WAITING_DAYS = env_whole("NOTIFICATION_WAITING_DAYS", 7, minimum=1)
 NOTIFICATION_DIGEST_HOUR = env_whole("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)
-if NOTIFICATION_DIGEST_HOUR > 23:
+if NOTIFICATION_DIGEST_HOUR > 23:  # noqa: PLR2004 - the last hour of a day
     raise ImproperlyConfigured(
         f"NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23, not {NOTIFICATION_DIGEST_HOUR}."
     )

@@ -106,7 +106,7 @@ def test_a_coach_runs_a_whole_cycle_from_opening_to_close(world: World) -> None:
 
 @time_machine.travel(NOON)
 def test_a_paused_cycle_keeps_its_stage_and_can_resume(world: World) -> None:
-    with pytest.raises(ValidationError, match="Only the cycle's coach"):
+    with pytest.raises(PermissionDenied, match="Only the cycle's coach"):
         cycle_services.cycle_close(coach=world.other_coach, cycle=world.cycle, outcome="paused")
     paused = cycle_services.cycle_close(coach=world.coach, cycle=world.cycle, outcome="paused")
     assert (paused.status, paused.stage) == (CycleStatus.CLOSED, "goal")
@@ -157,7 +157,7 @@ def test_evidence_is_counts_that_make_sense_and_after_needs_before(world: World)
             students_meeting=25,
         )
     assert "25 students cannot meet the target when 20 were assessed" in str(too_many.value)
-    with pytest.raises(ValidationError, match="Only the cycle's coach"):
+    with pytest.raises(PermissionDenied, match="Only the cycle's coach"):
         services.evidence_record(
             coach=world.other_coach,
             cycle=fresh,

@@ -37,7 +37,7 @@ def test_only_the_teacher_asks_and_only_once_per_goal(world: World) -> None:
     goal = request_services.teacher_goal_write(
         teacher=world.teacher, improvement_goal=world.goal, statement="Try exit tickets"
     )
-    with pytest.raises(ValidationError, match="only ask for coaching on your own goal"):
+    with pytest.raises(PermissionDenied, match="only ask for coaching on your own goal"):
         request_services.request_submit(teacher=world.other_teacher, goal=goal, needs=["Seesaw"])
     request = request_services.request_submit(
         teacher=world.teacher, goal=goal, needs=[" Seesaw ", ""], note=" hi "
@@ -70,7 +70,7 @@ def test_accepting_opens_the_way_and_the_consent_is_audited(world: World) -> Non
 
 
 def test_only_the_proposed_coach_opens_the_cycle(world: World) -> None:
-    with pytest.raises(ValidationError, match="Only the coach the teacher accepted"):
+    with pytest.raises(PermissionDenied, match="Only the coach the teacher accepted"):
         cycle_services.cycle_open(coach=world.other_coach, request=world.accepted_request)
 
 
@@ -96,7 +96,7 @@ def test_proposals_respect_school_coverage_capacity_and_a_decline(world: World) 
 @time_machine.travel(datetime.date(2026, 10, 1))
 def test_sessions_only_on_active_cycles_by_their_coach_and_never_in_the_future(world: World) -> None:
     log = {"date": datetime.date(2026, 9, 20), "minutes": 30, "session_type": "observe", "notes": "n"}
-    with pytest.raises(ValidationError, match="Only the cycle's coach"):
+    with pytest.raises(PermissionDenied, match="Only the cycle's coach"):
         cycle_services.session_log(coach=world.other_coach, cycle=world.cycle, **log)
     with pytest.raises(ValidationError) as future:
         cycle_services.session_log(

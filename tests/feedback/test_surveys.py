@@ -70,7 +70,7 @@ def test_the_teacher_answers_the_pulse_in_one_click_from_home_and_is_not_asked_a
     assert reverse("feedback:pulse", args=[session.pk]) not in client.get(reverse("home")).content.decode()
     with pytest.raises(ValidationError, match="already answered or skipped"):
         services.pulse_skip(teacher=world.teacher, session=session)
-    with pytest.raises(ValidationError, match="your own coaching sessions"):
+    with pytest.raises(PermissionDenied, match="your own coaching sessions"):
         services.pulse_answer(teacher=world.other_teacher, session=session, useful=1, will_use=1, respected=1)
 
 

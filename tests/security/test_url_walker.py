@@ -185,7 +185,7 @@ def real_ids(world) -> dict[str, object]:
 
 def resolves(url: str) -> bool:
     try:
-        resolve(url.split("?")[0])
+        resolve(url.split("?", maxsplit=1)[0])
     except Resolver404:
         return False
     return True

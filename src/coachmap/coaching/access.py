@@ -119,7 +119,14 @@ def agreements_visible_to(user: AnyUser) -> QuerySet[PartnershipAgreement]:
 
 def may_change_agreement(user: AnyUser, agreement: PartnershipAgreement) -> bool:
     """Only its two parties: the coach, and the principal of the school."""
-    return user.pk == agreement.coach.user_id or agreement.school_id in school_ids(user, Role.PRINCIPAL)
+    return may_write_agreement(user, agreement.coach, agreement.school_id)
+
+
+def may_write_agreement(user: AnyUser, coach: Coach, school_id: int) -> bool:
+    """A coach's agreement with a school: written by that coach or by the school's principal."""
+    return user.is_authenticated and (
+        user.pk == coach.user_id or school_id in school_ids(user, Role.PRINCIPAL)
+    )
 
 
 def _coached_by(coach: Coach, prefix: str = "") -> Q:
@@ -216,11 +223,16 @@ def may_read_handover_note(user: AnyUser, handover: Handover) -> bool:
 
 def note_reads_visible_to(user: AnyUser, cycle: CoachingCycle) -> QuerySet[AuditEvent]:
     """Who read a cycle's notes: for the cycle's teacher alone, whose notes they are."""
-    if not user.is_authenticated or cycle.teacher.user_id != user.pk:
+    if not may_see_note_reads(user, cycle):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(
         action=AuditAction.NOTES_READ, object_type=cycle._meta.label_lower, object_id=str(cycle.pk)
     )
+
+
+def may_see_note_reads(user: AnyUser, cycle: CoachingCycle) -> bool:
+    """Who read a cycle's notes: its teacher, whose notes they are."""
+    return user.is_authenticated and cycle.teacher.user_id == user.pk
 
 
 def may_assign_coach(user: AnyUser, district_id: int) -> bool:
@@ -240,7 +252,7 @@ def may_edit_look_fors(user: AnyUser, district_id: int) -> bool:
 
 def may_work_on_cycle(user: AnyUser, cycle: CoachingCycle) -> bool:
     """A cycle's sessions, evidence, check-ins and close: its coach."""
-    return cycle.coach.user_id == user.pk
+    return user.is_authenticated and cycle.coach.user_id == user.pk
 
 
 def _is_teacher(user: AnyUser, teacher_id: int) -> bool:

@@ -244,7 +244,8 @@ def proposal_respond(request: HttpRequest, proposal_id: Id, accept: Form[bool]) 
     """The teacher accepts or declines a proposed coach or a lighter offer."""
     proposal = access.fetch(coaching_access.proposals_visible_to, request.user, pk=proposal_id)
     access.require(
-        proposal.teacher.user_id == request.user.pk, "Only the teacher it was proposed to can answer."
+        coaching_access.may_answer_proposal(request.user, proposal),
+        "Only the teacher it was proposed to can answer.",
     )
     teacher = proposal.teacher
     if proposal.kind == ProposalKind.COACH:

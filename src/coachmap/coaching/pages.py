@@ -1,17 +1,21 @@
-"""Page helpers the coaching topics share: a one-form page and a service error as a message."""
+"""Page helpers the coaching topics share: a one-form page, a service error as a message, and the
+teacher's answer to an offer (a proposed coach, a lighter offer, a referral)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from coachmap.coaching.models import CoachingCycle
+from coachmap.core import access
 from coachmap.core.access import AuthedRequest
+from coachmap.core.forms import add_service_errors
 
 
 def form_page(
@@ -19,6 +23,7 @@ def form_page(
     form: Any,
     title: str,
     submit: str,
+    *,
     cycle: CoachingCycle | None = None,
     intro: str = "",
     back: str = "",
@@ -33,3 +38,47 @@ def form_page(
 
 def error_message(request: AuthedRequest, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
+
+
+def offer_answer(
+    request: AuthedRequest,
+    *,
+    allowed: bool,
+    not_yours: str,
+    respond: Callable[[bool], object],
+    accepted: str,
+    declined: str,
+) -> HttpResponse:
+    """The teacher accepts or declines something offered to them (POST `answer=accept`), then
+    goes home with what happens next. Someone else's offer is 403 (`allowed` is the named check);
+    an offer that can no longer be answered says why."""
+    access.require(allowed, not_yours)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        respond(accept)
+    except ValidationError as exc:
+        error_message(request, exc)
+    else:
+        messages.success(request, accepted if accept else declined)
+    return redirect("home")
+
+
+def cycle_form_saved(
+    request: AuthedRequest,
+    form: Any,
+    cycle: CoachingCycle,
+    save: Callable[[dict[str, Any]], Any],
+    done: str | Callable[[Any], str],
+) -> HttpResponseRedirect | None:
+    """A cycle's form posted: on a valid form, `save(cleaned_data)` (one service), then the cycle's
+    page with `done` (or `done(result)`); None to show the form again, with the service's errors
+    beside the fields they name."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect("coaching:cycle", cycle_id=cycle.pk)

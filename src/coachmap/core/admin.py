@@ -2,30 +2,30 @@
 
 Each ModelAdmin names the `access` scope it reads through; nothing registered here can show a
 session note or an individual survey answer, because those models are not registered at all.
+
+The site and `ScopedAdmin` are in `core.admin_site`, the district's settings, schools and audit
+trail in `core.admin_district`; the people (accounts, roles, teachers, coaches) are here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import update_wrapper
 from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 
-from coachmap.core import access, group_size, inputs, services
-from coachmap.core import queries as core_queries
+from coachmap.core import (
+    access,
+    admin_district,  # noqa: F401 - registers the district's own pages
+    services,
+)
+from coachmap.core.admin_site import ScopedAdmin, _admin_districts, site
 from coachmap.core.models import (
-    AuditAction,
-    AuditEvent,
     Coach,
-    District,
     Membership,
     Role,
     School,
@@ -33,118 +33,7 @@ from coachmap.core.models import (
     User,
 )
 
-
-class CoachmapAdminSite(admin.AdminSite):
-    site_header = "coachmap administration"
-    site_title = "coachmap admin"
-    index_title = "District administration"
-
-    def has_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and access.has_role(request.user, Role.DISTRICT_ADMIN))
-
-    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
-        inner = super().admin_view(view, cacheable)
-
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            if request.user.is_authenticated and not self.has_permission(request):
-                raise PermissionDenied("The admin is for district admins.")
-            return inner(request, *args, **kwargs)
-
-        return update_wrapper(wrapper, view)
-
-    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        if request.user.is_authenticated:
-            raise PermissionDenied("The admin is for district admins.")
-        return redirect_to_login(request.GET.get("next", "/admin/"))
-
-
-site = CoachmapAdminSite(name="admin")
-
-
-class IdAutocompleteSelect(AutocompleteSelect):
-    """Django's autocomplete looks up the chosen value before the form validates it (`pk__in`):
-    a value no id can be (2⁶⁴, "abc") would crash that query, so it is not looked up; the
-    form then says the choice is not valid."""
-
-    def optgroups(self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None) -> Any:
-        return super().optgroups(name, [v for v in value if v in (None, "") or inputs.is_id(v)], attr)
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    """Reads through `scope`; district admins may change only what `editable` allows."""
-
-    scope: Callable[[Any], QuerySet[Any]]
-    editable = True
-    deletable = False
-    addable = False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return type(self).scope(request.user)
-
-    def _is_admin(self, request: HttpRequest) -> bool:
-        return access.has_role(request.user, Role.DISTRICT_ADMIN)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._is_admin(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._is_admin(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self.editable and self._is_admin(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self.addable and self._is_admin(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self.deletable and self._is_admin(request)
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name in self.get_autocomplete_fields(request):
-            kwargs.setdefault(
-                "widget", IdAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def _get_obj_does_not_exist_redirect(
-        self, request: HttpRequest, opts: Any, object_id: str
-    ) -> HttpResponse:
-        raise Http404("Not found.")
-
-
-def _admin_districts(user: Any) -> QuerySet[District]:
-    return District.objects.filter(id__in=access.district_ids(user, Role.DISTRICT_ADMIN))
-
-
-@admin.register(District, site=site)
-class DistrictAdmin(ScopedAdmin):
-    scope = staticmethod(_admin_districts)
-    fields = ["name", "min_group_size", "coaching_time_target", "state_id"]
-    readonly_fields = ["name"]
-    list_display = ["name", "min_group_size", "coaching_time_target"]
-
-    def save_model(self, request: HttpRequest, obj: District, form: Any, change: bool) -> None:
-        services.district_settings_update(
-            actor=cast(User, request.user),
-            district=District.objects.get(pk=obj.pk),
-            min_group_size=obj.min_group_size,
-            coaching_time_target=obj.coaching_time_target,
-            state_id=obj.state_id,
-        )
-        warning = group_size.warning(obj.min_group_size)
-        if warning is not None:
-            self.message_user(request, warning, messages.WARNING)
-
-
-@admin.register(School, site=site)
-class SchoolAdmin(ScopedAdmin):
-    scope = staticmethod(
-        lambda user: School.objects.filter(district_id__in=access.district_ids(user, Role.DISTRICT_ADMIN))
-    )
-    list_display = ["name", "grades_label", "source_id"]
-    search_fields = ["name", "source_id"]
-    fields = ["name", "source_id", "grade_low", "grade_high"]
-    readonly_fields = ["source_id"]
+__all__ = ["ScopedAdmin", "site"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -402,36 +291,3 @@ class CoachAdmin(ScopedAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """The schools were set by `coach_settings_update`, with the audit row."""
-
-
-class AdministrationActionFilter(admin.SimpleListFilter):
-    """Filter by the acts listed here; the confidential ones are never rows, so never offered."""
-
-    title = "action"
-    parameter_name = "action"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(a.value, a.label) for a in AuditAction if not a.is_confidential]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(action=self.value()) if self.value() else queryset
-
-
-@admin.register(AuditEvent, site=site)
-class AuditEventAdmin(ScopedAdmin):
-    """The audit trail as the district admin may read it: the administration of the district as
-    rows (roles, accounts, settings, imports, exports), and coaching activity only as counts per
-    month. Who accepted coaching and who read whose notes are never listed here (DESIGN.md §3);
-    a teacher sees who read their notes on their cycle's page."""
-
-    scope = staticmethod(access.audit_visible_to)
-    list_display = ["at", "actor", "action", "subject", "object_type", "object_id"]
-    list_filter = [AdministrationActionFilter]
-    editable = False
-    readonly_fields = ["at", "actor", "action", "subject", "object_type", "object_id", "detail"]
-    change_list_template = "admin/core/auditevent/change_list.html"
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
-        activity, min_size = core_queries.audit_activity(request.user)
-        extra = {"activity": activity, "min_size": min_size, **(extra_context or {})}
-        return super().changelist_view(request, extra)

@@ -19,10 +19,14 @@ def grade_label(grade: int) -> str:
     return GRADE_LABELS.get(grade, str(grade))
 
 
+LAST_ELEMENTARY_GRADE = 5
+LAST_MIDDLE_GRADE = 8
+
+
 def grade_band(low: int, high: int) -> str:
     """The band a school (or a class) sits in, by its highest grade."""
-    if high <= 5:
+    if high <= LAST_ELEMENTARY_GRADE:
         return "elementary"
-    if high <= 8:
+    if high <= LAST_MIDDLE_GRADE:
         return "middle"
     return "high"

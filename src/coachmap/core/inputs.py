@@ -15,6 +15,9 @@ from ninja import Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import Field
 
+SHOWN_CHARS = 40  # how much of a bad value a message quotes
+
+
 MAX_ID = 2**63 - 1
 MAX_PAGE = 1_000_000  # far beyond any real list; keeps the offset inside a database integer
 FIRST_DAY = datetime.date(2000, 1, 1)
@@ -57,7 +60,7 @@ def parse_id(value: object, what: str) -> int:
     """The id of a `what` sent in a form, or a 400 saying what was expected."""
     text = str(value if value is not None else "").strip()
     if not is_id(text):
-        shown = text if len(text) <= 40 else text[:40] + "…"
+        shown = text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
         raise BadRequest(f"“{shown}” does not name a {what}: reload the page and try again.")
     return int(text)
 
@@ -72,7 +75,7 @@ def parse_day(value: str | None, *, what: str, default: datetime.date) -> dateti
     except ValueError:
         day = None
     if day is None or not FIRST_DAY <= day <= LAST_DAY:
-        shown = text if len(text) <= 40 else text[:40] + "…"
+        shown = text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
         raise BadRequest(
             f"“{shown}” is not a {what} coachmap can show: give a date between "
             f"{FIRST_DAY:%Y} and {LAST_DAY:%Y} written as YYYY-MM-DD, like 2026-09-07."

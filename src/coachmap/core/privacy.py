@@ -17,550 +17,61 @@ numbers and never negative and that a rate beside a count gives a proficient cou
 disclosure audit below (`Model`, solved with HiGHS) takes all of that into account; callers hide
 more cells until it pins nothing (`suppress_audited`, `protect`, `improvement.needs.table`).
 
+The rules live in two modules, re-exported here so every caller imports `core.privacy`:
+`core.suppression` (the lines, primary and complementary suppression, `rate_hidden`, top and
+bottom coding) and `core.disclosure` (the audit `Model`, `protect`, `suppress_audited`, `rate_bounds`).
+
 Pure functions over plain data; no database access.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-
-import numpy as np
-from scipy import optimize
-
-K = TypeVar("K", bound=Hashable)
-
-SUPPRESSED = "*"
-"""What a suppressed figure displays as, everywhere."""
-
-_NULL_TOLERANCE = 1e-9
-
-
-@dataclass(frozen=True)
-class Line(Generic[K]):
-    """Displayed cells that add up to a displayed total."""
-
-    parts: tuple[K, ...]
-    total: K
-
-
-def rate_hidden(count: float, min_size: int) -> bool:
-    """Whether a figure that stands on `count` people is hidden: at least one but fewer than `min_size`.
-
-    An empty cell names nobody, so it is shown (as zero, or as no figure at all). The one rule behind
-    every hidden cell, rate and average; `count` may be an average of people per week.
-    """
-    return 0 < count < min_size
-
-
-def primary(counts: Mapping[K, int], min_size: int) -> set[K]:
-    """Cells counting at least one person but fewer than `min_size` (`rate_hidden`)."""
-    return {key for key, n in counts.items() if rate_hidden(n, min_size)}
-
-
-def determined(counts: Mapping[K, int], lines: Sequence[Line[K]], hidden: Iterable[K]) -> list[K]:
-    """The hidden cells whose value follows from the shown cells and the lines, in `counts` order."""
-    hidden_set = set(hidden)
-    unknowns = [key for key in counts if key in hidden_set]
-    if not unknowns:
-        return []
-    column = {key: i for i, key in enumerate(unknowns)}
-    rows: list[list[float]] = []
-    for line in lines:
-        row = [0.0] * len(unknowns)
-        for part in line.parts:
-            if part in column:
-                row[column[part]] += 1.0
-        if line.total in column:
-            row[column[line.total]] -= 1.0
-        if any(row):
-            rows.append(row)
-    if not rows:
-        return []
-    matrix = np.array(rows)
-    # A hidden cell is fixed by the lines exactly when its unit vector lies in the row space of
-    # the matrix, that is when every vector of the null space is zero at that cell. One SVD
-    # gives an orthonormal basis of the null space, so all cells are decided at once.
-    _, singular, vt = np.linalg.svd(matrix, full_matrices=True)
-    tolerance = singular.max(initial=0.0) * max(matrix.shape) * np.finfo(float).eps
-    rank = int((singular > tolerance).sum())
-    null_space = vt[rank:]
-    return [key for key, i in column.items() if float(np.abs(null_space[:, i]).sum()) < _NULL_TOLERANCE]
-
-
-def suppress(counts: Mapping[K, int], lines: Sequence[Line[K]], min_size: int) -> frozenset[K]:
-    """The cells to hide: primary suppression, then complements until nothing hidden is determined.
-
-    `counts` gives every displayed cell (parts and totals) with the number of people it counts;
-    its order breaks ties, so the result is deterministic. A complement is taken from a line
-    that holds the exposed cell, preferring the smallest non-empty part, then empty parts, and
-    a total only when no part is left.
-    """
-    _check_lines(counts, lines)
-    order = {key: i for i, key in enumerate(counts)}
-    hidden = primary(counts, min_size)
-    while True:
-        exposed = determined(counts, lines, hidden)
-        if not exposed:
-            return frozenset(hidden)
-        # A cell given away by one line alone (it is that line's only hidden cell) is mended in
-        # that line first: the complement goes where the leak is, not into another of its lines.
-        candidates = {}
-        for sole in (True, False):
-            for cell in exposed:
-                candidates = _complements(cell, lines, hidden, counts, order, sole=sole)
-                if candidates:
-                    break
-            if candidates:
-                break
-        else:
-            raise ValueError(f"the lines fix {exposed[0]!r} whatever is hidden; check the table's totals")
-        hidden.add(min(candidates, key=lambda key: candidates[key]))
-
-
-def _complements(
-    cell: K,
-    lines: Sequence[Line[K]],
-    hidden: set[K],
-    counts: Mapping[K, int],
-    order: Mapping[K, int],
-    *,
-    sole: bool = False,
-) -> dict[K, tuple[int, bool, int, int]]:
-    """Shown cells that share a line with `cell`, each with its preference (lower is better).
-
-    With `sole`, only lines in which `cell` is the one hidden member count.
-    """
-    candidates: dict[K, tuple[int, bool, int, int]] = {}
-    for line in lines:
-        if cell != line.total and cell not in line.parts:
-            continue
-        if sole and any(key in hidden and key != cell for key in (*line.parts, line.total)):
-            continue
-        for rank, members in ((0, line.parts), (1, (line.total,))):
-            for key in members:
-                if key not in hidden and key != cell:
-                    n = counts[key]
-                    preference = (rank, n == 0, n, order[key])
-                    candidates[key] = min(candidates.get(key, preference), preference)
-    return candidates
-
-
-def grid_lines(
-    rows: Sequence[Hashable],
-    columns: Sequence[Hashable],
-    *,
-    row_totals: bool = True,
-    column_totals: bool = True,
-) -> list[Line[tuple[Hashable, Hashable]]]:
-    """Lines of a two-way table keyed `(row, column)`, whose totals are keyed with `"total"`.
-
-    Row totals are `(row, "total")`, column totals `("total", column)`, and the grand total
-    `("total", "total")`.
-    """
-    lines: list[Line[tuple[Hashable, Hashable]]] = []
-    if row_totals:
-        lines += [Line(tuple((r, c) for c in columns), (r, "total")) for r in rows]
-    if column_totals:
-        lines += [Line(tuple((r, c) for r in rows), ("total", c)) for c in columns]
-    if row_totals and column_totals:
-        lines.append(Line(tuple((r, "total") for r in rows), ("total", "total")))
-        lines.append(Line(tuple(("total", c) for c in columns), ("total", "total")))
-    return lines
-
-
-def _check_lines(counts: Mapping[K, int], lines: Sequence[Line[K]]) -> None:
-    for line in lines:
-        for key in (*line.parts, line.total):
-            if key not in counts:
-                raise KeyError(f"line refers to {key!r}, which is not a displayed cell")
-
-
-# ---------------------------------------------------------------------------------------------
-# Disclosure audit: what a reader can work out from everything a table shows.
-#
-# The lines above catch sums and differences. A reader can do more: counts are whole numbers and
-# never negative, a proficient count lies between 0 and the students tested, and a rate shown
-# beside a count gives the proficient count (to within the rate's rounding). The audit writes all
-# of that down as an integer program over the hidden figures and asks a solver (HiGHS) for the
-# smallest and largest value each hidden figure can take. A hidden figure is *pinned* when the
-# two are equal: the reader knows it, however it is hidden.
-# ---------------------------------------------------------------------------------------------
-
-BIG = 10**7
-"""The upper bound of a figure nothing else bounds (larger than any count a district holds)."""
-
-MEND_GAP = 0.25
-"""How far from the cheapest a choice of cells to hide may be (a quarter), to answer quickly."""
-
-MEND_SECONDS = 0.5
-"""The most one choice of cells to hide may take; the best found by then is taken."""
-
-
-@dataclass(frozen=True)
-class Interval:
-    """The values a hidden figure can take, given everything shown: whole numbers from `low` to `high`."""
-
-    low: int
-    high: int
-
-    @property
-    def pinned(self) -> bool:
-        return self.low == self.high
-
-
-class Model(Generic[K]):
-    """Figures as integer unknowns with bounds, linear constraints between them, and the hidden
-    figures to audit. A figure whose bounds are equal is shown (or known); the others are hidden.
-
-    Build one with `figure`, `between` and `watch`, then call `audit` (every watched figure's
-    interval) or `pinned` (only which watched figures are pinned, faster when `truth` is given).
-    """
-
-    def __init__(self) -> None:
-        self._low: list[int] = []
-        self._high: list[int] = []
-        self._truth: list[int | None] = []
-        self._rows: list[tuple[dict[int, float], float, float]] = []
-        self.watched: dict[K, int] = {}
-
-    def figure(self, low: int, high: int, truth: int | None = None) -> int:
-        """A new unknown between `low` and `high` (both included); `truth` is its real value if known."""
-        if low > high:
-            raise ValueError(f"a figure's bounds are crossed: {low} > {high}")
-        self._low.append(low)
-        self._high.append(high)
-        self._truth.append(truth)
-        return len(self._low) - 1
-
-    def shown(self, value: int) -> int:
-        """A figure the reader sees."""
-        return self.figure(value, value, value)
-
-    def between(self, terms: Mapping[int, float], low: float = -np.inf, high: float = np.inf) -> None:
-        """`low ≤ Σ coefficient × figure ≤ high`."""
-        if terms:
-            self._rows.append((dict(terms), low, high))
-
-    def equal(self, parts: Iterable[int], total: int) -> None:
-        """The parts add up to the total."""
-        terms: dict[int, float] = {}
-        for part in parts:
-            terms[part] = terms.get(part, 0.0) + 1.0
-        terms[total] = terms.get(total, 0.0) - 1.0
-        self.between(terms, 0.0, 0.0)
-
-    def at_most(self, smaller: int, larger: int) -> None:
-        self.between({smaller: 1.0, larger: -1.0}, high=0.0)
-
-    def watch(self, key: K, figure: int) -> None:
-        """Audit this hidden figure under the name `key`."""
-        self.watched[key] = figure
-
-    # -- solving ------------------------------------------------------------------------------
-
-    def _free(self) -> list[int]:
-        return [i for i in range(len(self._low)) if self._low[i] != self._high[i]]
-
-    def _program(self) -> tuple[list[int], Any, Any, Any] | None:
-        """The program over the free figures (shown ones become constants). None when it has no row."""
-        free = self._free()
-        column = {i: j for j, i in enumerate(free)}
-        matrix = np.zeros((len(self._rows), len(free)))
-        lows = np.empty(len(self._rows))
-        highs = np.empty(len(self._rows))
-        kept = 0
-        for terms, low, high in self._rows:
-            constant = 0.0
-            any_free = False
-            for i, coefficient in terms.items():
-                if i in column:
-                    matrix[kept, column[i]] += coefficient
-                    any_free = any_free or coefficient != 0.0
-                else:
-                    constant += coefficient * self._low[i]
-            if not any_free:
-                if constant < low - 1e-9 or constant > high + 1e-9:
-                    raise ValueError("the shown figures contradict the table's own sums")
-                continue
-            lows[kept], highs[kept] = low - constant, high - constant
-            kept += 1
-        if not free:
-            return None
-        bounds = optimize.Bounds(
-            np.array([self._low[i] for i in free], dtype=float),
-            np.array([self._high[i] for i in free], dtype=float),
-        )
-        constraint = optimize.LinearConstraint(matrix[:kept], lows[:kept], highs[:kept])
-        return free, bounds, constraint, column
-
-    def _extreme(self, program: tuple[list[int], Any, Any, Any], figure: int, sign: float) -> Any:
-        free, bounds, constraint, column = program
-        objective = np.zeros(len(free))
-        objective[column[figure]] = sign
-        result = optimize.milp(
-            objective,
-            integrality=np.ones(len(free)),
-            bounds=bounds,
-            constraints=[constraint] if constraint.A.shape[0] else [],
-        )
-        if result.status != 0 or result.x is None:
-            raise ValueError(f"the disclosure audit could not be solved: {result.message}")
-        return result.x
-
-    def audit(self) -> dict[K, Interval]:
-        """Every watched figure's interval: the smallest and largest whole value consistent with
-        everything shown."""
-        program = self._program()
-        intervals: dict[K, Interval] = {}
-        for key, figure in self.watched.items():
-            if self._low[figure] == self._high[figure] or program is None:
-                intervals[key] = Interval(self._low[figure], self._high[figure])
-                continue
-            column = program[3]
-            low = round(self._extreme(program, figure, 1.0)[column[figure]])
-            high = round(self._extreme(program, figure, -1.0)[column[figure]])
-            intervals[key] = Interval(low, high)
-        return intervals
-
-    def _truth_holds(self) -> bool:
-        """Are the real values all given, and do they satisfy every bound and constraint?"""
-        truth = self._truth
-        if any(value is None for value in truth):
-            return False
-        for i, value in enumerate(truth):
-            if value is None or not self._low[i] <= value <= self._high[i]:
-                return False
-        for terms, low, high in self._rows:
-            total = sum(c * (truth[i] or 0) for i, c in terms.items())
-            if total < low - 1e-9 or total > high + 1e-9:
-                return False
-        return True
-
-    def mend(self, key: K, options: Mapping[Hashable, tuple[Sequence[int], float]]) -> list[Hashable]:
-        """The cheapest options to hide so that the pinned figure `key` can take another value.
-
-        Each option names figures that hiding it turns into unknowns (a cell's count, proficient
-        count, ...) and its cost (the students it counts, say). This is the attacker problem of
-        τ-ARGUS's optimal method turned round: one integer program chooses which to hide, with
-        a switch per option that lets its figures leave their shown bounds. Empty when no choice
-        of options helps. Needs every real value (`truth`).
-        """
-        figure = self.watched[key]
-        truth = [int(v or 0) for v in self._truth]
-        big = max([*truth, 1]) * 2 + 1
-        n = len(self._low)
-        names = list(options)
-        size = n + len(names)
-        low = np.array([*self._low, *([0] * len(names))], dtype=float)
-        high = np.array([min(h, big) for h in self._high] + [1] * len(names), dtype=float)
-        rows: list[tuple[dict[int, float], float, float]] = list(self._rows)
-        for j, name in enumerate(names):
-            switch = n + j
-            for i in options[name][0]:
-                if self._low[i] == 0 and self._high[i] >= big:
-                    continue
-                # x ≤ high + big·switch and x ≥ low − big·switch
-                rows.append(({i: 1.0, switch: -float(big)}, -np.inf, float(self._high[i])))
-                rows.append(({i: 1.0, switch: float(big)}, float(self._low[i]), np.inf))
-                low[i], high[i] = 0.0, float(big)
-        matrix = np.zeros((len(rows), size))
-        lows = np.empty(len(rows))
-        highs = np.empty(len(rows))
-        for r, (terms, lo, hi) in enumerate(rows):
-            for i, c in terms.items():
-                matrix[r, i] += c
-            lows[r], highs[r] = lo, hi
-        cost = np.zeros(size)
-        for j, name in enumerate(names):
-            cost[n + j] = options[name][1]
-        best: list[Hashable] | None = None
-        best_cost = np.inf
-        for side in (1, -1):
-            bound_low, bound_high = low.copy(), high.copy()
-            if side == 1:
-                bound_low[figure] = truth[figure] + 1
-            else:
-                bound_high[figure] = truth[figure] - 1
-            if bound_low[figure] > bound_high[figure]:
-                continue
-            # A good choice soon beats the best choice late: a page waits for it.
-            result = optimize.milp(
-                cost,
-                integrality=np.ones(size),
-                bounds=optimize.Bounds(bound_low, bound_high),
-                constraints=[optimize.LinearConstraint(matrix, lows, highs)],
-                options={"mip_rel_gap": MEND_GAP, "time_limit": MEND_SECONDS},
-            )
-            if result.x is not None and result.fun < best_cost:
-                best_cost = result.fun
-                best = [name for j, name in enumerate(names) if result.x[n + j] > 0.5]
-                break  # one side that works is enough
-        return best or []
-
-    def first_pinned(self, order: Sequence[K], known_free: set[K]) -> K | None:
-        """The first watched figure in `order` that is pinned, or None; every figure proven free
-        on the way is added to `known_free`.
-
-        Hiding more only takes knowledge away (a shown figure becomes an unknown), so a figure
-        proven free stays free: a caller that hides cells one at a time passes the same set back.
-        Needs every real value (`truth`).
-        """
-        if not self._truth_holds():
-            raise ValueError("first_pinned needs the real value of every figure")
-        program = self._program()
-        free_figures = {figure for key, figure in self.watched.items() if key in known_free}
-        for key in order:
-            figure = self.watched[key]
-            if key in known_free or figure in free_figures:
-                known_free.add(key)
-                continue
-            if self._low[figure] == self._high[figure] or program is None:
-                return key
-            free, _, _, column = program
-            for sign in (-1.0, 1.0):
-                x = self._extreme(program, figure, sign)
-                for i in free:
-                    if round(x[column[i]]) != self._truth[i]:
-                        free_figures.add(i)
-                if figure in free_figures:
-                    break
-            else:
-                return key
-            known_free.update(k for k, f in self.watched.items() if f in free_figures)
-        return None
-
-    def pinned(self) -> list[K]:
-        """The watched figures a reader can work out exactly, in watch order.
-
-        With every figure's real value given (`truth`), a figure is proven free as soon as any
-        solution found gives it another value, so most figures need no solve of their own.
-        """
-        if not self._truth_holds():
-            return [key for key, interval in self.audit().items() if interval.pinned]
-        program = self._program()
-        if program is None:
-            return [key for key, i in self.watched.items() if self._low[i] == self._high[i]]
-        free, _, _, column = program
-        proven: set[int] = set()
-        result: list[K] = []
-        for key, figure in self.watched.items():
-            if self._low[figure] == self._high[figure]:
-                result.append(key)
-                continue
-            if figure in proven:
-                continue
-            for sign in (-1.0, 1.0):
-                x = self._extreme(program, figure, sign)
-                for i in free:
-                    if round(x[column[i]]) != self._truth[i]:
-                        proven.add(i)
-                if figure in proven:
-                    break
-            else:
-                result.append(key)
-        return result
-
-
-def rate_bounds(rate: float, tested: int, decimals: int) -> tuple[int, int]:
-    """The proficient counts out of `tested` that show as `rate` percent rounded to `decimals`
-    places: a rate shown as 33 means 32.5 % ≤ proficient ÷ tested < 33.5 %. Computed in whole
-    numbers, so rounding never moves a bound."""
-    scale = 10**decimals
-    shown = round(rate * scale)
-    # proficient / tested ∈ [shown − ½, shown + ½] / (100 × scale); both ends kept (round-half-even
-    # and floating point may land on either side of a half).
-    low_num = (2 * shown - 1) * tested
-    high_num = (2 * shown + 1) * tested
-    den = 200 * scale
-    low = max(0, -(-low_num // den))
-    high = min(tested, high_num // den)
-    return low, high
-
-
-CODING_MARGIN = 5
-"""Top and bottom coding: a rate within this many points of 0 % or 100 % shows as a bound."""
-
-
-def coded_rate(rate: float | None, coding: bool) -> str | None:
-    """The label that replaces a rate near 0 % or 100 % ("≤ 5 %", "≥ 95 %"), or None to show it."""
-    if rate is None or not coding:
-        return None
-    if rate <= CODING_MARGIN:
-        return f"≤ {CODING_MARGIN} %"
-    if rate >= 100 - CODING_MARGIN:
-        return f"≥ {100 - CODING_MARGIN} %"
-    return None
-
-
-def coded_bounds(rate: float, tested: int) -> tuple[int, int]:
-    """The proficient counts a coded rate allows: at most 5 % of `tested`, or at least 95 %."""
-    if rate <= CODING_MARGIN:
-        return 0, (CODING_MARGIN * tested) // 100
-    return -(-((100 - CODING_MARGIN) * tested) // 100), tested
-
-
-def protect(
-    cells: Sequence[K],
-    start: Iterable[K],
-    model_for: Callable[[frozenset[K]], Model[Any]],
-    preference: Callable[[K], Any],
-) -> frozenset[K]:
-    """The cells to hide: `start`, then one more cell a round (the shown cell `preference` ranks
-    lowest) until the audit of `model_for(hidden)` pins nothing.
-
-    For small tables with a single line (a survey's answers, a trend by month); two-way tables
-    pick complements along the lines through the pinned cell (`improvement.needs.table.audited`).
-    Ends at the latest when every cell is hidden, where nothing shown pins anything.
-    """
-    hidden = set(start)
-    while model_for(frozenset(hidden)).pinned():
-        shown = [cell for cell in cells if cell not in hidden]
-        if not shown:
-            raise ValueError("the table gives a figure away even with every cell hidden")
-        hidden.add(min(shown, key=preference))
-    return frozenset(hidden)
-
-
-def counts_model(counts: Mapping[K, int], lines: Sequence[Line[K]], hidden: Iterable[K]) -> Model[K]:
-    """A table of counts as the audit reads it: shown counts known, hidden ones whole numbers from
-    0 up, every line adding up. Hidden cells with people in them are watched."""
-    hidden_set = set(hidden)
-    model: Model[K] = Model()
-    figure: dict[K, int] = {}
-    for key, n in counts.items():
-        figure[key] = model.figure(0, BIG, n) if key in hidden_set else model.shown(n)
-        if key in hidden_set and n:
-            model.watch(key, figure[key])
-    for line in lines:
-        model.equal([figure[part] for part in line.parts], figure[line.total])
-    return model
-
-
-def suppress_audited(counts: Mapping[K, int], lines: Sequence[Line[K]], min_size: int) -> frozenset[K]:
-    """`suppress`, then the disclosure audit: more cells hidden until no hidden count is pinned
-    by the lines together with whole numbers and non-negativity. Each pinned count is mended by
-    the cheapest cells (fewest people, parts before totals) that one integer program finds."""
-    hidden = set(suppress(counts, lines, min_size))
-    order = {key: i for i, key in enumerate(counts)}
-    totals = {line.total for line in lines}
-    known_free: set[K] = set()
-    while True:
-        model = counts_model(counts, lines, hidden)
-        pinned = model.first_pinned(list(model.watched), known_free)
-        if pinned is None:
-            return frozenset(hidden)
-        index = {key: i for i, key in enumerate(counts)}
-        options: dict[Hashable, tuple[Sequence[int], float]] = {
-            key: ([index[key]], 1.0 + counts[key] + (0.5 if key in totals else 0.0))
-            for key in counts
-            if key not in hidden
-        }
-        chosen = model.mend(pinned, options)
-        if not chosen:
-            shown = [key for key in counts if key not in hidden]
-            if not shown:
-                raise ValueError(f"the lines fix {pinned!r} whatever is hidden")
-            chosen = [min(shown, key=lambda key: (key in totals, counts[key] == 0, counts[key], order[key]))]
-        hidden.update(key for key in counts if key in chosen)
+from coachmap.core.disclosure import (
+    BIG,
+    MEND_GAP,
+    MEND_SECONDS,
+    Interval,
+    Model,
+    counts_model,
+    protect,
+    rate_bounds,
+    suppress_audited,
+)
+from coachmap.core.suppression import (
+    CODING_MARGIN,
+    SUPPRESSED,
+    K,
+    Line,
+    coded_bounds,
+    coded_point,
+    coded_rate,
+    determined,
+    grid_lines,
+    primary,
+    rate_hidden,
+    suppress,
+)
+
+__all__ = [
+    "BIG",
+    "CODING_MARGIN",
+    "MEND_GAP",
+    "MEND_SECONDS",
+    "SUPPRESSED",
+    "Interval",
+    "K",
+    "Line",
+    "Model",
+    "coded_bounds",
+    "coded_point",
+    "coded_rate",
+    "counts_model",
+    "determined",
+    "grid_lines",
+    "primary",
+    "protect",
+    "rate_bounds",
+    "rate_hidden",
+    "suppress",
+    "suppress_audited",
+]

@@ -1,8 +1,10 @@
-"""Who may open which page: one table that the view decorator (`access.route_required`), the API
-(`access.may_open`) and the menu (`core.navigation`) all read, so the three never disagree.
+"""Who may open which page: one table, URL name → roles, for every page behind a sign-in.
 
-An empty set means any signed-in user. Pages not listed here still name their roles in their own
-`access.role_required(...)`; a page joins the table when it joins the menu or the API.
+The pages' decorator (`access.route_required("url-name")`), the API (`access.may_open`) and the
+menu (`core.navigation`) all read it, so the three never disagree; `tests/core/test_routes.py`
+proves every named URL that asks for a sign-in is here and that each view's decorator names its
+own route. An empty set means any signed-in user. Whether a person may act on one object (this
+cycle, that school) is a `may_<verb>_<thing>` check in the app's `access.py`, not a role here.
 """
 
 from __future__ import annotations
@@ -12,43 +14,157 @@ from coachmap.core.models import Role
 T, C, L, P, A = Role.TEACHER, Role.COACH, Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN
 SIGNED_IN: frozenset[Role] = frozenset()
 
-# Roles, then the routes they open.
+# Roles, then the routes they open, app by app.
 _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
-    (frozenset({T}), ("coaching:my-goals", "coaching:intake")),
-    (frozenset({C}), ("coaching:caseload", "coaching:micro", "coaching:time-week", "coaching:coach-profile")),
-    (frozenset({C, L}), ("coaching:look-fors",)),
+    # --- everyone signed in: home, own account, the shared pages ---
+    (
+        SIGNED_IN,
+        (
+            "home",
+            "email_change",
+            # Django's own views check the sign-in themselves; listed so the table is complete.
+            "password_change",
+            "password_change_done",
+            "library:index",
+            "library:resource",
+            "library:resource-open",
+            "coaching:agreements",
+            "coaching:agreement",
+            "notifications:list",
+            "notifications:settings",
+        ),
+    ),
+    # --- the district ---
+    # Django's admin checks staff rights itself; the table says whose menu shows it.
+    (
+        frozenset({A}),
+        ("district-settings", "signin:settings", "signin:provider", "signin:passwords", "admin:index"),
+    ),
+    # --- improvement: a school's needs, goals and technology map ---
+    (
+        frozenset({P, A}),
+        (
+            "improvement:school",
+            "improvement:needs",
+            "improvement:techmap",
+            "improvement:school-export",
+            "improvement:goal",
+            "improvement:indicator",
+        ),
+    ),
+    (
+        frozenset({P}),
+        (
+            "improvement:need-note",
+            "improvement:need-move",
+            "improvement:need-reset",
+            "improvement:goal-new",
+            "improvement:goal-status",
+            "improvement:indicator-new",
+            "improvement:measurement-new",
+            "improvement:tool-new",
+            "improvement:tool-link-new",
+            "improvement:tool-link-delete",
+        ),
+    ),
+    (frozenset({A}), ("improvement:district", "improvement:district-needs", "improvement:district-export")),
+    # --- coaching: a teacher's requests, intake and offers ---
+    (
+        frozenset({T}),
+        (
+            "coaching:my-goals",
+            "coaching:request-new",
+            "coaching:request-respond",
+            "coaching:intake",
+            "coaching:proposal-respond",
+            "coaching:referral-respond",
+        ),
+    ),
+    # --- coaching: a coach's caseload, cycles, time and profile ---
+    (frozenset({T, C}), ("coaching:cycle",)),
+    (
+        frozenset({C}),
+        (
+            "coaching:caseload",
+            "coaching:micro",
+            "coaching:micro-undo",
+            "coaching:time-week",
+            "coaching:calendar-import",
+            "coaching:coach-profile",
+            "coaching:teacher-intake",
+            "coaching:cycle-open",
+            "coaching:cycle-plan",
+            "coaching:cycle-stage",
+            "coaching:cycle-close",
+            "coaching:cycle-resume",
+            "coaching:session-new",
+            "coaching:evidence-new",
+            "coaching:checkin-new",
+            "coaching:handover-new",
+            "coaching:cycle-refer",
+        ),
+    ),
+    (frozenset({C, L}), ("coaching:look-fors", "coaching:handover")),
+    (
+        frozenset({C, P}),
+        ("coaching:agreement-new", "coaching:agreement-edit", "coaching:agreement-acknowledge"),
+    ),
+    # --- coaching: the program lead's requests, matching and team ---
     (
         frozenset({L}),
         (
             "coaching:requests",
+            "coaching:request-assign",
             "coaching:rounds",
+            "coaching:round-run",
+            "coaching:round",
+            "coaching:round-confirm",
+            "coaching:proposal-edit",
             "coaching:caseloads",
             "coaching:referrals",
             "coaching:time-team",
         ),
     ),
-    (frozenset({L, A}), ("coaching:policy", "roster:imports")),
-    (frozenset({P, L, A}), ("reports:coaching-trends", "coaching:quadrants")),
-    (frozenset({C, L, A}), ("reports:impact",)),
+    (frozenset({L, A}), ("coaching:policy",)),
+    (frozenset({P, L, A}), ("coaching:quadrants",)),
+    # --- reports ---
+    (frozenset({P, L, A}), ("reports:coaching-trends",)),
+    (frozenset({C, L, A}), ("reports:impact", "reports:impact-pdf")),
+    # --- roster imports ---
+    (frozenset({L, A}), ("roster:imports", "roster:import-run", "roster:import-status")),
+    # --- feedback: pulse checks and surveys ---
+    (frozenset({T}), ("feedback:pulse", "feedback:survey-answer")),
     (frozenset({T, L, P, A}), ("feedback:surveys",)),
-    (SIGNED_IN, ("library:index", "coaching:agreements", "notifications:list", "notifications:settings")),
-    # Django's own admin checks staff rights itself; the table only says whose menu shows it.
-    (
-        frozenset({A}),
-        (
-            "improvement:district",
-            "improvement:district-needs",
-            "district-settings",
-            "signin:settings",
-            "signin:provider",
-            "signin:passwords",
-            "admin:index",
-        ),
-    ),
+    (frozenset({L}), ("feedback:survey-new", "feedback:survey-edit", "feedback:survey-status")),
+    (frozenset({P, L, A}), ("feedback:survey-results",)),
+    # --- library ---
+    (frozenset({C, L}), ("library:resource-new", "library:resource-edit")),
 )
-ROUTE_ROLES: dict[str, frozenset[Role]] = {route: roles for roles, routes in _TABLE for route in routes}
+
+
+def _build() -> dict[str, frozenset[Role]]:
+    table: dict[str, frozenset[Role]] = {}
+    for roles, routes in _TABLE:
+        for route in routes:
+            if route in table:
+                raise ValueError(f"The route {route!r} is listed twice in core/routes.py.")
+            table[route] = roles
+    return table
+
+
+ROUTE_ROLES: dict[str, frozenset[Role]] = _build()
 
 
 def roles_for(route: str) -> frozenset[Role]:
     """The roles that may open a route; a KeyError names a route missing from the table."""
     return ROUTE_ROLES[route]
+
+
+# The API routes whose roles are a page's: each calls `access.may_open(user, page)` with the page
+# named here (the rest of the API is scoped object by object, not by role).
+API_ROUTES: dict[str, str] = {
+    "api:rounds": "coaching:rounds",
+    "api:round_run": "coaching:rounds",
+    "api:quadrants": "coaching:quadrants",
+    "api:coaching_trends": "reports:coaching-trends",
+}

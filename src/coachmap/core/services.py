@@ -21,6 +21,11 @@ from django.utils.http import urlsafe_base64_encode
 
 from coachmap.core import access
 from coachmap.core.audit import audit_record
+from coachmap.core.district import (  # noqa: F401 - callers import them from here
+    district_settings_update,
+    membership_grant,
+    membership_revoke,
+)
 from coachmap.core.models import (
     AuditAction,
     AuditEvent,
@@ -32,104 +37,6 @@ from coachmap.core.models import (
     Teacher,
     User,
 )
-
-
-def district_settings_update(
-    *,
-    actor: User,
-    district: District,
-    min_group_size: int,
-    coaching_time_target: int,
-    state_id: str | None = None,
-    rate_coding: bool | None = None,
-) -> District:
-    """Change the district's settings; the audit row holds the values before and after.
-
-    A minimum group size below `core.group_size.FLOOR` is refused (the model's validator); one
-    below `WARN_BELOW` is allowed, and callers show `group_size.warning` to the person who chose it.
-    """
-    access.require(
-        access.may_change_district(actor, district.pk),
-        "Only a district admin can change settings.",
-    )
-    state_id = district.state_id if state_id is None else state_id.strip()
-    fields = ["min_group_size", "rate_coding", "coaching_time_target", "state_id"]
-    with transaction.atomic():
-        # What is stored, not what the caller's instance says: a bound ModelForm has already
-        # written the new values onto it, and the audit must show the real change.
-        before = District.objects.select_for_update().filter(pk=district.pk).values(*fields).get()
-        district.min_group_size = min_group_size
-        district.coaching_time_target = coaching_time_target
-        district.state_id = state_id
-        if rate_coding is not None:
-            district.rate_coding = rate_coding
-        district.full_clean()
-        district.save(update_fields=fields)
-        audit_record(
-            actor=actor,
-            action=AuditAction.SETTINGS_CHANGE,
-            obj=district,
-            district=district,
-            before=before,
-            after={f: getattr(district, f) for f in fields},
-        )
-    return district
-
-
-def membership_grant(
-    *, actor: User | None, user: User, district: District, role: Role, school: School | None = None
-) -> Membership:
-    """Give a user a role. `actor` is None only for set-up commands run by the operator."""
-    if actor is not None:
-        access.require(
-            access.may_change_district(actor, district.pk),
-            "Only a district admin can change roles.",
-        )
-    if role.is_school_role and school is None:
-        raise ValidationError(f"A {role.label.lower()} belongs to a school: choose one.")
-    if not role.is_school_role:
-        school = None
-    if school is not None and school.district_id != district.pk:
-        raise ValidationError(f"{school} is not in {district}.")
-    with transaction.atomic():
-        membership, created = Membership.objects.get_or_create(
-            user=user, district=district, school=school, role=role
-        )
-        if created:
-            audit_record(
-                actor=actor,
-                action=AuditAction.ROLE_CHANGE,
-                obj=membership,
-                district=district,
-                subject=user,
-                user=user.username,
-                role=role.value,
-                school=school.pk if school else None,
-                change="grant",
-            )
-    access.forget_grants(user)
-    return membership
-
-
-def membership_revoke(*, actor: User, membership: Membership) -> None:
-    access.require(
-        access.may_change_district(actor, membership.district_id),
-        "Only a district admin can change roles.",
-    )
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action=AuditAction.ROLE_CHANGE,
-            obj=membership,
-            district=membership.district_id,
-            subject=membership.user,
-            user=membership.user.username,
-            role=membership.role,
-            change="revoke",
-        )
-        membership.delete()
-    access.forget_grants(membership.user)
-
 
 # --- people's accounts ---------------------------------------------------------------------------
 

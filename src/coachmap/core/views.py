@@ -40,7 +40,7 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
     return render(request, "core/district_settings.html", {"form": form, "district": district})
 
 
-@access.login_required
+@access.route_required("email_change")
 def email_change(request: AuthedRequest) -> HttpResponse:
     """A person changes their own email address (an admin cannot, once they have a password)."""
     form = OwnEmailForm(request.POST or None, initial={"email": request.user.email})

@@ -830,11 +830,12 @@ class Generator:
         for school_id, _ in self.schools:
             free = [t for t in teachers_by_school[school_id] if t.id not in self.busy]
             self.random.shuffle(free)
-            for teacher, status in zip(
+            for teacher, wanted in zip(
                 free, [RequestStatus.OPEN, RequestStatus.OPEN, RequestStatus.PROPOSED], strict=False
             ):
                 coach = None
-                if status == RequestStatus.PROPOSED:
+                status = wanted
+                if wanted == RequestStatus.PROPOSED:
                     # Keep two places free in every caseload for the demo logins' own work.
                     room = [c for c in serving[school_id] if self.load[c] < capacity[c] - 2]
                     if not room:

@@ -11,10 +11,12 @@ from coachmap.core.access import (
     AnyUser,
     admin_district_ids,
     district_ids,
+    has_role,
+    impact_coaches_for,
     lead_district_ids,
     teacher_of,
 )
-from coachmap.core.models import Role
+from coachmap.core.models import Coach, Role
 from coachmap.feedback.models import Survey, SurveyStatus
 
 
@@ -39,3 +41,22 @@ def may_answer_pulse(user: AnyUser, session: CoachingSession) -> bool:
     """The quick survey after a session: the cycle's teacher."""
     teacher = teacher_of(user)
     return teacher is not None and session.cycle.teacher_id == teacher.pk
+
+
+def may_answer_survey(user: AnyUser, survey: Survey) -> bool:
+    """A faculty survey: the teachers of its district (whether it is open is the service's rule)."""
+    teacher = teacher_of(user)
+    return teacher is not None and survey.district_id == teacher.school.district_id
+
+
+def may_read_survey_results(user: AnyUser, survey: Survey) -> bool:
+    """A survey's aggregate results: the program lead, principals and district admins who see it."""
+    return (
+        has_role(user, Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN)
+        and surveys_visible_to(user).filter(pk=survey.pk).exists()
+    )
+
+
+def may_read_pulse_results(user: AnyUser, coach: Coach) -> bool:
+    """A coach's released pulse results: the coach, and their district's program lead and admins."""
+    return impact_coaches_for(user).filter(pk=coach.pk).exists()

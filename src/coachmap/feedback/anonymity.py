@@ -27,6 +27,9 @@ from typing import TypeVar
 
 from coachmap.core import group_size, privacy
 
+AGREE = 4  # on the 1-5 scale, this and above count as agreeing
+
+
 FLOOR = group_size.FLOOR
 """The smallest group any survey result is ever shown for (the one floor of `core.group_size`)."""
 
@@ -84,7 +87,7 @@ class QuestionResult:
         """Share answering 4 or 5 on a 1–5 scale, when every count it needs is shown."""
         if not self.shown or not self.n or not self.scale:
             return None
-        agree = [c.count for c in self.counts if c.value >= 4]
+        agree = [c.count for c in self.counts if c.value >= AGREE]
         if any(c is None for c in agree):
             return None
         return round(100 * sum(c for c in agree if c is not None) / self.n)

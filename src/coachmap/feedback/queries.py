@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from coachmap.coaching.models import CoachingSession
 from coachmap.core import access
 from coachmap.core.access import AnyUser
-from coachmap.core.models import Coach, Role, Teacher
+from coachmap.core.models import Coach, Teacher
 from coachmap.feedback import access as feedback_access
 from coachmap.feedback import anonymity
 from coachmap.feedback.models import (
@@ -62,8 +62,7 @@ def pulse_results(user: AnyUser, coach: Coach, school_year: int) -> PulseResults
     """A coach's pulse for a school year, counting released answers only: for the coach, the
     program lead and the district admin. Never by session, teacher, school or date."""
     access.require(
-        access.impact_coaches_for(user).filter(pk=coach.pk).exists(),
-        "These results are not part of your role.",
+        feedback_access.may_read_pulse_results(user, coach), "These results are not part of your role."
     )
     min_size = anonymity.minimum(coach.district.min_group_size)
     batches: dict[int, list[tuple[int, ...]]] = defaultdict(list)
@@ -109,8 +108,7 @@ def survey_results(user: AnyUser, survey: Survey) -> SurveyResults:
     There is no breakdown by school or anything else: each cut is another chance to single someone out.
     """
     access.require(
-        access.has_role(user, Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN)
-        and feedback_access.surveys_visible_to(user).filter(pk=survey.pk).exists(),
+        feedback_access.may_read_survey_results(user, survey),
         "Survey results are for the program lead, principals and the district.",
     )
     min_size = anonymity.minimum(survey.district.min_group_size)

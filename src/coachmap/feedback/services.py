@@ -39,6 +39,9 @@ from coachmap.feedback.models import (
     SurveyStatus,
 )
 
+MIN_CHOICES = 2  # a choice question offers at least this many answers
+
+
 PULSE_WINDOW_DAYS = 14
 """A session's pulse is asked for two weeks; after that the memory is too faint to be useful."""
 
@@ -50,8 +53,10 @@ PULSE_QUESTIONS = {
 
 
 def _pulse_receipt(teacher: Teacher, session: CoachingSession, today: datetime.date) -> None:
-    if session.cycle.teacher_id != teacher.pk:
-        raise ValidationError("You can only answer about your own coaching sessions.")
+    access.require(
+        feedback_access.may_answer_pulse(teacher.user, session),
+        "You can only answer about your own coaching sessions.",
+    )
     if session.date > today or (today - session.date).days > PULSE_WINDOW_DAYS:
         raise ValidationError("This session’s quick survey has closed.")
     _, created = PulseReceipt.objects.get_or_create(session=session, teacher=teacher)
@@ -187,7 +192,7 @@ def question_add(
     _lead(actor, survey.district_id)
     _draft(survey)
     choices = [o.strip() for o in options or [] if o.strip()]
-    if kind == QuestionKind.CHOICE and len(choices) < 2:
+    if kind == QuestionKind.CHOICE and len(choices) < MIN_CHOICES:
         raise ValidationError({"options": "A choice question needs at least two choices, one a line."})
     with transaction.atomic():
         position = (survey.questions.aggregate(p=Max("position"))["p"] or 0) + 1
@@ -253,8 +258,12 @@ def _survey_release(survey: Survey) -> None:
 
 def survey_answer(*, teacher: Teacher, survey: Survey, answers: Mapping[int, int]) -> None:
     """A teacher answers the faculty survey once, anonymously. Unanswered questions are left out."""
-    if survey.district_id != teacher.school.district_id or survey.status != SurveyStatus.OPEN:
-        raise ValidationError("This survey is not open for you.")
+    access.require(
+        feedback_access.may_answer_survey(teacher.user, survey),
+        "This survey is for another district's teachers.",
+    )
+    if survey.status != SurveyStatus.OPEN:
+        raise ValidationError("This survey is not open for answers: it is a draft or already closed.")
     questions = {q.pk: q for q in survey.questions.all()}
     for question_id, value in answers.items():
         question = questions.get(question_id)

@@ -21,7 +21,7 @@ from coachmap.feedback.forms import PulseForm, QuestionForm, SurveyAnswerForm, S
 from coachmap.feedback.models import Question, SurveyStatus
 
 
-@access.role_required(Role.TEACHER)
+@access.route_required("feedback:pulse")
 @require_POST
 def pulse(request: AuthedRequest, session_id: int) -> HttpResponse:
     """Answer (or skip) the three-question pulse about a session, from the home page."""
@@ -69,7 +69,7 @@ def _lead_district(request: AuthedRequest) -> District:
     return district
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("feedback:survey-new")
 def survey_new(request: AuthedRequest) -> HttpResponse:
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +88,7 @@ def survey_new(request: AuthedRequest) -> HttpResponse:
     return render(request, "feedback/survey_new.html", {"form": form})
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("feedback:survey-edit")
 def survey_edit(request: AuthedRequest, survey_id: int) -> HttpResponse:
     survey = access.fetch(feedback_access.surveys_visible_to, request.user, pk=survey_id)
     access.require(feedback_access.may_edit_surveys(request.user, survey.district_id))
@@ -136,7 +136,7 @@ def survey_edit(request: AuthedRequest, survey_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("feedback:survey-status")
 @require_POST
 def survey_status(request: AuthedRequest, survey_id: int) -> HttpResponse:
     survey = access.fetch(feedback_access.surveys_visible_to, request.user, pk=survey_id)
@@ -149,7 +149,7 @@ def survey_status(request: AuthedRequest, survey_id: int) -> HttpResponse:
     return redirect("feedback:surveys")
 
 
-@access.role_required(Role.TEACHER)
+@access.route_required("feedback:survey-answer")
 def survey_answer(request: AuthedRequest, survey_id: int) -> HttpResponse:
     survey = access.fetch(feedback_access.surveys_visible_to, request.user, pk=survey_id)
     form = SurveyAnswerForm(request.POST or None, survey=survey)
@@ -164,7 +164,7 @@ def survey_answer(request: AuthedRequest, survey_id: int) -> HttpResponse:
     return render(request, "feedback/survey_answer.html", {"survey": survey, "form": form})
 
 
-@access.role_required(Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN)
+@access.route_required("feedback:survey-results")
 def survey_results(request: AuthedRequest, survey_id: int) -> HttpResponse:
     survey = access.fetch(feedback_access.surveys_visible_to, request.user, pk=survey_id)
     return render(

@@ -27,7 +27,7 @@ from coachmap.improvement.queries.goals import goal_progress
 HOME_COACH_ROWS = 10
 
 
-@access.login_required
+@access.route_required("home")
 def home(request: AuthedRequest) -> HttpResponse:
     """One page per person, with a section for each role they hold and nothing else."""
     user = request.user

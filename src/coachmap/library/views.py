@@ -48,7 +48,7 @@ def index(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@access.login_required
+@access.route_required("library:resource")
 def resource_detail(request: AuthedRequest, resource_id: int) -> HttpResponse:
     resource = access.fetch(
         lambda u: queries.with_use_counts(library_access.resources_visible_to(u)),
@@ -72,7 +72,7 @@ def _goals(request: AuthedRequest, district_id: int) -> Any:
     )
 
 
-@access.role_required(Role.COACH, Role.PROGRAM_LEAD)
+@access.route_required("library:resource-new")
 def resource_new(request: AuthedRequest) -> HttpResponse:
     district = access.acting_district(request.user, Role.COACH, Role.PROGRAM_LEAD)
     assert district is not None  # noqa: S101 - the role guarantees one
@@ -88,7 +88,7 @@ def resource_new(request: AuthedRequest) -> HttpResponse:
     return render(request, "library/resource_form.html", {"form": form, "resource": None})
 
 
-@access.role_required(Role.COACH, Role.PROGRAM_LEAD)
+@access.route_required("library:resource-edit")
 def resource_edit(request: AuthedRequest, resource_id: int) -> HttpResponse:
     resource = access.fetch(library_access.resources_visible_to, request.user, pk=resource_id)
     access.require(
@@ -127,7 +127,7 @@ def resource_edit(request: AuthedRequest, resource_id: int) -> HttpResponse:
     return render(request, "library/resource_form.html", {"form": form, "resource": resource})
 
 
-@access.login_required
+@access.route_required("library:resource-open")
 def resource_open(request: AuthedRequest, resource_id: int) -> HttpResponseBase:
     """Count the use, then follow the link or serve the file. Only PDFs, images and plain text open
     in the browser; everything else downloads, and nothing may be sniffed into something runnable."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, Coach, Role
+from coachmap.core.models import AuditAction, Coach
 from coachmap.reports import impact, queries
 from coachmap.reports.pdf import html_to_pdf
 
@@ -43,7 +43,7 @@ def impact_summary(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
+@access.route_required("reports:impact-pdf")
 def impact_pdf(request: AuthedRequest) -> HttpResponse:
     summary, _, _ = _impact(request)
     html = render_to_string("reports/impact_print.html", {"s": summary, "generated": timezone.localdate()})

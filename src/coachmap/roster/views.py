@@ -8,12 +8,9 @@ from django.shortcuts import redirect, render
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
-from coachmap.core.models import Role
 from coachmap.roster import access as roster_access
 from coachmap.roster import queries, services
 from coachmap.roster.forms import ImportUploadForm
-
-IMPORTERS = (Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
 
 
 @access.route_required("roster:imports")
@@ -50,13 +47,13 @@ def imports(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@access.role_required(*IMPORTERS)
+@access.route_required("roster:import-run")
 def import_run(request: AuthedRequest, run_id: int) -> HttpResponse:
     run = access.fetch(roster_access.import_runs_visible_to, request.user, pk=run_id)
     return render(request, "roster/import_run.html", _run_context(run))
 
 
-@access.role_required(*IMPORTERS)
+@access.route_required("roster:import-status")
 def import_status(request: AuthedRequest, run_id: int) -> HttpResponse:
     """The part of the run page htmx polls while the import runs."""
     run = access.fetch(roster_access.import_runs_visible_to, request.user, pk=run_id)

@@ -38,6 +38,8 @@ class Kind(models.TextChoices):
 
 # Published discovery documents: https://clever.com/.well-known/openid-configuration and
 # https://launchpad.classlink.com/.well-known/openid-configuration.
+# How many of a client ID's last characters the settings page shows, to recognise it by.
+HINT_CHARS = 4
 PRESET_ISSUERS = {Kind.CLEVER: "https://clever.com", Kind.CLASSLINK: "https://launchpad.classlink.com"}
 
 
@@ -93,7 +95,7 @@ class SignInProvider(models.Model):
     @property
     def client_id_hint(self) -> str:
         """Enough of the client ID to recognise it, never the whole of it."""
-        return f"…{self.client_id[-4:]}" if len(self.client_id) > 8 else "set"
+        return f"…{self.client_id[-HINT_CHARS:]}" if len(self.client_id) > 2 * HINT_CHARS else "set"
 
 
 class SignInPolicy(models.Model):

@@ -139,8 +139,8 @@ def provider_page(request: AuthedRequest, kind: str) -> HttpResponse:
     )
 
 
-@require_POST
 @access.route_required("signin:passwords")
+@require_POST
 def passwords_page(request: AuthedRequest) -> HttpResponse:
     district = _district(request)
     form = PasswordsForm(request.POST)

@@ -37,10 +37,9 @@ def agreement_write(
 ) -> PartnershipAgreement:
     """The coach or the principal writes (or revises) their agreement for a school year. A change
     after either has acknowledged asks both to acknowledge again."""
-    is_coach = actor.pk == coach.user_id
-    is_principal = access.leads_school(actor, school.pk)
     access.require(
-        is_coach or is_principal, "Only the coach and the school's principal write their agreement."
+        coaching_access.may_write_agreement(actor, coach, school.pk),
+        "Only the coach and the school's principal write their agreement.",
     )
     if not coach_serves(coach, school.pk):
         raise ValidationError(

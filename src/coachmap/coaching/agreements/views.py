@@ -34,7 +34,7 @@ def agreements(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH, Role.PRINCIPAL)
+@access.route_required("coaching:agreement-new")
 def agreement_new(request: AuthedRequest) -> HttpResponse:
     user = request.user
     coach = getattr(user, "coach", None) if access.has_role(user, Role.COACH) else None
@@ -70,7 +70,7 @@ def agreement_new(request: AuthedRequest) -> HttpResponse:
     return pages.form_page(request, form, "New partnership agreement", "Save agreement")
 
 
-@access.login_required
+@access.route_required("coaching:agreement")
 def agreement_detail(request: AuthedRequest, agreement_id: int) -> HttpResponse:
     agreement = access.fetch(coaching_access.agreements_visible_to, request.user, pk=agreement_id)
     return render(
@@ -80,7 +80,7 @@ def agreement_detail(request: AuthedRequest, agreement_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH, Role.PRINCIPAL)
+@access.route_required("coaching:agreement-edit")
 def agreement_edit(request: AuthedRequest, agreement_id: int) -> HttpResponse:
     agreement: PartnershipAgreement = access.fetch(
         coaching_access.agreements_visible_to, request.user, pk=agreement_id
@@ -120,7 +120,7 @@ def agreement_edit(request: AuthedRequest, agreement_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH, Role.PRINCIPAL)
+@access.route_required("coaching:agreement-acknowledge")
 @require_POST
 def agreement_acknowledge(request: AuthedRequest, agreement_id: int) -> HttpResponse:
     agreement = access.fetch(coaching_access.agreements_visible_to, request.user, pk=agreement_id)

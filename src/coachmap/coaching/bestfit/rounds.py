@@ -160,7 +160,7 @@ def proposal_edit(
                 )
             c = next(c for c in problem.coaches if c.id == coach.pk)
             f = fit(r, c, problem.weights)
-            explanation = explain.match_explanation(r, c, c.type, 0, f, [], None)
+            explanation = explain.match_explanation(r, c, c.type, 0, f=f, trail=[], alternative=None)
             explanation["route"] = f"{type_label(c.type)}: chosen by the program lead."
             explanation["no_alternative"] = ""
             proposal.kind, proposal.coach, proposal.offer = ProposalKind.COACH, coach, ""

@@ -28,6 +28,8 @@ from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, District, Teacher, User
 
+SCALE_TOP = 5  # the self-assessment answers run from 1 to this
+
 
 def _clean_list(items: Sequence[str]) -> list[str]:
     seen: dict[str, str] = {}
@@ -95,7 +97,7 @@ def intake_submit(
     unknown = set(answers) - keys
     if unknown:
         raise ValidationError(f"Unknown self-assessment item: {', '.join(sorted(unknown))}.")
-    if any(not 1 <= v <= 5 for v in answers.values()):
+    if any(not 1 <= v <= SCALE_TOP for v in answers.values()):
         raise ValidationError("Answer each statement on the 1–5 scale.")
     if preferred_coach is not None and not coach_serves(preferred_coach, teacher.school_id):
         raise ValidationError({"preferred_coach": f"{preferred_coach} does not serve {teacher.school}."})

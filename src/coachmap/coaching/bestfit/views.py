@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching import pages
 from coachmap.coaching.bestfit import queries, services
 from coachmap.coaching.bestfit import rounds as matching_rounds
 from coachmap.coaching.bestfit.forms import (
@@ -71,29 +72,21 @@ def intake(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@access.role_required(Role.TEACHER)
+@access.route_required("coaching:proposal-respond")
 @require_POST
 def proposal_respond(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     """The teacher takes up or turns down a lighter offer."""
-    teacher = request.user.teacher
     proposal = access.fetch(coaching_access.proposals_visible_to, request.user, pk=proposal_id)
-    access.require(
-        coaching_access.may_answer_proposal(request.user, proposal),
-        "Only the teacher it was offered to can answer.",
+    return pages.offer_answer(
+        request,
+        allowed=coaching_access.may_answer_proposal(request.user, proposal),
+        not_yours="Only the teacher it was offered to can answer.",
+        respond=lambda accept: matching_rounds.offer_respond(
+            teacher=request.user.teacher, proposal=proposal, accept=accept
+        ),
+        accepted="Thank you: the coaching team will be in touch.",
+        declined="Declined. You can still ask again.",
     )
-    accept = request.POST.get("answer") == "accept"
-    try:
-        matching_rounds.offer_respond(teacher=teacher, proposal=proposal, accept=accept)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            "Thank you: the coaching team will be in touch."
-            if accept
-            else "Declined. You can still ask again.",
-        )
-    return redirect("home")
 
 
 # --- everyone ------------------------------------------------------------------------------------
@@ -127,7 +120,7 @@ def coach_profile(request: AuthedRequest) -> HttpResponse:
     return render(request, "coaching/bestfit/coach_profile.html", {"form": form, "coach": coach})
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:teacher-intake")
 def teacher_intake(request: AuthedRequest, teacher_id: int) -> HttpResponse:
     """A coach reads a teacher's intake and records look-fors, which may move the placement."""
     coach = request.user.coach
@@ -211,7 +204,7 @@ def rounds(request: AuthedRequest) -> HttpResponse:
     return render(request, "coaching/bestfit/rounds.html", {"page": page, "waiting": waiting})
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("coaching:round-run")
 @require_POST
 def round_run(request: AuthedRequest) -> HttpResponse:
     district = queries.lead_district(request.user)
@@ -226,7 +219,7 @@ def round_run(request: AuthedRequest) -> HttpResponse:
     return redirect("coaching:round", round_id=matching_round.pk)
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("coaching:round")
 def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
     """Every proposal of a round with its explanation: score and parts, best alternative, or why not."""
     matching_round = access.fetch(coaching_access.rounds_visible_to, request.user, pk=round_id)
@@ -249,7 +242,7 @@ def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("coaching:round-confirm")
 @require_POST
 def round_confirm(request: AuthedRequest, round_id: int) -> HttpResponse:
     matching_round = access.fetch(coaching_access.rounds_visible_to, request.user, pk=round_id)
@@ -264,7 +257,7 @@ def round_confirm(request: AuthedRequest, round_id: int) -> HttpResponse:
     return redirect("coaching:round", round_id=matching_round.pk)
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("coaching:proposal-edit")
 def proposal_edit(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     proposal = access.fetch(coaching_access.proposals_visible_to, request.user, pk=proposal_id)
     access.require(coaching_access.may_run_matching(request.user, proposal.round.district_id))

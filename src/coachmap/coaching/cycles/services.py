@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.cycles import rules
 from coachmap.coaching.cycles.queries import cycle_facts
 from coachmap.coaching.models import (
@@ -26,6 +27,7 @@ from coachmap.coaching.models import (
     SessionType,
     StudentEvidence,
 )
+from coachmap.core import access
 from coachmap.core.models import Coach
 from coachmap.library.models import Resource, ResourceUse, UseKind
 
@@ -33,8 +35,10 @@ MAX_LOOK_FORS = 12
 
 
 def _own(coach: Coach, cycle: CoachingCycle, what: str) -> None:
-    if cycle.coach_id != coach.pk:
-        raise ValidationError(f"Only the cycle's coach can {what}.")
+    """Someone else's cycle is not theirs to change: 403 (`may_work_on_cycle`)."""
+    access.require(
+        coaching_access.may_work_on_cycle(coach.user, cycle), f"Only the cycle's coach can {what}."
+    )
 
 
 def _active(cycle: CoachingCycle) -> None:
@@ -202,8 +206,10 @@ def cycle_open(
     *, coach: Coach, request: CoachingRequest, opened_on: datetime.date | None = None
 ) -> CoachingCycle:
     """The coach opens a cycle; only after the teacher has accepted them."""
-    if request.coach_id != coach.pk:
-        raise ValidationError("Only the coach the teacher accepted can open this cycle.")
+    access.require(
+        coaching_access.may_open_cycle(coach.user, request),
+        "Only the coach the teacher accepted can open this cycle.",
+    )
     if request.status != RequestStatus.ACCEPTED:
         raise ValidationError("The teacher has not accepted yet: a cycle opens only with their consent.")
     with transaction.atomic():
@@ -241,8 +247,7 @@ def session_log(
     used = list(resources)
     if any(r.district_id != coach.district_id for r in used):
         raise ValidationError({"resources": "Choose resources from your district's library."})
-    if cycle.coach_id != coach.pk:
-        raise ValidationError("Only the cycle's coach can log its sessions.")
+    _own(coach, cycle, "log its sessions")
     if cycle.status != CycleStatus.ACTIVE:
         raise ValidationError("This cycle is closed; sessions can only be logged on an active cycle.")
     errors = {}
@@ -309,8 +314,7 @@ def cycle_close(
     """The coach ends the cycle and says honestly how: goal met (with after-evidence), referred on
     (to whom), teacher stepped back, or paused (it can resume). Rules in `cycles/rules.py`."""
 
-    if cycle.coach_id != coach.pk:
-        raise ValidationError("Only the cycle's coach can close it.")
+    _own(coach, cycle, "close it")
     with transaction.atomic():
         cycle = CoachingCycle.objects.select_for_update().get(pk=cycle.pk)
         problems = rules.close_problems(cycle_facts(cycle), outcome, referred_to)

@@ -17,7 +17,6 @@ from coachmap.coaching.models import CoachingCycle, CycleStage, CycleStatus, Ses
 from coachmap.core import access, inputs
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
-from coachmap.core.models import Role
 from coachmap.library import access as library_access
 from coachmap.library import queries as library_queries
 
@@ -34,7 +33,7 @@ def _own_cycle(request: AuthedRequest, cycle_id: int) -> CoachingCycle:
 # --- the cycle ----------------------------------------------------------------------------------
 
 
-@access.role_required(Role.TEACHER, Role.COACH)
+@access.route_required("coaching:cycle")
 def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """The whole cycle for its teacher and coach: stage, target, evidence, sessions with their
     confidential notes, check-ins, tool use and suggested resources."""
@@ -42,7 +41,7 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     entries = queries.session_notes(request.user, cycle)
     today = timezone.localdate()
     facts = queries.cycle_facts(cycle)
-    is_coach = cycle.coach.user_id == request.user.pk
+    is_coach = coaching_access.may_work_on_cycle(request.user, cycle)
     stages = list(rules.STAGES)
     next_stage = stages[stages.index(cycle.stage) + 1] if cycle.stage in stages[:-1] else None
     reminder = queries.reminder_for(
@@ -50,7 +49,9 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     )
     # The teacher, whose notes they are, sees who else read them; nobody else sees the list.
     note_reads, note_reads_total = (
-        queries.note_reads(request.user, cycle) if cycle.teacher.user_id == request.user.pk else (None, 0)
+        queries.note_reads(request.user, cycle)
+        if coaching_access.may_see_note_reads(request.user, cycle)
+        else (None, 0)
     )
     return render(
         request,
@@ -79,7 +80,7 @@ def cycle_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:cycle-plan")
 def cycle_plan(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
     initial = {
@@ -89,18 +90,17 @@ def cycle_plan(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         "look_fors": "\n".join(cycle.look_fors),
     }
     form = forms.PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cycle_plan_set(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Plan saved.")
-            return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return pages.form_page(request, form, f"Plan with {cycle.teacher}", "Save plan", cycle)
+    saved = pages.cycle_form_saved(
+        request,
+        form,
+        cycle,
+        lambda data: services.cycle_plan_set(coach=cycle.coach, cycle=cycle, **data),
+        "Plan saved.",
+    )
+    return saved or pages.form_page(request, form, f"Plan with {cycle.teacher}", "Save plan", cycle=cycle)
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:cycle-stage")
 @require_POST
 def cycle_stage(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
@@ -117,7 +117,7 @@ def cycle_stage(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     return redirect("coaching:cycle", cycle_id=cycle.pk)
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:evidence-new")
 def evidence_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
     has_pre = cycle.evidence.filter(kind="pre").exists()
@@ -125,25 +125,24 @@ def evidence_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         request.POST or None,
         initial={"kind": "post" if has_pre else "pre", "measured_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evidence_record(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Evidence recorded.")
-            return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return pages.form_page(
+    saved = pages.cycle_form_saved(
+        request,
+        form,
+        cycle,
+        lambda data: services.evidence_record(coach=cycle.coach, cycle=cycle, **data),
+        "Evidence recorded.",
+    )
+    return saved or pages.form_page(
         request,
         form,
         f"Student evidence for {cycle.teacher}’s cycle",
         "Record evidence",
-        cycle,
-        "Counts only: how many students met the learning target on one measure, before the work starts and after.",
+        cycle=cycle,
+        intro="Counts only: how many students met the learning target on one measure, before the work starts and after.",
     )
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:session-new")
 def session_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
     resources = library_access.resources_visible_to(request.user).order_by("title")
@@ -153,15 +152,14 @@ def session_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         resources=resources,
         initial={"date": timezone.localdate(), "minutes": 30},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_log(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Session logged.")
-            return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return render(request, "coaching/cycles/session_form.html", {"form": form, "cycle": cycle})
+    saved = pages.cycle_form_saved(
+        request,
+        form,
+        cycle,
+        lambda data: services.session_log(coach=cycle.coach, cycle=cycle, **data),
+        "Session logged.",
+    )
+    return saved or render(request, "coaching/cycles/session_form.html", {"form": form, "cycle": cycle})
 
 
 @access.route_required("coaching:micro")
@@ -213,7 +211,7 @@ def micro(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@access.route_required("coaching:micro")
+@access.route_required("coaching:micro-undo")
 @require_POST
 def micro_undo(request: AuthedRequest, session_id: int) -> HttpResponse:
     """Take back a micro-coaching log made by mistake (for a few minutes after logging it)."""
@@ -231,52 +229,50 @@ def micro_undo(request: AuthedRequest, session_id: int) -> HttpResponse:
     return redirect("home" if request.POST.get("back") == "home" else "coaching:micro")
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:checkin-new")
 def checkin_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
     form = forms.CheckInForm(request.POST or None, cycle=cycle, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.checkin_record(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Check-in recorded.")
-            return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return pages.form_page(
+    saved = pages.cycle_form_saved(
+        request,
+        form,
+        cycle,
+        lambda data: services.checkin_record(coach=cycle.coach, cycle=cycle, **data),
+        "Check-in recorded.",
+    )
+    return saved or pages.form_page(
         request,
         form,
         f"Fidelity check-in with {cycle.teacher}",
         "Record check-in",
-        cycle,
-        "Look for the agreed look-fors to find what gets in the way, and to celebrate the teacher’s adaptations. Not to police.",
+        cycle=cycle,
+        intro="Look for the agreed look-fors to find what gets in the way, and to celebrate the teacher’s adaptations. Not to police.",
     )
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:cycle-close")
 def cycle_close(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """End the cycle honestly: goal met, referred on, teacher stepped back, or paused."""
     cycle = _own_cycle(request, cycle_id)
     form = forms.CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cycle = services.cycle_close(coach=cycle.coach, cycle=cycle, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Cycle ended: {cycle.get_outcome_display().lower()}.")
-            return redirect("coaching:cycle", cycle_id=cycle.pk)
-    return pages.form_page(
+    saved = pages.cycle_form_saved(
+        request,
+        form,
+        cycle,
+        lambda data: services.cycle_close(coach=cycle.coach, cycle=cycle, **data),
+        lambda closed: f"Cycle ended: {closed.get_outcome_display().lower()}.",
+    )
+    return saved or pages.form_page(
         request,
         form,
         f"End the cycle with {cycle.teacher}",
         "End the cycle",
-        cycle,
-        "Say honestly how it ended. “Goal met” needs after-evidence; a paused cycle can be resumed.",
+        cycle=cycle,
+        intro="Say honestly how it ended. “Goal met” needs after-evidence; a paused cycle can be resumed.",
     )
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:cycle-resume")
 @require_POST
 def cycle_resume(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
@@ -322,7 +318,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:cycle-open")
 @require_POST
 def cycle_open(request: AuthedRequest, request_id: int) -> HttpResponse:
     coach = request.user.coach

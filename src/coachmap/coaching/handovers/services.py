@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from coachmap.coaching import access as coaching_access
 from coachmap.coaching.bestfit.routing import SUPPORT_TYPE_LABELS, Offer, type_label
 from coachmap.coaching.cycles.services import cycle_close
 from coachmap.coaching.eligibility import coach_load, eligibility
@@ -21,6 +22,7 @@ from coachmap.coaching.models import (
     ReferralStatus,
     RequestStatus,
 )
+from coachmap.core import access
 from coachmap.core.audit import consent_record
 from coachmap.core.models import Coach, Teacher
 from coachmap.notifications.models import Topic
@@ -42,8 +44,9 @@ def handover_create(
     proposal; handed to a support type, the next matching round looks for that type first and the
     teacher decides on whom it proposes. The note is for the receiving coach alone.
     """
-    if cycle.coach_id != coach.pk:
-        raise ValidationError("Only the cycle's coach can hand it over.")
+    access.require(
+        coaching_access.may_work_on_cycle(coach.user, cycle), "Only the cycle's coach can hand it over."
+    )
     if cycle.status != CycleStatus.ACTIVE:
         raise ValidationError("Only an active cycle can be handed over.")
     if (to_coach is None) == (not support_type):
@@ -113,8 +116,10 @@ def cycle_refer(
     *, coach: Coach, cycle: CoachingCycle, reason: str, support_type: str = "", offer: str = ""
 ) -> Referral:
     """End a cycle because another kind of support fits better now; the teacher decides whether to take it."""
-    if cycle.coach_id != coach.pk:
-        raise ValidationError("Only the cycle's coach can end it with a referral.")
+    access.require(
+        coaching_access.may_work_on_cycle(coach.user, cycle),
+        "Only the cycle's coach can end it with a referral.",
+    )
     if bool(support_type) == bool(offer):
         raise ValidationError("Refer to either a support type or a lighter offer.")
     if support_type and support_type not in SUPPORT_TYPE_LABELS:
@@ -152,8 +157,10 @@ def cycle_refer(
 
 def referral_respond(*, teacher: Teacher, referral: Referral, accept: bool) -> Referral:
     """The teacher takes up a referral (a request routed to that support type first) or declines it."""
-    if referral.teacher_id != teacher.pk:
-        raise ValidationError("Only the teacher who was referred can answer.")
+    access.require(
+        coaching_access.may_answer_referral(teacher.user, referral),
+        "Only the teacher who was referred can answer.",
+    )
     if referral.status != ReferralStatus.WAITING:
         raise ValidationError("This referral has already been answered.")
     with transaction.atomic():

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching import pages
 from coachmap.coaching.bestfit import queries as fit_queries
 from coachmap.coaching.handovers import queries, services
 from coachmap.coaching.handovers.forms import HandoverForm, ReferForm
@@ -16,29 +17,22 @@ from coachmap.coaching.models import CoachingCycle
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
-from coachmap.core.models import Role
 
 
-@access.role_required(Role.TEACHER)
+@access.route_required("coaching:referral-respond")
 @require_POST
 def referral_respond(request: AuthedRequest, referral_id: int) -> HttpResponse:
-    teacher = request.user.teacher
     referral = access.fetch(coaching_access.referrals_visible_to, request.user, pk=referral_id)
-    access.require(
-        coaching_access.may_answer_referral(request.user, referral),
-        "Only the teacher who was referred can answer.",
+    return pages.offer_answer(
+        request,
+        allowed=coaching_access.may_answer_referral(request.user, referral),
+        not_yours="Only the teacher who was referred can answer.",
+        respond=lambda accept: services.referral_respond(
+            teacher=request.user.teacher, referral=referral, accept=accept
+        ),
+        accepted="Accepted: the next matching round looks for that support first.",
+        declined="Declined.",
     )
-    accept = request.POST.get("answer") == "accept"
-    try:
-        services.referral_respond(teacher=teacher, referral=referral, accept=accept)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            "Accepted: the next matching round looks for that support first." if accept else "Declined.",
-        )
-    return redirect("home")
 
 
 def _own_active_cycle(request: AuthedRequest, cycle_id: int) -> CoachingCycle:
@@ -49,7 +43,7 @@ def _own_active_cycle(request: AuthedRequest, cycle_id: int) -> CoachingCycle:
     return cycle
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:handover-new")
 def handover_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """Not the best fit? Hand the teacher over to another coach, with a note only they will read."""
     coach = request.user.coach
@@ -83,7 +77,7 @@ def handover_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:cycle-refer")
 def cycle_refer(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     """End the cycle because another kind of support fits better now."""
     coach = request.user.coach
@@ -102,7 +96,7 @@ def cycle_refer(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     return render(request, "coaching/handovers/refer_form.html", {"form": form, "cycle": cycle})
 
 
-@access.role_required(Role.COACH, Role.PROGRAM_LEAD)
+@access.route_required("coaching:handover")
 def handover_detail(request: AuthedRequest, handover_id: int) -> HttpResponse:
     """The handover; its note only for the receiving coach (and every reading is recorded)."""
     handover = access.fetch(queries.handovers, request.user, pk=handover_id)

@@ -47,8 +47,10 @@ def request_submit(
     *, teacher: Teacher, goal: TeacherGoal, needs: list[str], note: str = ""
 ) -> CoachingRequest:
     """A teacher asks for coaching on one of their goals. Coaching is voluntary: only the teacher can ask."""
-    if goal.teacher_id != teacher.pk:
-        raise ValidationError("You can only ask for coaching on your own goal.")
+    access.require(
+        coaching_access.may_request_coaching(teacher.user, goal),
+        "You can only ask for coaching on your own goal.",
+    )
     pending = (RequestStatus.OPEN, RequestStatus.PROPOSED, RequestStatus.ACCEPTED, RequestStatus.IN_CYCLE)
     with transaction.atomic():
         if CoachingRequest.objects.filter(goal=goal, status__in=pending).exists():
@@ -96,8 +98,10 @@ def request_respond(*, teacher: Teacher, request: CoachingRequest, accept: bool)
     The coach hears of an acceptance at once; a decline goes back to the program lead, and the
     declined coach is never proposed for this request again.
     """
-    if request.teacher_id != teacher.pk:
-        raise ValidationError("Only the teacher who asked can answer this proposal.")
+    access.require(
+        coaching_access.may_answer_request(teacher.user, request),
+        "Only the teacher who asked can answer this proposal.",
+    )
     if request.status != RequestStatus.PROPOSED:
         raise ValidationError("There is no proposal waiting for your answer on this request.")
     with transaction.atomic():

@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching import pages
 from coachmap.coaching.models import CoachingRequest
 from coachmap.coaching.requests import queries, services
 from coachmap.coaching.requests.forms import AssignForm, RequestForm, TeacherGoalForm
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
-from coachmap.core.models import Role
 from coachmap.improvement import access as improvement_access
 from coachmap.improvement.models import GoalStatus
 from coachmap.improvement.queries.goals import goal_progress
@@ -59,7 +59,7 @@ def my_goals(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@access.role_required(Role.TEACHER)
+@access.route_required("coaching:request-new")
 def request_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
     teacher = request.user.teacher
     goal = access.fetch(coaching_access.teacher_goals_visible_to, request.user, pk=goal_id)
@@ -88,28 +88,20 @@ def request_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.TEACHER)
+@access.route_required("coaching:request-respond")
 @require_POST
 def request_respond(request: AuthedRequest, request_id: int) -> HttpResponse:
-    teacher = request.user.teacher
     coaching_request = access.fetch(coaching_access.requests_visible_to, request.user, pk=request_id)
-    access.require(
-        coaching_access.may_answer_request(request.user, coaching_request),
-        "Only the teacher who asked can answer.",
+    return pages.offer_answer(
+        request,
+        allowed=coaching_access.may_answer_request(request.user, coaching_request),
+        not_yours="Only the teacher who asked can answer.",
+        respond=lambda accept: services.request_respond(
+            teacher=request.user.teacher, request=coaching_request, accept=accept
+        ),
+        accepted=f"You accepted {coaching_request.coach}. They will open your cycle.",
+        declined="You declined. The coaching team will suggest someone else.",
     )
-    accept = request.POST.get("answer") == "accept"
-    try:
-        services.request_respond(teacher=teacher, request=coaching_request, accept=accept)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            f"You accepted {coaching_request.coach}. They will open your cycle."
-            if accept
-            else "You declined. The coaching team will suggest someone else.",
-        )
-    return redirect("home")
 
 
 # --- program lead --------------------------------------------------------------------------------
@@ -121,7 +113,7 @@ def requests_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "coaching/requests/requests_list.html", {"page": page})
 
 
-@access.role_required(Role.PROGRAM_LEAD)
+@access.route_required("coaching:request-assign")
 def request_assign(request: AuthedRequest, request_id: int) -> HttpResponse:
     coaching_request = access.fetch(coaching_access.requests_visible_to, request.user, pk=request_id)
     coaches = queries.coaches_for_request(request.user, coaching_request)

@@ -79,7 +79,7 @@ def _as_local(value: datetime.date | datetime.datetime, tz: ZoneInfo) -> datetim
     return datetime.datetime.combine(value, datetime.time(), tzinfo=tz)
 
 
-def read_calendar(data: bytes, *, tz: ZoneInfo, start: datetime.date, end: datetime.date) -> list[Occurrence]:
+def read_calendar(data: bytes, *, tz: ZoneInfo, start: datetime.date, end: datetime.date) -> list[Occurrence]:  # noqa: PLR0912 - each branch refuses one kind of bad calendar
     """Every occurrence between `start` (inclusive) and `end` (exclusive), in `tz`, by start time."""
     if len(data) > MAX_BYTES:
         raise CalendarError(

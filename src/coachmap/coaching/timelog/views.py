@@ -59,7 +59,7 @@ def time_week(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@access.role_required(Role.COACH)
+@access.route_required("coaching:calendar-import")
 def calendar_import(request: AuthedRequest) -> HttpResponse:
     coach = request.user.coach
     form = forms.CalendarForm(request.POST or None, request.FILES or None)

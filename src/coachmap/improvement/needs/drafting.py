@@ -12,6 +12,9 @@ from coachmap.core.groups import ALL
 from coachmap.core.schoolyear import school_year_of
 from coachmap.improvement.needs.ranking import SUBJECT_NAMES, Need, grade_words, group_noun
 
+MIN_DAYS_TO_TARGET = 120  # a drafted goal gives the work at least this many days
+
+
 SMALLEST_STEP = 5.0
 """Points a goal asks for at the least, however small the gap."""
 
@@ -31,7 +34,7 @@ def target_date_after(today: datetime.date) -> datetime.date:
     """June 15 at the end of this school year, or of the next when this one ends within four months."""
     year = school_year_of(today)
     target = datetime.date(year, 6, 15)
-    if (target - today).days < 120:
+    if (target - today).days < MIN_DAYS_TO_TARGET:
         target = datetime.date(year + 1, 6, 15)
     return target
 

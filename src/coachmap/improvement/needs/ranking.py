@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from coachmap.core import groups
+from coachmap.core import groups, privacy
 from coachmap.core.groups import ALL
-from coachmap.core.privacy import CODING_MARGIN
 from coachmap.improvement.needs.table import Table
 from coachmap.improvement.needs.trend import Direction, Trend, shortfall_trend
 
@@ -46,6 +45,9 @@ _NOUNS: dict[str, str] = {
     "gender:nonbinary": "nonbinary students",
     "gender:unknown": "students whose gender is not reported",
 }
+
+
+MIN_GRADES_TO_COMPARE = 2  # an all-grades row ranks only when it sums at least this many grades
 
 
 def group_noun(code: str) -> str:
@@ -163,7 +165,7 @@ def _shown(rate: float, coded: str | None) -> float:
     """A rate as the reader may know it: a coded rate stands at its bound (5 or 95)."""
     if coded is None:
         return rate
-    return float(CODING_MARGIN if rate < 50 else 100 - CODING_MARGIN)
+    return privacy.coded_point(rate)
 
 
 def find_needs(subject: str, table: Table, history: Mapping[int, Table]) -> list[Need]:
@@ -174,7 +176,7 @@ def find_needs(subject: str, table: Table, history: Mapping[int, Table]) -> list
     """
     found = []
     for (grade, group), _cell in table.cells.items():
-        if group == ALL and (grade is None or len(table.grades) < 2):
+        if group == ALL and (grade is None or len(table.grades) < MIN_GRADES_TO_COMPARE):
             continue
         figures = _shortfall(table, grade, group)
         if figures is None:

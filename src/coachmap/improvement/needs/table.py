@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from coachmap.core import privacy
 from coachmap.core.groups import ALL
 from coachmap.improvement.needs import stats
+from coachmap.improvement.needs.audit import RATE_DECIMALS, Hidden, count_of, model, preference, with_hidden
 from coachmap.improvement.needs.stats import Tally
 
 Key = tuple[int | None, str]
@@ -218,96 +219,6 @@ def build(
     return Table(cells, grades, groups, min_size)
 
 
-@dataclass
-class Hidden:
-    """The cells whose students tested (with every figure), matched or enrolled are hidden."""
-
-    tested: frozenset[Key]
-    matched: frozenset[Key]
-    enrolled: frozenset[Key]
-
-
-RATE_DECIMALS = 2
-"""The finest a rate is shown anywhere (the CSV export); the audit assumes the reader has it."""
-
-
-def model(
-    tallies: Mapping[Key, Tally],
-    table_lines: Sequence[privacy.Line[Key]],
-    hidden: Hidden,
-    *,
-    coding: bool,
-    with_counts: bool,
-    figures_of: dict[str, dict[Key, int]] | None = None,
-) -> privacy.Model[tuple[str, Key]]:
-    """Everything the table shows, as the disclosure audit reads it (`figures_of`, if given, is
-    filled with each measure's figure of each cell).
-
-    Per cell: students tested `t`, proficient `p`, matched `m`, enrolled `e`. A shown count is
-    known; a shown rate bounds `p` (exactly, at two decimals, for fewer than 10,000 students; a
-    coded rate only to within 5 % of `t`). Hidden counts are whole numbers from 0 up, with
-    p ≤ t and m ≤ t. Every line adds up for every count. Watched: `t` and `p` of each hidden
-    cell with students in it, and `m` and `e` where hidden and not zero: what is learnt of an
-    empty cell (that it is empty, that none of its nobody is proficient) is about no student.
-    """
-    audit: privacy.Model[tuple[str, Key]] = privacy.Model()
-    figures = figures_of if figures_of is not None else {}
-    figures.update({"tested": {}, "proficient": {}, "matched": {}, "enrolled": {}})
-    for key, tally in tallies.items():
-        if key in hidden.tested:
-            t = figures["tested"][key] = audit.figure(0, privacy.BIG, tally.tested)
-            p = figures["proficient"][key] = audit.figure(0, privacy.BIG, tally.proficient)
-            audit.at_most(p, t)
-            if tally.tested:
-                audit.watch(("tested", key), t)
-                audit.watch(("proficient", key), p)
-        else:
-            t = figures["tested"][key] = audit.shown(tally.tested)
-            if tally.tested > 0:
-                rate = 100.0 * tally.proficient / tally.tested
-                if privacy.coded_rate(rate, coding) is not None:
-                    low, high = privacy.coded_bounds(rate, tally.tested)
-                else:
-                    low, high = privacy.rate_bounds(rate, tally.tested, RATE_DECIMALS)
-                figures["proficient"][key] = audit.figure(low, high, tally.proficient)
-            else:
-                figures["proficient"][key] = audit.shown(0)
-            audit.at_most(figures["proficient"][key], t)
-        if not with_counts:
-            continue
-        if key in hidden.matched:
-            m = figures["matched"][key] = audit.figure(0, privacy.BIG, tally.matched)
-            audit.at_most(m, t)
-            if tally.matched:
-                audit.watch(("matched", key), m)
-        else:
-            figures["matched"][key] = audit.shown(tally.matched)
-            audit.at_most(figures["matched"][key], t)
-        if tally.enrolled is not None:
-            if key in hidden.enrolled:
-                e = figures["enrolled"][key] = audit.figure(0, privacy.BIG, tally.enrolled)
-                if tally.enrolled:
-                    audit.watch(("enrolled", key), e)
-            else:
-                figures["enrolled"][key] = audit.shown(tally.enrolled)
-    for line in table_lines:
-        for measure in figures.values():
-            if line.total in measure and all(part in measure for part in line.parts):
-                audit.equal([measure[part] for part in line.parts], measure[line.total])
-    return audit
-
-
-def _preference(tally: Tally, measure: str, total: bool, order: int) -> tuple[int, bool, bool, int, int]:
-    """How good a complement a cell makes (lower is better)."""
-    mixed = 0 < tally.proficient < tally.tested
-    n = tally.tested if measure in ("tested", "proficient") else getattr(tally, measure) or 0
-    # A pinned count is freed by any unknown on its line, and an empty cell tells nobody
-    # anything: empty cells first. A pinned proficient count needs a cell with some proficient
-    # and some not: mixed cells first, the smallest of them.
-    empty_first = n > 0 if measure != "proficient" else n == 0
-    return (int(total), measure == "proficient" and not mixed, empty_first, n, order)
-
-
 HiddenSets = tuple[frozenset[Key], frozenset[Key], frozenset[Key]]
 Remember = Callable[[str, Callable[[], HiddenSets]], HiddenSets]
 """Given a table's fingerprint and a way to audit it, the audited hidden cells: a caller may keep
@@ -391,7 +302,8 @@ def audited(
                 key: (
                     [cell_figures[m][key] for m in freed if key in cell_figures[m]],
                     # A total costs four times its people: readers need the totals most.
-                    (1.0 + _count(tallies[key], measure)) * (4.0 if key[0] is None or key[1] == ALL else 1.0),
+                    (1.0 + count_of(tallies[key], measure))
+                    * (4.0 if key[0] is None or key[1] == ALL else 1.0),
                 )
                 for key in tallies
                 if key not in already
@@ -400,11 +312,11 @@ def audited(
         if mendings:
             chosen_cells = frozenset(k for k in mendings if isinstance(k, tuple))
             added.extend(chosen_cells)
-            hidden = _with(hidden, measure, chosen_cells)
+            hidden = with_hidden(hidden, measure, chosen_cells)
             continue
 
         options = {
-            key: _preference(tallies[key], measure, key == line.total, order[key])
+            key: preference(tallies[key], measure, key == line.total, order[key])
             for line in table_lines
             if cell in (*line.parts, line.total)
             for key in (*line.parts, line.total)
@@ -412,7 +324,7 @@ def audited(
         }
         if not options:
             options = {
-                key: _preference(tallies[key], measure, False, order[key])
+                key: preference(tallies[key], measure, False, order[key])
                 for key in tallies
                 if key not in already
             }
@@ -420,17 +332,4 @@ def audited(
             raise ValueError(f"the table gives away the {measure} count of {cell!r} whatever is hidden")
         chosen = min(options, key=lambda key: options[key])
         added.append(chosen)
-        hidden = _with(hidden, measure, frozenset({chosen}))
-
-
-def _count(tally: Tally, measure: str) -> int:
-    return tally.tested if measure in ("tested", "proficient") else getattr(tally, measure) or 0
-
-
-def _with(hidden: Hidden, measure: str, extra: frozenset[Key]) -> Hidden:
-    """`hidden` with more cells hidden for `measure` (hiding students tested hides every figure)."""
-    if measure in ("tested", "proficient"):
-        return Hidden(hidden.tested | extra, hidden.matched | extra, hidden.enrolled | extra)
-    if measure == "matched":
-        return Hidden(hidden.tested, hidden.matched | extra, hidden.enrolled)
-    return Hidden(hidden.tested, hidden.matched, hidden.enrolled | extra)
+        hidden = with_hidden(hidden, measure, frozenset({chosen}))

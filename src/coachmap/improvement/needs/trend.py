@@ -13,6 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+MIN_POINTS = 2  # a trend needs at least this many years
+
+
 STABLE_POINTS_PER_YEAR = 1.0
 
 
@@ -55,7 +58,7 @@ def shortfall_trend(points: Sequence[tuple[int, float]]) -> Trend:
     """
     by_year = dict(points)
     ordered = tuple(sorted(by_year.items()))
-    if len(ordered) < 2:
+    if len(ordered) < MIN_POINTS:
         return Trend(Direction.UNKNOWN, None, None, ordered)
     steps = [
         (first_year, _kind(second - first, second_year - first_year))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from coachmap.core import privacy
 from coachmap.core.access import AnyUser
-from coachmap.core.privacy import CODING_MARGIN
 from coachmap.improvement.models import ImprovementGoal, Metric
 from coachmap.improvement.needs import drafting
 from coachmap.improvement.needs.progress import Progress, progress
@@ -33,7 +33,7 @@ def metric_value(metric: str, figures: Figures) -> float | None:
         return None if figures.gap_to_all is None else -figures.gap_to_all
     if figures.coded is not None and figures.rate is not None:
         # A coded rate ("≤ 5 %") is known only to its bound; the point stands there.
-        return float(CODING_MARGIN if figures.rate < 50 else 100 - CODING_MARGIN)
+        return privacy.coded_point(figures.rate)
     return figures.rate
 
 

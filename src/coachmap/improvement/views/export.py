@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from coachmap.core import access, csvsafe
 from coachmap.core.access import AuthedRequest
 from coachmap.core.audit import audit_record
-from coachmap.core.models import AuditAction, District, Role, School
+from coachmap.core.models import AuditAction, District, School
 from coachmap.improvement import exports
 from coachmap.improvement.queries.district import district_comparison
 from coachmap.improvement.queries.needs import Scope, parse_period
@@ -41,7 +41,7 @@ def _csv(
     return response
 
 
-@access.role_required(Role.PRINCIPAL, Role.DISTRICT_ADMIN)
+@access.route_required("improvement:school-export")
 def school_export(request: AuthedRequest, school_id: int, table: str) -> HttpResponse:
     school = access.fetch(access.schools_led_by, request.user, pk=school_id)
     if table not in SCHOOL_TABLES:
@@ -63,7 +63,7 @@ def school_export(request: AuthedRequest, school_id: int, table: str) -> HttpRes
     return _csv(request, builders[table](), district=school.district, obj=school)
 
 
-@access.role_required(Role.DISTRICT_ADMIN)
+@access.route_required("improvement:district-export")
 def district_export(request: AuthedRequest, table: str) -> HttpResponse:
     district = _admin_district(request)
     if table not in DISTRICT_TABLES:

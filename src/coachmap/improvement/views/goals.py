@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
-from coachmap.core.models import Role
 from coachmap.improvement import access as improvement_access
 from coachmap.improvement import charts, services
 from coachmap.improvement.forms import GoalForm, IndicatorForm, MeasurementForm
@@ -23,7 +22,7 @@ from coachmap.improvement.queries.needs import Scope
 from coachmap.improvement.views.needs import read_assessment
 
 
-@access.role_required(Role.PRINCIPAL)
+@access.route_required("improvement:goal-new")
 def goal_new(request: AuthedRequest, school_id: int) -> HttpResponse:
     """The goal form; `?need=KEY` (with the needs page's filters) fills it with a SMART draft."""
     school = access.fetch(access.schools_led_by, request.user, pk=school_id)
@@ -58,7 +57,7 @@ def goal_new(request: AuthedRequest, school_id: int) -> HttpResponse:
     return render(request, "improvement/goal_form.html", {"form": form, "school": school, "drafted": drafted})
 
 
-@access.role_required(Role.PRINCIPAL, Role.DISTRICT_ADMIN)
+@access.route_required("improvement:goal")
 def goal_detail(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = access.fetch(
         lambda u: improvement_access.improvement_goals_visible_to(u).filter(
@@ -85,7 +84,7 @@ def goal_detail(request: AuthedRequest, goal_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.PRINCIPAL)
+@access.route_required("improvement:goal-status")
 @require_POST
 def goal_status(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = access.fetch(improvement_access.improvement_goals_visible_to, request.user, pk=goal_id)
@@ -102,7 +101,7 @@ def goal_status(request: AuthedRequest, goal_id: int) -> HttpResponse:
     return redirect("improvement:school", school_id=goal.school_id)
 
 
-@access.role_required(Role.PRINCIPAL)
+@access.route_required("improvement:indicator-new")
 def indicator_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = access.fetch(
         lambda u: improvement_access.improvement_goals_visible_to(u).filter(
@@ -130,7 +129,7 @@ def indicator_new(request: AuthedRequest, goal_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.PRINCIPAL, Role.DISTRICT_ADMIN)
+@access.route_required("improvement:indicator")
 def indicator_detail(request: AuthedRequest, indicator_id: int) -> HttpResponse:
     indicator = access.fetch(improvement_access.indicators_visible_to, request.user, pk=indicator_id)
     may_edit = access.leads_school(request.user, indicator.goal.school_id)
@@ -138,7 +137,7 @@ def indicator_detail(request: AuthedRequest, indicator_id: int) -> HttpResponse:
     return _indicator_page(request, indicator, form)
 
 
-@access.role_required(Role.PRINCIPAL)
+@access.route_required("improvement:measurement-new")
 @require_POST
 def measurement_new(request: AuthedRequest, indicator_id: int) -> HttpResponse:
     indicator = access.fetch(improvement_access.indicators_visible_to, request.user, pk=indicator_id)

@@ -87,7 +87,7 @@ def _page(request: AuthedRequest, scope: Scope, template: str, extra: dict[str, 
     return render(request, template, context)
 
 
-@access.role_required(Role.PRINCIPAL, Role.DISTRICT_ADMIN)
+@access.route_required("improvement:school")
 def school_detail(request: AuthedRequest, school_id: int) -> HttpResponse:
     """What our data say: the school's needs assessment, its top needs and its goals."""
     school = access.fetch(access.schools_led_by, request.user, pk=school_id)
@@ -134,7 +134,7 @@ def _admin_district(request: AuthedRequest) -> District:
     return district
 
 
-@access.role_required(Role.PRINCIPAL, Role.DISTRICT_ADMIN)
+@access.route_required("improvement:needs")
 def needs_list(request: AuthedRequest, school_id: int) -> HttpResponse:
     """The prioritised needs: a suggested order the principal can change and annotate."""
     school = access.fetch(access.schools_led_by, request.user, pk=school_id)
@@ -163,7 +163,7 @@ def _back_to_needs(request: AuthedRequest, school: School, anchor: str = "") -> 
     return redirect(f"{url}?{query}{anchor}" if query else f"{url}{anchor}")
 
 
-@access.role_required(Role.PRINCIPAL)
+@access.route_required("improvement:need-note")
 @require_POST
 def need_note(request: AuthedRequest, school_id: int) -> HttpResponse:
     school = access.fetch(access.schools_led_by, request.user, pk=school_id)
@@ -181,7 +181,7 @@ def need_note(request: AuthedRequest, school_id: int) -> HttpResponse:
     return _back_to_needs(request, school)
 
 
-@access.role_required(Role.PRINCIPAL)
+@access.route_required("improvement:need-move")
 @require_POST
 def need_move(request: AuthedRequest, school_id: int) -> HttpResponse:
     school = access.fetch(access.schools_led_by, request.user, pk=school_id)
@@ -197,7 +197,7 @@ def need_move(request: AuthedRequest, school_id: int) -> HttpResponse:
     return _back_to_needs(request, school)
 
 
-@access.role_required(Role.PRINCIPAL)
+@access.route_required("improvement:need-reset")
 @require_POST
 def need_reset(request: AuthedRequest, school_id: int) -> HttpResponse:
     school = access.fetch(access.schools_led_by, request.user, pk=school_id)

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
-from coachmap.core.models import Role
 from coachmap.improvement import access as improvement_access
 from coachmap.improvement import services
 from coachmap.improvement.forms import ToolForm, ToolLinkForm
@@ -19,7 +18,7 @@ from coachmap.improvement.models import GoalStatus
 from coachmap.improvement.queries.techmap import tech_map
 
 
-@access.role_required(Role.PRINCIPAL, Role.DISTRICT_ADMIN)
+@access.route_required("improvement:techmap")
 def techmap(request: AuthedRequest, school_id: int) -> HttpResponse:
     school = access.fetch(access.schools_led_by, request.user, pk=school_id)
     return render(
@@ -33,7 +32,7 @@ def techmap(request: AuthedRequest, school_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.PRINCIPAL)
+@access.route_required("improvement:tool-new")
 def tool_new(request: AuthedRequest, school_id: int) -> HttpResponse:
     school = access.fetch(access.schools_led_by, request.user, pk=school_id)
     access.require(access.leads_school(request.user, school.pk), "Only the school's principal keeps its map.")
@@ -49,7 +48,7 @@ def tool_new(request: AuthedRequest, school_id: int) -> HttpResponse:
     return render(request, "improvement/tool_form.html", {"form": form, "school": school})
 
 
-@access.role_required(Role.PRINCIPAL)
+@access.route_required("improvement:tool-link-new")
 def tool_link_new(request: AuthedRequest, tool_id: int) -> HttpResponse:
     tool = access.fetch(improvement_access.tools_visible_to, request.user, pk=tool_id)
     access.require(
@@ -95,7 +94,7 @@ def tool_link_new(request: AuthedRequest, tool_id: int) -> HttpResponse:
     )
 
 
-@access.role_required(Role.PRINCIPAL)
+@access.route_required("improvement:tool-link-delete")
 @require_POST
 def tool_link_delete(request: AuthedRequest, link_id: int) -> HttpResponse:
     link = access.fetch(improvement_access.tool_links_visible_to, request.user, pk=link_id)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from coachmap.core.grades import ONEROSTER_GRADES
+
+LAST_GRADE = 12  # the highest grade a bare number may name
 
 
 class CellError(ValueError):
@@ -124,7 +127,7 @@ def parse_float(value: str) -> float | None:
         number = float(value)
     except ValueError:
         raise CellError("not a number") from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if math.isnan(number) or math.isinf(number):
         raise CellError("not a number")
     return number
 
@@ -150,8 +153,8 @@ def parse_grades(value: str) -> list[str]:
     if not value:
         return []
     codes = []
-    for part in value.split(","):
-        part = part.strip()
+    for raw in value.split(","):
+        part = raw.strip()
         if not part:
             continue
         code = GRADE_CODES.get(part.lower())
@@ -180,7 +183,7 @@ def grade_from_text(value: str) -> int | None:
         return 0
     if text in {"pk", "pre-k", "prek", "pr", "tk"}:
         return -1
-    if text.isdigit() and 0 <= int(text) <= 12:
+    if text.isdigit() and 0 <= int(text) <= LAST_GRADE:
         return int(text)
     raise CellError("unknown grade: expected PK, K or 1–12")
 

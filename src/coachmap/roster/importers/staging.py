@@ -17,6 +17,9 @@ from django.db import IntegrityError, connection, transaction
 
 from coachmap.core.bulk import batched
 
+FLUSH_ROWS = 20_000  # rows buffered before they are written
+
+
 TYPES = {
     "postgresql": {
         "text": "text",
@@ -214,7 +217,7 @@ class Stage:
                 def write(row: Sequence[Any]) -> None:
                     buffer.append(row)
                     self.rows += 1
-                    if len(buffer) >= 20000:
+                    if len(buffer) >= FLUSH_ROWS:
                         flush()
 
                 yield write

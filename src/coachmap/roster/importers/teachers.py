@@ -76,10 +76,9 @@ def _merge_chunk(
         user = teacher.user
         # Once a person has a password of their own, their email is theirs: a roster file that
         # changed it would send their password-reset link elsewhere (issue 12).
-        if user.has_usable_password():
-            email = user.email
-        if (user.first_name, user.last_name, user.email) != (given, family, email):
-            user.first_name, user.last_name, user.email = given, family, email
+        kept_email = user.email if user.has_usable_password() else email
+        if (user.first_name, user.last_name, user.email) != (given, family, kept_email):
+            user.first_name, user.last_name, user.email = given, family, kept_email
             changed_users.append(user)
         if teacher.school_id != school:
             Membership.objects.filter(

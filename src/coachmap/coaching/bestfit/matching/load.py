@@ -74,7 +74,7 @@ def load_coaches(district: District) -> list[CoachIn]:
     return coaches
 
 
-def load_problem(district: District, policy: RoutingPolicy, request_ids: list[int] | None = None) -> Problem:
+def load_problem(district: District, policy: RoutingPolicy, request_ids: list[int] | None = None) -> Problem:  # noqa: PLR0912 - one pass over the district; each branch is one filter
     """The problem for every request waiting in the district (or only `request_ids`)."""
     requests = CoachingRequest.objects.filter(teacher__school__district=district, status__in=WAITING)
     if request_ids is not None:

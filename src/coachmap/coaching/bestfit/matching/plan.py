@@ -58,7 +58,7 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 'es' if word.endswith('ch') else 's'}"
 
 
-def plan_round(problem: Problem, solver: Solver = solve, keep_instances: bool = False) -> Plan:
+def plan_round(problem: Problem, solver: Solver = solve, keep_instances: bool = False) -> Plan:  # noqa: PLR0912, PLR0915 - the routing steps read in the order the docs give them
     weights = problem.weights
     serving: dict[tuple[int, str], list[CoachIn]] = defaultdict(list)
     for coach in problem.coaches:
@@ -127,7 +127,9 @@ def plan_round(problem: Problem, solver: Solver = solve, keep_instances: bool = 
                 won.append((r, support_type, candidates, coach))
         for r, support_type, candidates, coach in won:
             f = fit(r, coach, weights)
-            alternative = explain.best_alternative(r, coach, f.score, candidates, weights, free_before, free)
+            alternative = explain.best_alternative(
+                r, coach, f.score, candidates, weights=weights, free_before=free_before, free_after=free
+            )
             plan.matches.append(
                 Match(
                     r.id,
@@ -135,7 +137,13 @@ def plan_round(problem: Problem, solver: Solver = solve, keep_instances: bool = 
                     support_type,
                     f.score,
                     explain.match_explanation(
-                        r, coach, support_type, step[r.id] + 1, f, trails[r.id], alternative
+                        r,
+                        coach,
+                        support_type,
+                        step[r.id] + 1,
+                        f=f,
+                        trail=trails[r.id],
+                        alternative=alternative,
                     ),
                 )
             )

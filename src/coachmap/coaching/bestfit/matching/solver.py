@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+CHOSEN = 0.5  # a binary variable above this is taken as chosen (the solver returns floats)
+
 
 @dataclass(frozen=True)
 class Instance:
@@ -161,7 +163,7 @@ def solve_reference(instance: Instance) -> Solution:
         raise RuntimeError(f"HiGHS could not solve the assignment LP: {best.message}")
     coach_of: list[int | None] = [None] * n_req
     for (r, c, _), x in zip(instance.arcs, best.x.tolist(), strict=True):
-        if x > 0.5:
+        if x > CHOSEN:
             coach_of[r] = c
     return Solution.of(instance, coach_of)
 

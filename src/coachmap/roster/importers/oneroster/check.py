@@ -69,7 +69,15 @@ def _references(st: ImportState, *, results: bool) -> None:
         if (stage_name == "results") != results:
             continue
         _dangling(
-            st, stage_name, col, column, target, target_file, db_sql.format(col=col), [d] * n_params, what
+            st,
+            stage_name,
+            col,
+            column,
+            target=target,
+            target_file=target_file,
+            db_sql=db_sql.format(col=col),
+            params=[d] * n_params,
+            what=what,
         )
     if results:
         _result_mismatches(st)
@@ -95,6 +103,7 @@ def _dangling(
     stage_name: str,
     col: str,
     column: str,
+    *,
     target: str,
     target_file: str,
     db_sql: str,

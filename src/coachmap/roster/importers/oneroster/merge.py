@@ -65,7 +65,7 @@ def merge(st: ImportState) -> None:
         if st.stage_of(file) is not None:
             st.progress(f"Removing {entity} no longer in the roster", 0, 1)
             scope, params = scopes[entity]
-            _remove(st, entity, file, model, scope, params, staged_filter)
+            _remove(st, entity, file, model, scope=scope, params=params, staged_filter=staged_filter)
     # Schools by sourcedId: the partial unique index on core_school cannot serve these joins.
     _map(
         st,
@@ -232,6 +232,7 @@ def _remove(
     entity: str,
     file: str,
     model: type[models.Model],
+    *,
     scope: str,
     params: list[Any],
     staged_filter: str,

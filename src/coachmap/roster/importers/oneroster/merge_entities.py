@@ -15,7 +15,7 @@ from coachmap.roster.importers.staging import execute, fetchall, fetchone, is_di
 from coachmap.roster.importers.teachers import teachers_merge
 
 
-def district_and_schools(st: ImportState) -> None:
+def district_and_schools(st: ImportState) -> None:  # noqa: PLR0912 - each branch is one problem the report names
     report = st.report
     orgs = st.small.get("orgs", SmallFile())
     if st.district is None:
@@ -79,8 +79,8 @@ def small_file(st: ImportState, file: str, model: type[models.Model], entity: st
     manager = model._default_manager
     existing = {obj.source_id: obj for obj in manager.filter(district=st.district)}  # type: ignore[attr-defined]
     keep: set[str] = set()
-    for sid, (_, status, fields) in small.rows.items():
-        fields = {k: v for k, v in fields.items() if not k.startswith("_")}
+    for sid, (_, status, staged) in small.rows.items():
+        fields = {k: v for k, v in staged.items() if not k.startswith("_")}
         obj = existing.get(sid)
         if status != "active":
             continue

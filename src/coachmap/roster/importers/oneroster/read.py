@@ -15,6 +15,8 @@ from coachmap.roster.importers.oneroster.state import ImportState, Manifest, Sma
 from coachmap.roster.importers.source import Table
 from coachmap.roster.models import AcademicSession, Category
 
+YEAR_DIGITS = 4  # a schoolYear is written with this many digits
+
 
 def read(st: ImportState) -> None:
     """The small files, and the ids a reference into them may name."""
@@ -148,7 +150,7 @@ def rows(st: ImportState, file: str) -> Iterable[tuple[int, spec.Cells]]:
             st.broken.add(file)
 
 
-def read_orgs(st: ImportState) -> None:
+def read_orgs(st: ImportState) -> None:  # noqa: PLR0912 - each branch is one problem the report names
     district_id = st.db_district_id()
     if district_id is not None:
         for sid in (
@@ -213,7 +215,7 @@ def read_orgs(st: ImportState) -> None:
 
 def _session_fields(cells: spec.Cells) -> dict[str, Any]:
     year = cells("schoolYear")
-    if year and not (year.isdigit() and len(year) == 4):
+    if year and not (year.isdigit() and len(year) == YEAR_DIGITS):
         raise spec.FieldError("schoolYear", year, "schoolYear must be a year such as 2026")
     return {
         "title": cells.text("title", 200, required=True),

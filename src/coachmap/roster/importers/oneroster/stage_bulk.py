@@ -27,21 +27,19 @@ from __future__ import annotations
 
 import csv
 import io
-import math
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import IO
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from coachmap.core.bulk import batched
-from coachmap.roster.importers.cells import ISO_DATETIME
-from coachmap.roster.importers.oneroster import spec
-from coachmap.roster.importers.oneroster.stage_quick import (
-    BOOLEANS,
-    STATUSES,
-    quick_date,
+from coachmap.roster.importers.oneroster.bulk_files import (  # noqa: F401 - stage_bulk.X for callers
+    ENROLLMENTS,
+    RESULTS,
+    STATUS_SQL,
+    BulkFile,
+    Checked,
+    trimmed,
 )
 from coachmap.roster.importers.report import Report
 from coachmap.roster.importers.source import MAX_FIELD, MAX_LINE, BoundedLines, CellTooLong, Progress, Source
@@ -52,110 +50,10 @@ CHUNK = 1 << 20
 BATCH = 20_000
 # What Python's str.strip() takes off, so SQL's trim can tell a cell that needs it.
 WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-_NUMBER = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?\Z")
-_PG_NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
-_PG_DATETIME = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?$"
-)
 
 
 class BulkRefused(Exception):
     """The bulk path cannot prove the file (or the import found a problem): read it row by row."""
-
-
-def _trimmed(check: Callable[[str], bool]) -> Callable[[str], bool]:
-    return lambda value: value == value.strip() and check(value)
-
-
-def _is_number(value: str) -> bool:
-    return value == "" or (_NUMBER.match(value) is not None and math.isfinite(float(value)))
-
-
-def _is_date(value: str) -> bool:
-    return quick_date(value) is not False
-
-
-def _is_modified(value: str) -> bool:
-    return value == "" or ISO_DATETIME.match(value) is not None
-
-
-def _one_of(values: Sequence[str]) -> Callable[[str], bool]:
-    allowed = frozenset(values)
-    return lambda value: value in allowed
-
-
-@dataclass(frozen=True)
-class Checked:
-    """A column checked by its distinct values; `pg_rows` is the row-by-row check on
-    PostgreSQL when there are too many (None: refuse the file then); `number` marks a column
-    the view reads as a number."""
-
-    check: Callable[[str], bool]
-    pg_rows: str | None = None
-    number: bool = False
-
-
-@dataclass(frozen=True)
-class BulkFile:
-    file: str
-    stage: str
-    ids: Sequence[str]  # required ids; sourcedId first
-    optional_ids: Sequence[str] = ()
-    checked: Mapping[str, Checked] = field(default_factory=dict)
-    view: Sequence[tuple[str, str]] = ()  # (staged column, SQL over {header} placeholders)
-
-
-_STATUS = Checked(_one_of(list(STATUSES)))
-_MODIFIED = Checked(_is_modified, pg_rows=_PG_DATETIME)
-_DATE = Checked(_is_date)
-_STATUS_SQL = "CASE WHEN {status} = '' THEN 'active' ELSE {status} END"
-
-RESULTS = BulkFile(
-    file="results",
-    stage="results",
-    ids=["sourcedId", "lineItemSourcedId", "studentSourcedId"],
-    checked={
-        "status": _STATUS,
-        "dateLastModified": _MODIFIED,
-        "scoreStatus": Checked(_one_of(list(spec.SCORE_STATUS.values()))),
-        "score": Checked(_is_number, pg_rows=_PG_NUMBER, number=True),
-        "scoreDate": _DATE,
-    },
-    view=[
-        ("source_id", "{sourcedId}"),
-        ("status", _STATUS_SQL),
-        ("line_item_ref", "{lineItemSourcedId}"),
-        ("student_ref", "{studentSourcedId}"),
-        ("score_status", "{scoreStatus}"),
-        ("score", "CAST(NULLIF({score}, '') AS {float})"),
-        ("score_date", "{date_of_scoreDate}"),
-    ],
-)
-
-ENROLLMENTS = BulkFile(
-    file="enrollments",
-    stage="enrollments",
-    ids=["sourcedId", "classSourcedId", "userSourcedId"],
-    optional_ids=["schoolSourcedId"],
-    checked={
-        "status": _STATUS,
-        "dateLastModified": _MODIFIED,
-        "role": Checked(_one_of(list(spec.ENROLLMENT_ROLES.values()))),
-        "primary": Checked(_one_of(list(BOOLEANS))),
-        "beginDate": _DATE,
-        "endDate": _DATE,
-    },
-    view=[
-        ("source_id", "{sourcedId}"),
-        ("status", _STATUS_SQL),
-        ("class_ref", "{classSourcedId}"),
-        ("user_ref", "{userSourcedId}"),
-        ("role", "{role}"),
-        ("is_primary", "({primary} IN ('true', 'TRUE', 'True'))"),
-        ("begin_date", "{date_of_beginDate}"),
-        ("end_date", "{date_of_endDate}"),
-    ],
-)
 
 
 class BulkStage(Stage):
@@ -231,7 +129,7 @@ class BulkLoader:
         if vendor() == "postgresql" and "status" in stage.position:
             # The merge filters on status = 'active' through the view: without statistics on
             # that expression PostgreSQL guesses a few rows and plans the joins for those.
-            status = _STATUS_SQL.format(status=stage.cell("status"))
+            status = STATUS_SQL.format(status=stage.cell("status"))
             execute(f"CREATE STATISTICS {stage.raw}_status ON ({status}) FROM {stage.raw}")
         analyze(stage.raw)
         self._prove(name, stage)
@@ -352,7 +250,7 @@ class BulkLoader:
         sqlite_number = checked.number and vendor() == "sqlite"
         select = f"{c}, CAST(NULLIF({c}, '') AS REAL)" if sqlite_number else c
         values = fetchall(f"SELECT DISTINCT {select} FROM {stage.raw} LIMIT {DISTINCT_CAP + 1}")
-        check = _trimmed(checked.check)
+        check = trimmed(checked.check)
         if len(values) <= DISTINCT_CAP:
             for value, *cast in values:
                 # SQLite reads some long decimals a bit differently from Python: such a file

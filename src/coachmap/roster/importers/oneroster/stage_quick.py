@@ -8,6 +8,7 @@ which give the exact reason. For a valid row both paths stage the same values.
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
@@ -23,6 +24,10 @@ from coachmap.roster.importers.oneroster.spec import (
     getter,
     race_of,
 )
+
+MAX_SOURCED_ID = 100  # the longest sourcedId the quick path takes as plainly valid
+MAX_REMEMBERED = 100_000  # distinct values remembered before the memory is cleared
+
 
 STATUSES = {"": "active", "active": "active", "tobedeleted": "tobedeleted"}
 BOOLEANS = {
@@ -42,7 +47,7 @@ FastReader = Callable[[Sequence[str]], "tuple[Any, ...] | None"]
 def _head(sid: str, status: str, modified: str) -> str | None:
     """The row's status when its sourcedId, status and dateLastModified are plainly valid."""
     state = STATUSES.get(status)
-    if not sid or len(sid) > 100 or sid[0] == "'" or state is None:
+    if not sid or len(sid) > MAX_SOURCED_ID or sid[0] == "'" or state is None:
         return None
     if modified and not ISO_DATETIME.match(modified):
         return None
@@ -94,7 +99,7 @@ class _Dates:
         if value in self.seen:
             return self.seen[value]
         answer: str | bool = value if quick_date(value) else False
-        if len(self.seen) > 100_000:  # a file of ever-new dates: keep memory bounded
+        if len(self.seen) > MAX_REMEMBERED:  # a file of ever-new dates: keep memory bounded
             self.seen = {"": None}
         self.seen[value] = answer
         return answer
@@ -129,7 +134,7 @@ def fast_results(index: Mapping[str, int]) -> FastReader:
             score = float(text) if text else None
         except ValueError:
             return None
-        if score is not None and (score != score or score in _INFINITIES):
+        if score is not None and (math.isnan(score) or score in _INFINITIES):
             return None
         checked = dates(day)
         if checked is False:
@@ -211,8 +216,8 @@ def fast_users_11(index: Mapping[str, int], orgs: Mapping[str, str], check_orgs:
         if head is None or role is None or enabled == "?" or not org_ids or role == "teacher":
             return None  # teachers take the full path: their names are kept
         school = None
-        for org in org_ids.split(","):
-            org = org.strip()
+        for raw_org in org_ids.split(","):
+            org = raw_org.strip()
             kind = orgs.get(org)
             if kind is None and check_orgs:
                 return None

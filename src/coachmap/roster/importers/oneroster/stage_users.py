@@ -42,7 +42,7 @@ def roles(st: ImportState) -> None:
     stage.index("user_ref")
 
 
-def users(st: ImportState) -> None:
+def users(st: ImportState) -> None:  # noqa: PLR0912 - each branch is one problem the report names
     stage = st.new_stage(
         "users",
         [
