@@ -20,6 +20,8 @@ EMAIL_BACKEND    Django email backend (default: the console, which prints mail; 
                  EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS)
 DEFAULT_FROM_EMAIL  the sender of password links (default coachmap@localhost)
 PASSWORD_RESET_TIMEOUT  seconds a set-your-password link stays valid (default 86400, one day)
+INVITATION_TIMEOUT  seconds an invitation (the first set-your-password link of an account nobody
+                 has used yet) stays valid (default 604800, seven days)
 """
 
 import os
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "coachmap.roster",
+    "coachmap.people",
     "coachmap.improvement",
     "coachmap.coaching",
     "coachmap.feedback",
@@ -163,6 +166,7 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "coachmap@localhost")
 PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(24 * 60 * 60)))
+INVITATION_TIMEOUT = int(env("INVITATION_TIMEOUT", str(7 * 24 * 60 * 60)))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "America/New_York")

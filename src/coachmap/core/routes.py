@@ -35,7 +35,13 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
     # Django's own admin checks staff rights itself; the table only says whose menu shows it.
     (
         frozenset({A}),
-        ("improvement:district", "improvement:district-needs", "district-settings", "admin:index"),
+        (
+            "improvement:district",
+            "improvement:district-needs",
+            "people:index",
+            "district-settings",
+            "admin:index",
+        ),
     ),
 )
 ROUTE_ROLES: dict[str, frozenset[Role]] = {route: roles for roles, routes in _TABLE for route in routes}

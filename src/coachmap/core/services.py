@@ -8,19 +8,16 @@ active. Each of these is audited with the person as subject, so they are told on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from coachmap.core import access
 from coachmap.core.audit import audit_record
+from coachmap.core.links import SiteAddress, password_link
 from coachmap.core.models import (
     AuditAction,
     AuditEvent,
@@ -42,25 +39,30 @@ def district_settings_update(
     coaching_time_target: int,
     state_id: str | None = None,
     rate_coding: bool | None = None,
+    source_id: str | None = None,
+    time_zone: str | None = None,
+    state: str | None = None,
 ) -> District:
     """Change the district's settings; the audit row holds the values before and after.
 
     A minimum group size below `core.group_size.FLOOR` is refused (the model's validator); one
     below `WARN_BELOW` is allowed, and callers show `group_size.warning` to the person who chose it.
+    A text setting left as None keeps its value.
     """
     access.require(
         access.may_change_district(actor, district.pk),
         "Only a district admin can change settings.",
     )
-    state_id = district.state_id if state_id is None else state_id.strip()
-    fields = ["min_group_size", "rate_coding", "coaching_time_target", "state_id"]
+    texts = {"state_id": state_id, "source_id": source_id, "time_zone": time_zone, "state": state}
+    fields = ["min_group_size", "rate_coding", "coaching_time_target", *texts]
     with transaction.atomic():
         # What is stored, not what the caller's instance says: a bound ModelForm has already
         # written the new values onto it, and the audit must show the real change.
         before = District.objects.select_for_update().filter(pk=district.pk).values(*fields).get()
         district.min_group_size = min_group_size
         district.coaching_time_target = coaching_time_target
-        district.state_id = state_id
+        for field, value in texts.items():
+            setattr(district, field, before[field] if value is None else value.strip())
         if rate_coding is not None:
             district.rate_coding = rate_coding
         district.full_clean()
@@ -132,14 +134,6 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
 
 
 # --- people's accounts ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SiteAddress:
-    """Where emailed links point: the host and scheme the admin is using."""
-
-    domain: str
-    protocol: str = "https"
 
 
 def _require_admin_of(actor: User, user: User) -> District:
@@ -321,23 +315,17 @@ def coach_settings_update(
 
 
 def password_link_send(*, actor: User, user: User, site: SiteAddress, new_account: bool = False) -> None:
-    """Email a person a single-use link to set their own password. Only they receive it."""
+    """Email a person a single-use link to set their own password. Only they receive it.
+
+    To an account nobody has used yet the link is an invitation (`core.links`), valid longer.
+    """
     district = _require_admin_of(actor, user)
     if not user.email:
         raise ValidationError(f"{user} has no email address, so no link can be sent. Add one first.")
     if not user.is_active:
         raise ValidationError(f"{user}'s account is switched off: switch it on before sending a link.")
-    context = {
-        "email": user.email,
-        "domain": site.domain,
-        "site_name": "coachmap",
-        "protocol": site.protocol,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "user": user,
-        "token": default_token_generator.make_token(user),
-        "new_account": new_account,
-        "sent_by": actor,
-    }
+    link = password_link(user=user, site=site)
+    context = {**link.context, "new_account": new_account, "sent_by": actor, "district": district}
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -347,6 +335,7 @@ def password_link_send(*, actor: User, user: User, site: SiteAddress, new_accoun
             subject=user,
             user=user.username,
             new_account=new_account,
+            invitation=link.invitation,
         )
         # Sent last: when the mail cannot go, the audit row is rolled back with everything else.
         subject = render_to_string("registration/password_reset_subject.txt", context)
