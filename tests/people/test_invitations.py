@@ -110,3 +110,15 @@ def test_signing_in_another_way_ends_the_invitation(world: World) -> None:
     ivy.last_login = timezone.now()  # as single sign-on would
     ivy.save(update_fields=["last_login"])
     assert "This invitation has already been used" in Client().get(link, follow=True).content.decode()
+
+
+def test_times_show_in_the_districts_time_zone(world: World) -> None:
+    sent = datetime.datetime(2026, 12, 6, 12, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(sent, tick=False):
+        ivy, _ = _invite(world)
+        page = world.client("admin").get(reverse("people:person", args=[ivy.pk])).content.decode()
+        assert "the link works until December 13, 2026, 07:00" in page  # the server's New York
+        world.district.time_zone = "America/Chicago"
+        world.district.save(update_fields=["time_zone"])
+        page = world.client("admin").get(reverse("people:person", args=[ivy.pk])).content.decode()
+        assert "the link works until December 13, 2026, 06:00" in page

@@ -37,6 +37,7 @@ class RoleFields(forms.Form):
         label="School",
         queryset=School.objects.none(),
         required=False,
+        empty_label="No school (the role is district-wide)",
         help_text="For teachers and principals, who belong to one school.",
     )
 
