@@ -246,3 +246,13 @@ def test_the_oneroster_org_id_is_shown_and_editable_in_settings() -> None:
     assert "is not a time zone coachmap knows" in bad.content.decode()
     district.refresh_from_db()
     assert district.time_zone == "America/Denver"
+
+
+def test_setup_without_a_terminal_says_to_use_the_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_terminal(prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", no_terminal)
+    with pytest.raises(CommandError, match="run `coachmap setup --no-input` with the flags"):
+        call_command("setup", stdout=StringIO(), stderr=StringIO())
+    assert District.objects.count() == 0

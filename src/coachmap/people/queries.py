@@ -168,11 +168,11 @@ class TeachersToInvite:
     without_email: int
 
 
-def teachers_to_invite(district: District) -> TeachersToInvite:
+def _teachers_without_sign_in(district: District) -> QuerySet[User]:
     """The district's teachers nobody has invited yet, or whose invitation has expired, with an
     account nobody has used (no password, never signed in) and switched on."""
     valid_from = timezone.now() - links.invitation_lifetime()
-    teachers = User.objects.filter(
+    return User.objects.filter(
         Exists(Teacher.objects.filter(user=OuterRef("pk"), school__district=district)),
         Exists(Membership.objects.filter(user=OuterRef("pk"), district=district, role=Role.TEACHER)),
         _unused(),
@@ -184,7 +184,16 @@ def teachers_to_invite(district: District) -> TeachersToInvite:
             )
         )
     )
-    without_email = teachers.filter(email="").count()
+
+
+def teachers_to_invite_count(district: District) -> int:
+    return _teachers_without_sign_in(district).exclude(email="").count()
+
+
+def teachers_to_invite(district: District) -> TeachersToInvite:
+    """Whom "invite every teacher with no sign-in yet" reaches, and how many it cannot (no email)."""
+    teachers = _teachers_without_sign_in(district)
     return TeachersToInvite(
-        list(teachers.exclude(email="").order_by("last_name", "first_name", "pk")), without_email
+        list(teachers.exclude(email="").order_by("last_name", "first_name", "pk")),
+        teachers.filter(email="").count(),
     )

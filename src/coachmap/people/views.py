@@ -72,7 +72,7 @@ def index(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "rows": [(p, s, roles_by_person.get(p.pk, [])) for p, s in rows],
             "searched": any(filters.values()),
-            "to_invite": len(queries.teachers_to_invite(district).people),
+            "to_invite": queries.teachers_to_invite_count(district),
             "not_accepted": queries.people(request.user, standing=queries.NOT_ACCEPTED).count(),
         },
     )

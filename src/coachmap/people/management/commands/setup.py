@@ -116,7 +116,13 @@ class Command(BaseCommand):
             else:
                 suffix = f" [{default}]" if default else ""
                 note = f" ({hint})" if hint else ""
-                answer = input(f"{label[0].upper()}{label[1:]}{note}{suffix}: ").strip() or default
+                try:
+                    answer = input(f"{label[0].upper()}{label[1:]}{note}{suffix}: ").strip() or default
+                except EOFError:
+                    raise CommandError(
+                        f"No answer for the {label}, and nothing was set up. Without a terminal, "
+                        f"run `coachmap setup --no-input` with the flags ({FLAGS[field]} …)."
+                    ) from None
             try:
                 setup.clean_value(field, answer)
             except ValidationError as exc:
