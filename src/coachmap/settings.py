@@ -25,6 +25,8 @@ SITE_URL         the address people open coachmap at, for links in emails (defau
 NOTIFICATION_DIGEST_HOUR  the local hour digests are due (default 7)
 NOTIFICATION_WAITING_DAYS the program lead hears of a request waiting longer than this (default 7)
 PASSWORD_RESET_TIMEOUT  seconds a set-your-password link stays valid (default 86400, one day)
+INVITATION_TIMEOUT  seconds an invitation (the first set-your-password link of an account nobody
+                 has used yet) stays valid (default 604800, seven days)
 """
 
 import os
@@ -110,6 +112,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "coachmap.roster",
     "coachmap.signin",
+    "coachmap.people",
     "coachmap.improvement",
     "coachmap.coaching",
     "coachmap.feedback",
@@ -127,6 +130,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "coachmap.core.middleware.DistrictTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -213,6 +217,7 @@ if NOTIFICATION_DIGEST_HOUR > 23:  # noqa: PLR2004 - the last hour of a day
         f"NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23, not {NOTIFICATION_DIGEST_HOUR}."
     )
 PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(24 * 60 * 60)))
+INVITATION_TIMEOUT = int(env("INVITATION_TIMEOUT", str(7 * 24 * 60 * 60)))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "America/New_York")

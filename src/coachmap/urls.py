@@ -5,6 +5,7 @@ from coachmap.api.api import api
 from coachmap.core import views as core_views
 from coachmap.core.admin import site as admin_site
 from coachmap.home import views as home_views
+from coachmap.people import views as people_views
 from coachmap.signin import urls as signin_urls
 from coachmap.signin import views as signin_views
 
@@ -40,6 +41,12 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # An invitation: the first set-your-password link of an account nobody has used yet.
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        people_views.InvitationAccept.as_view(),
+        name="invitation_accept",
+    ),
     path("accounts/email/", core_views.email_change, name="email_change"),
     path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -49,6 +56,7 @@ urlpatterns = [
     ),
     path("district/settings/", core_views.district_settings, name="district-settings"),
     path("district/sign-in/", include("coachmap.signin.urls")),
+    path("district/people/", include("coachmap.people.urls")),
     path("", include("coachmap.improvement.urls")),
     path("", include("coachmap.coaching.urls")),
     path("", include("coachmap.notifications.urls")),

@@ -42,6 +42,10 @@ def only(allowed: dict[str, int], default: int = 403, anonymous: int = 302) -> d
 NONE = lambda w: {}  # noqa: E731
 
 
+def _person(w: World) -> dict[str, Any]:
+    return {"person_id": w.teacher.user.pk}
+
+
 def _school(w: World) -> dict[str, Any]:
     return {"school_id": w.school.pk}
 
@@ -70,6 +74,22 @@ EXPECTED: dict[str, Route] = {
     ),
     "socialaccount_login_cancelled": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),
     "socialaccount_login_error": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),
+    # People (issue 13): the district admin's; another district's person is a 404 (tests/people).
+    "people:index": Route(NONE, only({AD: 200})),
+    "people:new": Route(NONE, only({AD: 200})),
+    "people:invite-teachers": Route(NONE, only({AD: 200})),
+    "people:person": Route(_person, only({AD: 200})),
+    "people:role-give": Route(_person, only({AD: 302}), method="post", data=lambda w: {"role": "coach"}),
+    "people:role-take": Route(
+        lambda w: {**_person(w), "membership_id": w.teacher.user.memberships.get().pk},
+        only({AD: 302}),
+        method="post",
+    ),
+    "people:switch": Route(_person, only({AD: 302}), method="post"),
+    "people:invite": Route(_person, only({AD: 302}), method="post"),
+    "invitation_accept": Route(
+        lambda w: {"uidb64": "MQ", "token": "1-2"}, only(dict.fromkeys(ROLES, 200), anonymous=200)
+    ),
     # Passwords (issue 12): anyone may ask for a reset link; only the signed-in change their own.
     "password_reset": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),
     "password_reset_done": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),

@@ -26,6 +26,8 @@ PUBLIC = {
     # A single sign-on that the provider cancelled or that failed: said before anyone is signed in.
     "socialaccount_login_cancelled",
     "socialaccount_login_error",
+    # An invitation's link is opened before its person has a password (coachmap.people).
+    "invitation_accept",
 }
 # Views that are Django's own: they check the sign-in themselves, so carry no `route`.
 DJANGO_OWN = {"password_change", "password_change_done", "admin:index"}

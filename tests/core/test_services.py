@@ -27,6 +27,10 @@ def test_admin_changes_settings_and_the_change_is_audited(world: World) -> None:
         "rate_coding": True,
         "coaching_time_target": 80,
         "state_id": "",
+        # Issue 13: the OneRoster org id, time zone and state are settings too.
+        "source_id": "",
+        "time_zone": "",
+        "state": "",
     }
 
 

@@ -26,7 +26,8 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a wholly new tandem bicycle 42"
-LINK = re.compile(r"https?://[^/\s]+(/accounts/password/reset/[^\s]+/)")
+# A reset link, or an invitation: the first link of an account nobody has used yet (issue 13).
+LINK = re.compile(r"https?://[^/\s]+(/accounts/(?:password/reset|invitation)/[^\s]+/)")
 
 
 def _link_in(message: mail.EmailMessage) -> str:

@@ -101,6 +101,9 @@ def test_admin_site_audit_records_the_real_before_and_after(world: World) -> Non
         "rate_coding": True,
         "coaching_time_target": 70,
         "state_id": "",
+        "source_id": "",
+        "time_zone": "",
+        "state": "",
     }
 
 

@@ -26,25 +26,30 @@ def district_settings_update(
     coaching_time_target: int,
     state_id: str | None = None,
     rate_coding: bool | None = None,
+    source_id: str | None = None,
+    time_zone: str | None = None,
+    state: str | None = None,
 ) -> District:
     """Change the district's settings; the audit row holds the values before and after.
 
     A minimum group size below `core.group_size.FLOOR` is refused (the model's validator); one
     below `WARN_BELOW` is allowed, and callers show `group_size.warning` to the person who chose it.
+    A text setting left as None keeps its value.
     """
     access.require(
         access.may_change_district(actor, district.pk),
         "Only a district admin can change settings.",
     )
-    state_id = district.state_id if state_id is None else state_id.strip()
-    fields = ["min_group_size", "rate_coding", "coaching_time_target", "state_id"]
+    texts = {"state_id": state_id, "source_id": source_id, "time_zone": time_zone, "state": state}
+    fields = ["min_group_size", "rate_coding", "coaching_time_target", *texts]
     with transaction.atomic():
         # What is stored, not what the caller's instance says: a bound ModelForm has already
         # written the new values onto it, and the audit must show the real change.
         before = District.objects.select_for_update().filter(pk=district.pk).values(*fields).get()
         district.min_group_size = min_group_size
         district.coaching_time_target = coaching_time_target
-        district.state_id = state_id
+        for field, value in texts.items():
+            setattr(district, field, before[field] if value is None else value.strip())
         if rate_coding is not None:
             district.rate_coding = rate_coding
         district.full_clean()

@@ -30,11 +30,24 @@ class DistrictSettingsForm(forms.ModelForm):
 
     class Meta:
         model = District
-        fields = ["min_group_size", "rate_coding", "coaching_time_target", "state_id"]
+        fields = [
+            "min_group_size",
+            "rate_coding",
+            "coaching_time_target",
+            "time_zone",
+            "state",
+            "state_id",
+            "source_id",
+        ]
         labels = {
             "min_group_size": "Minimum group size for reporting",
             "coaching_time_target": "Coaching-time target (%)",
+            "state": "State",
+            "source_id": "OneRoster org id",
         }
+
+    def clean_state(self) -> str:
+        return str(self.cleaned_data.get("state") or "").strip().upper()
 
 
 class OwnEmailForm(forms.Form):

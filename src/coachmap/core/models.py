@@ -6,7 +6,10 @@ it. What each role may see is decided in `core/access.py`, never here and never 
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -33,10 +36,49 @@ class Role(models.TextChoices):
         return self in (Role.TEACHER, Role.COACH)
 
 
+def validate_time_zone(value: str) -> None:
+    """A time zone of the IANA database, as a person would type it (America/Indiana/Indianapolis)."""
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            f"“{value}” is not a time zone coachmap knows. Write it as Region/City, for example "
+            "America/New_York, America/Chicago or America/Indiana/Indianapolis."
+        )
+
+
+POSTAL_CODE_LENGTH = 2
+
+
+def validate_state(value: str) -> None:
+    if value and not (len(value) == POSTAL_CODE_LENGTH and value.isalpha() and value.isupper()):
+        raise ValidationError(
+            f"“{value}” is not a state's two-letter postal code: write it like IN, TX or CA."
+        )
+
+
 class District(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
-    source_id = models.CharField(max_length=100, blank=True, help_text="sourcedId in the roster system")
+    source_id = models.CharField(
+        "OneRoster org id",
+        max_length=100,
+        blank=True,
+        help_text="The sourcedId of the district's org in its OneRoster files (orgs.csv, type "
+        "“district”): roster imports are refused when a bundle names another district.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Where the district's days begin and end, as Region/City (America/Chicago). "
+        "Empty: the server's time zone.",
+    )
+    state = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[validate_state],
+        help_text="The two-letter postal code of the district's state (IN), whose published results "
+        "files coachmap reads.",
+    )
     state_id = models.CharField(
         "code in state data files",
         max_length=40,

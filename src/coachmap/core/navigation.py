@@ -88,6 +88,7 @@ SECTIONS: tuple[Section, ...] = (
         (
             _link("Schools compared", "improvement:district"),
             _link("District needs", "improvement:district-needs"),
+            _link("People", "people:index"),
             _link("Import data", "roster:imports"),
             _link("Settings", "district-settings"),
             _link("Sign-in", "signin:settings"),

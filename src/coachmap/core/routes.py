@@ -40,6 +40,20 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
         frozenset({A}),
         ("district-settings", "signin:settings", "signin:provider", "signin:passwords", "admin:index"),
     ),
+    # --- people: the district admin's People page ---
+    (
+        frozenset({A}),
+        (
+            "people:index",
+            "people:new",
+            "people:invite-teachers",
+            "people:person",
+            "people:role-give",
+            "people:role-take",
+            "people:switch",
+            "people:invite",
+        ),
+    ),
     # --- improvement: a school's needs, goals and technology map ---
     (
         frozenset({P, A}),

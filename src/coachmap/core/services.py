@@ -8,16 +8,12 @@ active. Each of these is audited with the person as subject, so they are told on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from coachmap.core import access
 from coachmap.core.audit import audit_record
@@ -26,6 +22,7 @@ from coachmap.core.district import (  # noqa: F401 - callers import them from he
     membership_grant,
     membership_revoke,
 )
+from coachmap.core.links import SiteAddress, password_link
 from coachmap.core.models import (
     AuditAction,
     AuditEvent,
@@ -39,14 +36,6 @@ from coachmap.core.models import (
 )
 
 # --- people's accounts ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SiteAddress:
-    """Where emailed links point: the host and scheme the admin is using."""
-
-    domain: str
-    protocol: str = "https"
 
 
 def _require_admin_of(actor: User, user: User) -> District:
@@ -228,23 +217,17 @@ def coach_settings_update(
 
 
 def password_link_send(*, actor: User, user: User, site: SiteAddress, new_account: bool = False) -> None:
-    """Email a person a single-use link to set their own password. Only they receive it."""
+    """Email a person a single-use link to set their own password. Only they receive it.
+
+    To an account nobody has used yet the link is an invitation (`core.links`), valid longer.
+    """
     district = _require_admin_of(actor, user)
     if not user.email:
         raise ValidationError(f"{user} has no email address, so no link can be sent. Add one first.")
     if not user.is_active:
         raise ValidationError(f"{user}'s account is switched off: switch it on before sending a link.")
-    context = {
-        "email": user.email,
-        "domain": site.domain,
-        "site_name": "coachmap",
-        "protocol": site.protocol,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "user": user,
-        "token": default_token_generator.make_token(user),
-        "new_account": new_account,
-        "sent_by": actor,
-    }
+    link = password_link(user=user, site=site)
+    context = {**link.context, "new_account": new_account, "sent_by": actor, "district": district}
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -254,6 +237,7 @@ def password_link_send(*, actor: User, user: User, site: SiteAddress, new_accoun
             subject=user,
             user=user.username,
             new_account=new_account,
+            invitation=link.invitation,
         )
         # Sent last: when the mail cannot go, the audit row is rolled back with everything else.
         subject = render_to_string("registration/password_reset_subject.txt", context)

@@ -28,6 +28,9 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
                 coaching_time_target=form.cleaned_data["coaching_time_target"],
                 state_id=form.cleaned_data["state_id"],
                 rate_coding=form.cleaned_data["rate_coding"],
+                source_id=form.cleaned_data["source_id"],
+                time_zone=form.cleaned_data["time_zone"],
+                state=form.cleaned_data["state"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
