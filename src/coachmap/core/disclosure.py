@@ -140,12 +140,20 @@ class Model(Generic[K]):
         free, bounds, constraint, column = program
         objective = np.zeros(len(free))
         objective[column[figure]] = sign
+        constraints = [constraint] if constraint.A.shape[0] else []
         result = optimize.milp(
-            objective,
-            integrality=np.ones(len(free)),
-            bounds=bounds,
-            constraints=[constraint] if constraint.A.shape[0] else [],
+            objective, integrality=np.ones(len(free)), bounds=bounds, constraints=constraints
         )
+        if result.status != 0 or result.x is None:
+            # HiGHS's presolve can, rarely, call a feasible program (the real values satisfy it)
+            # infeasible on rounding; solving it again without presolve settles it.
+            result = optimize.milp(
+                objective,
+                integrality=np.ones(len(free)),
+                bounds=bounds,
+                constraints=constraints,
+                options={"presolve": False},
+            )
         if result.status != 0 or result.x is None:
             raise ValueError(f"the disclosure audit could not be solved: {result.message}")
         return result.x
