@@ -213,7 +213,12 @@ EXPECTED: dict[str, Route] = {
     "coaching:rounds": Route(NONE, only({L: 200})),
     "coaching:round-run": Route(NONE, only({L: 302}), method="post"),
     "coaching:round": Route(lambda w: {"round_id": w.draft_round.pk}, only({L: 200})),
-    "coaching:round-confirm": Route(lambda w: {"round_id": w.draft_round.pk}, only({L: 302}), method="post"),
+    "coaching:round-confirm": Route(
+        lambda w: {"round_id": w.draft_round.pk},
+        only({L: 302}),
+        method="post",
+        data=lambda w: {"confirmed": "yes"},
+    ),
     "coaching:proposal-edit": Route(lambda w: {"proposal_id": w.draft_proposal.pk}, only({L: 200})),
     "coaching:caseloads": Route(NONE, only({L: 200})),
     "coaching:referrals": Route(NONE, only({L: 200})),

@@ -242,7 +242,11 @@ class PolicyForm(forms.Form):
 
 
 class ProposalEditForm(forms.Form):
-    coach = forms.ChoiceField(label="Propose this coach instead", required=False, widget=forms.RadioSelect)
+    coach = forms.ChoiceField(
+        label="Propose this coach instead (best fit with this teacher first)",
+        required=False,
+        widget=forms.RadioSelect,
+    )
     offer = forms.ChoiceField(label="…or a lighter offer instead", required=False)
     reason = forms.CharField(
         label="Why you change it (for the coaching team only)",
@@ -251,6 +255,7 @@ class ProposalEditForm(forms.Form):
     )
 
     def __init__(self, *args: Any, options: list[Any], **kwargs: Any) -> None:
+        from coachmap.coaching.bestfit.matching.explain import points
         from coachmap.coaching.bestfit.routing import OFFER_CHOICES
 
         super().__init__(*args, **kwargs)
@@ -258,7 +263,9 @@ class ProposalEditForm(forms.Form):
         self.fields["coach"].choices = [  # type: ignore[attr-defined]
             (
                 str(o.coach.pk),
-                f"{o.coach} — {o.coach.get_coach_type_display()}, {o.free} of {o.coach.capacity} places free",
+                f"{o.coach} — "
+                + ("" if o.score is None else f"fits {points(o.score)} points; ")
+                + f"{o.free} of {o.coach.capacity} places free; {o.coach.get_coach_type_display()}",
             )
             for o in options
         ]
