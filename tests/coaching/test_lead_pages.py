@@ -65,7 +65,14 @@ def test_the_round_page_speaks_plainly_and_folds_each_fit_table(db: None) -> Non
 
 
 def test_fit_in_words() -> None:
-    weights = {"needs": 35, "grade_subject": 20, "quadrant": 15, "continuity": 10, "preference": 10, "load": 10}
+    weights = {
+        "needs": 35,
+        "grade_subject": 20,
+        "quadrant": 15,
+        "continuity": 10,
+        "preference": 10,
+        "load": 10,
+    }
     assert fit_quality(2 * 800, 2, weights) == "strong (on average 80 of 100 points)"
     assert fit_quality(600, 1, weights) == "fair (on average 60 of 100 points)"
     assert fit_quality(450, 1, weights).startswith("weak")
@@ -93,7 +100,7 @@ def test_changing_a_proposal_lists_coaches_by_how_well_each_fits_this_teacher(db
     matching_round = matching_rounds.round_run(actor=s.lead, district=s.district)
     proposal = MatchProposal.objects.get(round=matching_round, kind=ProposalKind.COACH)
     options = fit_queries.coach_options_by_fit(s.lead, proposal)
-    assert [o.coach.pk for o in options][0] == s.tech.pk
+    assert options[0].coach.pk == s.tech.pk
     assert options[0].score is not None and options[-1].score is not None
     assert [o.score for o in options] == sorted((o.score for o in options), reverse=True)
     assert roomy.pk in [o.coach.pk for o in options]

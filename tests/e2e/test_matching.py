@@ -82,7 +82,7 @@ def test_intake_and_request_then_a_confirmed_round_then_consent_then_the_coach_s
     assert page.get_by_text("1 of 1 requests matched with a coach").is_visible()
     proposal = page.get_by_role("article").filter(has_text="Taylor Morgan")
     assert proposal.get_by_text("Casey Rivera").first.is_visible()
-    assert proposal.get_by_text("How the fit adds up").get_by_text("Covers 2 of 2 needs").is_visible()
+    assert proposal.locator("summary").filter(has_text="Covers 2 of 2 needs").is_visible()
     check_page(page, "lead matching round")
     page.get_by_role("button", name="Confirm and send to teachers").click()
     assert page.get_by_role("heading", name="Send proposals to 1 teacher?").is_visible()

@@ -27,5 +27,6 @@ def fit_quality(matching_round: Any) -> str:
 
 
 @register.filter
-def seconds(value: float | None) -> str:
-    return explain.seconds_words(value)
+def seconds(value: float | str | None) -> str:
+    """A round without timings (an older or hand-made one) shows "—"."""
+    return explain.seconds_words(None if value is None or value == "" else float(value))
