@@ -25,7 +25,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from coachmap.core import group_size, privacy
+from coachmap.core import group_size, percent, privacy
 
 FLOOR = group_size.FLOOR
 """The smallest group any survey result is ever shown for (the one floor of `core.group_size`)."""
@@ -87,7 +87,7 @@ class QuestionResult:
         agree = [c.count for c in self.counts if c.value >= 4]
         if any(c is None for c in agree):
             return None
-        return round(100 * sum(c for c in agree if c is not None) / self.n)
+        return percent.share(sum(c for c in agree if c is not None), self.n)
 
     @property
     def hidden(self) -> frozenset[int]:
