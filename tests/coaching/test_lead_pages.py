@@ -130,3 +130,42 @@ def test_taking_a_look_for_off_the_district_checklist_asks_first(world) -> None:
     client.post("/look-fors/", {"toggle": str(look_for.pk)})
     look_for.refresh_from_db()
     assert look_for.active
+
+
+def test_the_lead_is_told_how_many_requests_wait_and_for_how_long(world) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from django.utils import timezone
+
+    from coachmap.coaching.models import CoachingRequest
+
+    CoachingRequest.objects.filter(pk=world.open_request.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=6)
+    )
+    text = world.client("lead").get("/").content.decode()
+    assert "request waiting for a coach" in text or "requests waiting for a coach" in text
+    assert "the oldest has waited 6 days" in text
+    assert 'href="/requests/"' in text
+
+
+def test_only_teachers_are_linked_to_the_intake_from_the_surveys_page(world) -> None:  # type: ignore[no-untyped-def]
+    assert 'href="/my/intake/"' in world.client("teacher").get("/surveys/").content.decode()
+    for role in ("lead", "principal", "admin"):
+        assert "/my/intake/" not in world.client(role).get("/surveys/").content.decode(), role
+
+
+def test_the_caseloads_page_has_a_chart_from_zero_and_a_csv_that_excel_reads(world) -> None:  # type: ignore[no-untyped-def]
+    from coachmap.core.models import AuditAction, AuditEvent
+
+    client = world.client("lead")
+    page = client.get("/caseloads/").content.decode()
+    assert 'data-chart="caseloads-chart"' in page and '"min": 0' in page
+    response = client.get("/caseloads/export/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content
+    assert body.startswith("\ufeff".encode())
+    lines = body.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Coach,Kind of coach,")
+    assert len(lines) == 1 + 2  # the two coaches of the district
+    assert AuditEvent.objects.filter(actor=world.lead, action=AuditAction.EXPORT).exists()

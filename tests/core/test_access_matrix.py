@@ -221,6 +221,7 @@ EXPECTED: dict[str, Route] = {
     ),
     "coaching:proposal-edit": Route(lambda w: {"proposal_id": w.draft_proposal.pk}, only({L: 200})),
     "coaching:caseloads": Route(NONE, only({L: 200})),
+    "coaching:caseloads-export": Route(NONE, only({L: 200})),
     "coaching:referrals": Route(NONE, only({L: 200})),
     "coaching:quadrants": Route(NONE, only({L: 200, P: 200, OP: 200, AD: 200})),
     "coaching:policy": Route(NONE, only({L: 200, AD: 200})),
