@@ -80,19 +80,28 @@ def _policy_form(world: World) -> dict[str, str]:
         **{f"weight_{k}": str(v) for k, v in policy.weights.as_dict().items()},
     }
     for q, route in policy.route_map.items():
-        data[f"types_{q.value}"] = ", ".join(route.types)
-        data[f"offers_{q.value}"] = ", ".join(str(o) for o in route.offers)
+        data |= {f"types_{q.value}_{i}": t for i, t in enumerate(route.types)}
+        data |= {f"offers_{q.value}_{i}": str(o) for i, o in enumerate(route.offers)}
     return data
 
 
-def test_the_lead_changes_the_routing_policy_and_a_typo_is_explained(world: World) -> None:
+def test_the_lead_changes_the_routing_policy_by_name_and_a_slip_is_explained(world: World) -> None:
     client = world.client("lead")
     url = reverse("coaching:policy")
-    bad = _policy_form(world) | {"types_new_confident": "technology, wizard"}
+    page = client.get(url).content.decode()
+    # Plain choices by name, and help on the page instead of a path to a file.
+    assert ">Micro-coaching<" in page and ">Peer observation" in page and ">New-teacher mentor<" in page
+    assert "micro_coaching," not in page and "docs/matching.md" not in page
+    assert "How routing and matching use these settings" in page
+    bad = _policy_form(world) | {"types_new_confident_0": "mentor", "types_new_confident_1": "mentor"}
     response = client.post(url, bad)
     assert response.status_code == 200
-    assert "Newer to teaching, confident: unknown support type wizard." in response.content.decode()
-    good = _policy_form(world) | {"types_new_confident": "mentor, technology", "weight_load": "0"}
+    assert "New-teacher mentor is chosen twice" in response.content.decode()
+    good = _policy_form(world) | {
+        "types_new_confident_0": "mentor",
+        "types_new_confident_1": "technology",
+        "weight_load": "0",
+    }
     assert client.post(url, good).status_code == 302
     policy = fit_services.policy_ensure(district=world.district)
     assert policy.route_map[Quadrant.NEW_CONFIDENT].types == ("mentor", "technology")

@@ -34,6 +34,7 @@ urlpatterns = [
     path("matching/<id:round_id>/confirm/", fit.round_confirm, name="round-confirm"),
     path("proposals/<id:proposal_id>/edit/", fit.proposal_edit, name="proposal-edit"),
     path("caseloads/", fit.caseloads, name="caseloads"),
+    path("caseloads/export/", fit.caseloads_export, name="caseloads-export"),
     path("referrals/", handovers.referrals, name="referrals"),
     path("quadrants/", fit.quadrants, name="quadrants"),
     path("routing-policy/", fit.policy, name="policy"),

@@ -135,6 +135,7 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
             "coaching:round-confirm",
             "coaching:proposal-edit",
             "coaching:caseloads",
+            "coaching:caseloads-export",
             "coaching:referrals",
             "coaching:time-team",
         ),

@@ -25,7 +25,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from coachmap.core import group_size, privacy
+from coachmap.core import group_size, percent, privacy
 
 AGREE = 4  # on the 1-5 scale, this and above count as agreeing
 
@@ -90,7 +90,7 @@ class QuestionResult:
         agree = [c.count for c in self.counts if c.value >= AGREE]
         if any(c is None for c in agree):
             return None
-        return round(100 * sum(c for c in agree if c is not None) / self.n)
+        return percent.share(sum(c for c in agree if c is not None), self.n)
 
     @property
     def hidden(self) -> frozenset[int]:

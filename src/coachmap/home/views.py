@@ -64,7 +64,12 @@ def home(request: AuthedRequest) -> HttpResponse:
             user, access.time_log_coaches_for(user).filter(pk=user.coach.pk), timezone.localdate()
         )[0]
     if Role.PROGRAM_LEAD in held:
-        context["waiting_count"] = request_queries.requests_waiting(user).count()
+        waiting = request_queries.requests_waiting(user)
+        context["waiting_count"] = waiting.count()
+        oldest = waiting.values_list("created_at", flat=True).first()
+        context["oldest_wait_days"] = (
+            None if oldest is None else (timezone.localdate() - timezone.localdate(oldest)).days
+        )
         coaches = access.coaches_visible_to(user).filter(
             district_id__in=access.district_ids(user, Role.PROGRAM_LEAD)
         )

@@ -13,6 +13,7 @@ from django.db import models
 
 from coachmap.core.models import District
 from coachmap.improvement.models import ImprovementGoal
+from coachmap.roster.models import Subject
 
 
 class ResourceKind(models.TextChoices):
@@ -68,6 +69,12 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def subject_labels(self) -> list[str]:
+        """The subjects as people write them: "Social studies", not "social_studies"."""
+        labels = dict(Subject.choices)
+        return [labels.get(s, s.replace("_", " ").capitalize()) for s in self.subjects]
 
 
 class UseKind(models.TextChoices):

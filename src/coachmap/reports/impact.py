@@ -28,7 +28,7 @@ from coachmap.coaching.models import (
 )
 from coachmap.coaching.timelog import timeshare
 from coachmap.coaching.timelog.queries import minutes_by_category
-from coachmap.core import access, privacy
+from coachmap.core import access, percent, privacy
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Coach
 from coachmap.core.schoolyear import school_year_bounds, school_year_of
@@ -117,7 +117,7 @@ class ImpactSummary:
 
 
 def _bars(values: dict[str, int], labels: dict[str, str]) -> list[Bar]:
-    shares = timeshare.whole_percentages(values)
+    shares = percent.whole_percentages(values)
     return [Bar(labels[k], v, shares[k]) for k, v in values.items() if v]
 
 

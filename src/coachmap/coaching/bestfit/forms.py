@@ -36,6 +36,42 @@ class CommaListField(forms.CharField):
         return comma_list(super().clean(value) or "")
 
 
+class RankedChoiceField(forms.MultiValueField):
+    """Up to `slots` choices in order of preference, each picked by name from a list ("First", "Then"...).
+
+    Cleans into the list of chosen values in order, blanks dropped; the same value twice is an error.
+    """
+
+    def __init__(self, *, choices: list[tuple[str, str]], slots: int, name: str, **kwargs: Any) -> None:
+        options = [("", "— none —"), *choices]
+        fields = [forms.ChoiceField(choices=options, required=False) for _ in range(slots)]
+        ordinals = ["First", "Then", "Then", "Then", "Then", "Then"]
+        widget = RankedWidget(
+            widgets=[
+                forms.Select(
+                    choices=options, attrs={"aria-label": f"{name}: {ordinals[i].lower()} ({i + 1})"}
+                )
+                for i in range(slots)
+            ]
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(fields=fields, widget=widget, require_all_fields=False, **kwargs)
+        self.choice_labels = dict(choices)
+
+    def compress(self, data_list: list[str]) -> list[str]:
+        chosen = [v for v in data_list if v]
+        twice = sorted({self.choice_labels.get(v, v) for v in chosen if chosen.count(v) > 1})
+        if twice:
+            raise forms.ValidationError(f"{', '.join(twice)} is chosen twice; choose each at most once.")
+        return chosen
+
+
+class RankedWidget(forms.MultiWidget):
+    def decompress(self, value: Any) -> list[str]:
+        values = list(value or [])
+        return [*values, *[""] * (len(self.widgets) - len(values))][: len(self.widgets)]
+
+
 class IntakeForm(forms.Form):
     years_experience = forms.IntegerField(label="Years of teaching experience", min_value=0, max_value=60)
     new_to_adoption = forms.BooleanField(label="I am new to our current curriculum adoption", required=False)
@@ -212,16 +248,25 @@ class PolicyForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key in PART_KEYS:
             self.fields[f"weight_{key}"] = forms.IntegerField(
-                label=f"Weight: {PART_LABELS[key].lower()}", min_value=0, max_value=100
+                label=f"Points for “{PART_LABELS[key].lower()}”", min_value=0, max_value=100
             )
+        from coachmap.coaching.bestfit.routing import OFFER_CHOICES, SUPPORT_TYPE_LABELS
+
+        types = list(SUPPORT_TYPE_LABELS.items())
+        offers = [(value, label.split(" (")[0]) for value, label in OFFER_CHOICES]
         for q in Quadrant:
-            self.fields[f"types_{q.value}"] = CommaListField(
-                label=f"{q.label}: support types in order",
-                help_text="Of: technology, instructional, climate, content, mentor.",
+            self.fields[f"types_{q.value}"] = RankedChoiceField(
+                label=f"{q.label}: which coach to try, in order",
+                help_text="Matching tries the first; if none of those coaches has room, the next.",
+                choices=types,
+                slots=len(types),
+                name=f"{q.label}, coach",
             )
-            self.fields[f"offers_{q.value}"] = CommaListField(
-                label=f"{q.label}: lighter offers in order",
-                help_text="Of: workshop, micro_coaching, resource_set, peer_observation.",
+            self.fields[f"offers_{q.value}"] = RankedChoiceField(
+                label=f"{q.label}: lighter support to offer when no coach has room, in order",
+                choices=offers,
+                slots=len(offers),
+                name=f"{q.label}, lighter support",
             )
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -242,7 +287,11 @@ class PolicyForm(forms.Form):
 
 
 class ProposalEditForm(forms.Form):
-    coach = forms.ChoiceField(label="Propose this coach instead", required=False, widget=forms.RadioSelect)
+    coach = forms.ChoiceField(
+        label="Propose this coach instead (best fit with this teacher first)",
+        required=False,
+        widget=forms.RadioSelect,
+    )
     offer = forms.ChoiceField(label="…or a lighter offer instead", required=False)
     reason = forms.CharField(
         label="Why you change it (for the coaching team only)",
@@ -251,6 +300,7 @@ class ProposalEditForm(forms.Form):
     )
 
     def __init__(self, *args: Any, options: list[Any], **kwargs: Any) -> None:
+        from coachmap.coaching.bestfit.matching.explain import points
         from coachmap.coaching.bestfit.routing import OFFER_CHOICES
 
         super().__init__(*args, **kwargs)
@@ -258,7 +308,9 @@ class ProposalEditForm(forms.Form):
         self.fields["coach"].choices = [  # type: ignore[attr-defined]
             (
                 str(o.coach.pk),
-                f"{o.coach} — {o.coach.get_coach_type_display()}, {o.free} of {o.coach.capacity} places free",
+                f"{o.coach} — "
+                + ("" if o.score is None else f"fits {points(o.score)} points; ")
+                + f"{o.free} of {o.coach.capacity} places free; {o.coach.get_coach_type_display()}",
             )
             for o in options
         ]

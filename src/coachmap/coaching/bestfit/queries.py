@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching.bestfit.matching.load import load_problem
+from coachmap.coaching.bestfit.matching.model import score
 from coachmap.coaching.bestfit.placement import Quadrant
 from coachmap.coaching.eligibility import coach_loads
 from coachmap.coaching.models import (
@@ -17,6 +19,7 @@ from coachmap.coaching.models import (
     MatchProposal,
     ProposalKind,
     ProposalStatus,
+    RoutingPolicy,
     TeacherIntake,
 )
 from coachmap.core import access, group_size, privacy
@@ -80,6 +83,58 @@ def round_proposals(user: AnyUser, matching_round: MatchingRound, kind: str = ""
     return proposals.filter(kind=kind) if kind else proposals
 
 
+def _people(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+@dataclass(frozen=True)
+class RoundReach:
+    """Who a draft round reaches when it is confirmed, for the confirmation page."""
+
+    coach: int
+    offer: int
+    nothing: int
+    coaches: int
+
+    @property
+    def teachers_label(self) -> str:
+        return _people(self.coach + self.offer, "teacher", "teachers")
+
+    @property
+    def consequences(self) -> list[str]:
+        lines = []
+        if self.coach:
+            lines.append(
+                f"{_people(self.coach, 'teacher is', 'teachers are')} proposed a coach and notified; "
+                f"a place is held with each of {_people(self.coaches, 'coach', 'coaches')} until they answer."
+            )
+        if self.offer:
+            lines.append(
+                f"{_people(self.offer, 'teacher is', 'teachers are')} offered lighter support and notified."
+            )
+        if self.nothing:
+            lines.append(
+                f"{_people(self.nothing, 'request stays', 'requests stay')} waiting for the next round; "
+                "nobody is notified about them."
+            )
+        lines.append(
+            "Teachers then accept or decline on their home page; a cycle opens only after a teacher accepts. "
+            "A confirmed round cannot be taken back, but a declined proposal goes into the next round."
+        )
+        return lines
+
+
+def round_reach(matching_round: MatchingRound) -> RoundReach:
+    drafts = matching_round.proposals.filter(status=ProposalStatus.DRAFT)
+    counts = drafts.aggregate(
+        n_coach=Count("teacher", filter=Q(kind=ProposalKind.COACH), distinct=True),
+        n_offer=Count("teacher", filter=Q(kind=ProposalKind.OFFER), distinct=True),
+        n_nothing=Count("id", filter=Q(kind=ProposalKind.NONE)),
+        n_coaches=Count("coach", filter=Q(kind=ProposalKind.COACH), distinct=True),
+    )
+    return RoundReach(**{k.removeprefix("n_"): v for k, v in counts.items()})
+
+
 def proposals_waiting_for(teacher: Teacher) -> QuerySet[MatchProposal]:
     """Offers the teacher has not answered yet (coach proposals are answered on the request)."""
     return (
@@ -93,6 +148,8 @@ def proposals_waiting_for(teacher: Teacher) -> QuerySet[MatchProposal]:
 class CoachOption:
     coach: Coach
     load: int
+    score: int | None = None
+    """This coach's fit with the teacher in question, in tenths of a point (the matching model's score)."""
 
     @property
     def free(self) -> int:
@@ -110,6 +167,30 @@ def coach_options(user: AnyUser, school_id: int, *, exclude: int | None = None) 
     loads = coach_loads(coaches[0].district)
     options = [CoachOption(c, loads.get(c.pk, 0)) for c in coaches]
     return sorted(options, key=lambda o: (-o.free, str(o.coach)))
+
+
+def coach_options_by_fit(user: AnyUser, proposal: MatchProposal) -> list[CoachOption]:
+    """The other coaches serving the teacher's school, best fit with THIS teacher first.
+
+    The fit is the matching model's score for the teacher's request with each coach, under the
+    district's current weights; free places break ties and are shown second.
+    """
+    options = coach_options(user, proposal.teacher.school_id)
+    policy = RoutingPolicy.objects.filter(district_id=proposal.round.district_id).first()
+    if policy is None or not options:
+        return options
+    problem = load_problem(proposal.round.district, policy, request_ids=[proposal.request_id])
+    if not problem.requests:
+        return options
+    wanted = problem.requests[0]
+    by_id = {c.id: c for c in problem.coaches}
+    scored = [
+        CoachOption(o.coach, o.load, score(wanted, by_id[o.coach.pk], policy.weights))
+        if o.coach.pk in by_id
+        else o
+        for o in options
+    ]
+    return sorted(scored, key=lambda o: (-(o.score or 0), -o.free, str(o.coach)))
 
 
 def caseloads(user: AnyUser) -> list[dict[str, Any]]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import IO, cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coachmap.coaching import access as coaching_access
 from coachmap.coaching import pages
-from coachmap.coaching.bestfit import queries, services
+from coachmap.coaching.bestfit import caseload_report, queries, services
 from coachmap.coaching.bestfit import rounds as matching_rounds
 from coachmap.coaching.bestfit.forms import (
     CoachProfileForm,
@@ -21,14 +24,16 @@ from coachmap.coaching.bestfit.forms import (
     PolicyForm,
     ProposalEditForm,
 )
+from coachmap.coaching.bestfit.matching import explain
 from coachmap.coaching.bestfit.matching.model import PART_KEYS
 from coachmap.coaching.bestfit.placement import SELF_ASSESSMENT, Quadrant, look_for_hint
 from coachmap.coaching.models import CoachProfile, ProposalKind, RoundStatus
 from coachmap.coaching.requests import queries as request_queries
-from coachmap.core import access, inputs
+from coachmap.core import access, confirm, csvsafe, inputs
 from coachmap.core.access import AuthedRequest
+from coachmap.core.audit import audit_record
 from coachmap.core.forms import add_service_errors
-from coachmap.core.models import Role
+from coachmap.core.models import AuditAction, Role
 
 # --- teacher -------------------------------------------------------------------------------------
 
@@ -171,6 +176,24 @@ def look_fors(request: AuthedRequest) -> HttpResponse:
             request.user,
             pk=inputs.parse_id(request.POST.get("toggle"), "look-for"),
         )
+        if look_for.active and not confirm.is_confirmed(request):
+            # Every coach of the district checks the same list: taking one off reaches them all.
+            return confirm.confirm_page(
+                request,
+                confirm.Confirmation(
+                    question=f"Take “{look_for.text}” off the district’s checklist?",
+                    consequences=[
+                        "Every coach in the district stops seeing it when they record an observation.",
+                        "Observations already recorded keep it, and placements do not change.",
+                        "You can put it back on the checklist from this page at any time.",
+                    ],
+                    confirm_label="Take it off the checklist",
+                    action=reverse("coaching:look-fors"),
+                    cancel_url=reverse("coaching:look-fors"),
+                    fields={"toggle": str(look_for.pk)},
+                    destructive=True,
+                ),
+            )
         services.look_for_set_active(actor=request.user, look_for=look_for, active=not look_for.active)
         messages.success(
             request, f"“{look_for.text}” is {'back on' if look_for.active else 'off'} the checklist."
@@ -237,15 +260,36 @@ def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
             "kind": kind,
             "kinds": ProposalKind.choices,
             "is_draft": matching_round.status == RoundStatus.DRAFT,
-            "weights": [(k, matching_round.settings_used.get("weights", {}).get(k)) for k in PART_KEYS],
+            "weights": explain.weights_words(
+                {k: matching_round.settings_used.get("weights", {}).get(k, 0) for k in PART_KEYS}
+            ),
+            "reach": queries.round_reach(matching_round)
+            if matching_round.status == RoundStatus.DRAFT
+            else None,
         },
     )
 
 
 @access.route_required("coaching:round-confirm")
-@require_POST
 def round_confirm(request: AuthedRequest, round_id: int) -> HttpResponse:
+    """Sending a round reaches every teacher in it: a confirmation page names how many first."""
     matching_round = access.fetch(coaching_access.rounds_visible_to, request.user, pk=round_id)
+    back = reverse("coaching:round", kwargs={"round_id": matching_round.pk})
+    if not confirm.is_confirmed(request):
+        if matching_round.status != RoundStatus.DRAFT:
+            messages.error(request, "This round was already confirmed: its proposals went to the teachers.")
+            return redirect(back)
+        reach = queries.round_reach(matching_round)
+        return confirm.confirm_page(
+            request,
+            confirm.Confirmation(
+                question=f"Send proposals to {reach.teachers_label}?",
+                consequences=reach.consequences,
+                confirm_label=f"Send to {reach.teachers_label}",
+                action=reverse("coaching:round-confirm", kwargs={"round_id": matching_round.pk}),
+                cancel_url=back,
+            ),
+        )
     try:
         matching_rounds.round_confirm(actor=request.user, matching_round=matching_round)
     except ValidationError as exc:
@@ -254,14 +298,14 @@ def round_confirm(request: AuthedRequest, round_id: int) -> HttpResponse:
         messages.success(
             request, "Round confirmed. Teachers see their proposals and decide; nothing starts without them."
         )
-    return redirect("coaching:round", round_id=matching_round.pk)
+    return redirect(back)
 
 
 @access.route_required("coaching:proposal-edit")
 def proposal_edit(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     proposal = access.fetch(coaching_access.proposals_visible_to, request.user, pk=proposal_id)
     access.require(coaching_access.may_run_matching(request.user, proposal.round.district_id))
-    options = queries.coach_options(request.user, proposal.teacher.school_id)
+    options = queries.coach_options_by_fit(request.user, proposal)
     form = ProposalEditForm(request.POST or None, options=options)
     if request.method == "POST" and form.is_valid():
         coach_key = form.cleaned_data["coach"]
@@ -283,7 +327,27 @@ def proposal_edit(request: AuthedRequest, proposal_id: int) -> HttpResponse:
 
 @access.route_required("coaching:caseloads")
 def caseloads(request: AuthedRequest) -> HttpResponse:
-    return render(request, "coaching/bestfit/caseloads.html", {"rows": queries.caseloads(request.user)})
+    rows = queries.caseloads(request.user)
+    return render(
+        request, "coaching/bestfit/caseloads.html", {"rows": rows, "chart": caseload_report.chart(rows)}
+    )
+
+
+@access.route_required("coaching:caseloads-export")
+def caseloads_export(request: AuthedRequest) -> HttpResponse:
+    """The caseloads as CSV, audited; a byte-order mark first so spreadsheet programs read it as UTF-8."""
+    district = queries.lead_district(request.user)
+    assert district is not None  # noqa: S101 - the role guarantees one
+    audit_record(
+        actor=request.user, action=AuditAction.EXPORT, obj=district, district=district, table="caseloads"
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")
+    writer = csvsafe.writer(cast(IO[str], response))
+    writer.writerow(caseload_report.HEADER)
+    writer.writerows(caseload_report.csv_rows(queries.caseloads(request.user)))
+    response["Content-Disposition"] = 'attachment; filename="caseloads.csv"'
+    return response
 
 
 @access.route_required("coaching:quadrants")

@@ -10,6 +10,7 @@ from django.db.models import Q
 from coachmap.core.models import School
 from coachmap.improvement.models.goals import ImprovementGoal
 from coachmap.improvement.models.indicators import Indicator
+from coachmap.roster.models import Subject
 
 
 class ToolKind(models.TextChoices):
@@ -40,6 +41,12 @@ class Tool(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def subject_labels(self) -> list[str]:
+        """The subjects as people write them: "Social studies", not "social_studies"."""
+        labels = dict(Subject.choices)
+        return [labels.get(s, s.replace("_", " ").capitalize()) for s in self.subjects]
 
     @property
     def usage_key(self) -> str:

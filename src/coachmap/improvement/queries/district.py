@@ -21,7 +21,7 @@ from coachmap.improvement.needs.stats import Tally
 from coachmap.improvement.queries.needs import WINDOW_ORDER, Period, group_label
 from coachmap.roster.models import Assessment, Subject
 
-SORTS = {"gap": "Gap to all students", "name": "School name", "rate": "Group's proficiency"}
+SORTS = {"gap": "Gap to all students", "name": "School name", "rate": "Proficiency, lowest first"}
 TOTAL = 0  # the district's row key among school ids
 
 
@@ -72,6 +72,23 @@ class Comparison:
     @property
     def group_label(self) -> str:
         return group_label(self.group)
+
+    @property
+    def everyone(self) -> bool:
+        """All students chosen: there is no group to compare with them, so the page shows proficiency."""
+        return self.group == groups.ALL
+
+    @property
+    def subject_label(self) -> str:
+        """The subject as people write it: "English language arts", not "ela"."""
+        return dict(self.subjects).get(self.subject, self.subject)
+
+    @property
+    def title(self) -> str:
+        period = f", {self.period.label}" if self.period else ""
+        if self.everyone:
+            return f"All students, {self.subject_label}{period}"
+        return f"{self.group_label} compared with all students, {self.subject_label}{period}"
 
 
 def _sums(
@@ -128,6 +145,8 @@ def compare(
     """The comparison itself; `reveal=False` suppresses each school's group count against the district's."""
     group = group if group in groups.BY_CODE else groups.ALL
     sort = sort if sort in SORTS else "gap"
+    if group == groups.ALL and sort == "gap":
+        sort = "rate"  # all students have no gap to themselves: lowest proficiency first instead
     assessments = list(Assessment.objects.filter(district=district))
     present = set(
         ResultCell.objects.filter(assessment_id__in=[a.pk for a in assessments], school__isnull=True)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 
+from coachmap.core import percent
 from coachmap.improvement.needs.ranking import grade_words
 from coachmap.improvement.queries.indicators import Coaching
 from coachmap.improvement.queries.needs import group_label as _group_label
@@ -12,7 +13,7 @@ register = template.Library()
 @register.filter
 def pct(value: float | None) -> str:
     """A rate or share: "36%", or "—" when there is none."""
-    return "—" if value is None else f"{value:.0f}%"
+    return "—" if value is None else f"{percent.rounded(value)}%"
 
 
 @register.filter

@@ -40,6 +40,9 @@ def district_compare(request: AuthedRequest) -> HttpResponse:
             "district": district,
             "comparison": comparison,
             "chart": charts.district(comparison) if comparison.rows else None,
+            "chart_caption": "Share of all students proficient, by school, lowest first"
+            if comparison.everyone
+            else "Schools where the group is furthest below all the school's students",
             "group_choices": [(g.code, g.label) for g in groups.GROUPS],
             "sorts": SORTS,
             "query": query,

@@ -16,8 +16,9 @@
       backgroundColor: spec.type === "bar" ? colour : colour + "33",
       borderDash: spec.type === "line" ? (series.dashed ? [6, 4] : DASHES[i % DASHES.length]) : [],
       pointStyle: ["circle", "rect", "triangle", "rectRot", "star", "crossRot", "cross", "dash"][i % 8],
-      pointRadius: spec.type === "line" ? 4 : 0,
-      spanGaps: false,
+      pointRadius: spec.type === "line" ? (series.points_only ? 8 : 4) : 0,
+      showLine: !series.points_only,
+      spanGaps: !!series.dashed,
       fill: false,
       tension: 0
     };

@@ -17,10 +17,53 @@ from typing import Any
 from coachmap.coaching.bestfit.matching.model import CoachIn, Fit, RequestIn, Weights, fit, score
 from coachmap.coaching.bestfit.routing import offer_label, type_label
 
+SHORTEST_SAID = 0.1
+"""Shorter times than this (seconds) read as "under 0.1 seconds"."""
+
 
 def points(tenths: int) -> str:
     """Tenths of a point as people read them: 715 → "71.5"."""
     return f"{tenths / 10:.1f}"
+
+
+WEIGHT_WORDS: dict[str, str] = {
+    "needs": "Covers the teacher's needs",
+    "grade_subject": "Same grade and subject",
+    "quadrant": "Works well with this kind of teacher",
+    "continuity": "Coached this teacher before",
+    "preference": "What the teacher asked for",
+    "load": "Room in the caseload",
+}
+STRONG, FAIR = 0.7, 0.5
+
+
+def fit_quality(total_tenths: int | None, matched: int | None, weights: Mapping[str, int]) -> str:
+    """How well a round's matches fit, in a word a lead can act on, with the average it rests on.
+
+    The average fit of a match is compared with the most a match can score (the sum of the
+    weights): 70 % or more is strong, 50 % or more fair, below that weak.
+    """
+    best = sum(weights.values())
+    if not matched or not best or total_tenths is None:
+        return "no match yet"
+    average = total_tenths / 10 / matched
+    share = average / best
+    word = "strong" if share >= STRONG else "fair" if share >= FAIR else "weak"
+    return f"{word} (on average {average:.0f} of {best} points)"
+
+
+def seconds_words(seconds: float | None) -> str:
+    """How long matching took: "0.2 seconds", "under 0.1 seconds"."""
+    if seconds is None:
+        return "—"
+    if seconds < SHORTEST_SAID:
+        return f"under {SHORTEST_SAID} seconds"
+    return f"{seconds:.1f} second{'' if round(seconds, 1) == 1 else 's'}"
+
+
+def weights_words(weights: Mapping[str, int]) -> list[str]:
+    """The weights as people read them: "Same grade and subject: up to +20"."""
+    return [f"{WEIGHT_WORDS.get(k, k)}: up to +{w}" for k, w in weights.items() if w]
 
 
 @dataclass(frozen=True)
