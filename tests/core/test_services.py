@@ -27,6 +27,7 @@ def test_admin_changes_settings_and_the_change_is_audited(world: World) -> None:
         "rate_coding": True,
         "coaching_time_target": 80,
         "state_id": "",
+        "import_hold_percent": 5,
     }
 
 

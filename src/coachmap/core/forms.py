@@ -28,9 +28,17 @@ class DistrictSettingsForm(forms.ModelForm):
         help_text=District._meta.get_field("min_group_size").help_text,
     )
 
+    import_hold_percent = forms.IntegerField(
+        label="Ask before an import removes or changes more than (%)",
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=District._meta.get_field("import_hold_percent").help_text,
+    )
+
     class Meta:
         model = District
-        fields = ["min_group_size", "rate_coding", "coaching_time_target", "state_id"]
+        fields = ["min_group_size", "rate_coding", "coaching_time_target", "state_id", "import_hold_percent"]
         labels = {
             "min_group_size": "Minimum group size for reporting",
             "coaching_time_target": "Coaching-time target (%)",

@@ -42,6 +42,7 @@ def district_settings_update(
     coaching_time_target: int,
     state_id: str | None = None,
     rate_coding: bool | None = None,
+    import_hold_percent: int | None = None,
 ) -> District:
     """Change the district's settings; the audit row holds the values before and after.
 
@@ -53,7 +54,7 @@ def district_settings_update(
         "Only a district admin can change settings.",
     )
     state_id = district.state_id if state_id is None else state_id.strip()
-    fields = ["min_group_size", "rate_coding", "coaching_time_target", "state_id"]
+    fields = ["min_group_size", "rate_coding", "coaching_time_target", "state_id", "import_hold_percent"]
     with transaction.atomic():
         # What is stored, not what the caller's instance says: a bound ModelForm has already
         # written the new values onto it, and the audit must show the real change.
@@ -63,6 +64,8 @@ def district_settings_update(
         district.state_id = state_id
         if rate_coding is not None:
             district.rate_coding = rate_coding
+        if import_hold_percent is not None:
+            district.import_hold_percent = import_hold_percent
         district.full_clean()
         district.save(update_fields=fields)
         audit_record(

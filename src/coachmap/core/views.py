@@ -28,6 +28,7 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
                 coaching_time_target=form.cleaned_data["coaching_time_target"],
                 state_id=form.cleaned_data["state_id"],
                 rate_coding=form.cleaned_data["rate_coding"],
+                import_hold_percent=form.cleaned_data["import_hold_percent"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
