@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coachmap.core.models import District
+from coachmap.roster.importers import statefiles
 from coachmap.roster.importers.cells import (
     CellError,
     clean_text,
@@ -53,19 +54,13 @@ GROUPS = {
     "students with disabilities": "swd",
     "general education": "not:swd",
     "free or reduced price meals": "ed",
+    "free reduced price meals": "ed",
     "economically disadvantaged": "ed",
     "paid meals": "not:ed",
     "female": "gender:female",
     "male": "gender:male",
 }
 SUBJECTS = {"ela": "ela", "math": "math", "ela and math": "ela_math", "iread": "iread", "science": "science"}
-METRICS = [
-    (re.compile(r"^(?P<subject>.+?) Total Proficient$"), "proficient"),
-    (re.compile(r"^(?P<subject>.+?) Total Tested$"), "tested"),
-    (re.compile(r"^(?P<subject>.+?) Proficiency %$"), "rate"),
-    (re.compile(r"^(?P<subject>.+?) Pass N$"), "proficient"),
-    (re.compile(r"^(?P<subject>.+?) Test N$"), "tested"),
-]
 SUPPRESSED = re.compile(r"^(\*+|<\s*\d+|n\s*<\s*\d+|n/?s|--)$", re.IGNORECASE)
 LONG = {
     "year": ["year", "school_year"],
@@ -91,12 +86,15 @@ class Figure:
     proficient: int | None = None
     tested: int | None = None
     rate: int | None = None
+    levels: tuple[int, ...] | None = None  # below, approaching, at, above (`statefiles`)
 
 
 def group_code(name: str) -> str | None:
     text = name.strip()
     if text.lower() in GROUPS:
         return GROUPS[text.lower()]
+    if statefiles.plain(text) in GROUPS:
+        return GROUPS[statefiles.plain(text)]
     from coachmap.roster.models import PUBLISHED_GROUP_CHOICES
 
     return text if text in {code for code, _ in PUBLISHED_GROUP_CHOICES} else None
@@ -124,20 +122,26 @@ def wide_figures(header: Sequence[str]) -> tuple[list[Figure], list[tuple[str, s
                 problems.append((name, f"unknown student group “{prefix}”"))
                 continue
             group = code
-        matched = next(((m, metric) for pattern, metric in METRICS if (m := pattern.match(suffix))), None)
+        matched = statefiles.metric(suffix)
         if matched is None:
-            problems.append(
-                (name, "unknown figure: expected … Total Proficient, … Total Tested or … Proficiency %")
-            )
+            problems.append((name, f"unknown figure: expected {statefiles.EXPECTED_FIGURES}"))
             continue
-        m, metric = matched
-        subject = SUBJECTS.get(m["subject"].lower())
+        subject_text, metric, level = matched
+        subject = SUBJECTS.get(statefiles.plain(subject_text))
         if subject is None:
-            problems.append((name, f"unknown subject “{m['subject']}”"))
+            problems.append((name, f"unknown subject “{subject_text}”"))
             continue
-        slots.setdefault((grade, group, subject), {})[metric] = position
+        slots.setdefault((grade, group, subject), {})[level or metric] = position
     figures = [
-        Figure(grade, group, subject, m.get("proficient"), m.get("tested"), m.get("rate"))
+        Figure(
+            grade,
+            group,
+            subject,
+            m.get("proficient"),
+            m.get("tested"),
+            m.get("rate"),
+            tuple(m[k] for k in statefiles.LEVELS) if all(k in m for k in statefiles.LEVELS) else None,
+        )
         for (grade, group, subject), m in slots.items()
     ]
     return figures, problems
@@ -174,7 +178,7 @@ def run(
     *, source: Source, district: District, report: Report, progress: Progress | None = None, **_: Any
 ) -> None:
     opened = open_vendor_file(source, report, progress)
-    table, header, file = opened.table, opened.header, opened.name
+    table, header, file = opened.table, statefiles.clean_header(opened.header), opened.name
     stage = Stage(
         "published",
         [
@@ -193,7 +197,7 @@ def run(
         ],
     ).create()
     if any("|" in h for h in header):
-        _read_wide(table, header, stage, report, file)
+        _read_wide(table, header, stage, report, file, district)
     else:
         _read_long(table, header, stage, report, file)
     if report.ok:
@@ -233,11 +237,21 @@ def _identity(
     return int(year), code[:40], name
 
 
-def _read_wide(table: Any, header: Sequence[str], stage: Stage, report: Report, file: str) -> None:
-    figures, problems = wide_figures(header)
-    for column, reason in problems:
-        report.problem(file, 1, column, column, reason)
-    columns = find_columns(header, {k: LONG[k] for k in ("year", "entity_code", "entity_name")})
+def _read_wide(
+    table: Any, header: Sequence[str], stage: Stage, report: Report, file: str, district: District
+) -> None:
+    figures, unread = wide_figures(header)
+    for column, reason in unread:
+        # States add columns of their own (and spreadsheets leave stray ones): a column that is
+        # not a figure is named in the report; the file is refused only when nothing is a figure.
+        if figures:
+            report.warn(file, 1, column, column, f"column not used: {reason}")
+        else:
+            report.problem(file, 1, column, column, reason)
+    columns = statefiles.school_level_columns(header) or find_columns(
+        header, {k: LONG[k] for k in ("year", "entity_code", "entity_name")}
+    )
+    columns.update(find_columns(header, {"year": LONG["year"]}))
     for needed in ("year", "entity_code"):
         if needed not in columns:
             report.problem(
@@ -251,10 +265,21 @@ def _read_wide(table: Any, header: Sequence[str], stage: Stage, report: Report, 
     if not report.ok:
         table.close()
         return
+    own = district.state_id.strip() if "corporation" in columns else ""
+    others = errors = 0
     with stage.writer() as write:
         for row, cells, (year, code, name) in _identified_rows(table, columns, header, report):
+            if own and cells[columns["corporation"]].strip() != own:
+                others += 1
+                continue
+            cells, n = statefiles.without_errors(cells)
+            errors += n
             for f in figures:
                 raw = [cells[i] if i is not None else "" for i in (f.proficient, f.tested, f.rate)]
+                if f.levels is not None:
+                    raw = _with_levels(
+                        raw, [cells[i] for i in f.levels], report, file, row, header[f.levels[0]]
+                    )
                 try:
                     figure = read_figure(*raw)
                 except CellError as exc:
@@ -281,6 +306,34 @@ def _read_wide(table: Any, header: Sequence[str], stage: Stage, report: Report, 
                         file,
                     )
                 )
+    if errors:
+        report.notes.append(
+            f"{errors:,} cells held a spreadsheet error such as #N/A and were read as not reported."
+        )
+    if others:
+        report.notes.append(
+            f"{others:,} rows of other corporations than the district's own ({own}) were left out."
+        )
+
+
+def _with_levels(
+    raw: list[str], levels: list[str], report: Report, file: str, row: int, column: str
+) -> list[str]:
+    """Proficient and tested from the performance levels where the file gives no totals, and
+    the totals checked against the levels where it gives both."""
+    proficient, tested = statefiles.totals_from_levels(levels)
+    if not raw[0] and not raw[1]:
+        return [proficient, tested, raw[2]]
+    for given, derived, what in ((raw[0], proficient, "proficient"), (raw[1], tested, "tested")):
+        if given.strip().isdigit() and derived.isdigit() and int(given) != int(derived):
+            report.warn(
+                file,
+                row,
+                column,
+                given,
+                f"the {what} count disagrees with the performance levels ({derived})",
+            )
+    return raw
 
 
 def _check_rate(

@@ -1,0 +1,103 @@
+"""State files as the states publish them: what `published` needs to read a downloaded file
+without hand editing (pure functions, no ORM).
+
+- Header cells come from spreadsheets whose headings wrap over several lines: line breaks,
+  doubled and trailing spaces (`"Grade 3|ELA \\nApproaching\\nProficiency"`) are one space.
+- Figures are named as each state names them: `Total Proficient`, `Total Tested`,
+  `Proficiency %` or `Proficient %`, and the performance-level counts `Below`, `Approaching`,
+  `At` and `Above Proficiency`. Where a state gives levels instead of totals, proficient is
+  At + Above and tested the four levels together; where it gives both, they are compared.
+- Subjects and groups as written: `ELA & Math`, `Free/Reduced Price Meals`,
+  `Non-English Language Learners`.
+- School-level files carry the corporation (district) id and the school id: the school is the
+  figure's entity, and only the district's own corporation is kept when its code is set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# Performance levels, lowest first; the last two are proficient.
+LEVELS = ("below", "approaching", "at", "above")
+PROFICIENT_LEVELS = ("at", "above")
+
+METRICS = [
+    (re.compile(r"^(?P<subject>.+?) Total Proficient$", re.IGNORECASE), "proficient"),
+    (re.compile(r"^(?P<subject>.+?) Total Tested$", re.IGNORECASE), "tested"),
+    (re.compile(r"^(?P<subject>.+?) Proficien(?:cy|t) ?%$", re.IGNORECASE), "rate"),
+    (re.compile(r"^(?P<subject>.+?) Pass N$", re.IGNORECASE), "proficient"),
+    (re.compile(r"^(?P<subject>.+?) Test N$", re.IGNORECASE), "tested"),
+    (
+        re.compile(r"^(?P<subject>.+?) (?P<level>Below|Approaching|At|Above) Proficiency$", re.IGNORECASE),
+        "level",
+    ),
+]
+EXPECTED_FIGURES = (
+    "… Total Proficient, … Total Tested, … Proficiency % (or Proficient %), or a performance level "
+    "(… Below, Approaching, At or Above Proficiency)"
+)
+# Who a row is about, by the names states use; a file with both ids is a school-level file.
+CORPORATION_IDS = ("corp id", "corporation id", "district id", "district code", "lea id", "corp")
+SCHOOL_IDS = ("school id", "school code", "schl id", "building id", "building irn")
+SCHOOL_NAMES = ("school name", "schl name", "building name")
+
+
+EXCEL_ERRORS = re.compile(r"^#(N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!)$", re.IGNORECASE)
+
+
+def without_errors(cells: Sequence[str]) -> tuple[list[str], int]:
+    """Cells with spreadsheet error values (`#N/A`, `#DIV/0!`, left by the state's own
+    formulas) read as not reported, and how many there were."""
+    cleaned = ["" if EXCEL_ERRORS.match(c.strip()) else c for c in cells]
+    return cleaned, sum(1 for a, b in zip(cells, cleaned, strict=True) if a != b)
+
+
+def clean_header(cells: Sequence[str]) -> list[str]:
+    """Header cells as a person reads them: line breaks and runs of spaces become one space."""
+    return [re.sub(r"\s+", " ", cell).strip() for cell in cells]
+
+
+def plain(text: str) -> str:
+    """A subject or group name compared loosely: `ELA & Math` = `ela and math`,
+    `Free/Reduced Price Meals` = `free reduced price meals`."""
+    text = text.lower().replace("&", " and ")
+    return re.sub(r"[\s/\-–]+", " ", text).strip()
+
+
+def metric(suffix: str) -> tuple[str, str, str] | None:
+    """(subject text, metric, level) of a figure's header after the `|`, or None."""
+    for pattern, name in METRICS:
+        if m := pattern.match(suffix):
+            level = m["level"].lower() if name == "level" else ""
+            return m["subject"], name, level
+    return None
+
+
+def school_level_columns(header: Sequence[str]) -> dict[str, int]:
+    """corporation / school / school name → position, when the file names a school on each row."""
+    lowered = {cell.lower(): i for i, cell in enumerate(header)}
+
+    def first(names: Sequence[str]) -> int | None:
+        return next((lowered[n] for n in names if n in lowered), None)
+
+    corporation, school, name = first(CORPORATION_IDS), first(SCHOOL_IDS), first(SCHOOL_NAMES)
+    if corporation is None or school is None:
+        return {}
+    found = {"corporation": corporation, "entity_code": school}
+    if name is not None:
+        found["entity_name"] = name
+    return found
+
+
+def totals_from_levels(levels: Sequence[str]) -> tuple[str, str]:
+    """(proficient, tested) cells derived from the four level cells (below, approaching, at,
+    above): blank when any level is blank, the suppression marker when any is suppressed."""
+    cells = [c.strip() for c in levels]
+    if any(not c for c in cells):
+        return "", ""
+    if any(not re.fullmatch(r"\d+", c.replace(",", "")) for c in cells):
+        marker = next(c for c in cells if not re.fullmatch(r"\d+", c.replace(",", "")))
+        return marker, marker
+    counts = dict(zip(LEVELS, (int(c.replace(",", "")) for c in cells), strict=True))
+    return str(sum(counts[k] for k in PROFICIENT_LEVELS)), str(sum(counts.values()))
