@@ -277,7 +277,7 @@ def _read_wide(
             for f in figures:
                 raw = [cells[i] if i is not None else "" for i in (f.proficient, f.tested, f.rate)]
                 if f.levels is not None:
-                    raw = _with_levels(
+                    raw = statefiles.with_levels(
                         raw, [cells[i] for i in f.levels], report, file, row, header[f.levels[0]]
                     )
                 try:
@@ -314,26 +314,6 @@ def _read_wide(
         report.notes.append(
             f"{others:,} rows of other corporations than the district's own ({own}) were left out."
         )
-
-
-def _with_levels(
-    raw: list[str], levels: list[str], report: Report, file: str, row: int, column: str
-) -> list[str]:
-    """Proficient and tested from the performance levels where the file gives no totals, and
-    the totals checked against the levels where it gives both."""
-    proficient, tested = statefiles.totals_from_levels(levels)
-    if not raw[0] and not raw[1]:
-        return [proficient, tested, raw[2]]
-    for given, derived, what in ((raw[0], proficient, "proficient"), (raw[1], tested, "tested")):
-        if given.strip().isdigit() and derived.isdigit() and int(given) != int(derived):
-            report.warn(
-                file,
-                row,
-                column,
-                given,
-                f"the {what} count disagrees with the performance levels ({derived})",
-            )
-    return raw
 
 
 def _check_rate(

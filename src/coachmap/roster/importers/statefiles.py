@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from coachmap.roster.importers.report import Report
+
 # Performance levels, lowest first; the last two are proficient.
 LEVELS = ("below", "approaching", "at", "above")
 PROFICIENT_LEVELS = ("at", "above")
@@ -101,3 +103,23 @@ def totals_from_levels(levels: Sequence[str]) -> tuple[str, str]:
         return marker, marker
     counts = dict(zip(LEVELS, (int(c.replace(",", "")) for c in cells), strict=True))
     return str(sum(counts[k] for k in PROFICIENT_LEVELS)), str(sum(counts.values()))
+
+
+def with_levels(
+    raw: list[str], levels: list[str], report: Report, file: str, row: int, column: str
+) -> list[str]:
+    """Proficient and tested from the performance levels where the file gives no totals, and
+    the totals checked against the levels where it gives both."""
+    proficient, tested = totals_from_levels(levels)
+    if not raw[0] and not raw[1]:
+        return [proficient, tested, raw[2]]
+    for given, derived, what in ((raw[0], proficient, "proficient"), (raw[1], tested, "tested")):
+        if given.strip().isdigit() and derived.isdigit() and int(given) != int(derived):
+            report.warn(
+                file,
+                row,
+                column,
+                given,
+                f"the {what} count disagrees with the performance levels ({derived})",
+            )
+    return raw
