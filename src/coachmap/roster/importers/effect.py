@@ -57,10 +57,10 @@ def sentence(report: Report) -> str:
 
     def part(what: str, index: int) -> str:
         n, existing = report.impact[what][index], report.impact[what][2]
-        return f"{n:,} of {existing:,} {what}" if existing else f"{n:,} {what}"
+        return f"{n:,} of {existing:,} {what}" if existing else _count(n, what)
 
     removed = [part(w, 0) for w in first if report.impact[w][0]]
-    gone_with = [f"{report.impact[w][0]:,} {w}" for w in rest if report.impact[w][0]]
+    gone_with = [_count(report.impact[w][0], w) for w in rest if report.impact[w][0]]
     changed = [part(w, 1) for w in report.impact if report.impact[w][1]]
     clauses = []
     if removed:
@@ -125,6 +125,24 @@ def _existing(name: str, district: District) -> QuerySet | None:
         "published figures": PublishedResult.objects.filter(district=district),
     }
     return querysets.get(name)
+
+
+SINGULAR = {
+    "students": "student",
+    "teachers": "teacher",
+    "classes": "class",
+    "enrollments": "enrollment",
+    "gradebook assignments": "gradebook assignment",
+    "gradebook scores": "gradebook score",
+    "assessment results": "assessment result",
+    "assessments": "assessment",
+    "weeks of usage": "week of usage",
+    "published figures": "published figure",
+}
+
+
+def _count(n: int, what: str) -> str:
+    return f"1 {SINGULAR.get(what, what)}" if n == 1 else f"{n:,} {what}"
 
 
 def _join(parts: list[str]) -> str:
