@@ -253,3 +253,17 @@ def test_a_teacher_membership_is_not_removed_by_a_held_bundle(tmp_path: Path) ->
     assert report.impact["teachers"] == [1, 0, 1]
     assert "every one of the district's teachers" in report.held
     assert Membership.objects.filter(role=Role.TEACHER).count() == 1
+
+
+def test_every_kind_of_report_speaks_in_peoples_words(tmp_path: Path) -> None:
+    from tests.roster.conftest import INDIANA
+
+    reports = [do_import("oneroster", SAMPLE), do_import("usage", SCHOOLOGY)]
+    path = tmp_path / "flags.csv"
+    path.write_text("Student ID,ELL\n604863,Y\n")
+    reports.append(do_import("flags", path))
+    reports.append(do_import("published", INDIANA))
+    reports.append(do_import("oneroster", wrong_schools(tmp_path / "wrong"), allow_removals=True))
+    for report in reports:
+        assert report.ok, problems(report)
+        assert_peoples_words(report)
