@@ -105,3 +105,84 @@ def test_header_cells_are_read_as_a_person_reads_them(header: str, clean: str) -
     from coachmap.roster.importers.statefiles import clean_header
 
     assert clean_header([header]) == [clean]
+
+
+TEXAS_DISTRICT = STATEFILES / "texas-staar-2023-district-excerpt.csv"
+
+
+def test_texas_staar_district_report_imports_as_tea_publishes_it() -> None:
+    """TEA's STAAR performance report of one district: title rows, group names wrapped over
+    several lines, non-breaking spaces in the section titles, two years per level, `*` and `-`."""
+    district = DistrictFactory(name="Floresville ISD", state_id="247901")
+    report = do_import("published", TEXAS_DISTRICT, district=district)
+
+    assert report.ok, problems(report)
+    own = PublishedResult.objects.filter(district=district, entity_code="247901")
+    assert set(own.values_list("entity_name", flat=True)) == {"FLORESVILLE ISD"}
+    reading = own.get(year=2023, grade=3, subject="ela", group="all")
+    assert reading.published_rate == pytest.approx(0.37)  # "At Meets Grade Level or Above", District
+    assert reading.tested is None and reading.proficient is None  # the report publishes rates only
+    assert own.get(year=2022, grade=3, subject="ela", group="all").published_rate == pytest.approx(0.49)
+    assert own.get(year=2023, grade=3, subject="math", group="ed").published_rate == pytest.approx(0.25)
+    assert own.get(year=2023, grade=4, subject="ela", group="el").published_rate == pytest.approx(0.15)
+    hidden = own.get(year=2023, grade=3, subject="ela", group="race:black")  # "*"
+    assert hidden.suppressed and hidden.published_rate is None
+    # "-": no students of the group, not reported
+    assert not own.filter(year=2023, grade=3, subject="ela", group="race:american_indian").exists()
+    state = PublishedResult.objects.get(entity_code="TX", year=2023, grade=3, subject="ela", group="all")
+    assert state.published_rate == pytest.approx(0.49)
+    region = PublishedResult.objects.get(entity_code="Region 20", year=2023, grade=4, subject="ela")
+    assert region.published_rate == pytest.approx(0.45)
+    assert any("At Meets Grade Level or Above" in note for note in report.notes), "says which rate it read"
+
+
+def test_a_texas_report_of_another_district_is_refused_by_name(tmp_path: Path) -> None:
+    district = DistrictFactory(name="Elsewhere ISD", state_id="101912")
+    report = do_import("published", TEXAS_DISTRICT, district=district)
+
+    assert not report.ok
+    assert any("247901" in str(p) and "101912" in str(p) for p in report.problems)
+    assert not PublishedResult.objects.exists()
+
+
+def test_an_unreadable_cell_in_a_texas_report_is_named(tmp_path: Path) -> None:
+    text = TEXAS_DISTRICT.read_bytes().replace(b"Above,2023,49%,46%,37%", b"Above,2023,49%,46%,3 7%", 1)
+    changed = tmp_path / "texas.csv"
+    changed.write_bytes(text)
+    report = do_import("published", changed, district=DistrictFactory(state_id="247901"))
+
+    assert not report.ok
+    named = [p for p in report.problems if p.column == "District" and p.value == "3 7%" and p.row == 17]
+    assert named, problems(report)  # line 17: the column row spans lines 5-12
+    assert not PublishedResult.objects.exists()
+
+
+@pytest.mark.parametrize("marker", ["*", "***", "<10", "< 10", "s", "N<10", "n<10", "--"])
+def test_the_suppression_marks_states_use_are_suppressed_not_zero(marker: str) -> None:
+    from coachmap.roster.importers.published import read_figure
+
+    assert read_figure(marker, "24", marker) == (None, 24, None, True)
+
+
+def test_texas_section_titles_are_read_with_their_non_breaking_spaces() -> None:
+    from coachmap.roster.importers.statefiles import tea_section
+
+    assert tea_section("Grade\u00a03\u00a0Reading") == (3, "ela")  # TEA's non-breaking spaces
+    assert tea_section("All Grades ELA/Reading") == (None, "ela")
+    assert tea_section("End of Course Algebra I") == (None, "eoc algebra i")
+    assert tea_section("At Meets Grade Level or Above") is None
+
+
+def test_the_command_line_imports_the_texas_report_as_downloaded() -> None:
+    """`coachmap import published <file>`, as a district would run it on the file it saved."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    DistrictFactory(name="Floresville ISD", state_id="247901")
+    out = StringIO()
+    call_command("import", "published", str(TEXAS_DISTRICT), stdout=out)
+
+    assert "At Meets Grade Level or Above" in out.getvalue()
+    figures = PublishedResult.objects.filter(entity_code="247901")
+    assert figures.get(year=2023, grade=3, subject="math", group="all").published_rate == pytest.approx(0.33)

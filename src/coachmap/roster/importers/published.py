@@ -61,7 +61,7 @@ GROUPS = {
     "male": "gender:male",
 }
 SUBJECTS = {"ela": "ela", "math": "math", "ela and math": "ela_math", "iread": "iread", "science": "science"}
-SUPPRESSED = re.compile(r"^(\*+|<\s*\d+|n\s*<\s*\d+|n/?s|--)$", re.IGNORECASE)
+SUPPRESSED = re.compile(r"^(\*+|<\s*\d+|n\s*<\s*\d+|n/?s|s|--)$", re.IGNORECASE)
 LONG = {
     "year": ["year", "school_year"],
     "entity_code": ["entity_code", "corporation id", "school id", "district id", "code"],
@@ -196,7 +196,9 @@ def run(
             ("source", "text"),
         ],
     ).create()
-    if any("|" in h for h in header):
+    if statefiles.is_tea_report(header):
+        _read_tea(table, stage, report, file, district)
+    elif any("|" in h for h in header):
         _read_wide(table, header, stage, report, file, district)
     else:
         _read_long(table, header, stage, report, file)
@@ -313,6 +315,33 @@ def _read_wide(
     if others:
         report.notes.append(
             f"{others:,} rows of other corporations than the district's own ({own}) were left out."
+        )
+
+
+def _read_tea(table: Table, stage: Stage, report: Report, file: str, district: District) -> None:
+    """A TEA STAAR performance report (see `statefiles.tea_rates`): rates of one district."""
+    entity = ""
+    with stage.writer() as write:
+        for row, code, name, year, grade, subject, text, rate, column in statefiles.tea_rates(
+            table.rows(), report, file, district.state_id.strip()
+        ):
+            entity = entity if code == "TX" or code.startswith("Region") else f"{name} ({code})"
+            group = group_code(text)
+            if group is None:
+                report.problem(file, row, column, text, "unknown student group")
+                continue
+            try:
+                figure = read_figure("", "", rate)
+            except CellError as exc:
+                report.problem(file, row, column, rate, str(exc))
+                continue
+            if figure is not None:
+                write((row, code, name, None, year, grade, subject, group, None, None, *figure[2:], file))
+    table.close()
+    if entity and report.ok:
+        report.notes.append(
+            f"Texas STAAR report of {entity}: the rates “At Meets Grade Level or Above” are imported "
+            "(State and Region as figures of their own); Approaches and Masters are not."
         )
 
 

@@ -11,12 +11,14 @@ without hand editing (pure functions, no ORM).
   `Non-English Language Learners`.
 - School-level files carry the corporation (district) id and the school id: the school is the
   figure's entity, and only the district's own corporation is kept when its code is set.
+- Texas (TEA) STAAR performance reports: title rows, groups as columns, a section per grade and
+  subject, a row per performance level and year; the "Meets Grade Level or Above" rates are read.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from coachmap.roster.importers.report import Report
 
@@ -123,3 +125,98 @@ def with_levels(
                 f"the {what} count disagrees with the performance levels ({derived})",
             )
     return raw
+
+
+# Texas (TEA) STAAR performance reports, saved from the Texas Performance Reporting System as
+# published: title rows ("Texas Education Agency", the report, "NAME ISD (123456) - COUNTY"),
+# a row of columns (State, Region NN, District, then the district's student groups, their names
+# wrapped over lines), then for each "Grade 3 Reading" (or "All Grades …", "End of Course …")
+# one row per performance level and year. Rates only; "*" suppressed, "-" no students.
+TEA_TITLE = "texas education agency"
+TEA_ENTITY = re.compile(r"^(?P<name>.+?)\s*\((?P<code>\d+)\)")
+TEA_PROFICIENT = "at meets grade level or above"  # TEA's grade-level standard
+TEA_SUBJECTS = {"reading": "ela", "ela reading": "ela", "mathematics": "math", "all subjects": "all"}
+TEA_GROUPS = {
+    "african american": "race:black",
+    "pacific islander": "race:pacific_islander",
+    "special ed": "swd",
+    "econ disadv": "ed",
+    "eb el": "el",
+}
+
+
+def is_tea_report(header: Sequence[str]) -> bool:
+    return bool(header) and header[0].strip().lower() == TEA_TITLE
+
+
+def tea_section(text: str) -> tuple[int | None, str] | None:
+    """(grade, subject) of a section title such as `Grade 3 Reading`, `All Grades Mathematics`
+    or `End of Course Algebra I`, or None."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if m := re.fullmatch(r"Grade (\d+) (.+)", text):
+        grade, subject = int(m[1]), m[2]
+    elif m := re.fullmatch(r"All Grades (.+)", text):
+        grade, subject = None, m[1]
+    elif m := re.fullmatch(r"End of Course (.+)", text):
+        grade, subject = None, f"eoc {m[1]}"
+    else:
+        return None
+    key = plain(subject)
+    return grade, TEA_SUBJECTS.get(key, key)[:30]
+
+
+def tea_rates(
+    rows: Iterable[tuple[int, list[str]]], report: Report, file: str, own: str
+) -> Iterator[tuple[int, str, str, int, int | None, str, str, str, str]]:
+    """(row, entity code, entity name, year, grade, subject, group text, rate cell, column) for
+    each published rate at TEA's standard (Meets Grade Level or Above) in a TEA report. The
+    State and Region columns are figures of their own entity (`TX`, `Region 20`). A report of
+    another district than `own` (the district's code in state files, when set) is refused."""
+    code = name = ""
+    columns: list[str] = []
+    section: tuple[int | None, str] | None = None
+    level = ""
+    for row, cells in rows:
+        first = re.sub(r"\s+", " ", cells[0]).strip() if cells else ""
+        if not code and (m := TEA_ENTITY.match(first)):
+            code, name = m["code"], m["name"]
+            if own and code != own:
+                report.problem(
+                    file,
+                    row,
+                    "",
+                    first,
+                    f"this report is of another district than yours ({own} in Settings → Code in state "
+                    "data files); nothing was imported",
+                )
+                return
+            continue
+        if len(cells) > 2 and not first and cells[2].strip().lower() == "state":
+            columns = clean_header(cells)
+            continue
+        if found := tea_section(first):
+            section, level = found, ""
+            continue
+        level = first.lower() or level
+        if section is None or level != TEA_PROFICIENT or len(cells) < 3:
+            continue
+        if not code or not columns:
+            report.problem(
+                file, row, "", first, "the district line or the State/District columns are missing"
+            )
+            return
+        year = cells[1].strip()
+        if not year.isdigit():
+            report.problem(file, row, "", year, "a year such as 2023 is required")
+            continue
+        for i in range(2, min(len(cells), len(columns))):
+            column, rate = columns[i], cells[i].strip()
+            if rate in ("", "-"):
+                continue
+            if column.lower() == "state":
+                yield row, "TX", "Texas", int(year), section[0], section[1], "all", rate, column
+            elif column.lower().startswith("region"):
+                yield row, column, column, int(year), section[0], section[1], "all", rate, column
+            else:
+                group = "all" if column.lower() == "district" else TEA_GROUPS.get(plain(column), column)
+                yield row, code, name, int(year), section[0], section[1], group, rate, column
