@@ -286,6 +286,10 @@ EXPECTED: dict[str, Route] = {
     "roster:imports": Route(NONE, only({L: 200, AD: 200})),
     "roster:import-run": Route(lambda w: {"run_id": _import_run(w)}, only({L: 200, AD: 200})),
     "roster:import-status": Route(lambda w: {"run_id": _import_run(w)}, only({L: 200, AD: 200})),
+    # Importing a checked or held file: a finished run goes back to its page with a message.
+    "roster:import-confirm": Route(
+        lambda w: {"run_id": _import_run(w)}, only({L: 302, AD: 302}), method="post"
+    ),
     "api:intakes": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     "api:routing_policy": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     "api:rounds": Route(NONE, only({L: 200}, anonymous=401)),

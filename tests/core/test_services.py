@@ -31,6 +31,7 @@ def test_admin_changes_settings_and_the_change_is_audited(world: World) -> None:
         "source_id": "",
         "time_zone": "",
         "state": "",
+        "import_hold_percent": 5,
     }
 
 

@@ -141,12 +141,19 @@ def do_import(
     district: District | None = None,
     dry_run: bool = False,
     mapping: str = "",
+    allow_removals: bool = False,
     **options: Any,
 ) -> Report:
     if district is None:
         district = District.objects.order_by("pk").first()  # as the command does with one district
     run = import_run_create(
-        actor=None, district=district, kind=kind, filename=str(path), mapping=mapping, dry_run=dry_run
+        actor=None,
+        district=district,
+        kind=kind,
+        filename=str(path),
+        mapping=mapping,
+        dry_run=dry_run,
+        allow_removals=allow_removals,
     )
     return import_run_execute(run=run, path=path, **options)
 

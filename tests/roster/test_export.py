@@ -53,7 +53,7 @@ def test_the_demo_district_is_rebuilt_from_its_oneroster_bundle(tmp_path: Path) 
     with zipfile.ZipFile(tmp_path / "bundle.zip") as z:
         z.extract(FLAGS_FILE, folder)
         z.extract(RESULTS_FILE, folder)
-    assert do_import("flags", folder / FLAGS_FILE, district=rebuilt).ok
+    assert do_import("flags", folder / FLAGS_FILE, district=rebuilt, allow_removals=True).ok
     assert do_import("results", folder / RESULTS_FILE, district=rebuilt).ok
 
     assert _students(rebuilt) == _students(demo)

@@ -157,7 +157,7 @@ def test_a_bulk_file_removes_what_it_no_longer_has(tmp_path: Path) -> None:
         line for line in _rows(files["demographics.csv"]) if not line.startswith("604863,")
     )
 
-    report = do_import("oneroster", write_bundle(tmp_path / "b", files))
+    report = do_import("oneroster", write_bundle(tmp_path / "b", files), allow_removals=True)
 
     assert report.ok, problems(report)
     assert not Student.objects.filter(source_id="604863").exists()
@@ -185,7 +185,7 @@ def test_a_delta_file_deletes_what_it_marks_tobedeleted_and_keeps_the_rest(tmp_p
         tmp_path / "delta", {"manifest.csv": manifest, "users.csv": users, "enrollments.csv": enrollments}
     )
 
-    report = do_import("oneroster", folder)
+    report = do_import("oneroster", folder, allow_removals=True)
 
     assert report.ok, problems(report)
     assert not Student.objects.filter(source_id="604874").exists()
@@ -236,7 +236,7 @@ def test_a_teacher_who_leaves_the_roster_keeps_the_profile_but_loses_the_role(tm
         line for line in V12_FILES["enrollments.csv"].splitlines() if ",t1," not in line
     )
 
-    report = do_import("oneroster", write_bundle(tmp_path / "b", files))
+    report = do_import("oneroster", write_bundle(tmp_path / "b", files), allow_removals=True)
 
     assert report.ok, problems(report)
     teacher = Teacher.objects.get(source_id="t1")

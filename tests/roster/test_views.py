@@ -26,7 +26,12 @@ def upload(world: World, django_capture_on_commit_callbacks: Any) -> Any:
         with django_capture_on_commit_callbacks(execute=True):
             return world.client(role).post(
                 reverse("roster:imports"),
-                {"kind": "flags", "upload": SimpleUploadedFile(name, content, "text/csv"), **extra},
+                {
+                    "kind": "flags",
+                    "upload": SimpleUploadedFile(name, content, "text/csv"),
+                    "action": "import",
+                    **extra,
+                },
             )
 
     return post
@@ -34,6 +39,8 @@ def upload(world: World, django_capture_on_commit_callbacks: Any) -> Any:
 
 @pytest.mark.parametrize("role", ["lead", "admin"])
 def test_a_program_lead_or_admin_uploads_and_sees_the_report(world: World, upload: Any, role: str) -> None:
+    world.district.import_hold_percent = 100  # the world's one student: any change is 100 %
+    world.district.save()
     student = Student.objects.get()
     response = upload(role, f"student_id,english_learner\n{student.source_id},true\n".encode())
 
@@ -64,7 +71,7 @@ def test_a_rejected_upload_lists_each_problem_and_changes_nothing(world: World, 
 
 def test_a_check_only_upload_writes_nothing(world: World, upload: Any) -> None:
     student = Student.objects.get()
-    upload("lead", f"student_id,english_learner\n{student.source_id},true\n".encode(), dry_run="on")
+    upload("lead", f"student_id,english_learner\n{student.source_id},true\n".encode(), action="check")
 
     assert ImportRun.objects.get().status == ImportStatus.CHECKED
     student.refresh_from_db()
@@ -109,7 +116,7 @@ def test_the_command_line_imports_and_prints_a_summary(tmp_path: Path) -> None:
 
     out = StringIO()
     call_command("import", "oneroster", str(SAMPLE), "--dry-run", stdout=out)
-    assert "Dry run, nothing written: would add 0, changed 0, removed 0, rejected 0" in out.getvalue()
+    assert "Checked, nothing changed: would add 0, changed 0, removed 0, rejected 0" in out.getvalue()
 
 
 def test_the_command_line_fails_with_the_problems(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ def district_settings_update(
     source_id: str | None = None,
     time_zone: str | None = None,
     state: str | None = None,
+    import_hold_percent: int | None = None,
 ) -> District:
     """Change the district's settings; the audit row holds the values before and after.
 
@@ -41,7 +42,7 @@ def district_settings_update(
         "Only a district admin can change settings.",
     )
     texts = {"state_id": state_id, "source_id": source_id, "time_zone": time_zone, "state": state}
-    fields = ["min_group_size", "rate_coding", "coaching_time_target", *texts]
+    fields = ["min_group_size", "rate_coding", "coaching_time_target", "import_hold_percent", *texts]
     with transaction.atomic():
         # What is stored, not what the caller's instance says: a bound ModelForm has already
         # written the new values onto it, and the audit must show the real change.
@@ -52,6 +53,8 @@ def district_settings_update(
             setattr(district, field, before[field] if value is None else value.strip())
         if rate_coding is not None:
             district.rate_coding = rate_coding
+        if import_hold_percent is not None:
+            district.import_hold_percent = import_hold_percent
         district.full_clean()
         district.save(update_fields=fields)
         audit_record(

@@ -28,6 +28,14 @@ class DistrictSettingsForm(forms.ModelForm):
         help_text=District._meta.get_field("min_group_size").help_text,
     )
 
+    import_hold_percent = forms.IntegerField(
+        label="Ask before an import removes or changes more than (%)",
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=District._meta.get_field("import_hold_percent").help_text,
+    )
+
     class Meta:
         model = District
         fields = [
@@ -38,6 +46,7 @@ class DistrictSettingsForm(forms.ModelForm):
             "state",
             "state_id",
             "source_id",
+            "import_hold_percent",
         ]
         labels = {
             "min_group_size": "Minimum group size for reporting",

@@ -146,7 +146,10 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
     (frozenset({P, L, A}), ("reports:coaching-trends",)),
     (frozenset({C, L, A}), ("reports:impact", "reports:impact-pdf")),
     # --- roster imports ---
-    (frozenset({L, A}), ("roster:imports", "roster:import-run", "roster:import-status")),
+    (
+        frozenset({L, A}),
+        ("roster:imports", "roster:import-run", "roster:import-status", "roster:import-confirm"),
+    ),
     # --- feedback: pulse checks and surveys ---
     (frozenset({T}), ("feedback:pulse", "feedback:survey-answer")),
     (frozenset({T, L, P, A}), ("feedback:surveys",)),

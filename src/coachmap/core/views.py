@@ -31,6 +31,7 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
                 source_id=form.cleaned_data["source_id"],
                 time_zone=form.cleaned_data["time_zone"],
                 state=form.cleaned_data["state"],
+                import_hold_percent=form.cleaned_data["import_hold_percent"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

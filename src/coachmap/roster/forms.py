@@ -17,4 +17,19 @@ class ImportUploadForm(forms.Form):
         max_length=100,
         help_text="e.g. “Star Reading”. coachmap remembers which column is which for each source.",
     )
-    dry_run = forms.BooleanField(label="Check only: report what would change, change nothing", required=False)
+
+
+class ImportConfirmForm(forms.Form):
+    """Import a checked or held file; the box names what it removes when that needs a confirmation."""
+
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args: object, effect: str = "", held: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["confirm"]
+        if held:
+            field.label = f"Yes, import it. {effect}"
+            field.required = True
+            field.error_messages["required"] = "Tick the box to confirm what this import removes."
+        else:
+            field.widget = forms.HiddenInput()

@@ -336,7 +336,8 @@ class ImportStatus(models.TextChoices):
     QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "Running"
     DONE = "done", "Imported"
-    CHECKED = "checked", "Checked (dry run, nothing written)"
+    CHECKED = "checked", "Checked: nothing changed yet"
+    HELD = "held", "Waiting for your confirmation: nothing changed yet"
     REJECTED = "rejected", "Rejected: nothing changed"
     FAILED = "failed", "Failed: nothing changed"
 
@@ -362,6 +363,10 @@ class ImportRun(models.Model):
     upload_path = models.CharField(max_length=500, blank=True, help_text="Deleted once the import ends.")
     mapping = models.CharField(max_length=100, blank=True)
     dry_run = models.BooleanField(default=False)
+    allow_removals = models.BooleanField(
+        default=False,
+        help_text="Confirmed by the person importing: may remove or change more than the district's share.",
+    )
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

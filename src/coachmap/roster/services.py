@@ -1,12 +1,16 @@
 """Imports: create a run (audited, permission-checked), execute it in one transaction.
 
 `import_run_create` records what was asked; `import_run_execute` does it: the whole import is
-one `transaction.atomic`, so a rejected or failed import changes nothing. A dry run goes all
-the way through and then rolls back, so its report says exactly what would change.
+one `transaction.atomic`, so a rejected, held or failed import changes nothing. A check (dry
+run) says what would change and writes nothing: a OneRoster bundle stops before its merge
+(`oneroster.impact`), the other kinds go all the way through and roll back. An import that
+would remove or change more than the district's share is held (`importers.effect`) until it
+is confirmed: `import_run_confirm` runs the same upload again with the confirmation.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import os
@@ -26,8 +30,8 @@ from coachmap.core.models import AuditAction, District, User
 from coachmap.notifications.models import Topic
 from coachmap.notifications.services import notification_send
 from coachmap.roster import access as roster_access
-from coachmap.roster.importers import run_import
-from coachmap.roster.importers.report import ImportRejected, Report
+from coachmap.roster.importers import effect, run_import
+from coachmap.roster.importers.report import ImportHeld, ImportRejected, PreviewDone, Report
 from coachmap.roster.importers.source import Progress, Source
 from coachmap.roster.models import ColumnMapping, ImportKind, ImportRun, ImportStatus
 
@@ -47,6 +51,7 @@ def import_run_create(
     upload_path: str = "",
     mapping: str = "",
     dry_run: bool = False,
+    allow_removals: bool = False,
 ) -> ImportRun:
     """Record an import to run. `actor` is None for the operator's command line."""
     if actor is not None:
@@ -68,6 +73,7 @@ def import_run_create(
         upload_path=upload_path,
         mapping=mapping,
         dry_run=dry_run,
+        allow_removals=allow_removals,
     )
     run.full_clean()
     run.save()
@@ -90,6 +96,7 @@ def import_upload(
         roster_access.may_import_into(actor, district.pk),
         "Only a program lead or district admin can import data.",
     )
+    _forget_stale_uploads()
     folder = Path(settings.MEDIA_ROOT) / "imports" / timezone.now().strftime("%Y%m%d%H%M%S%f")
     folder.mkdir(parents=True, exist_ok=True)
     name = Path(upload.name or "upload.csv").name
@@ -110,7 +117,43 @@ def import_upload(
     return run
 
 
-def import_run_execute(
+def import_run_confirm(*, actor: User, run: ImportRun, confirmed: bool) -> ImportRun:
+    """Import the file a check or a held import read, this time for real. `confirmed` is the
+    person's tick on the box naming what it removes; without it, an import over the district's
+    share is held again."""
+    access.require(
+        run.district is not None and roster_access.may_import_into(actor, run.district.pk),
+        "Only a program lead or district admin can import data.",
+    )
+    if run.status not in (ImportStatus.CHECKED, ImportStatus.HELD) or not run.upload_path:
+        raise ValidationError("This import has already run; upload the file again to import it.")
+    if not Path(run.upload_path).exists():
+        raise ValidationError(
+            f"{run.filename} is no longer kept (uploads are deleted a day after their check); upload it again."
+        )
+    report = Report.from_json(run.report)
+    if report.held and not confirmed:
+        raise ValidationError(
+            {"confirm": "Tick the box to confirm what this import removes, or choose another file."}
+        )
+    from coachmap.roster.tasks import import_task
+
+    again = import_run_create(
+        actor=actor,
+        district=run.district,
+        kind=run.kind,
+        filename=run.filename,
+        upload_path=run.upload_path,
+        mapping=run.mapping,
+        allow_removals=bool(report.held) and confirmed,
+    )
+    # The new run owns the file now: the check's run no longer points at it.
+    ImportRun.objects.filter(pk=run.pk).update(upload_path="")
+    transaction.on_commit(lambda: import_task.enqueue(again.pk))
+    return again
+
+
+def import_run_execute(  # noqa: PLR0912, PLR0915 - each branch is one way a run ends (done, held, failed, checked)
     *,
     run: ImportRun,
     path: str | os.PathLike[str] | None = None,
@@ -135,15 +178,21 @@ def import_run_execute(
                 report=report,
                 progress=tracker,
                 actor=run.actor,
+                allow_removals=run.allow_removals,
                 **options,
             )
+            if run.kind != ImportKind.ONEROSTER and district is not None:
+                effect.measure_counts(report, district)
+                effect.decide(report, percent=district.import_hold_percent, allowed=run.allow_removals)
             if run.kind == ImportKind.RESULTS and run.mapping and report.mapping:
                 _mapping_save(run, district, report.mapping)
             if run.dry_run:
                 raise _DryRunDone
             _audit(run, district, totals=report.totals())
-    except _DryRunDone:
+    except (_DryRunDone, PreviewDone):
         status = ImportStatus.CHECKED
+    except ImportHeld:
+        status = ImportStatus.HELD
     except ImportRejected:
         status = ImportStatus.REJECTED
     except FileNotFoundError as exc:
@@ -169,10 +218,22 @@ def import_run_execute(
     run.save(update_fields=["status", "district", "report", "finished_at"])
     _finished_notify(run)
     tracker("Finished", 1, 1)
-    if run.upload_path:
-        # The upload holds student names: it is kept only while the import runs.
+    if run.upload_path and status not in (ImportStatus.CHECKED, ImportStatus.HELD):
+        # The upload holds student names: it is kept only while the import runs, or for a day
+        # after a check or a hold, so that it can be imported without uploading it again.
         Path(run.upload_path).unlink(missing_ok=True)
     return report
+
+
+def _forget_stale_uploads() -> None:
+    """Uploads kept after a check or a hold are deleted a day later."""
+    stale = ImportRun.objects.filter(
+        status__in=(ImportStatus.CHECKED, ImportStatus.HELD),
+        finished_at__lt=timezone.now() - datetime.timedelta(days=1),
+    ).exclude(upload_path="")
+    for run in stale:
+        Path(run.upload_path).unlink(missing_ok=True)
+    stale.update(upload_path="")
 
 
 def _audit(run: ImportRun, district: District | None, **details: Any) -> None:

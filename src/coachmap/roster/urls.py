@@ -7,4 +7,5 @@ urlpatterns = [
     path("imports/", views.imports, name="imports"),
     path("imports/<id:run_id>/", views.import_run, name="import-run"),
     path("imports/<id:run_id>/status/", views.import_status, name="import-status"),
+    path("imports/<id:run_id>/import/", views.import_confirm, name="import-confirm"),
 ]

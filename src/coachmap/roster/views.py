@@ -10,7 +10,9 @@ from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.roster import access as roster_access
 from coachmap.roster import queries, services
-from coachmap.roster.forms import ImportUploadForm
+from coachmap.roster.forms import ImportConfirmForm, ImportUploadForm
+from coachmap.roster.importers.report import Report
+from coachmap.roster.models import ImportRun, ImportStatus
 
 
 @access.route_required("roster:imports")
@@ -27,13 +29,15 @@ def imports(request: AuthedRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["upload"],
                 mapping=form.cleaned_data["mapping"],
-                dry_run=form.cleaned_data["dry_run"],
+                # The page's default action (the first button, and Enter) is a check.
+                dry_run=request.POST.get("action", "check") != "import",
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            # The message stays put while the import runs; its progress and result are in the status below.
-            messages.success(request, f"{run.filename} was uploaded.")
+            # The message stays put while the work runs; its progress and result are in the status below.
+            what = "checked" if run.dry_run else "imported"
+            messages.success(request, f"{run.filename} was uploaded to be {what}.")
             return redirect("roster:import-run", run_id=run.pk)
     return render(
         request,
@@ -60,8 +64,46 @@ def import_status(request: AuthedRequest, run_id: int) -> HttpResponse:
     return render(request, "roster/includes/run_status.html", _run_context(run))
 
 
-def _run_context(run: object) -> dict[str, object]:
-    from coachmap.roster.models import ImportRun
+@access.route_required("roster:import-confirm")
+def import_confirm(request: AuthedRequest, run_id: int) -> HttpResponse:
+    """Import the file a check read or an import held, with the person's confirmation."""
+    run = access.fetch(roster_access.import_runs_visible_to, request.user, pk=run_id)
+    if request.method != "POST":
+        return redirect("roster:import-run", run_id=run.pk)
+    context = _run_context(run)
+    form = context["confirm_form"] = _confirm_form(run, queries.import_report(run), request.POST)
+    if form is None:
+        messages.error(request, "This import has already run or its file is no longer kept; upload it again.")
+        return redirect("roster:import-run", run_id=run.pk)
+    if form.is_valid():
+        try:
+            again = services.import_run_confirm(
+                actor=request.user, run=run, confirmed=form.cleaned_data["confirm"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"The import of {again.filename} is queued; this page shows its progress."
+            )
+            return redirect("roster:import-run", run_id=again.pk)
+    return render(request, "roster/import_run.html", context, status=400)
 
-    assert isinstance(run, ImportRun)  # noqa: S101
-    return {"run": run, "progress": queries.import_progress(run), "report": queries.import_report(run)}
+
+def _confirm_form(run: ImportRun, report: Report | None, data: object = None) -> ImportConfirmForm | None:
+    """The Import form under a check or a held import whose file is still kept."""
+    if report is None or not report.ok or run.status not in (ImportStatus.CHECKED, ImportStatus.HELD):
+        return None
+    if not run.upload_path:
+        return None
+    return ImportConfirmForm(data, effect=report.effect(), held=bool(report.held))
+
+
+def _run_context(run: ImportRun) -> dict[str, object]:
+    report = queries.import_report(run)
+    return {
+        "run": run,
+        "progress": queries.import_progress(run),
+        "report": report,
+        "confirm_form": _confirm_form(run, report),
+    }

@@ -12,169 +12,37 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from coachmap.core.models import District
+from coachmap.roster.importers import statefiles
 from coachmap.roster.importers.cells import (
     CellError,
     clean_text,
     grade_from_text,
-    parse_count,
-    parse_float,
+)
+from coachmap.roster.importers.published_figures import (  # noqa: F401 - callers import them from here
+    GROUPS,
+    LONG,
+    RATE_TOLERANCE,
+    SUBJECTS,
+    SUPPRESSED,
+    Figure,
+    group_code,
+    read_figure,
+    wide_figures,
 )
 from coachmap.roster.importers.report import MAX_LISTED, ImportRejected, Report
 from coachmap.roster.importers.source import Progress, Source, Table
 from coachmap.roster.importers.staging import Stage, execute, fetchall, fetchone, is_distinct, is_same
 from coachmap.roster.importers.vendor import find_columns, norm, open_vendor_file
 
-RATE_TOLERANCE = 0.0005  # half of 0.1 percentage point: states round published rates
-
-# State group names (and coachmap's own codes) → coachmap's group codes.
-GROUPS = {
-    "all": "all",
-    "all students": "all",
-    "school total": "all",
-    "american indian": "race:american_indian",
-    "american indian or alaska native": "race:american_indian",
-    "asian": "race:asian",
-    "black": "race:black",
-    "black or african american": "race:black",
-    "hispanic": "race:hispanic",
-    "hispanic or latino": "race:hispanic",
-    "multiracial": "race:multiracial",
-    "two or more races": "race:multiracial",
-    "native hawaiian or other pacific islander": "race:pacific_islander",
-    "white": "race:white",
-    "english language learners": "el",
-    "english learners": "el",
-    "non english language learners": "not:el",
-    "special education": "swd",
-    "students with disabilities": "swd",
-    "general education": "not:swd",
-    "free or reduced price meals": "ed",
-    "economically disadvantaged": "ed",
-    "paid meals": "not:ed",
-    "female": "gender:female",
-    "male": "gender:male",
-}
-SUBJECTS = {"ela": "ela", "math": "math", "ela and math": "ela_math", "iread": "iread", "science": "science"}
-METRICS = [
-    (re.compile(r"^(?P<subject>.+?) Total Proficient$"), "proficient"),
-    (re.compile(r"^(?P<subject>.+?) Total Tested$"), "tested"),
-    (re.compile(r"^(?P<subject>.+?) Proficiency %$"), "rate"),
-    (re.compile(r"^(?P<subject>.+?) Pass N$"), "proficient"),
-    (re.compile(r"^(?P<subject>.+?) Test N$"), "tested"),
-]
-SUPPRESSED = re.compile(r"^(\*+|<\s*\d+|n\s*<\s*\d+|n/?s|--)$", re.IGNORECASE)
-LONG = {
-    "year": ["year", "school_year"],
-    "entity_code": ["entity_code", "corporation id", "school id", "district id", "code"],
-    "entity_name": ["entity_name", "corporation name", "school name", "district name", "name"],
-    "school": ["school", "school_source_id", "school sourcedId"],
-    "grade": ["grade"],
-    "subject": ["subject"],
-    "group": ["group", "student_group", "subgroup"],
-    "tested": ["tested", "number tested", "total tested"],
-    "proficient": ["proficient", "number proficient", "total proficient"],
-    "rate": ["rate", "proficiency %", "percent proficient", "proficiency rate"],
-}
-
-
-@dataclass(frozen=True)
-class Figure:
-    """Where the three numbers of one figure sit in a wide row."""
-
-    grade: int | None
-    group: str
-    subject: str
-    proficient: int | None = None
-    tested: int | None = None
-    rate: int | None = None
-
-
-def group_code(name: str) -> str | None:
-    text = name.strip()
-    if text.lower() in GROUPS:
-        return GROUPS[text.lower()]
-    from coachmap.roster.models import PUBLISHED_GROUP_CHOICES
-
-    return text if text in {code for code, _ in PUBLISHED_GROUP_CHOICES} else None
-
-
-def wide_figures(header: Sequence[str]) -> tuple[list[Figure], list[tuple[str, str]]]:
-    """The figures a wide header holds, and (column, reason) for columns it cannot read."""
-    slots: dict[tuple[int | None, str, str], dict[str, int]] = {}
-    problems: list[tuple[str, str]] = []
-    for position, name in enumerate(header):
-        if "|" not in name:
-            continue
-        prefix, suffix = (part.strip() for part in name.split("|", 1))
-        grade: int | None = None
-        if m := re.fullmatch(r"Grade (\w+)", prefix):
-            try:
-                grade = grade_from_text(m[1])
-            except CellError as exc:
-                problems.append((name, str(exc)))
-                continue
-            group = "all"
-        else:
-            code = group_code(prefix)
-            if code is None:
-                problems.append((name, f"unknown student group “{prefix}”"))
-                continue
-            group = code
-        matched = next(((m, metric) for pattern, metric in METRICS if (m := pattern.match(suffix))), None)
-        if matched is None:
-            problems.append(
-                (name, "unknown figure: expected … Total Proficient, … Total Tested or … Proficiency %")
-            )
-            continue
-        m, metric = matched
-        subject = SUBJECTS.get(m["subject"].lower())
-        if subject is None:
-            problems.append((name, f"unknown subject “{m['subject']}”"))
-            continue
-        slots.setdefault((grade, group, subject), {})[metric] = position
-    figures = [
-        Figure(grade, group, subject, m.get("proficient"), m.get("tested"), m.get("rate"))
-        for (grade, group, subject), m in slots.items()
-    ]
-    return figures, problems
-
-
-def read_figure(
-    proficient_raw: str, tested_raw: str, rate_raw: str
-) -> tuple[int | None, int | None, float | None, bool] | None:
-    """(proficient, tested, rate, suppressed), or None when nothing is reported. Raises CellError."""
-    cells = [proficient_raw.strip(), tested_raw.strip(), rate_raw.strip()]
-    if not any(cells):
-        return None
-    suppressed = any(SUPPRESSED.match(c) for c in cells if c)
-    values: list[Any] = []
-    for i, cell in enumerate(cells):
-        if not cell or SUPPRESSED.match(cell):
-            values.append(None)
-        elif i < 2:  # noqa: PLR2004 - the results and published importers are being reworked (issue 13); split there
-            values.append(parse_count(cell))
-        else:
-            rate = parse_float(cell.rstrip("%"))
-            if rate is not None and (cell.endswith("%") or rate > 1):
-                rate /= 100
-            if rate is not None and not 0 <= rate <= 1:
-                raise CellError("a rate must be between 0 and 1 (or 0% and 100%)")
-            values.append(rate)
-    proficient, tested, rate = values
-    if proficient is not None and tested is not None and proficient > tested:
-        raise CellError(f"{proficient} proficient is more than the {tested} tested")
-    return proficient, tested, rate, suppressed
-
 
 def run(
     *, source: Source, district: District, report: Report, progress: Progress | None = None, **_: Any
 ) -> None:
     opened = open_vendor_file(source, report, progress)
-    table, header, file = opened.table, opened.header, opened.name
+    table, header, file = opened.table, statefiles.clean_header(opened.header), opened.name
     stage = Stage(
         "published",
         [
@@ -192,8 +60,10 @@ def run(
             ("source", "text"),
         ],
     ).create()
-    if any("|" in h for h in header):
-        _read_wide(table, header, stage, report, file)
+    if statefiles.is_tea_report(header):
+        _read_tea(table, stage, report, file, district)
+    elif any("|" in h for h in header):
+        _read_wide(table, header, stage, report, file, district)
     else:
         _read_long(table, header, stage, report, file)
     if report.ok:
@@ -233,11 +103,21 @@ def _identity(  # noqa: PLR0917 - the results and published importers are being 
     return int(year), code[:40], name
 
 
-def _read_wide(table: Any, header: Sequence[str], stage: Stage, report: Report, file: str) -> None:
-    figures, problems = wide_figures(header)
-    for column, reason in problems:
-        report.problem(file, 1, column, column, reason)
-    columns = find_columns(header, {k: LONG[k] for k in ("year", "entity_code", "entity_name")})
+def _read_wide(  # noqa: PLR0912, PLR0917 - one reader per layout; the figures loop is the state-file hooks
+    table: Any, header: Sequence[str], stage: Stage, report: Report, file: str, district: District
+) -> None:
+    figures, unread = wide_figures(header)
+    for column, reason in unread:
+        # States add columns of their own (and spreadsheets leave stray ones): a column that is
+        # not a figure is named in the report; the file is refused only when nothing is a figure.
+        if figures:
+            report.warn(file, 1, column, column, f"column not used: {reason}")
+        else:
+            report.problem(file, 1, column, column, reason)
+    columns = statefiles.school_level_columns(header) or find_columns(
+        header, {k: LONG[k] for k in ("year", "entity_code", "entity_name")}
+    )
+    columns.update(find_columns(header, {"year": LONG["year"]}))
     for needed in ("year", "entity_code"):
         if needed not in columns:
             report.problem(
@@ -251,10 +131,21 @@ def _read_wide(table: Any, header: Sequence[str], stage: Stage, report: Report, 
     if not report.ok:
         table.close()
         return
+    own = district.state_id.strip() if "corporation" in columns else ""
+    others = errors = 0
     with stage.writer() as write:
         for row, cells, (year, code, name) in _identified_rows(table, columns, header, report):
+            if own and cells[columns["corporation"]].strip() != own:
+                others += 1
+                continue
+            readable, n = statefiles.without_errors(cells)
+            errors += n
             for f in figures:
-                raw = [cells[i] if i is not None else "" for i in (f.proficient, f.tested, f.rate)]
+                raw = [readable[i] if i is not None else "" for i in (f.proficient, f.tested, f.rate)]
+                if f.levels is not None:
+                    raw = statefiles.with_levels(
+                        raw, [readable[i] for i in f.levels], report, file, row, header[f.levels[0]]
+                    )
                 try:
                     figure = read_figure(*raw)
                 except CellError as exc:
@@ -281,6 +172,41 @@ def _read_wide(table: Any, header: Sequence[str], stage: Stage, report: Report, 
                         file,
                     )
                 )
+    if errors:
+        report.notes.append(
+            f"{errors:,} cells held a spreadsheet error such as #N/A and were read as not reported."
+        )
+    if others:
+        report.notes.append(
+            f"{others:,} rows of other corporations than the district's own ({own}) were left out."
+        )
+
+
+def _read_tea(table: Table, stage: Stage, report: Report, file: str, district: District) -> None:
+    """A TEA STAAR performance report (see `statefiles.tea_rates`): rates of one district."""
+    entity = ""
+    with stage.writer() as write:
+        for row, code, name, year, grade, subject, text, rate, column in statefiles.tea_rates(
+            table.rows(), report, file, district.state_id.strip()
+        ):
+            entity = entity if code == "TX" or code.startswith("Region") else f"{name} ({code})"
+            group = group_code(text)
+            if group is None:
+                report.problem(file, row, column, text, "unknown student group")
+                continue
+            try:
+                figure = read_figure("", "", rate)
+            except CellError as exc:
+                report.problem(file, row, column, rate, str(exc))
+                continue
+            if figure is not None:
+                write((row, code, name, None, year, grade, subject, group, None, None, *figure[2:], file))
+    table.close()
+    if entity and report.ok:
+        report.notes.append(
+            f"Texas STAAR report of {entity}: the rates “At Meets Grade Level or Above” are imported "
+            "(State and Region as figures of their own); Approaches and Masters are not."
+        )
 
 
 def _check_rate(

@@ -59,6 +59,10 @@ class Report:
     checked: dict[str, int] = field(default_factory=dict)
     mapping: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # What the import takes away or overwrites, in people's words (see `effect`):
+    # what → [removed, changed, held before the import]
+    impact: dict[str, list[int]] = field(default_factory=dict)
+    held: str = ""  # why the import waits for a confirmation; empty when it does not
     _last_bad_row: tuple[str, int | None] | None = field(default=None, repr=False, compare=False)
 
     # --- recording ------------------------------------------------------------------------------
@@ -132,9 +136,19 @@ class Report:
         report.checked = dict(data.get("checked", {}))
         report.mapping = dict(data.get("mapping", {}))
         report.notes = list(data.get("notes", []))
+        report.impact = {k: list(v) for k, v in data.get("impact", {}).items()}
+        report.held = data.get("held", "")
         return report
 
+    def effect(self) -> str:
+        """What the import removes and changes, in one plain sentence (empty when nothing)."""
+        from coachmap.roster.importers.effect import sentence
+
+        return sentence(self)
+
     def summary(self) -> str:
+        if self.held:
+            return f"Not imported yet: {self.held} Nothing was changed."
         t = self.totals()
         verb = "would add" if self.dry_run else "added"
         if not self.ok:
@@ -146,6 +160,19 @@ class Report:
             f"{verb} {t['added']:,}, changed {t['changed']:,}, removed {t['removed']:,}, "
             f"rejected {t['rejected']:,} (unchanged {t['unchanged']:,}, skipped {t['skipped']:,})."
         )
+
+
+class ImportHeld(Exception):
+    """Raised inside the import transaction when the import needs a confirmation it does not
+    have (`report.held` says why): everything rolls back."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(report.held)
+        self.report = report
+
+
+class PreviewDone(Exception):
+    """Raised by an importer whose check ends before anything is written (a OneRoster preview)."""
 
 
 class ImportRejected(Exception):

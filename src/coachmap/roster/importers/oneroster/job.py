@@ -11,6 +11,9 @@
    exist nowhere (those on results.csv are proven by the merge when it can, see
    `_merge_proving_results`). Any problem stops the import: `ImportRejected` rolls everything
    back.
+   **Impact** (`impact`). What the merge would remove, with everything that goes with it,
+   counted in SQL; `effect.decide` holds the import for a confirmation when it is more than
+   the district's share (nothing has changed yet). A check (dry run) ends here: no merge.
 4. **Merge** (`merge`). Per file and in dependency order: rows the bundle no longer has (bulk)
    or marks `tobedeleted` (delta) are removed, changed rows updated, new rows added — matched
    by `sourcedId` within the district, so importing the same bundle twice changes nothing.
@@ -31,10 +34,11 @@ from typing import NoReturn
 from django.db import IntegrityError, connection, transaction
 
 from coachmap.core.models import District, User
-from coachmap.roster.importers.oneroster import check, merge, read, stage, summarise
+from coachmap.roster.importers import effect
+from coachmap.roster.importers.oneroster import check, impact, merge, read, stage, summarise
 from coachmap.roster.importers.oneroster.stage_bulk import BulkRefused
 from coachmap.roster.importers.oneroster.state import ImportState, no_progress
-from coachmap.roster.importers.report import ImportRejected, Report
+from coachmap.roster.importers.report import ImportRejected, PreviewDone, Report
 from coachmap.roster.importers.source import Progress, Source
 from coachmap.roster.importers.staging import execute, fetchall
 
@@ -50,6 +54,7 @@ def import_bundle(
     actor: User | None = None,
     fail_at_row: int | None = None,
     bulk: bool = True,
+    allow_removals: bool = False,
 ) -> District | None:
     """Import a bundle: by the bulk path where it can, else (or on any problem) row by row
     (`bulk=False`: row by row from the start).
@@ -65,6 +70,7 @@ def import_bundle(
             actor=actor,
             fail_at_row=fail_at_row,
             bulk=bulk,
+            allow_removals=allow_removals,
         )
 
     if connection.vendor == "postgresql":
@@ -108,6 +114,21 @@ def run(st: ImportState) -> None:
     if not st.report.ok:
         check.results(st)
         _reject(st)
+    impact.measure(st)
+    percent = st.district.import_hold_percent if st.district is not None else 100
+    if st.report.dry_run or effect.hold_reason(st.report, percent=percent):
+        # No merge follows (a check, or an import that may be held): the checks on results.csv
+        # run now, since the merge is not there to prove them — a broken bundle is rejected,
+        # not held.
+        check.results(st)
+        if not st.report.ok:
+            _reject(st)
+    effect.decide(st.report, percent=percent, allowed=st.allow_removals)
+    if st.report.dry_run:
+        # The check ends before the merge: what the bundle would add is counted, nothing written.
+        impact.preview(st)
+        summarise.drop_stages(st)
+        raise PreviewDone
     _merge_proving_results(st)
     summarise.summarise(st)
 

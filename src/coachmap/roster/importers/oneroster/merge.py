@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from coachmap.roster.importers.oneroster import merge_entities
+from coachmap.roster.importers.oneroster import impact, merge_entities
 from coachmap.roster.importers.oneroster.state import ImportState
 from coachmap.roster.importers.staging import (
     analyze,
@@ -32,9 +32,7 @@ from coachmap.roster.models import (
 )
 
 DELETE_CHUNK = 2000
-_DISTRICT_CLASSES = (
-    "SELECT c.id FROM roster_class c JOIN core_school sc ON sc.id = c.school_id WHERE sc.district_id = %s"
-)
+_DISTRICT_CLASSES = impact.DISTRICT_CLASSES
 
 
 def merge(st: ImportState) -> None:
@@ -43,16 +41,7 @@ def merge(st: ImportState) -> None:
     merge_entities.small_file(st, "courses", Course, "courses")
     merge_entities.small_file(st, "categories", Category, "categories")
     d = st.district_id
-    scopes = {
-        "classes": ("roster_class.school_id IN (SELECT id FROM core_school WHERE district_id = %s)", [d]),
-        "students": ("roster_student.district_id = %s", [d]),
-        "enrollments": (f"roster_enrollment.klass_id IN ({_DISTRICT_CLASSES})", [d]),
-        "line items": (f"roster_lineitem.klass_id IN ({_DISTRICT_CLASSES})", [d]),
-        "results": (
-            f"roster_score.line_item_id IN (SELECT li.id FROM roster_lineitem li WHERE li.klass_id IN ({_DISTRICT_CLASSES}))",
-            [d],
-        ),
-    }
+    scopes = impact.scopes(d)
     plans = [
         ("results", "results", Score, ""),
         ("line items", "lineItems", LineItem, ""),
@@ -237,20 +226,8 @@ def _remove(
     params: list[Any],
     staged_filter: str,
 ) -> None:
-    """Rows a bulk file no longer has, or a delta file marks `tobedeleted`."""
-    table = model._meta.db_table
-    stage = st.stage_of(file)
-    assert stage is not None  # noqa: S101
-    if st.manifest.mode(file) == "bulk":
-        gone = (
-            f"SELECT id FROM {table} WHERE {scope} AND NOT EXISTS (SELECT 1 FROM {stage.table} s "
-            f"WHERE s.source_id = {table}.source_id AND s.status = 'active' {staged_filter})"
-        )
-    else:
-        gone = (
-            f"SELECT id FROM {table} WHERE {scope} AND EXISTS (SELECT 1 FROM {stage.table} s "
-            f"WHERE s.source_id = {table}.source_id AND s.status <> 'active')"
-        )
+    """Rows a bulk file no longer has, or a delta file marks `tobedeleted` (what `impact` counted)."""
+    gone = impact.gone_sql(st, file, model._meta.db_table, scope, staged_filter)
     st.report.entity(entity).removed += _delete(st, model, gone, params)
 
 
@@ -324,13 +301,9 @@ def _upsert(
 
 
 def _delete(st: ImportState, model: type[models.Model], ids_sql: str, params: list[Any]) -> int:
-    """Delete through the ORM in chunks, so every cascade in every app is honoured."""
+    """Delete through the ORM in chunks, so every cascade in every app is honoured (`impact`
+    counted and reported them before the merge began)."""
     ids = [pk for (pk,) in fetchall(ids_sql, params)]
     for start in range(0, len(ids), DELETE_CHUNK):
-        _, per_model = model._default_manager.filter(pk__in=ids[start : start + DELETE_CHUNK]).delete()
-        for label, n in per_model.items():
-            if label != model._meta.label and n:
-                st.report.notes.append(
-                    f"Removing them also removed {n:,} {label.split('.')[-1].lower()} rows."
-                )
+        model._default_manager.filter(pk__in=ids[start : start + DELETE_CHUNK]).delete()
     return len(ids)

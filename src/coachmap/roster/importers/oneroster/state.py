@@ -49,6 +49,7 @@ class ImportState:
     fail_at_row: int | None = None  # tests inject a failure here to prove atomicity
     bulk: bool = True  # may the biggest files take the database's bulk loader (`stage_bulk`)
     bulk_used: bool = False
+    allow_removals: bool = False  # confirmed: may remove more than the district's share
 
     # read: the manifest, the orgs and the small files, the ids references may name
     manifest: Manifest = field(default_factory=lambda: Manifest(version=""))

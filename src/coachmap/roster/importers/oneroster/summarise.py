@@ -11,6 +11,10 @@ from coachmap.roster.importers.staging import execute, fetchall
 def summarise(st: ImportState) -> None:
     if "users" in st.stages:
         school_grade_spans(st)
+    drop_stages(st)
+
+
+def drop_stages(st: ImportState) -> None:
     for stage in st.stages.values():
         stage.drop()
     for table in ("map_school", "map_class", "map_lineitem", "map_teacher"):

@@ -1,4 +1,8 @@
-"""`coachmap import oneroster|results|published|usage|flags PATH [--dry-run] [--mapping NAME]`."""
+"""`coachmap import oneroster|results|published|usage|flags PATH [--dry-run] [--allow-removals] [--mapping NAME]`.
+
+An import that would remove or change more than the district's share (Settings, 5 % unless
+changed), or remove every student, teacher, class or enrollment, changes nothing and exits
+non-zero with what it would remove, unless `--allow-removals` confirms it."""
 
 from __future__ import annotations
 
@@ -24,6 +28,11 @@ class Command(BaseCommand):
         parser.add_argument("--district", help="Slug of the district to import into (default: the only one).")
         parser.add_argument("--dry-run", action="store_true", help="Check and report only; change nothing.")
         parser.add_argument(
+            "--allow-removals",
+            action="store_true",
+            help="Confirm an import that removes or changes more than the district's share of what it holds.",
+        )
+        parser.add_argument(
             "--mapping",
             default="",
             help="Name of the saved column mapping for this source (results); created from the file's headers on first use.",
@@ -36,13 +45,20 @@ class Command(BaseCommand):
         path: str,
         district: str | None,
         dry_run: bool,
+        allow_removals: bool,
         mapping: str,
         **options: Any,
     ) -> None:
         console = Console(file=cast(IO[str], self.stdout), highlight=False, width=120)
         target = self._district(district, kind)
         run = import_run_create(
-            actor=None, district=target, kind=kind, filename=path, mapping=mapping, dry_run=dry_run
+            actor=None,
+            district=target,
+            kind=kind,
+            filename=path,
+            mapping=mapping,
+            dry_run=dry_run,
+            allow_removals=allow_removals,
         )
         with Progress(
             TextColumn("{task.description}"),
@@ -62,6 +78,8 @@ class Command(BaseCommand):
             report = import_run_execute(run=run, path=path, progress=progress)
         run.refresh_from_db()
         self._print(console, report)
+        if run.status == ImportStatus.HELD:
+            raise CommandError(report.summary())
         if run.status in (ImportStatus.REJECTED, ImportStatus.FAILED):
             raise CommandError(f"{report.summary()} ({run.get_status_display()})")
 
@@ -92,6 +110,8 @@ class Command(BaseCommand):
             )
         if report.counts:
             console.print(table)
+        if report.effect():
+            console.print(report.effect(), markup=False)
         for what, n in report.dropped.items():
             console.print(f"Dropped, never stored: {what}: {n:,} rows")
         for note in report.notes:
@@ -108,5 +128,5 @@ class Command(BaseCommand):
                 console.print(f"  … and {report.problem_count - len(report.problems):,} more")
         verdict = report.summary()
         if report.dry_run and report.ok:
-            verdict = "Dry run, nothing written: " + verdict
+            verdict = "Checked, nothing changed: " + verdict
         console.print(verdict)
