@@ -138,7 +138,8 @@ def test_mail_server_down_page_still_answers_and_the_email_goes_once_it_is_back(
     settings.EMAIL_BACKEND = DOWN
     with django_capture_on_commit_callbacks(execute=True):
         response = world.client("lead").post(
-            reverse("coaching:round-confirm", kwargs={"round_id": world.draft_round.pk})
+            reverse("coaching:round-confirm", kwargs={"round_id": world.draft_round.pk}),
+            {"confirmed": "yes"},
         )
     assert response.status_code == 302
     assert world.client("lead").get(response["Location"]).status_code == 200
@@ -249,7 +250,8 @@ def test_a_proposal_email_to_a_teacher_names_no_other_teacher_and_holds_no_notes
         user.save()
     with django_capture_on_commit_callbacks(execute=True):
         world.client("lead").post(
-            reverse("coaching:round-confirm", kwargs={"round_id": world.draft_round.pk})
+            reverse("coaching:round-confirm", kwargs={"round_id": world.draft_round.pk}),
+            {"confirmed": "yes"},
         )
     to_teacher = [m for m in mail.outbox if m.to == ["tina@example.org"]]
     assert len(to_teacher) == 1

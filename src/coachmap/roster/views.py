@@ -36,8 +36,7 @@ def imports(request: AuthedRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             # The message stays put while the work runs; its progress and result are in the status below.
-            what = "checked" if run.dry_run else "imported"
-            messages.success(request, f"{run.filename} was uploaded to be {what}.")
+            messages.success(request, f"{run.filename} was uploaded; its progress and result are below.")
             return redirect("roster:import-run", run_id=run.pk)
     return render(
         request,
