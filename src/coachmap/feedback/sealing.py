@@ -10,21 +10,13 @@ are no longer in the pool.
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
 from django.utils.crypto import salted_hmac
 
+from coachmap.core.sealing import seal_text, unseal_text
+
 _PURPOSE = "coachmap.feedback.sealing"
-_NONCE = 12
-
-
-def _keys() -> list[bytes]:
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return [salted_hmac(_PURPOSE, "key", secret=s, algorithm="sha256").digest() for s in secrets]
 
 
 def respondent(kind: str, *parts: object) -> str:
@@ -36,21 +28,14 @@ def respondent(kind: str, *parts: object) -> str:
 def seal(payload: dict[str, Any], width: int = 0) -> bytes:
     """The payload, padded to `width` characters so that every sealed answer of a kind has one length."""
     text = json.dumps(payload, separators=(",", ":"), sort_keys=True)
-    text = text.ljust(width)
-    nonce = os.urandom(_NONCE)
-    return nonce + AESGCM(_keys()[0]).encrypt(nonce, text.encode(), _PURPOSE.encode())
+    return seal_text(_PURPOSE, text.ljust(width))
 
 
 def unseal(sealed: bytes) -> dict[str, Any] | None:
     """The payload, or None when no key of this server opens it (it was sealed under a secret since
     dropped from SECRET_KEY_FALLBACKS)."""
-    sealed = bytes(sealed)
-    nonce, body = sealed[:_NONCE], sealed[_NONCE:]
-    for key in _keys():
-        try:
-            text = AESGCM(key).decrypt(nonce, body, _PURPOSE.encode()).decode()
-        except InvalidTag:
-            continue
-        result: dict[str, Any] = json.loads(text)
-        return result
-    return None
+    text = unseal_text(_PURPOSE, sealed)
+    if text is None:
+        return None
+    result: dict[str, Any] = json.loads(text)
+    return result
