@@ -100,6 +100,7 @@ def test_admin_site_audit_records_the_real_before_and_after(world: World) -> Non
         "min_group_size": 15,
         "rate_coding": True,
         "coaching_time_target": 70,
+        "import_hold_percent": 5,
         "state_id": "",
         "source_id": "",
         "time_zone": "",
