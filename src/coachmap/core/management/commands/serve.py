@@ -67,7 +67,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=None, help="default: WEB_CONCURRENCY or 2 × cores + 1")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="default: WEB_CONCURRENCY or 2 × cores + 1"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         workers = options["workers"] or default_workers()
@@ -100,7 +102,9 @@ class Command(BaseCommand):
         finally:
             code = self._stop(children)
         if not stopping and code:
-            raise CommandError(f"A process of coachmap serve stopped with exit status {code}; both are stopped.")
+            raise CommandError(
+                f"A process of coachmap serve stopped with exit status {code}; both are stopped."
+            )
 
     def _stop(self, children: list[subprocess.Popen[bytes]]) -> int:
         first_code = next((child.returncode for child in children if child.returncode), 0)
