@@ -152,3 +152,19 @@ def test_workers_come_from_the_cores_unless_web_concurrency_says(monkeypatch: py
     assert default_workers() == 9
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     assert default_workers() == 3
+
+
+def test_serve_refuses_tasks_run_inside_requests(tmp_path: Path) -> None:
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "x", "COACHMAP_VAR_DIR": str(tmp_path)}
+    env["TASKS_BACKEND"] = "immediate"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "coachmap", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert 'TASKS_BACKEND is not "database"' in result.stderr
+    assert not (tmp_path / "static").exists()  # refused before anything was done

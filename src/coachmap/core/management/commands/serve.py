@@ -20,6 +20,7 @@ import time
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
@@ -73,6 +74,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         workers = options["workers"] or default_workers()
+        if not settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+            raise CommandError(
+                'TASKS_BACKEND is not "database": background work would run inside web requests and '
+                "the task worker would have nothing to do. Unset TASKS_BACKEND to serve in production."
+            )
         call_command("check", deploy=False)
         call_command("collectstatic", interactive=False, verbosity=0)
         connections.close_all()  # the children open their own
