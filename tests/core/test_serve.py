@@ -157,7 +157,7 @@ def test_workers_come_from_the_cores_unless_web_concurrency_says(monkeypatch: py
 def test_serve_refuses_tasks_run_inside_requests(tmp_path: Path) -> None:
     env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "x", "COACHMAP_VAR_DIR": str(tmp_path)}
     env["TASKS_BACKEND"] = "immediate"
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "coachmap", "serve"],
         env=env,
         capture_output=True,
