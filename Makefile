@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/coachmap
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-sqlite test-postgres lint fmt typecheck bench install clean-demo
+.PHONY: demo serve test test-sqlite test-postgres lint fmt typecheck bench install clean-demo
 
 $(VENV)/.installed: pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ demo: install
 	@DEBUG=true $(BIN)/coachmap db_worker --interval 1 >var/worker.log 2>&1 & worker=$$!; \
 	  trap "kill $$worker 2>/dev/null" EXIT; \
 	  DEBUG=true $(BIN)/coachmap runserver $(HOST):$(PORT)
+
+## serve: production: collectstatic, then gunicorn (WEB_CONCURRENCY or 2 x cores + 1 workers) on
+## HOST:PORT and the task worker beside it, against DATABASE_URL; needs SECRET_KEY (docs/deploy.md)
+serve: install
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/coachmap serve
 
 ## test: lint, type checks, then the whole suite on SQLite and on PostgreSQL (browser tests included)
 test: install lint typecheck test-sqlite test-postgres

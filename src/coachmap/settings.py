@@ -27,6 +27,11 @@ NOTIFICATION_WAITING_DAYS the program lead hears of a request waiting longer tha
 PASSWORD_RESET_TIMEOUT  seconds a set-your-password link stays valid (default 86400, one day)
 INVITATION_TIMEOUT  seconds an invitation (the first set-your-password link of an account nobody
                  has used yet) stays valid (default 604800, seven days)
+
+Production serving (docs/deploy.md):
+REQUEST_LOG      "true" writes one JSON line per request to the log (`coachmap serve` turns it on)
+HEALTH_MAX_QUEUE_AGE_SECONDS  /healthz fails once a task has waited longer than this (default 600)
+HEALTH_MIN_FREE_BYTES         /healthz fails when the uploads' disk has less free (default 100 MB)
 """
 
 import os
@@ -124,6 +129,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so its duration and status are the whole request's (REQUEST_LOG).
+    "coachmap.core.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -327,9 +334,24 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
 
+# Production serving (docs/deploy.md): the request log and what /healthz calls unhealthy.
+REQUEST_LOG = env_bool("REQUEST_LOG", False)
+HEALTH_MAX_QUEUE_AGE_SECONDS = env_whole("HEALTH_MAX_QUEUE_AGE_SECONDS", 600, minimum=1)
+HEALTH_MIN_FREE_BYTES = env_whole("HEALTH_MIN_FREE_BYTES", 100 * 1024 * 1024, minimum=0)
+# A load balancer asks over plain HTTP on the private network: answer it rather than redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"bare": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # One JSON object per line, nothing around it, for a log collector.
+        "request_lines": {"class": "logging.StreamHandler", "formatter": "bare"},
+    },
+    "loggers": {
+        "coachmap.requests": {"handlers": ["request_lines"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }

@@ -12,6 +12,8 @@ from coachmap.signin import views as signin_views
 handler400 = "coachmap.core.views.bad_request"
 
 urlpatterns = [
+    # For a load balancer: no sign-in, JSON (docs/deploy.md).
+    path("healthz", core_views.healthz, name="healthz"),
     path("", home_views.home, name="home"),
     path("accounts/login/", signin_views.SignInView.as_view(), name="login"),
     # Single sign-on: the providers' sign-in and return addresses (docs/sign-in.md).

@@ -53,6 +53,8 @@ def _school(w: World) -> dict[str, Any]:
 EXPECTED: dict[str, Route] = {
     "home": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
     "login": Route(NONE, only(dict.fromkeys(ROLES[1:], 302), anonymous=200)),
+    # For a load balancer (issue 18): open to everyone, signed in or not.
+    "healthz": Route(NONE, only(dict.fromkeys(ROLES, 200), anonymous=200)),
     "logout": Route(NONE, only(dict.fromkeys(ROLES[1:], 302), anonymous=302), method="post"),
     "district-settings": Route(NONE, only({AD: 200})),
     # Single sign-on (issue 13): the district admin's settings; the providers' addresses answer 404

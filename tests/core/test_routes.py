@@ -28,6 +28,8 @@ PUBLIC = {
     "socialaccount_login_error",
     # An invitation's link is opened before its person has a password (coachmap.people).
     "invitation_accept",
+    # A load balancer's health check (issue 18): no sign-in, only words and numbers.
+    "healthz",
 }
 # Views that are Django's own: they check the sign-in themselves, so carry no `route`.
 DJANGO_OWN = {"password_change", "password_change_done", "admin:index"}

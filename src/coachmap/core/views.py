@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import BadRequest, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
-from coachmap.core import access, group_size, services
+from coachmap.core import access, group_size, health, services
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import DistrictSettingsForm, OwnEmailForm, add_service_errors
 from coachmap.core.lockout import lockout_release
@@ -78,3 +80,12 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if type(exception) is not BadRequest:
         return HttpResponseBadRequest("<!doctype html><title>Bad request</title><h1>Bad request (400)</h1>")
     return render(request, "400.html", {"message": str(exception)}, status=400)
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For a load balancer, no sign-in: 200 while this server can serve, 503 when it cannot
+    (core/health.py says what is checked). Only words and numbers; nothing about the setup."""
+    result = health.check()
+    return JsonResponse(result.as_json(), status=200 if result.healthy else 503)
