@@ -1,6 +1,6 @@
 """Issue 17: on a 390-pixel phone every radio and checkbox option in the ordinary forms is a
 44-pixel target (its whole label row), not the 24-pixel line Django draws by default: the coach's
-session form (look-fors seen) and fidelity check-in, and the teacher's survey answers. Each page
+session form (look-fors seen) and fidelity check-in, the teacher's survey answers and email settings. Each page
 is screenshotted and checked with axe, and must not scroll sideways."""
 
 from __future__ import annotations
@@ -77,5 +77,7 @@ def test_radio_and_checkbox_options_are_44_pixels_on_a_phone(browser, live_serve
         login(page, "taylor", PASSWORD)
         page.goto(reverse("feedback:survey-answer", args=[survey.pk]))
         _check_phone_form(page, "survey answer", expected_options=5)
+        page.goto(reverse("notifications:settings"))
+        _check_phone_form(page, "email settings", expected_options=2)
     finally:
         context.close()
