@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from coachmap.coaching.models import SessionType, TimeCategory
 from coachmap.coaching.timelog import timeshare
+from coachmap.core import percent
 
 minutes = st.dictionaries(st.sampled_from(timeshare.CATEGORIES), st.integers(0, 5000))
 
@@ -39,16 +40,20 @@ def test_time_shares_add_up_to_100(by_category: dict[str, int]) -> None:
         assert result.coaching_percent is None and result.other_percent is None
 
 
-@given(st.dictionaries(st.text(min_size=1, max_size=3), st.integers(0, 10_000), min_size=1, max_size=15))
-def test_whole_percentages_add_up_to_exactly_100(parts: dict[str, int]) -> None:
-    result = timeshare.whole_percentages(parts)
-    total = sum(parts.values())
-    if total:
-        assert sum(result.values()) == 100
-        for key, value in parts.items():
-            assert abs(result[key] - 100 * value / total) < 1
-    else:
-        assert set(result.values()) == {0}
+@given(st.integers(0, 100_000), st.integers(0, 100_000))
+def test_the_time_share_is_rounded_by_the_one_rule_shown_everywhere(coaching: int, other: int) -> None:
+    result = timeshare.shares({"co_plan": coaching, "admin": other})
+    if coaching + other:
+        assert result.coaching_percent == percent.share(coaching, coaching + other)
+        assert result.other_percent == 100 - result.coaching_percent
+
+
+def test_half_a_percent_rounds_up_as_people_round_by_hand() -> None:
+    # 1 minute of 8 is 12.5 %: 13 % coaching and 87 % other duties, adding up to 100.
+    result = timeshare.shares({"micro": 1, "admin": 7})
+    assert (result.coaching_percent, result.other_percent) == (13, 87)
+    half = timeshare.shares({"micro": 45, "admin": 45})
+    assert (half.coaching_percent, half.other_percent) == (50, 50)
 
 
 def test_a_typical_week() -> None:

@@ -269,6 +269,8 @@ EXPECTED: dict[str, Route] = {
     "coaching:caseloads": Route(NONE, only({L: 200})),
     "coaching:caseloads-export": Route(NONE, only({L: 200})),
     "coaching:referrals": Route(NONE, only({L: 200})),
+    "coaching:referrals-export": Route(NONE, only({L: 200})),
+    "coaching:requests-export": Route(NONE, only({L: 200})),
     "coaching:quadrants": Route(NONE, only({L: 200, P: 200, OP: 200, AD: 200})),
     "coaching:policy": Route(NONE, only({L: 200, AD: 200})),
     # The JSON API: 401 for anonymous callers instead of a redirect.

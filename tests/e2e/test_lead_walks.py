@@ -82,6 +82,13 @@ def test_the_lead_reviews_waiting_requests_a_round_caseloads_and_the_policy(page
         open_menu(page, "Routing policy")
         page.get_by_text("How routing and matching use these settings").click()
         check(page, "lead routing policy", width)
+        # The requests and referrals pages: a chart (bars from zero) above the table, and a CSV.
+        for url, name in (("/requests/", "requests"), ("/referrals/", "referrals")):
+            page.goto(url)
+            if page.locator("canvas[data-chart]").count():
+                assert page.locator("canvas[data-chart]").first.is_visible()
+            assert page.get_by_role("link", name="as CSV").count() <= 1
+            check(page, f"lead {name}", width)
     # The job's end: the round goes out after the confirmation.
     page.goto("/matching/1/")
     page.get_by_role("button", name="Confirm and send to teachers…").click()

@@ -3,8 +3,8 @@ teacher's answer to an offer (a proposed coach, a lighter offer, a referral)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,9 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from coachmap.coaching.models import CoachingCycle
-from coachmap.core import access
+from coachmap.core import access, csvsafe
 from coachmap.core.access import AuthedRequest
+from coachmap.core.audit import audit_record
 from coachmap.core.forms import add_service_errors
+from coachmap.core.models import AuditAction, Role
 
 
 def form_page(
@@ -82,3 +84,20 @@ def cycle_form_saved(
         return None
     messages.success(request, done(result) if callable(done) else done)
     return redirect("coaching:cycle", cycle_id=cycle.pk)
+
+
+def lead_csv_export(
+    request: AuthedRequest, *, table: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
+    """A program lead's people-level list as CSV: the download is audited (like the caseloads
+    export), a byte-order mark comes first so Excel reads UTF-8, and cells are formula-safe."""
+    district = access.acting_district(request.user, Role.PROGRAM_LEAD)
+    assert district is not None  # noqa: S101 - the route is for program leads only
+    audit_record(actor=request.user, action=AuditAction.EXPORT, obj=district, district=district, table=table)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")
+    writer = csvsafe.writer(cast(IO[str], response))
+    writer.writerow(header)
+    writer.writerows(rows)
+    response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
+    return response

@@ -16,6 +16,7 @@ urlpatterns = [
     path("my/offers/<id:proposal_id>/respond/", fit.proposal_respond, name="proposal-respond"),
     path("my/referrals/<id:referral_id>/respond/", handovers.referral_respond, name="referral-respond"),
     path("requests/", requests.requests_list, name="requests"),
+    path("requests/export/", requests.requests_export, name="requests-export"),
     path("requests/<id:request_id>/assign/", requests.request_assign, name="request-assign"),
     path("caseload/", cycles.caseload, name="caseload"),
     path("my/coach-profile/", fit.coach_profile, name="coach-profile"),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("caseloads/", fit.caseloads, name="caseloads"),
     path("caseloads/export/", fit.caseloads_export, name="caseloads-export"),
     path("referrals/", handovers.referrals, name="referrals"),
+    path("referrals/export/", handovers.referrals_export, name="referrals-export"),
     path("quadrants/", fit.quadrants, name="quadrants"),
     path("routing-policy/", fit.policy, name="policy"),
     # --- cycle work (issue 6) ---

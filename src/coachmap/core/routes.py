@@ -128,6 +128,7 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
         frozenset({L}),
         (
             "coaching:requests",
+            "coaching:requests-export",
             "coaching:request-assign",
             "coaching:rounds",
             "coaching:round-run",
@@ -137,6 +138,7 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
             "coaching:caseloads",
             "coaching:caseloads-export",
             "coaching:referrals",
+            "coaching:referrals-export",
             "coaching:time-team",
         ),
     ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_POST
 from coachmap.coaching import access as coaching_access
 from coachmap.coaching import pages
 from coachmap.coaching.bestfit import queries as fit_queries
-from coachmap.coaching.handovers import queries, services
+from coachmap.coaching.handovers import queries, report, services
 from coachmap.coaching.handovers.forms import HandoverForm, ReferForm
 from coachmap.coaching.models import CoachingCycle
 from coachmap.core import access
@@ -110,12 +112,32 @@ def handover_detail(request: AuthedRequest, handover_id: int) -> HttpResponse:
 
 @access.route_required("coaching:referrals")
 def referrals(request: AuthedRequest) -> HttpResponse:
+    lists = _referral_lists(request, limit=200)
     return render(
         request,
         "coaching/handovers/referrals.html",
         {
-            "referrals": queries.referrals(request.user)[:200],
-            "handovers": queries.handovers(request.user)[:200],
-            "offers": fit_queries.offers_taken(request.user)[:200],
+            "referrals": lists[0],
+            "handovers": lists[1],
+            "offers": lists[2],
+            "chart": report.chart(*_referral_lists(request, limit=None)),
         },
     )
+
+
+def _referral_lists(request: AuthedRequest, *, limit: int | None) -> tuple[list[Any], list[Any], list[Any]]:
+    """The referrals, handovers and answered offers the lead may see, newest first."""
+    querysets = (
+        queries.referrals(request.user).order_by("-created_at", "-id"),
+        queries.handovers(request.user).order_by("-created_at", "-id"),
+        fit_queries.offers_taken(request.user).order_by("-responded_at", "-id"),
+    )
+    lists = tuple(list(qs[:limit] if limit else qs) for qs in querysets)
+    return lists[0], lists[1], lists[2]
+
+
+@access.route_required("coaching:referrals-export")
+def referrals_export(request: AuthedRequest) -> HttpResponse:
+    """Referrals, handovers and lighter offers as CSV for the lead, audited; never a handover note."""
+    rows = report.rows(*_referral_lists(request, limit=None))
+    return pages.lead_csv_export(request, table="referrals", header=report.HEADER, rows=rows)

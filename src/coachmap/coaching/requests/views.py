@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from coachmap.coaching import access as coaching_access
 from coachmap.coaching import pages
 from coachmap.coaching.models import CoachingRequest
-from coachmap.coaching.requests import queries, services
+from coachmap.coaching.requests import queries, report, services
 from coachmap.coaching.requests.forms import AssignForm, RequestForm, TeacherGoalForm
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
@@ -109,8 +109,18 @@ def request_respond(request: AuthedRequest, request_id: int) -> HttpResponse:
 
 @access.route_required("coaching:requests")
 def requests_list(request: AuthedRequest) -> HttpResponse:
-    page = Paginator(queries.requests_waiting(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "coaching/requests/requests_list.html", {"page": page})
+    waiting = queries.requests_waiting(request.user)
+    page = Paginator(waiting, 25).get_page(request.GET.get("page"))
+    return render(
+        request, "coaching/requests/requests_list.html", {"page": page, "chart": report.chart(list(waiting))}
+    )
+
+
+@access.route_required("coaching:requests-export")
+def requests_export(request: AuthedRequest) -> HttpResponse:
+    """The waiting requests as CSV for the lead, audited; the teacher's own note is left out."""
+    rows = report.csv_rows(list(queries.requests_waiting(request.user)))
+    return pages.lead_csv_export(request, table="requests", header=report.HEADER, rows=rows)
 
 
 @access.route_required("coaching:request-assign")

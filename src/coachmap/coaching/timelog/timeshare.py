@@ -6,11 +6,10 @@ Plain functions over minutes by category code; the codes are `coaching.models.Ti
 from __future__ import annotations
 
 import datetime
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
-K = TypeVar("K", bound=Hashable)
+from coachmap.core import percent
 
 SESSION_CATEGORIES: tuple[str, ...] = (
     "co_plan",
@@ -42,24 +41,6 @@ def week_days(week: datetime.date) -> list[datetime.date]:
     return [week + datetime.timedelta(days=i) for i in range(WEEKDAYS)]
 
 
-def whole_percentages(parts: Mapping[K, int]) -> dict[K, int]:
-    """Each part as a whole percentage of their total, adding up to exactly 100 (largest remainder).
-
-    All zeros when the total is zero.
-    """
-    total = sum(parts.values())
-    if total <= 0:
-        return dict.fromkeys(parts, 0)
-    exact = {key: 100 * value / total for key, value in parts.items()}
-    floors = {key: int(share) for key, share in exact.items()}
-    left = 100 - sum(floors.values())
-    order = list(parts)
-    by_remainder = sorted(order, key=lambda key: (-(exact[key] - floors[key]), order.index(key)))
-    for key in by_remainder[:left]:
-        floors[key] += 1
-    return floors
-
-
 @dataclass(frozen=True)
 class Shares:
     coaching_minutes: int
@@ -71,10 +52,12 @@ class Shares:
 
     @property
     def coaching_percent(self) -> int | None:
-        """Whole percent of logged time spent coaching; with `other_percent` it adds up to 100."""
+        """Whole percent of logged time spent coaching, by the district's one rounding rule
+        (`core.percent`), so it is the same figure `percent.share` gives anywhere else; with
+        `other_percent` it adds up to 100 (two parts never tie short of 100: equal parts are 50 each)."""
         if not self.total:
             return None
-        return whole_percentages({"c": self.coaching_minutes, "o": self.other_minutes})["c"]
+        return percent.whole_percentages({"c": self.coaching_minutes, "o": self.other_minutes})["c"]
 
     @property
     def other_percent(self) -> int | None:
