@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import IO, cast
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -29,11 +27,10 @@ from coachmap.coaching.bestfit.matching.model import PART_KEYS
 from coachmap.coaching.bestfit.placement import SELF_ASSESSMENT, Quadrant, look_for_hint
 from coachmap.coaching.models import CoachProfile, ProposalKind, RoundStatus
 from coachmap.coaching.requests import queries as request_queries
-from coachmap.core import access, confirm, csvsafe, inputs
+from coachmap.core import access, confirm, inputs
 from coachmap.core.access import AuthedRequest
-from coachmap.core.audit import audit_record
 from coachmap.core.forms import add_service_errors
-from coachmap.core.models import AuditAction, Role
+from coachmap.core.models import Role
 
 # --- teacher -------------------------------------------------------------------------------------
 
@@ -336,18 +333,12 @@ def caseloads(request: AuthedRequest) -> HttpResponse:
 @access.route_required("coaching:caseloads-export")
 def caseloads_export(request: AuthedRequest) -> HttpResponse:
     """The caseloads as CSV, audited; a byte-order mark first so spreadsheet programs read it as UTF-8."""
-    district = queries.lead_district(request.user)
-    assert district is not None  # noqa: S101 - the role guarantees one
-    audit_record(
-        actor=request.user, action=AuditAction.EXPORT, obj=district, district=district, table="caseloads"
+    return pages.lead_csv_export(
+        request,
+        table="caseloads",
+        header=caseload_report.HEADER,
+        rows=caseload_report.csv_rows(queries.caseloads(request.user)),
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response.write("\ufeff")
-    writer = csvsafe.writer(cast(IO[str], response))
-    writer.writerow(caseload_report.HEADER)
-    writer.writerows(caseload_report.csv_rows(queries.caseloads(request.user)))
-    response["Content-Disposition"] = 'attachment; filename="caseloads.csv"'
-    return response
 
 
 @access.route_required("coaching:quadrants")
