@@ -20,6 +20,7 @@ EMAIL_HOST       the SMTP server; when set, mail goes by SMTP (docs/notification
 EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS ("true"/"false"), EMAIL_USE_SSL,
 EMAIL_TIMEOUT    the SMTP connection (defaults 25, none, none, false, false, 10 seconds)
 EMAIL_BACKEND    a Django email backend, to override the choice above
+EMAIL_FILE_PATH  the folder the file-based email backend writes to
 DEFAULT_FROM_EMAIL  the sender of password links and notifications (default coachmap@localhost)
 SITE_URL         the address people open coachmap at, for links in emails (default http://localhost:8000)
 NOTIFICATION_DIGEST_HOUR  the local hour digests are due (default 7)
@@ -205,6 +206,8 @@ EMAIL_BACKEND = env(
     else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder mail is written to.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH") or None
 EMAIL_PORT = env_whole("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")

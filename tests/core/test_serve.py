@@ -3,6 +3,7 @@ a static file, the task worker runs beside it, and a stop stops both."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -13,10 +14,11 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from coachmap.core.management.commands.serve import default_workers
+from coachmap.core.management.commands.serve import default_workers, static_collect
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -168,3 +170,23 @@ def test_serve_refuses_tasks_run_inside_requests(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert 'TASKS_BACKEND is not "database"' in result.stderr
     assert not (tmp_path / "static").exists()  # refused before anything was done
+
+
+def test_a_restart_does_not_compress_the_static_files_again_unless_they_changed(
+    tmp_path: Path, settings: Any
+) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "site.css").write_text("body { color: #222; }\n" * 50)
+    settings.STATICFILES_DIRS = [source]
+    settings.STATIC_ROOT = tmp_path / "static"
+
+    assert static_collect(), "a first start collects and compresses"
+    collected = tmp_path / "static" / "site.css.gz"
+    first = collected.stat().st_mtime_ns
+    assert not static_collect(), "a restart with the same sources does nothing"
+    assert collected.stat().st_mtime_ns == first
+
+    (source / "site.css").write_text("body { color: #111; }\n" * 50)
+    assert static_collect(), "a changed source is collected again"
+    assert gzip.decompress(collected.read_bytes()).startswith(b"body { color: #111; }")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from coachmap.core.models import AuditAction, AuditEvent
 from coachmap.roster.models import ImportRun, ImportStatus, Student
@@ -151,3 +153,50 @@ def test_a_finished_import_no_longer_says_it_is_queued_and_a_running_one_shows_a
     assert 'class="import-progress"' in running and "This page updates by itself" in running
     css = (Path(__file__).resolve().parents[2] / "src/coachmap/static/coachmap/app.css").read_text()
     assert "progress.import-progress { display: block; width: 100%" in css
+
+
+def test_a_second_import_into_the_district_is_refused_while_one_is_under_way(
+    world: World, upload: Any, tmp_path: Path, settings: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    waiting = ImportRun.objects.create(
+        district=world.district, kind="flags", filename="monday.csv", status=ImportStatus.RUNNING
+    )
+    student = Student.objects.get()
+    response = upload("lead", f"student_id,english_learner\n{student.source_id},true\n".encode())
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "already under way (monday.csv" in page
+    assert "Wait for it to finish" in page
+    assert ImportRun.objects.get() == waiting, "nothing new was queued"
+    student.refresh_from_db()
+    assert not student.english_learner
+    assert not list((tmp_path / "imports").iterdir()), "the refused upload is not kept"
+
+
+def test_a_run_left_by_a_stopped_worker_does_not_block_the_district_for_ever(
+    world: World, upload: Any
+) -> None:
+    world.district.import_hold_percent = 100
+    world.district.save()
+    stale = ImportRun.objects.create(
+        district=world.district, kind="flags", filename="crashed.csv", status=ImportStatus.RUNNING
+    )
+    ImportRun.objects.filter(pk=stale.pk).update(created_at=timezone.now() - datetime.timedelta(hours=4))
+    student = Student.objects.get()
+    upload("lead", f"student_id,english_learner\n{student.source_id},true\n".encode())
+
+    assert ImportRun.objects.exclude(pk=stale.pk).get().status == ImportStatus.DONE
+
+
+def test_another_districts_running_import_does_not_block_this_one(world: World, upload: Any) -> None:
+    world.district.import_hold_percent = 100
+    world.district.save()
+    ImportRun.objects.create(
+        district=DistrictFactory(), kind="flags", filename="x.csv", status=ImportStatus.RUNNING
+    )
+    student = Student.objects.get()
+    upload("lead", f"student_id,english_learner\n{student.source_id},true\n".encode())
+
+    assert ImportRun.objects.get(district=world.district).status == ImportStatus.DONE

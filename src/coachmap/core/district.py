@@ -30,19 +30,28 @@ def district_settings_update(
     time_zone: str | None = None,
     state: str | None = None,
     import_hold_percent: int | None = None,
+    retention_years: int | bool | None = False,
 ) -> District:
     """Change the district's settings; the audit row holds the values before and after.
 
     A minimum group size below `core.group_size.FLOOR` is refused (the model's validator); one
     below `WARN_BELOW` is allowed, and callers show `group_size.warning` to the person who chose it.
-    A text setting left as None keeps its value.
+    A text setting left as None keeps its value; `retention_years` left out (False) keeps its value
+    and None means "keep everything".
     """
     access.require(
         access.may_change_district(actor, district.pk),
         "Only a district admin can change settings.",
     )
     texts = {"state_id": state_id, "source_id": source_id, "time_zone": time_zone, "state": state}
-    fields = ["min_group_size", "rate_coding", "coaching_time_target", "import_hold_percent", *texts]
+    fields = [
+        "min_group_size",
+        "rate_coding",
+        "coaching_time_target",
+        "import_hold_percent",
+        "retention_years",
+        *texts,
+    ]
     with transaction.atomic():
         # What is stored, not what the caller's instance says: a bound ModelForm has already
         # written the new values onto it, and the audit must show the real change.
@@ -55,6 +64,8 @@ def district_settings_update(
             district.rate_coding = rate_coding
         if import_hold_percent is not None:
             district.import_hold_percent = import_hold_percent
+        if retention_years is not False:  # None is a choice here: keep everything
+            district.retention_years = retention_years
         district.full_clean()
         district.save(update_fields=fields)
         audit_record(

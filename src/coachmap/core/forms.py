@@ -36,6 +36,14 @@ class DistrictSettingsForm(forms.ModelForm):
         help_text=District._meta.get_field("import_hold_percent").help_text,
     )
 
+    retention_years = forms.IntegerField(
+        label="Keep students' results, usage and gradebook scores for (school years)",
+        min_value=1,
+        max_value=30,
+        required=False,
+        help_text=District._meta.get_field("retention_years").help_text,
+    )
+
     class Meta:
         model = District
         fields = [
@@ -47,6 +55,7 @@ class DistrictSettingsForm(forms.ModelForm):
             "state_id",
             "source_id",
             "import_hold_percent",
+            "retention_years",
         ]
         labels = {
             "min_group_size": "Minimum group size for reporting",

@@ -34,6 +34,7 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
                 time_zone=form.cleaned_data["time_zone"],
                 state=form.cleaned_data["state"],
                 import_hold_percent=form.cleaned_data["import_hold_percent"],
+                retention_years=form.cleaned_data["retention_years"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

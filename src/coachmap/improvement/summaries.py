@@ -9,6 +9,7 @@ fall score of the same assessment (same name, subject and school year) through t
 
 from __future__ import annotations
 
+import datetime
 import time
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from coachmap.core.models import District, School
+from coachmap.core.schoolyear import school_year_of
 from coachmap.improvement.models import (
     AuditedTable,
     EnrollmentCell,
@@ -78,12 +80,32 @@ CELL_COLUMNS = (
 )
 
 
+def _kept_from(district: District) -> datetime.date | None:
+    return District.objects.filter(pk=district.pk).values_list("student_data_kept_from", flat=True).first()
+
+
+def first_live_year(district: District) -> int | None:
+    """The oldest school year whose student-level data are still held; None when nothing was
+    deleted under the retention setting (improvement/retention.py). Cells of older years are kept
+    as they were built: their raw rows are gone."""
+    kept_from = _kept_from(district)
+    return school_year_of(kept_from) if kept_from else None
+
+
+def live_assessment_ids(district: District) -> list[int]:
+    assessments = Assessment.objects.filter(district=district)
+    first = first_live_year(district)
+    if first is not None:
+        assessments = assessments.filter(school_year__gte=first)
+    return sorted(assessments.values_list("id", flat=True))
+
+
 def result_cells_select(district: District) -> tuple[str, list[int]]:
     """The one GROUP BY over the district's results that yields its school cells (CELL_COLUMNS order)."""
     pairs = fall_pairs(district)
     # The district's assessments as a list of ids, not a subquery, so the planner sees how many
     # results it will read (an estimate of one row makes PostgreSQL loop over an index instead).
-    ids = sorted(Assessment.objects.filter(district=district).values_list("id", flat=True))
+    ids = live_assessment_ids(district)
     demographics = ", ".join(f"s.{c}" for c in DEMOGRAPHICS)
     params: list[int] = []
     if pairs:
@@ -126,6 +148,8 @@ def result_cells_select(district: District) -> tuple[str, list[int]]:
 def _result_cells(district: District) -> int:
     select, params = result_cells_select(district)
     table = _t(ResultCell)
+    ids = live_assessment_ids(district)
+    live = ", ".join("%s" for _ in ids) or "NULL"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # PostgreSQL runs INSERT … SELECT on one core but CREATE TABLE AS in parallel: aggregate
@@ -146,10 +170,10 @@ def _result_cells(district: District) -> int:
                 SUM(tested), SUM(proficient), SUM(scored), SUM(score_sum), SUM(matched + moved_matched),
                 SUM(growth_sum + moved_growth_sum), 0, 0, SUM(off_grade), SUM(off_grade)
             FROM {table}
-            WHERE district_id = %s AND school_id IS NOT NULL
+            WHERE district_id = %s AND school_id IS NOT NULL AND assessment_id IN ({live})
             GROUP BY district_id, assessment_id, grade, {columns}
             """,  # noqa: S608
-            [district.pk],
+            [district.pk, *ids],
         )
         return int(inserted + cursor.rowcount)
 
@@ -180,10 +204,11 @@ def _usage_cells(district: District) -> int:
             INSERT INTO {_t(UsageCell)} (district_id, school_id, tool, week, students, minutes)
             SELECT u.district_id, s.school_id, LOWER(TRIM(u.tool)), u.week, COUNT(DISTINCT u.student_id), SUM(u.minutes)
             FROM {_t(UsageWeek)} u JOIN {_t(Student)} s ON s.id = u.student_id
-            WHERE u.district_id = %s AND u.minutes > 0
+            WHERE u.district_id = %s AND u.minutes > 0 AND u.week >= %s
             GROUP BY u.district_id, s.school_id, LOWER(TRIM(u.tool)), u.week
             """,  # noqa: S608
-            [district.pk],
+            # Weeks before the retention cut keep their cells: any raw row of theirs is not counted twice.
+            [district.pk, _kept_from(district) or datetime.date.min],
         )
         return int(cursor.rowcount)
 
@@ -243,8 +268,20 @@ def summaries_rebuild(*, district: District) -> RebuildReport:
                 for dimension in (School, Class, LineItem):
                     cursor.execute(f"ANALYZE {_t(dimension)}")
         # Audits of the old figures go too: they are derived from them (and a new table misses anyway).
-        for model in (ResultCell, EnrollmentCell, UsageCell, TurnaroundCell, AuditedTable):
+        for model in (EnrollmentCell, AuditedTable):
             model.objects.filter(district=district).delete()
+        # Cells of years whose student-level data were deleted (retention) stay as they were built.
+        kept_from = _kept_from(district)
+        first_live = first_live_year(district)
+        results = ResultCell.objects.filter(district=district)
+        usage = UsageCell.objects.filter(district=district)
+        turnaround = TurnaroundCell.objects.filter(district=district)
+        if kept_from is not None and first_live is not None:
+            results = results.filter(assessment__school_year__gte=first_live)
+            usage = usage.filter(week__gte=kept_from)
+            turnaround = turnaround.filter(month__gte=kept_from)
+        for cells in (results, usage, turnaround):
+            cells.delete()
         result_cells = _result_cells(district)
         enrollment_cells = _enrollment_cells(district)
         usage_cells = _usage_cells(district)

@@ -76,8 +76,39 @@ def import_run_create(
         allow_removals=allow_removals,
     )
     run.full_clean()
-    run.save()
+    with transaction.atomic():
+        if district is not None:
+            _refuse_while_running(district)
+        run.save()
     return run
+
+
+# A run still queued or running after this long was left by a stopped worker: it no longer
+# blocks the district's next import (the largest district imports in minutes).
+STALE_RUN = datetime.timedelta(hours=3)
+
+
+def _refuse_while_running(district: District) -> None:
+    """One import at a time per district, whichever web server or command line asks: the
+    district's row is locked until the new run is saved, so two requests arriving together on two
+    servers are put in order, and the second sees the first (PostgreSQL row lock; SQLite takes
+    one writer at a time)."""
+    District.objects.select_for_update().filter(pk=district.pk).exists()
+    busy = (
+        ImportRun.objects.filter(
+            district=district,
+            status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING),
+            created_at__gte=timezone.now() - STALE_RUN,
+        )
+        .order_by("created_at")
+        .first()
+    )
+    if busy is not None:
+        started = timezone.localtime(busy.created_at).strftime("%H:%M")
+        raise ValidationError(
+            f"An import into {district.name} is already under way ({busy.filename}, started at "
+            f"{started}). Wait for it to finish, then start this one; the Imports page shows when it ends."
+        )
 
 
 def import_upload(
@@ -104,15 +135,21 @@ def import_upload(
     with open(path, "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    run = import_run_create(
-        actor=actor,
-        district=district,
-        kind=kind,
-        filename=name,
-        upload_path=str(path),
-        mapping=mapping,
-        dry_run=dry_run,
-    )
+    try:
+        run = import_run_create(
+            actor=actor,
+            district=district,
+            kind=kind,
+            filename=name,
+            upload_path=str(path),
+            mapping=mapping,
+            dry_run=dry_run,
+        )
+    except ValidationError:
+        # A refused upload is not kept: it holds students' names.
+        path.unlink(missing_ok=True)
+        folder.rmdir()
+        raise
     transaction.on_commit(lambda: import_task.enqueue(run.pk))
     return run
 

@@ -12,15 +12,18 @@ WEB_CONCURRENCY      gunicorn worker processes (default 2 × CPU cores + 1)
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles.finders import get_finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
@@ -61,6 +64,34 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", "coachmap", "db_worker", "--interval", "1"]
 
 
+STAMP = ".coachmap-static"
+
+
+def static_fingerprint() -> str:
+    """Every static source file's path, size and time, hashed: unchanged means the collected and
+    compressed copies are still right."""
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            info = os.stat(storage.path(path))
+            digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def static_collect() -> bool:
+    """Collect (and compress) the static files unless the last start already did for the same
+    sources; True when it ran. Compressing every file takes half a minute on a small machine,
+    which a restart or a second server on the same folder need not pay again."""
+    root = Path(settings.STATIC_ROOT)
+    stamp = root / STAMP
+    fingerprint = static_fingerprint()
+    if stamp.exists() and stamp.read_text() == fingerprint:
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(fingerprint)
+    return True
+
+
 class Command(BaseCommand):
     help = "Run coachmap in production: static files collected, gunicorn and the task worker side by side."
     requires_system_checks: list[str] = []
@@ -80,7 +111,7 @@ class Command(BaseCommand):
                 "the task worker would have nothing to do. Unset TASKS_BACKEND to serve in production."
             )
         call_command("check", deploy=False)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        static_collect()
         connections.close_all()  # the children open their own
         env = os.environ.copy()
         env.setdefault("REQUEST_LOG", "true")
