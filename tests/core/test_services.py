@@ -32,6 +32,8 @@ def test_admin_changes_settings_and_the_change_is_audited(world: World) -> None:
         "time_zone": "",
         "state": "",
         "import_hold_percent": 5,
+        # Issue 18: how many school years of student data the district keeps (empty: all).
+        "retention_years": None,
     }
 
 
