@@ -55,8 +55,11 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
         ),
     ),
     # --- improvement: a school's needs, goals and technology map ---
+    # Read by the principal, the district admin, the program lead (every school of the district)
+    # and a coach (the schools they serve), each scoped by `access.schools_readable_by`; only the
+    # principal writes (the next row).
     (
-        frozenset({P, A}),
+        frozenset({C, L, P, A}),
         (
             "improvement:school",
             "improvement:needs",
