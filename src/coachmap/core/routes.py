@@ -150,6 +150,10 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
     # --- reports ---
     (frozenset({P, L, A}), ("reports:coaching-trends",)),
     (frozenset({C, L, A}), ("reports:impact", "reports:impact-pdf")),
+    # --- family reports: the principal writes and publishes; the lead and the district review.
+    # Teachers and coaches read a report through its public link, like any family (no row: PUBLIC).
+    (frozenset({P, L, A}), ("families:index", "families:report", "families:pdf")),
+    (frozenset({P}), ("families:new", "families:edit", "families:publish", "families:revoke")),
     # --- roster imports ---
     (
         frozenset({L, A}),
