@@ -54,6 +54,40 @@ def _school(w: World) -> dict[str, Any]:
 READERS = {C: 200, OC: 404, L: 200, P: 200, OP: 404, AD: 200}
 
 
+def _this_year() -> int:
+    from django.utils import timezone
+
+    from coachmap.core.schoolyear import school_year_of
+
+    return school_year_of(timezone.localdate())
+
+
+def _family_report(w: World) -> dict[str, Any]:
+    """The world school's fall report, published, made on first use."""
+    from coachmap.families import services
+    from coachmap.families.models import FamilyReport
+
+    report = FamilyReport.objects.filter(school=w.school).first()
+    if report is None:
+        report = services.report_start(
+            actor=w.principal, school=w.school, school_year=_this_year(), term="fall"
+        )
+        report = services.report_texts_save(
+            actor=w.principal,
+            report=report,
+            texts={"en": {"contact": "Call the office."}, "es": {"contact": "Llame a la oficina."}},
+        )
+        report = services.report_publish(actor=w.principal, report=report)
+    return {"report_id": report.pk}
+
+
+def _family_link(w: World) -> dict[str, Any]:
+    from coachmap.families.models import FamilyReport
+
+    report = FamilyReport.objects.get(pk=_family_report(w)["report_id"])
+    return {"school_id": report.school_id, "token": report.token}
+
+
 EXPECTED: dict[str, Route] = {
     "home": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
     "login": Route(NONE, only(dict.fromkeys(ROLES[1:], 302), anonymous=200)),
@@ -242,19 +276,19 @@ EXPECTED: dict[str, Route] = {
         method="post",
         data=lambda w: {"school": w.school.pk, "school_year": _this_year(), "term": "winter"},
     ),
-    "families:report": Route(lambda w: _family_report(w), only({P: 200, OP: 404, L: 200, AD: 200})),
-    "families:pdf": Route(lambda w: _family_report(w), only({P: 200, OP: 404, L: 200, AD: 200})),
-    "families:edit": Route(lambda w: _family_report(w), only({P: 200, OP: 404})),
-    "families:publish": Route(lambda w: _family_report(w), only({P: 302, OP: 404}), method="post"),
+    "families:report": Route(_family_report, only({P: 200, OP: 404, L: 200, AD: 200})),
+    "families:pdf": Route(_family_report, only({P: 200, OP: 404, L: 200, AD: 200})),
+    "families:edit": Route(_family_report, only({P: 200, OP: 404})),
+    "families:publish": Route(_family_report, only({P: 302, OP: 404}), method="post"),
     "families:revoke": Route(
-        lambda w: _family_report(w),
+        _family_report,
         only({P: 302, OP: 404}),
         method="post",
         data=lambda w: {"confirmed": "yes"},
     ),
     # The families' link: no account, the same page for everyone.
-    "families:public": Route(lambda w: _family_link(w), only(dict.fromkeys(ROLES, 200), anonymous=200)),
-    "families:public-pdf": Route(lambda w: _family_link(w), only(dict.fromkeys(ROLES, 200), anonymous=200)),
+    "families:public": Route(_family_link, only(dict.fromkeys(ROLES, 200), anonymous=200)),
+    "families:public-pdf": Route(_family_link, only(dict.fromkeys(ROLES, 200), anonymous=200)),
     # Best fit: intake, look-fors, profiles, routing policy, matching and what follows.
     "coaching:intake": Route(NONE, only({T: 200, OT: 200})),
     "coaching:proposal-respond": Route(
@@ -339,40 +373,6 @@ EXPECTED: dict[str, Route] = {
     "api:referrals": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     "api:quadrants": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
 }
-
-
-def _this_year() -> int:
-    from django.utils import timezone
-
-    from coachmap.core.schoolyear import school_year_of
-
-    return school_year_of(timezone.localdate())
-
-
-def _family_report(w: World) -> dict[str, Any]:
-    """The world school's fall report, published, made on first use."""
-    from coachmap.families import services
-    from coachmap.families.models import FamilyReport
-
-    report = FamilyReport.objects.filter(school=w.school).first()
-    if report is None:
-        report = services.report_start(
-            actor=w.principal, school=w.school, school_year=_this_year(), term="fall"
-        )
-        report = services.report_texts_save(
-            actor=w.principal,
-            report=report,
-            texts={"en": {"contact": "Call the office."}, "es": {"contact": "Llame a la oficina."}},
-        )
-        report = services.report_publish(actor=w.principal, report=report)
-    return {"report_id": report.pk}
-
-
-def _family_link(w: World) -> dict[str, Any]:
-    from coachmap.families.models import FamilyReport
-
-    report = FamilyReport.objects.get(pk=_family_report(w)["report_id"])
-    return {"school_id": report.school_id, "token": report.token}
 
 
 def _import_run(w: World) -> int:
