@@ -221,3 +221,17 @@ def test_a_second_report_for_the_same_term_is_refused_by_name(families: Families
     assert response.status_code == 400
     assert "already has a report for that term" in response.content.decode()
     assert FamilyReport.objects.count() == 1
+
+
+def test_the_lead_reviews_every_school_of_their_district_and_no_other(families: Families) -> None:
+    url = reverse("families:report", args=[families.report.pk])
+    lead = member(UserFactory(username="lena"), Role.PROGRAM_LEAD, district=families.maple.district)
+    far_lead = member(UserFactory(username="farl"), Role.PROGRAM_LEAD, district=DistrictFactory())
+    assert _signed_in(lead).get(url).status_code == 200
+    assert _signed_in(far_lead).get(url).status_code == 404
+    assert _signed_in(far_lead).get(reverse("families:pdf", args=[families.report.pk])).status_code == 404
+    index = _signed_in(lead).get(reverse("families:index")).content.decode()
+    assert (
+        "Maple Elementary" in index
+        and reverse("improvement:school", args=[families.maple.school.pk]) in index
+    )
