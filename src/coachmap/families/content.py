@@ -40,16 +40,14 @@ def _goal(goal: ImprovementGoal) -> dict[str, Any]:
     hidden = not progress.points or any(p.hidden for p in progress.points)
     newest = next((p for p in reversed(progress.points) if p.value is not None), None)
     latest = None
-    if not hidden and newest is not None:
-        coded = newest.coded is not None
-        latest = {
-            **(
-                {"value": None, "coded": "low" if newest.value < 100 / 2 else "high"}
-                if coded
-                else _figure(newest.value, rate=rate)
-            ),
-            "on": newest.on.isoformat(),
-        }
+    if not hidden and newest is not None and newest.value is not None:
+        # A coded point stands at its bound (5 or 95): the bound tells which end it is.
+        shown = (
+            {"value": None, "coded": "low" if newest.value < 100 / 2 else "high"}
+            if newest.coded is not None
+            else _figure(newest.value, rate=rate)
+        )
+        latest = {**shown, "on": newest.on.isoformat()}
     return {
         "subject": goal.subject,
         "group": goal.student_group,
