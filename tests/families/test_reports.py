@@ -45,6 +45,7 @@ def test_the_public_link_works_without_an_account_in_english(families: Families)
     report = _published(families)
     response = Client().get(_public_url(report))
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "no-referrer"
     page = response.content.decode()
     assert '<html lang="en">' in page
     assert "Maple Elementary: a report for families" in page

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
@@ -278,11 +279,22 @@ def report_pdf(request: AuthedRequest, report_id: int) -> HttpResponse:
 # --- the families' public link: no account, nothing personal -------------------------------------
 
 
+def _public(response: HttpResponse) -> HttpResponse:
+    """No copy kept on the way (a link taken down stops at once), no search engine, no referrer
+    carrying the token."""
+    patch_cache_control(response, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def _not_available(request: HttpRequest) -> HttpResponse:
     """One answer for a wrong, revoked or another district's link: nothing says which."""
     language = _language(request)
     translation.activate(language)
-    return render(request, "families/not_available.html", {"language": language, "switcher": []}, status=404)
+    return _public(
+        render(request, "families/not_available.html", {"language": language, "switcher": []}, status=404)
+    )
 
 
 @require_safe
@@ -296,9 +308,7 @@ def public_report(request: HttpRequest, school_id: int, token: str) -> HttpRespo
     context["switcher"] = _switcher(request, language)
     context["pdf_url"] = f"{reverse('families:public-pdf', args=[school_id, token])}?lang={language}"
     response = render(request, "families/public.html", context)
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return _public(response)
 
 
 @require_safe
@@ -308,4 +318,4 @@ def public_report_pdf(request: HttpRequest, school_id: int, token: str) -> HttpR
         return _not_available(request)
     language = _language(request)
     translation.activate(language)
-    return _pdf(report, language)
+    return _public(_pdf(report, language))
