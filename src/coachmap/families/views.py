@@ -21,13 +21,13 @@ from coachmap.core.access import AuthedRequest
 from coachmap.core.audit import audit_record
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import AuditAction, Role, School
+from coachmap.core.pdf import html_to_pdf
 from coachmap.core.schoolyear import school_year_of
 from coachmap.families import access as families_access
 from coachmap.families import services, words
 from coachmap.families.content import report_content
 from coachmap.families.forms import StartForm, TextsForm
 from coachmap.families.models import FamilyReport
-from coachmap.reports.pdf import html_to_pdf
 
 STATE_WORDS = {
     "draft": "Draft: only you, the program lead and the district see it. Publish it to make a link for families.",
