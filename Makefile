@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/coachmap
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo serve test test-sqlite test-postgres lint fmt typecheck bench install clean-demo
+.PHONY: demo serve test test-sqlite test-postgres lint fmt typecheck bench install clean-demo messages
 
 $(VENV)/.installed: pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,12 @@ typecheck: install
 ## bench: the volume benchmarks on the large-district profile; figures go to bench/results/
 bench: install
 	$(BIN)/python -m bench
+
+## messages: gather the family reports' strings into every catalog, then compile them (needs GNU gettext:
+## apt-get install -y gettext); commit both the .po and the .mo (docs/families.md)
+messages: install
+	cd src/coachmap && DEBUG=true ../../$(BIN)/coachmap makemessages --all --no-location --ignore "static/*"
+	cd src/coachmap && DEBUG=true ../../$(BIN)/coachmap compilemessages
 
 clean-demo:
 	rm -f var/coachmap.sqlite3 var/coachmap.sqlite3-wal var/coachmap.sqlite3-shm

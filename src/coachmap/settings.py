@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "coachmap.feedback",
     "coachmap.library",
     "coachmap.reports",
+    "coachmap.families",
     "coachmap.api",
     "coachmap.home",
     "coachmap.demo",
@@ -135,6 +136,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of a page (family reports, docs/families.md): the language cookie, then the
+    # browser's Accept-Language; a family report's ?lang= overrides both.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -230,6 +234,10 @@ PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(24 * 60 * 60)))
 INVITATION_TIMEOUT = int(env("INVITATION_TIMEOUT", str(7 * 24 * 60 * 60)))
 
 LANGUAGE_CODE = "en-us"
+# The languages family reports are written in: add a language here and its catalog under
+# src/coachmap/locale/<code>/LC_MESSAGES/ (docs/families.md).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True

@@ -50,6 +50,44 @@ def _school(w: World) -> dict[str, Any]:
     return {"school_id": w.school.pk}
 
 
+# Who reads the world's school's needs, goals, indicators and map (issue 15).
+READERS = {C: 200, OC: 404, L: 200, P: 200, OP: 404, AD: 200}
+
+
+def _this_year() -> int:
+    from django.utils import timezone
+
+    from coachmap.core.schoolyear import school_year_of
+
+    return school_year_of(timezone.localdate())
+
+
+def _family_report(w: World) -> dict[str, Any]:
+    """The world school's fall report, published, made on first use."""
+    from coachmap.families import services
+    from coachmap.families.models import FamilyReport
+
+    report = FamilyReport.objects.filter(school=w.school).first()
+    if report is None:
+        report = services.report_start(
+            actor=w.principal, school=w.school, school_year=_this_year(), term="fall"
+        )
+        report = services.report_texts_save(
+            actor=w.principal,
+            report=report,
+            texts={"en": {"contact": "Call the office."}, "es": {"contact": "Llame a la oficina."}},
+        )
+        report = services.report_publish(actor=w.principal, report=report)
+    return {"report_id": report.pk}
+
+
+def _family_link(w: World) -> dict[str, Any]:
+    from coachmap.families.models import FamilyReport
+
+    report = FamilyReport.objects.get(pk=_family_report(w)["report_id"])
+    return {"school_id": report.school_id, "token": report.token}
+
+
 EXPECTED: dict[str, Route] = {
     "home": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
     "login": Route(NONE, only(dict.fromkeys(ROLES[1:], 302), anonymous=200)),
@@ -102,7 +140,9 @@ EXPECTED: dict[str, Route] = {
     "password_change": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
     "email_change": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
     "password_change_done": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
-    "improvement:school": Route(lambda w: {"school_id": w.school.pk}, only({P: 200, OP: 404, AD: 200})),
+    # Read by the principal, the admin, the program lead and the school's coach (issue 15); another
+    # school's coach or principal gets 404, as for any school not theirs.
+    "improvement:school": Route(lambda w: {"school_id": w.school.pk}, only(READERS)),
     "improvement:goal-new": Route(lambda w: {"school_id": w.school.pk}, only({P: 200, OP: 404})),
     "improvement:goal-status": Route(
         lambda w: {"goal_id": w.goal.pk},
@@ -110,7 +150,7 @@ EXPECTED: dict[str, Route] = {
         method="post",
         data=lambda w: {"status": "met"},
     ),
-    "improvement:needs": Route(_school, only({P: 200, OP: 404, AD: 200})),
+    "improvement:needs": Route(_school, only(READERS)),
     "improvement:need-note": Route(
         _school,
         only({P: 302, OP: 404}),
@@ -124,16 +164,12 @@ EXPECTED: dict[str, Route] = {
         data=lambda w: {"key": "ela:4:el", "order": "ela:all:el,ela:4:el", "direction": "up"},
     ),
     "improvement:need-reset": Route(_school, only({P: 302, OP: 404}), method="post"),
-    "improvement:techmap": Route(_school, only({P: 200, OP: 404, AD: 200})),
+    "improvement:techmap": Route(_school, only(READERS)),
     "improvement:tool-new": Route(_school, only({P: 200, OP: 404})),
-    "improvement:school-export": Route(
-        lambda w: {"school_id": w.school.pk, "table": "needs"}, only({P: 200, OP: 404, AD: 200})
-    ),
-    "improvement:goal": Route(lambda w: {"goal_id": w.goal.pk}, only({P: 200, OP: 404, AD: 200})),
+    "improvement:school-export": Route(lambda w: {"school_id": w.school.pk, "table": "needs"}, only(READERS)),
+    "improvement:goal": Route(lambda w: {"goal_id": w.goal.pk}, only(READERS)),
     "improvement:indicator-new": Route(lambda w: {"goal_id": w.goal.pk}, only({P: 200, OP: 404})),
-    "improvement:indicator": Route(
-        lambda w: {"indicator_id": w.indicator.pk}, only({P: 200, OP: 404, AD: 200})
-    ),
+    "improvement:indicator": Route(lambda w: {"indicator_id": w.indicator.pk}, only(READERS)),
     "improvement:measurement-new": Route(
         lambda w: {"indicator_id": w.indicator.pk},
         only({P: 302, OP: 404}),
@@ -230,6 +266,29 @@ EXPECTED: dict[str, Route] = {
     "reports:impact": Route(NONE, only({C: 200, OC: 200, L: 200, AD: 200})),
     "reports:impact-pdf": Route(NONE, only({C: 200, OC: 200, L: 200, AD: 200})),
     "reports:coaching-trends": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
+    # Family reports (issue 15): the principal writes and publishes; the lead and the district
+    # review every school's; teachers and coaches read only the public link, like any family.
+    "families:index": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
+    "families:new": Route(
+        NONE,
+        # Another school's principal names a school that is not theirs: the form refuses it.
+        only({P: 302, OP: 400}),
+        method="post",
+        data=lambda w: {"school": w.school.pk, "school_year": _this_year(), "term": "winter"},
+    ),
+    "families:report": Route(_family_report, only({P: 200, OP: 404, L: 200, AD: 200})),
+    "families:pdf": Route(_family_report, only({P: 200, OP: 404, L: 200, AD: 200})),
+    "families:edit": Route(_family_report, only({P: 200, OP: 404})),
+    "families:publish": Route(_family_report, only({P: 302, OP: 404}), method="post"),
+    "families:revoke": Route(
+        _family_report,
+        only({P: 302, OP: 404}),
+        method="post",
+        data=lambda w: {"confirmed": "yes"},
+    ),
+    # The families' link: no account, the same page for everyone.
+    "families:public": Route(_family_link, only(dict.fromkeys(ROLES, 200), anonymous=200)),
+    "families:public-pdf": Route(_family_link, only(dict.fromkeys(ROLES, 200), anonymous=200)),
     # Best fit: intake, look-fors, profiles, routing policy, matching and what follows.
     "coaching:intake": Route(NONE, only({T: 200, OT: 200})),
     "coaching:proposal-respond": Route(

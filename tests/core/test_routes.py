@@ -30,6 +30,9 @@ PUBLIC = {
     "invitation_accept",
     # A load balancer's health check (issue 18): no sign-in, only words and numbers.
     "healthz",
+    # A family report's link (issue 15): for families, without an account; an unguessable token.
+    "families:public",
+    "families:public-pdf",
 }
 # Views that are Django's own: they check the sign-in themselves, so carry no `route`.
 DJANGO_OWN = {"password_change", "password_change_done", "admin:index"}

@@ -19,6 +19,7 @@ from coachmap.coaching.handovers import services as handover_services
 from coachmap.coaching.models import TeacherGoal
 from coachmap.coaching.requests import services as request_services
 from coachmap.core import access
+from coachmap.families import access as families_access
 from coachmap.feedback import access as feedback_access
 from coachmap.feedback import queries as feedback_queries
 from coachmap.feedback import services as feedback_services
@@ -92,7 +93,19 @@ CHECKS: dict[str, tuple[Check, set[str]]] = {
     ),
     "may_import_into": (lambda u, w: roster_access.may_import_into(u, w.district.pk), {"lead", "admin"}),
     "may_change_district": (lambda u, w: access.may_change_district(u, w.district.pk), {"admin"}),
+    # Family reports (issue 15): the school's principal alone writes, publishes and takes down.
+    "may_change_family_report": (
+        lambda u, w: families_access.may_change_family_report(u, _family_report(w)),
+        {"principal"},
+    ),
 }
+
+
+def _family_report(w: World) -> Any:
+    from coachmap.families.models import FamilyReport
+
+    report, _ = FamilyReport.objects.get_or_create(school=w.school, school_year=2027, term="fall")
+    return report
 
 
 @pytest.mark.parametrize("name", sorted(CHECKS))

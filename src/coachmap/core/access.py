@@ -168,6 +168,28 @@ def schools_led_by(user: AnyUser) -> QuerySet[School]:
     )
 
 
+def schools_served_by(user: AnyUser) -> QuerySet[School]:
+    """The schools the program lead has assigned the user to coach (`Coach.schools`).
+
+    The assignment is core's model, so this primitive lives here for every app below `coaching`
+    to use; `coaching.eligibility.coach_serves` asks the same question of one coach and school."""
+    coach = coach_of(user)
+    if coach is None:
+        return School.objects.none()
+    return School.objects.filter(coaches=coach)
+
+
+def schools_readable_by(user: AnyUser) -> QuerySet[School]:
+    """Schools whose needs assessment, goals, indicators and technology map the user may *read*:
+    the principal's own school, the district admins' and program leads' districts, and the schools a
+    coach serves. Only the principal writes (`leads_school`); only the data owners see small cells
+    (`owns_student_data`), so coaches and leads read them suppressed as principals do."""
+    q = Q(id__in=school_ids(user, Role.PRINCIPAL))
+    q |= Q(district_id__in=admin_district_ids(user) | lead_district_ids(user))
+    q |= Q(id__in=schools_served_by(user).values("id"))
+    return School.objects.filter(q)
+
+
 def schools_with_trends_for(user: AnyUser) -> QuerySet[School]:
     """Schools whose aggregate coaching trends this user may see."""
     return School.objects.filter(

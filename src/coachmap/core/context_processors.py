@@ -18,10 +18,18 @@ def roles(request: HttpRequest) -> dict[str, Any]:
             .order_by("name")
             .values_list("pk", "name")
         )
+    served: list[tuple[int, str]] = []
+    if Role.COACH in held:
+        led_ids = {pk for pk, _ in led}
+        served = [
+            (pk, name)
+            for pk, name in access.schools_served_by(request.user).order_by("name").values_list("pk", "name")
+            if pk not in led_ids
+        ]
     return {
         "roles": held,
         "role_set": {r.value for r in held},
-        "menu": menu_for(held, request.path, led),
+        "menu": menu_for(held, request.path, led, served),
         # The home page lists the changes and marks them seen; elsewhere a line points there.
         "account_changes_waiting": request.path != "/" and account_changes_waiting(request.user),
     }

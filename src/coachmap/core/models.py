@@ -292,6 +292,9 @@ class AuditAction(models.TextChoices):
     SIGN_IN_REFUSED = "sign_in_refused", "Refused a sign-in"
     SIGN_IN_PASSWORD = "sign_in_password", "Signed in with a password while passwords are off"
     DATA_PURGE = "data_purge", "Deleted old student data under the retention setting"
+    # Family reports (coachmap.families): a school's report to its families goes public or stops.
+    REPORT_PUBLISH = "report_publish", "Published a family report"
+    REPORT_REVOKE = "report_revoke", "Took a family report's link down"
 
     @property
     def is_confidential(self) -> bool:

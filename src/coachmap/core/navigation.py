@@ -72,6 +72,7 @@ SECTIONS: tuple[Section, ...] = (
             _link("Coaching trends", "reports:coaching-trends"),
             _link("Quadrants", "coaching:quadrants"),
             _link("Impact", "reports:impact"),
+            _link("Family reports", "families:index"),
             _link("Surveys", "feedback:surveys"),
         ),
     ),
@@ -118,8 +119,11 @@ SCHOOL_LINKS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _school_sections(led_schools: Sequence[tuple[int, str]], current_path: str) -> list[MenuSection]:
-    """A section per school the person leads as principal: where a principal starts."""
+def _school_sections(
+    led_schools: Sequence[tuple[int, str]], current_path: str, *, served: bool = False
+) -> list[MenuSection]:
+    """A section per school the person leads as principal (where a principal starts), or, with
+    `served`, per school a coach serves (read-only: the same pages, without the principal's buttons)."""
     sections = []
     for school_id, name in led_schools:
         links = []
@@ -130,21 +134,27 @@ def _school_sections(led_schools: Sequence[tuple[int, str]], current_path: str) 
                 continue
             links.append(MenuLink(label, url, current_path == url))
         if links:
-            sections.append(MenuSection("My school" if len(led_schools) == 1 else name, tuple(links)))
+            single = len(led_schools) == 1 and not served
+            sections.append(MenuSection("My school" if single else name, tuple(links)))
     return sections
 
 
 def menu_for(
-    roles: Iterable[Role], current_path: str = "", led_schools: Sequence[tuple[int, str]] = ()
+    roles: Iterable[Role],
+    current_path: str = "",
+    led_schools: Sequence[tuple[int, str]] = (),
+    served_schools: Sequence[tuple[int, str]] = (),
 ) -> list[MenuSection]:
     """The sections and links for someone holding `roles`; `current` marks the page they are on.
 
-    `led_schools` are the (id, name) of schools the person is principal of.
+    `led_schools` are the (id, name) of schools the person is principal of; `served_schools` those
+    a coach serves and does not also lead.
     """
     held = set(roles)
     if not held:
         return []
     menu = _school_sections(led_schools, current_path)
+    menu += _school_sections(served_schools, current_path, served=True)
     for section in SECTIONS:
         links = []
         for link in section.links:

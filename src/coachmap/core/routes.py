@@ -55,8 +55,11 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
         ),
     ),
     # --- improvement: a school's needs, goals and technology map ---
+    # Read by the principal, the district admin, the program lead (every school of the district)
+    # and a coach (the schools they serve), each scoped by `access.schools_readable_by`; only the
+    # principal writes (the next row).
     (
-        frozenset({P, A}),
+        frozenset({C, L, P, A}),
         (
             "improvement:school",
             "improvement:needs",
@@ -147,6 +150,10 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
     # --- reports ---
     (frozenset({P, L, A}), ("reports:coaching-trends",)),
     (frozenset({C, L, A}), ("reports:impact", "reports:impact-pdf")),
+    # --- family reports: the principal writes and publishes; the lead and the district review.
+    # Teachers and coaches read a report through its public link, like any family (no row: PUBLIC).
+    (frozenset({P, L, A}), ("families:index", "families:report", "families:pdf")),
+    (frozenset({P}), ("families:new", "families:edit", "families:publish", "families:revoke")),
     # --- roster imports ---
     (
         frozenset({L, A}),

@@ -215,6 +215,7 @@ class Generator:
             self._demo_logins()
             self._best_fit()
             summaries_rebuild(district=self.district)
+            self._family_report()
         self.counts.seconds = time.perf_counter() - started
         return self.counts
 
@@ -988,6 +989,39 @@ class Generator:
         matching_round = matching_rounds.round_run(actor=lead, district=self.district)
         self.counts.add("coaching_matchinground", 1)
         self.counts.add("coaching_matchproposal", matching_round.figures["requests"])
+
+    def _family_report(self) -> None:
+        """The demo principal's school has published this term's report to its families (issue 15)."""
+        from coachmap.families import services as family_services
+        from coachmap.families.models import FamilyReport, Term
+
+        school_id = self.schools[0][0]
+        principal = User.objects.get(pk=self.principals[school_id])
+        month = self.today.month
+        term = Term.FALL if 8 <= month <= 11 else Term.WINTER if month in (12, 1, 2) else Term.SPRING
+        report = FamilyReport.objects.create(
+            school_id=school_id, school_year=self.current_year, term=term, created_by=principal
+        )
+        report = family_services.report_texts_save(
+            actor=principal,
+            report=report,
+            texts={
+                "en": {
+                    "help": "Ask your child to read to you for ten minutes after dinner, in English or in "
+                    "your home language, and to tell you one new word they learned.",
+                    "contact": "Questions? Call the front office at 555-0142, or stop by on weekdays from "
+                    "8:00 to 3:30. We can talk in English or Spanish.",
+                },
+                "es": {
+                    "help": "Pídale a su hijo o hija que le lea diez minutos después de la cena, en inglés o "
+                    "en el idioma de su casa, y que le cuente una palabra nueva que aprendió.",
+                    "contact": "¿Preguntas? Llame a la oficina principal al 555-0142, o pase de lunes a viernes "
+                    "de 8:00 a 3:30. Podemos hablar en inglés o en español.",
+                },
+            },
+        )
+        family_services.report_publish(actor=principal, report=report)
+        self.counts.add("families_familyreport", 1)
 
     def _demo_logins(self) -> None:
         """The five published logins, each a real member of the demo district with something to do."""

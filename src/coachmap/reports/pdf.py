@@ -1,21 +1,5 @@
-"""HTML to PDF with WeasyPrint, for printable reports.
+"""HTML to PDF: the one renderer lives in `core.pdf` (family reports sit beside `reports` and use it too)."""
 
-The print stylesheet is read from disk and the report templates hold no links to other files
-(user text is escaped), so rendering never fetches anything.
-"""
+from coachmap.core.pdf import PRINT_CSS, WIDTHS_CSS, html_to_pdf
 
-from __future__ import annotations
-
-from django.conf import settings
-
-PRINT_CSS = settings.BASE_DIR / "static" / "coachmap" / "print.css"
-# Bar widths are classes, not style= attributes (the pages' Content-Security-Policy forbids those).
-WIDTHS_CSS = settings.BASE_DIR / "static" / "coachmap" / "widths.css"
-
-
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import CSS, HTML
-
-    return HTML(string=html).write_pdf(
-        stylesheets=[CSS(filename=str(PRINT_CSS)), CSS(filename=str(WIDTHS_CSS))]
-    )
+__all__ = ["PRINT_CSS", "WIDTHS_CSS", "html_to_pdf"]

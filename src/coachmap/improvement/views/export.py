@@ -43,7 +43,7 @@ def _csv(
 
 @access.route_required("improvement:school-export")
 def school_export(request: AuthedRequest, school_id: int, table: str) -> HttpResponse:
-    school = access.fetch(access.schools_led_by, request.user, pk=school_id)
+    school = access.fetch(access.schools_readable_by, request.user, pk=school_id)
     if table not in SCHOOL_TABLES:
         raise Http404("No such table.")
     assessment_tables: dict[str, Callable[[], exports.Table]] = {}

@@ -61,7 +61,7 @@ def goal_new(request: AuthedRequest, school_id: int) -> HttpResponse:
 def goal_detail(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = access.fetch(
         lambda u: improvement_access.improvement_goals_visible_to(u).filter(
-            school__in=access.schools_led_by(u)
+            school__in=access.schools_readable_by(u)
         ),
         request.user,
         pk=goal_id,

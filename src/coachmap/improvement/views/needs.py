@@ -90,7 +90,7 @@ def _page(request: AuthedRequest, scope: Scope, template: str, extra: dict[str, 
 @access.route_required("improvement:school")
 def school_detail(request: AuthedRequest, school_id: int) -> HttpResponse:
     """What our data say: the school's needs assessment, its top needs and its goals."""
-    school = access.fetch(access.schools_led_by, request.user, pk=school_id)
+    school = access.fetch(access.schools_readable_by, request.user, pk=school_id)
     goals = list(
         improvement_access.improvement_goals_visible_to(request.user)
         .filter(school=school)
@@ -137,7 +137,7 @@ def _admin_district(request: AuthedRequest) -> District:
 @access.route_required("improvement:needs")
 def needs_list(request: AuthedRequest, school_id: int) -> HttpResponse:
     """The prioritised needs: a suggested order the principal can change and annotate."""
-    school = access.fetch(access.schools_led_by, request.user, pk=school_id)
+    school = access.fetch(access.schools_readable_by, request.user, pk=school_id)
     assessment, grade = read_assessment(request, Scope(school.district, school))
     needs, notes = prioritised(school, assessment)
     shown = needs if request.GET.get("all") else needs[:SHOWN_NEEDS]

@@ -20,7 +20,7 @@ from coachmap.improvement.queries.techmap import tech_map
 
 @access.route_required("improvement:techmap")
 def techmap(request: AuthedRequest, school_id: int) -> HttpResponse:
-    school = access.fetch(access.schools_led_by, request.user, pk=school_id)
+    school = access.fetch(access.schools_readable_by, request.user, pk=school_id)
     return render(
         request,
         "improvement/techmap.html",

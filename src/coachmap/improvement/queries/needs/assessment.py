@@ -41,7 +41,7 @@ def needs_assessment(
     user: AnyUser, scope: Scope, *, source: str | None = None, period: Period | None = None
 ) -> NeedsAssessment:
     """The needs assessment the user may see for `scope`: suppressed unless they own the data."""
-    allowed = access.schools_led_by(user)
+    allowed = access.schools_readable_by(user)
     if scope.school is not None:
         access.require(
             allowed.filter(pk=scope.school.pk).exists(), "This school's data are not part of your role."
