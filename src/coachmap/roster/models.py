@@ -399,3 +399,13 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The REST sync's models live with it (`roster/sync/`) and are the roster app's.
+from coachmap.roster.sync.models import (  # noqa: E402, F401
+    OAuthVersion,
+    SyncConnection,
+    SyncMode,
+    SyncRun,
+    SyncStatus,
+)
