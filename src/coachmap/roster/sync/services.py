@@ -192,9 +192,9 @@ def sync_execute(*, run: SyncRun, client: Client | None = None) -> SyncRun:
         upload_path=str(archive),
     )
     # The person who pressed "Sync now" is the import's actor too (its audit row and notice).
-    if run.actor is not None:
-        imported.actor = run.actor
-        imported.save(update_fields=["actor"])
+    imported.actor = run.actor
+    imported.origin = "sync"
+    imported.save(update_fields=["actor", "origin"])
     run.import_run = imported
     run.save(update_fields=["import_run"])
     report = import_run_execute(run=imported)
