@@ -23,6 +23,7 @@ from coachmap.feedback import access as feedback_access
 from coachmap.feedback import queries as feedback_queries
 from coachmap.feedback import services as feedback_services
 from coachmap.library import access as library_access
+from coachmap.notifications import access as notifications_access
 from coachmap.roster import access as roster_access
 from tests.conftest import ROLES, World
 
@@ -92,6 +93,11 @@ CHECKS: dict[str, tuple[Check, set[str]]] = {
     ),
     "may_import_into": (lambda u, w: roster_access.may_import_into(u, w.district.pk), {"lead", "admin"}),
     "may_change_district": (lambda u, w: access.may_change_district(u, w.district.pk), {"admin"}),
+    "may_connect_roster": (lambda u, w: roster_access.may_connect_roster(u, w.district.pk), {"admin"}),
+    "may_manage_webhooks": (
+        lambda u, w: notifications_access.may_manage_webhooks(u, w.district.pk),
+        {"admin"},
+    ),
 }
 
 
