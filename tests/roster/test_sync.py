@@ -22,6 +22,7 @@ from coachmap.roster.models import (
     SyncRun,
     SyncStatus,
 )
+from coachmap.roster.services import import_run_confirm
 from coachmap.roster.sync import services
 from coachmap.roster.sync.client import Client, SyncError
 from tests.factories import DistrictFactory, UserFactory, member
@@ -240,6 +241,12 @@ def test_removals_above_the_threshold_are_held(admin_and_district) -> None:
     held = ImportRun.objects.get(pk=run.import_run_id)
     assert held.status == ImportStatus.HELD and Path(held.upload_path).exists()
     assert SyncConnection.objects.get(district=district).watermark == "2026-01-01T00:00:00Z"
+    # The admin confirms it on the import's report, as for an uploaded file.
+    again = import_run_confirm(actor=admin, run=held, confirmed=True)
+    again.refresh_from_db()
+    assert again.status == ImportStatus.DONE and again.origin == "sync"
+    students = set(Student.objects.filter(district=district).values_list("source_id", flat=True))
+    assert "605100" in students and "605015" not in students
 
 
 def test_a_sync_while_another_runs_is_refused(admin_and_district) -> None:

@@ -53,8 +53,10 @@ def import_run_create(
     mapping: str = "",
     dry_run: bool = False,
     allow_removals: bool = False,
+    origin: str = "file",
 ) -> ImportRun:
-    """Record an import to run. `actor` is None for the operator's command line."""
+    """Record an import to run. `actor` is None for the operator's command line (and the nightly
+    roster sync, whose `origin` is "sync")."""
     if actor is not None:
         access.require(
             district is not None and roster_access.may_import_into(actor, district.pk),
@@ -75,6 +77,7 @@ def import_run_create(
         mapping=mapping,
         dry_run=dry_run,
         allow_removals=allow_removals,
+        origin=origin,
     )
     run.full_clean()
     run.save()
@@ -147,6 +150,7 @@ def import_run_confirm(*, actor: User, run: ImportRun, confirmed: bool) -> Impor
         upload_path=run.upload_path,
         mapping=run.mapping,
         allow_removals=bool(report.held) and confirmed,
+        origin=run.origin,
     )
     # The new run owns the file now: the check's run no longer points at it.
     ImportRun.objects.filter(pk=run.pk).update(upload_path="")

@@ -190,11 +190,11 @@ def sync_execute(*, run: SyncRun, client: Client | None = None) -> SyncRun:
         kind=ImportKind.ONEROSTER,
         filename=f"OneRoster sync ({'changes' if run.mode == SyncMode.DELTA else 'full'})",
         upload_path=str(archive),
+        origin="sync",
     )
     # The person who pressed "Sync now" is the import's actor too (its audit row and notice).
     imported.actor = run.actor
-    imported.origin = "sync"
-    imported.save(update_fields=["actor", "origin"])
+    imported.save(update_fields=["actor"])
     run.import_run = imported
     run.save(update_fields=["import_run"])
     report = import_run_execute(run=imported)
