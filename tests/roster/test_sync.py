@@ -339,3 +339,17 @@ def test_client_gives_up_on_an_endless_rate_limit() -> None:
         )
         with pytest.raises(SyncError, match="kept asking coachmap to wait"):
             client.collection("orgs")
+
+
+def test_the_command_syncs_now(admin_and_district) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    admin, district = admin_and_district
+    with Server(Service()) as server:
+        _connect(admin, district, server)
+        out = StringIO()
+        call_command("roster_sync", district=district.slug, stdout=out)
+    assert out.getvalue().startswith("Everything (full): Synced. Added")
+    assert Student.objects.filter(district=district).count() == 8

@@ -15,7 +15,7 @@ from tests.conftest import World
 SECRET = "a-very-secret-client-secret"
 
 
-def _save(client, **changes: str):  # type: ignore[no-untyped-def]
+def _save(client, **changes: str):
     data = {
         "base_url": "https://sis.example.org/ims/oneroster/v1p1",
         "version": "1.1",
@@ -31,7 +31,7 @@ def _save(client, **changes: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_the_admin_connects_and_the_secret_never_shows(world: World, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_connects_and_the_secret_never_shows(world: World, client) -> None:
     client.force_login(world.admin)
     response = _save(client)
     assert response.status_code == 302
@@ -44,7 +44,7 @@ def test_the_admin_connects_and_the_secret_never_shows(world: World, client) -> 
 
 
 @pytest.mark.django_db
-def test_plain_http_and_a_missing_token_address_are_refused_by_field(world: World, client) -> None:  # type: ignore[no-untyped-def]
+def test_plain_http_and_a_missing_token_address_are_refused_by_field(world: World, client) -> None:
     client.force_login(world.admin)
     response = _save(client, base_url="http://sis.example.org/ims/oneroster/v1p1")
     assert response.status_code == 400
@@ -58,7 +58,7 @@ def test_plain_http_and_a_missing_token_address_are_refused_by_field(world: Worl
 
 
 @pytest.mark.django_db
-def test_sync_now_while_one_runs_is_refused(world: World, client) -> None:  # type: ignore[no-untyped-def]
+def test_sync_now_while_one_runs_is_refused(world: World, client) -> None:
     client.force_login(world.admin)
     _save(client)
     SyncRun.objects.create(district=world.district, mode="full", status=SyncStatus.RUNNING)
@@ -68,7 +68,7 @@ def test_sync_now_while_one_runs_is_refused(world: World, client) -> None:  # ty
 
 
 @pytest.mark.django_db
-def test_sync_now_without_a_service_says_what_to_do(world: World, client) -> None:  # type: ignore[no-untyped-def]
+def test_sync_now_without_a_service_says_what_to_do(world: World, client) -> None:
     client.force_login(world.admin)
     response = client.post(reverse("roster:sync-now"), follow=True)
     assert "Connect the district's OneRoster service first." in html.unescape(response.content.decode())
