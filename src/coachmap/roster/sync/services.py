@@ -178,27 +178,35 @@ def sync_execute(*, run: SyncRun, client: Client | None = None) -> SyncRun:
     if run.mode == SyncMode.DELTA and not any(collections.values()):
         shutil.rmtree(folder, ignore_errors=True)
         return _finish(run, SyncStatus.DONE, "Nothing changed on the service since the last sync.")
-    bundle.write_bundle(
-        folder, version=connection.version, delta=run.mode == SyncMode.DELTA, collections=collections
-    )
-    # One file, as an upload is: the import deletes it when it ends (kept a day when held).
-    archive = Path(shutil.make_archive(str(folder), "zip", root_dir=folder))
-    shutil.rmtree(folder, ignore_errors=True)
-    imported = import_run_create(
-        actor=None,
-        district=run.district,
-        kind=ImportKind.ONEROSTER,
-        filename=f"OneRoster sync ({'changes' if run.mode == SyncMode.DELTA else 'full'})",
-        upload_path=str(archive),
-        origin="sync",
-    )
-    # The person who pressed "Sync now" is the import's actor too (its audit row and notice).
-    imported.actor = run.actor
-    imported.save(update_fields=["actor"])
-    run.import_run = imported
-    run.save(update_fields=["import_run"])
-    report = import_run_execute(run=imported)
-    imported.refresh_from_db()
+    try:
+        bundle.write_bundle(
+            folder, version=connection.version, delta=run.mode == SyncMode.DELTA, collections=collections
+        )
+        # One file, as an upload is: the import deletes it when it ends (kept a day when held).
+        archive = Path(shutil.make_archive(str(folder), "zip", root_dir=folder))
+        shutil.rmtree(folder, ignore_errors=True)
+        imported = import_run_create(
+            actor=None,
+            district=run.district,
+            kind=ImportKind.ONEROSTER,
+            filename=f"OneRoster sync ({'changes' if run.mode == SyncMode.DELTA else 'full'})",
+            upload_path=str(archive),
+            origin="sync",
+        )
+        # The person who pressed "Sync now" is the import's actor too (its audit row and notice).
+        imported.actor = run.actor
+        imported.save(update_fields=["actor"])
+        run.import_run = imported
+        run.save(update_fields=["import_run"])
+        report = import_run_execute(run=imported)
+        imported.refresh_from_db()
+    except Exception as exc:
+        # The import records its own failures; this is anything around it (a full disk, say).
+        log.exception("Roster sync %s failed", run.pk)
+        shutil.rmtree(folder, ignore_errors=True)
+        return _finish(
+            run, SyncStatus.FAILED, f"The sync stopped with an internal error and changed nothing: {exc}"
+        )
     status, reason = _outcome(imported.status, report)
     if status == SyncStatus.DONE:
         latest = bundle.latest_change(collections) or began
