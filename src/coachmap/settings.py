@@ -23,6 +23,7 @@ EMAIL_BACKEND    a Django email backend, to override the choice above
 EMAIL_FILE_PATH  the folder the file-based email backend writes to
 DEFAULT_FROM_EMAIL  the sender of password links and notifications (default coachmap@localhost)
 SITE_URL         the address people open coachmap at, for links in emails (default http://localhost:8000)
+WEBHOOKS_ALLOW_HTTP  "true" lets webhooks go to plain http:// addresses (tests, demos); default false
 NOTIFICATION_DIGEST_HOUR  the local hour digests are due (default 7)
 NOTIFICATION_WAITING_DAYS the program lead hears of a request waiting longer than this (default 7)
 PASSWORD_RESET_TIMEOUT  seconds a set-your-password link stays valid (default 86400, one day)
@@ -226,6 +227,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "coachmap@localhost")
 SITE_URL = env("SITE_URL", "http://localhost:8000")
 NOTIFICATION_WAITING_DAYS = env_whole("NOTIFICATION_WAITING_DAYS", 7, minimum=1)
 NOTIFICATION_DIGEST_HOUR = env_whole("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)
+# Webhooks go to https:// addresses only; "true" lets a test or a demo send to a plain http:// one.
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
 if NOTIFICATION_DIGEST_HOUR > 23:  # noqa: PLR2004 - the last hour of a day
     raise ImproperlyConfigured(
         f"NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23, not {NOTIFICATION_DIGEST_HOUR}."

@@ -350,6 +350,14 @@ EXPECTED: dict[str, Route] = {
     "roster:import-run": Route(lambda w: {"run_id": _import_run(w)}, only({L: 200, AD: 200})),
     "roster:import-status": Route(lambda w: {"run_id": _import_run(w)}, only({L: 200, AD: 200})),
     # Importing a checked or held file: a finished run goes back to its page with a message.
+    # The nightly roster sync (issue 20): the district admin's; "Sync now" without a service goes back with a message.
+    "roster:sync": Route(NONE, only({AD: 200})),
+    "roster:sync-now": Route(NONE, only({AD: 302}), method="post"),
+    # Outbound webhooks (issue 20): the district admin's.
+    "notifications:webhooks": Route(NONE, only({AD: 200})),
+    "notifications:webhook-remove": Route(
+        lambda w: {"endpoint_id": _webhook(w)}, only({AD: 302}), method="post"
+    ),
     "roster:import-confirm": Route(
         lambda w: {"run_id": _import_run(w)}, only({L: 302, AD: 302}), method="post"
     ),
@@ -373,6 +381,19 @@ EXPECTED: dict[str, Route] = {
     "api:referrals": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     "api:quadrants": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
 }
+
+
+def _webhook(w: World) -> int:
+    """A webhook of the world's district, made anew for each request (removing it is the act)."""
+    from coachmap.notifications.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        district=w.district,
+        url="https://warehouse.example.org/hooks",
+        events=["import.finished"],
+        secret_sealed=b"x",
+    )
+    return endpoint.pk
 
 
 def _import_run(w: World) -> int:

@@ -24,6 +24,7 @@ from coachmap.feedback import access as feedback_access
 from coachmap.feedback import queries as feedback_queries
 from coachmap.feedback import services as feedback_services
 from coachmap.library import access as library_access
+from coachmap.notifications import access as notifications_access
 from coachmap.roster import access as roster_access
 from tests.conftest import ROLES, World
 
@@ -97,6 +98,11 @@ CHECKS: dict[str, tuple[Check, set[str]]] = {
     "may_change_family_report": (
         lambda u, w: families_access.may_change_family_report(u, _family_report(w)),
         {"principal"},
+    ),
+    "may_connect_roster": (lambda u, w: roster_access.may_connect_roster(u, w.district.pk), {"admin"}),
+    "may_manage_webhooks": (
+        lambda u, w: notifications_access.may_manage_webhooks(u, w.district.pk),
+        {"admin"},
     ),
 }
 

@@ -91,6 +91,8 @@ SECTIONS: tuple[Section, ...] = (
             _link("District needs", "improvement:district-needs"),
             _link("People", "people:index"),
             _link("Import data", "roster:imports"),
+            _link("Roster sync", "roster:sync"),
+            _link("Webhooks", "notifications:webhooks"),
             _link("Settings", "district-settings"),
             _link("Sign-in", "signin:settings"),
             _link("Admin", "admin:index"),

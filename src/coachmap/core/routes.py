@@ -159,6 +159,10 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
         frozenset({L, A}),
         ("roster:imports", "roster:import-run", "roster:import-status", "roster:import-confirm"),
     ),
+    # the nightly sync from the district's OneRoster service: its address and secret are the admin's
+    (frozenset({A}), ("roster:sync", "roster:sync-now")),
+    # --- outbound webhooks: other systems hear about the district's events ---
+    (frozenset({A}), ("notifications:webhooks", "notifications:webhook-remove")),
     # --- feedback: pulse checks and surveys ---
     (frozenset({T}), ("feedback:pulse", "feedback:survey-answer")),
     (frozenset({T, L, P, A}), ("feedback:surveys",)),

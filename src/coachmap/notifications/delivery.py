@@ -187,6 +187,10 @@ def deliveries_run(now: datetime.datetime | None = None) -> Run:
     run = Run()
     for name, maker in schedule.makers().items():
         run.made[name] = maker(now)
+    # Webhook deliveries whose retry is due (the worker defers them itself when its backend can).
+    from coachmap.notifications.webhooks import webhooks_due
+
+    webhooks_due(now)
     Notification.objects.filter(email_status=EmailStatus.SENDING, email_due_at__lt=now - CLAIM_STALE).update(
         email_status=EmailStatus.WAITING, email_claim=""
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from coachmap.notifications.models import Delivery, Topic
+from coachmap.notifications.models import Delivery, Topic, WebhookEvent
 
 
 class PreferencesForm(forms.Form):
@@ -16,3 +16,15 @@ class PreferencesForm(forms.Form):
             self.fields[topic.value] = forms.ChoiceField(
                 label=topic.label, choices=Delivery.choices, widget=forms.RadioSelect
             )
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label="Address",
+        max_length=500,
+        assume_scheme="https",
+        help_text="The https:// address of the other system that receives the events.",
+    )
+    events = forms.MultipleChoiceField(
+        label="Events to send", choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )

@@ -97,3 +97,60 @@ class EmailPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_topic_display()}: {self.get_delivery_display()}"
+
+
+class WebhookEvent(models.TextChoices):
+    """What another system may hear about: ids and counts only, never confidential content."""
+
+    CYCLE_COMPLETED = "cycle.completed", "A coaching cycle completed"
+    IMPORT_FINISHED = "import.finished", "An import finished (an uploaded file or the roster sync)"
+
+
+class WebhookEndpoint(models.Model):
+    """An address of another system that hears about the district's events, signed with a secret
+    (sealed by `core.sealing`; shown once, when the endpoint is added)."""
+
+    district = models.ForeignKey("core.District", on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField("address", max_length=500)
+    events = models.JSONField(default=list)
+    secret_sealed = models.BinaryField(editable=False)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def event_labels(self) -> list[str]:
+        return [WebhookEvent(e).label for e in self.events if e in WebhookEvent.values]
+
+
+class WebhookStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting to be sent"
+    DELIVERED = "delivered", "Delivered"
+    RETRYING = "retrying", "Failed; will be tried again"
+    GAVE_UP = "gave_up", "Failed every try; not sent"
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or to send) to one endpoint: the delivery log."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=WebhookStatus.choices, default=WebhookStatus.WAITING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="webhook_delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint} ({self.get_status_display()})"

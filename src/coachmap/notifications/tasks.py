@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from coachmap.notifications import delivery
+from coachmap.notifications.models import WebhookDelivery, WebhookStatus
 
 
 @task()
@@ -24,3 +25,18 @@ def notification_email(notification_id: int) -> str:
 def deliveries() -> str:
     """The scheduled run (`coachmap send-digests --queue` hands it to the worker)."""
     return delivery.deliveries_run().summary()
+
+
+@task()
+def webhook_deliver(delivery_id: int) -> str:
+    """Send one webhook delivery; a failed one is tried again after a growing pause (deferred when
+    the backend can, else by the next `coachmap send-digests`)."""
+    from coachmap.notifications import webhooks
+
+    result = webhooks.webhook_send(delivery_id)
+    if result == WebhookStatus.RETRYING:
+        due = WebhookDelivery.objects.filter(pk=delivery_id).values_list("due_at", flat=True).first()
+        backend = webhook_deliver.get_backend()
+        if due is not None and backend.supports_defer:
+            webhook_deliver.using(run_after=due).enqueue(delivery_id)
+    return result

@@ -14,7 +14,7 @@ from coachmap.core.access import (
     school_ids,
 )
 from coachmap.core.models import Role
-from coachmap.roster.models import ImportRun, Result, Student
+from coachmap.roster.models import ImportRun, Result, Student, SyncRun
 
 
 def students_visible_to(user: AnyUser) -> QuerySet[Student]:
@@ -42,3 +42,13 @@ IMPORT_ROLES = (Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
 def may_import_into(user: AnyUser, district_id: int) -> bool:
     """Imports are run by the district's program lead and district admin."""
     return district_id in district_ids(user, *IMPORT_ROLES)
+
+
+def may_connect_roster(user: AnyUser, district_id: int) -> bool:
+    """The district's OneRoster service (its address and secret, the nightly sync) is the
+    district admin's."""
+    return district_id in admin_district_ids(user)
+
+
+def sync_runs_visible_to(user: AnyUser) -> QuerySet[SyncRun]:
+    return SyncRun.objects.filter(district_id__in=admin_district_ids(user))

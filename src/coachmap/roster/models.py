@@ -368,6 +368,10 @@ class ImportRun(models.Model):
         help_text="Confirmed by the person importing: may remove or change more than the district's share.",
     )
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    # An uploaded file (or the command line), or the nightly sync from the OneRoster service.
+    origin = models.CharField(
+        max_length=10, choices=[("file", "A file"), ("sync", "The roster sync")], default="file"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)
@@ -399,3 +403,13 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The REST sync's models live with it (`roster/sync/`) and are the roster app's.
+from coachmap.roster.sync.models import (  # noqa: E402, F401
+    OAuthVersion,
+    SyncConnection,
+    SyncMode,
+    SyncRun,
+    SyncStatus,
+)

@@ -12,7 +12,7 @@ from coachmap.core.access import AnyUser
 from coachmap.core.models import District, Role
 from coachmap.roster import access as roster_access
 from coachmap.roster.importers.report import Report
-from coachmap.roster.models import ColumnMapping, ImportRun
+from coachmap.roster.models import ColumnMapping, ImportRun, SyncConnection, SyncRun
 
 
 def import_district(user: AnyUser) -> District | None:
@@ -43,3 +43,11 @@ def import_progress(run: ImportRun) -> dict[str, Any]:
 
 def import_report(run: ImportRun) -> Report | None:
     return Report.from_json(run.report) if run.report else None
+
+
+def sync_connection(district: District) -> SyncConnection | None:
+    return SyncConnection.objects.filter(district=district).first()
+
+
+def sync_runs(user: AnyUser, limit: int = 30) -> QuerySet[SyncRun]:
+    return roster_access.sync_runs_visible_to(user).select_related("actor", "import_run")[:limit]

@@ -27,8 +27,9 @@ from django.utils import timezone
 from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, District, User
-from coachmap.notifications.models import Topic
+from coachmap.notifications.models import Topic, WebhookEvent
 from coachmap.notifications.services import notification_send
+from coachmap.notifications.webhooks import import_finished_data, webhook_event
 from coachmap.roster import access as roster_access
 from coachmap.roster.importers import effect, run_import
 from coachmap.roster.importers.report import ImportHeld, ImportRejected, PreviewDone, Report
@@ -52,8 +53,10 @@ def import_run_create(
     mapping: str = "",
     dry_run: bool = False,
     allow_removals: bool = False,
+    origin: str = "file",
 ) -> ImportRun:
-    """Record an import to run. `actor` is None for the operator's command line."""
+    """Record an import to run. `actor` is None for the operator's command line (and the nightly
+    roster sync, whose `origin` is "sync")."""
     if actor is not None:
         access.require(
             district is not None and roster_access.may_import_into(actor, district.pk),
@@ -74,6 +77,7 @@ def import_run_create(
         mapping=mapping,
         dry_run=dry_run,
         allow_removals=allow_removals,
+        origin=origin,
     )
     run.full_clean()
     with transaction.atomic():
@@ -183,6 +187,7 @@ def import_run_confirm(*, actor: User, run: ImportRun, confirmed: bool) -> Impor
         upload_path=run.upload_path,
         mapping=run.mapping,
         allow_removals=bool(report.held) and confirmed,
+        origin=run.origin,
     )
     # The new run owns the file now: the check's run no longer points at it.
     ImportRun.objects.filter(pk=run.pk).update(upload_path="")
@@ -254,6 +259,7 @@ def import_run_execute(  # noqa: PLR0912, PLR0915 - each branch is one way a run
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "district", "report", "finished_at"])
     _finished_notify(run)
+    _finished_webhook(run, report)
     tracker("Finished", 1, 1)
     if run.upload_path and status not in (ImportStatus.CHECKED, ImportStatus.HELD):
         # The upload holds student names: it is kept only while the import runs, or for a day
@@ -325,6 +331,26 @@ def _mapping(run: ImportRun) -> dict[str, str] | None:
 def _mapping_save(run: ImportRun, district: District | None, columns: dict[str, str]) -> None:
     ColumnMapping.objects.update_or_create(
         district=district, kind=run.kind, name=run.mapping, defaults={"columns": columns}
+    )
+
+
+def _finished_webhook(run: ImportRun, report: Report) -> None:
+    """Other systems that subscribed hear that an import finished: its id, kind, outcome and counts."""
+    if run.dry_run or run.district_id is None:
+        return
+    webhook_event(
+        district_id=run.district_id,
+        event=WebhookEvent.IMPORT_FINISHED,
+        data=import_finished_data(
+            import_id=run.pk,
+            kind=run.kind,
+            origin=run.origin,
+            status=run.status,
+            totals=report.totals()
+            if run.status == ImportStatus.DONE
+            else {"rejected": report.totals()["rejected"]},
+            held=run.status == ImportStatus.HELD,
+        ),
     )
 
 

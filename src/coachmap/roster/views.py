@@ -4,15 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
+from coachmap.core.models import Role
 from coachmap.roster import access as roster_access
 from coachmap.roster import queries, services
-from coachmap.roster.forms import ImportConfirmForm, ImportUploadForm
+from coachmap.roster.forms import ImportConfirmForm, ImportUploadForm, SyncConnectionForm
 from coachmap.roster.importers.report import Report
 from coachmap.roster.models import ImportRun, ImportStatus
+from coachmap.roster.sync import services as sync_services
 
 
 @access.route_required("roster:imports")
@@ -106,3 +109,64 @@ def _run_context(run: ImportRun) -> dict[str, object]:
         "report": report,
         "confirm_form": _confirm_form(run, report),
     }
+
+
+@access.route_required("roster:sync")
+def sync(request: AuthedRequest) -> HttpResponse:
+    """Connect the district's OneRoster service, and each sync run: when, full or changes, what
+    changed in plain words, what was refused and why."""
+    district = access.acting_district(request.user, Role.DISTRICT_ADMIN)
+    assert district is not None  # noqa: S101 - the role guarantees one
+    connection = queries.sync_connection(district)
+    initial = (
+        {
+            "base_url": connection.base_url,
+            "version": connection.version,
+            "oauth": connection.oauth,
+            "token_url": connection.token_url,
+            "client_id": connection.client_id,
+            "hour": connection.hour,
+            "enabled": connection.enabled,
+        }
+        if connection
+        else None
+    )
+    form = SyncConnectionForm(
+        request.POST or None, initial=initial, has_secret=bool(connection and connection.has_secret)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sync_services.sync_connect(actor=request.user, district=district, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "The OneRoster service is saved. Press “Sync now” to try it, or wait for tonight's sync.",
+            )
+            return redirect("roster:sync")
+    return render(
+        request,
+        "roster/sync.html",
+        {
+            "form": form,
+            "district": district,
+            "connection": connection,
+            "runs": queries.sync_runs(request.user),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@access.route_required("roster:sync-now")
+@require_POST
+def sync_now(request: AuthedRequest) -> HttpResponse:
+    district = access.acting_district(request.user, Role.DISTRICT_ADMIN)
+    assert district is not None  # noqa: S101 - the role guarantees one
+    try:
+        sync_services.sync_queue(actor=request.user, district=district)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The sync has started; its result shows in the list below when it ends.")
+    return redirect("roster:sync")

@@ -28,8 +28,10 @@ from coachmap.coaching.models import (
     StudentEvidence,
 )
 from coachmap.core import access
-from coachmap.core.models import Coach
+from coachmap.core.models import Coach, Teacher
 from coachmap.library.models import Resource, ResourceUse, UseKind
+from coachmap.notifications.models import WebhookEvent
+from coachmap.notifications.webhooks import webhook_event
 
 MAX_LOOK_FORS = 12
 
@@ -330,4 +332,27 @@ def cycle_close(
         cycle.save(
             update_fields=["status", "outcome", "referred_to", "stage", "closed_on", "stage_changed_on"]
         )
+        if outcome != rules.PAUSED:
+            _completed_webhook(cycle)
     return cycle
+
+
+def _completed_webhook(cycle: CoachingCycle) -> None:
+    """Other systems that subscribed hear that a cycle completed: ids, the outcome and a count,
+    never who the teacher or coach is (who takes coaching is confidential) nor any note."""
+    school = (
+        Teacher.objects.filter(pk=cycle.teacher_id).values_list("school_id", "school__district_id").first()
+    )
+    if school is None:
+        return
+    webhook_event(
+        district_id=school[1],
+        event=WebhookEvent.CYCLE_COMPLETED,
+        data={
+            "cycle_id": cycle.pk,
+            "school_id": school[0],
+            "outcome": cycle.outcome,
+            "closed_on": cycle.closed_on.isoformat() if cycle.closed_on else None,
+            "sessions": cycle.sessions.count(),
+        },
+    )
