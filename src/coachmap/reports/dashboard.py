@@ -78,6 +78,11 @@ class Table:
     note: str = ""
 
     @property
+    def extra_columns(self) -> int:
+        """Derived columns the page shows after the counts (hours; the two shares)."""
+        return {"alignment": 1, "evidence": 2}.get(self.slug, 0)
+
+    @property
     def any_hidden(self) -> bool:
         return any(r.hidden for r in self.rows) or bool(self.total and self.total.hidden)
 
