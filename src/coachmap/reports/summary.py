@@ -126,7 +126,7 @@ def _coaching(d: Dashboard, table: Table) -> Paragraph:
                 f"Most went to “{top.label[:90]}” ({top.values['hours']:g} hours, "
                 f"{round(100 * top.values['minutes'] / total.values['minutes'])} % of the time)."
             )
-        hidden = [r for r in table.rows if r.hidden]
+        hidden = [r for r in table.rows if r.hidden and r.key != NONE_KEY]
         if hidden:
             sentences.append(f"{_n(len(hidden), 'goal')} had too few teachers coached to report.")
         other = next((r for r in table.rows if r.key == NONE_KEY and not r.hidden), None)
