@@ -145,7 +145,10 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
     (frozenset({L, A}), ("coaching:policy",)),
     (frozenset({P, L, A}), ("coaching:quadrants",)),
     # --- reports ---
-    (frozenset({P, L, A}), ("reports:coaching-trends", "reports:dashboard-csv", "reports:summary", "reports:summary-pdf")),
+    (
+        frozenset({P, L, A}),
+        ("reports:coaching-trends", "reports:dashboard-csv", "reports:summary", "reports:summary-pdf"),
+    ),
     (frozenset({C, L, A}), ("reports:impact", "reports:impact-pdf")),
     # --- roster imports ---
     (
