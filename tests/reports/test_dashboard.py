@@ -140,7 +140,7 @@ def fx() -> Fixture:
         (datetime.date(2026, 10, 5), 4),
     ):
         UsageCell.objects.create(
-            district=district, school=alder, tool="Lexia", week=week, students=students, minutes=students * 20
+            district=district, school=alder, tool="lexia", week=week, students=students, minutes=students * 20
         )
     lead = member(UserFactory(), Role.PROGRAM_LEAD, district=district)
     admin = member(UserFactory(), Role.DISTRICT_ADMIN, district=district)

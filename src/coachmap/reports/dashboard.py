@@ -726,8 +726,10 @@ def evidence_table(f: Filters) -> Table:
 class Usage:
     months: list[datetime.date]
     rows: list[tuple[str, list[int | None]]]
-    """Per mapped tool: average students a week using it, per month (None: hidden or no data)."""
+    """Per mapped tool: average students a week using it, per month (None: hidden, or no use that month)."""
     min_size: int
+    without_data: list[str] = field(default_factory=list)
+    """Mapped tools the usage exports never mention."""
 
     def chart(self) -> dict[str, Any] | None:
         if not any(v is not None for _, values in self.rows for v in values):
@@ -746,8 +748,11 @@ class Usage:
 def tool_usage(f: Filters) -> Usage:
     """Students a week in each tool on the technology maps of the schools in view, by month (from
     the usage summaries); a month's figure about fewer students than the minimum is hidden."""
-    tools = Tool.objects.filter(school__in=f.school_ids)
-    names = sorted({t.usage_name or t.name for t in tools})
+    tools = Tool.objects.filter(school__in=f.school_ids).order_by("name")
+    shown_name: dict[str, str] = {}
+    for t in tools:
+        shown_name.setdefault(t.usage_key, t.name)
+    names = sorted(shown_name, key=lambda key: shown_name[key].lower())
     cells = (
         UsageCell.objects.filter(
             school__in=f.school_ids, tool__in=names, week__gte=f.period.start, week__lte=f.period.end
@@ -762,13 +767,16 @@ def tool_usage(f: Filters) -> Usage:
         found[(r["tool"], _day(r["month"]))] = round(r["students"] / r["weeks"]) if r["weeks"] else 0
     months = sorted({m for _, m in found})
     rows = []
+    with_data = {tool for tool, _ in found}
     for name in names:
+        if name not in with_data:
+            continue
         values = []
         for m in months:
             n = found.get((name, m))
             values.append(None if n is None or privacy.rate_hidden(n, f.min_size) else n)
-        rows.append((name, values))
-    return Usage(months, rows, f.min_size)
+        rows.append((shown_name[name], values))
+    return Usage(months, rows, f.min_size, [shown_name[n] for n in names if n not in with_data])
 
 
 # --- the whole page -------------------------------------------------------------------------------

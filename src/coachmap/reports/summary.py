@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from coachmap.reports.dashboard import NONE_KEY, Dashboard, Table
 
-GOALS_LISTED = 6
+GOALS_LISTED = 4
+"""At most this many items a paragraph, so the summary fits on one page; the dashboard has them all."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,12 @@ def _list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _figure(value: float | None) -> str:
-    return "no figure yet" if value is None else f"{value:g}"
+    return "no figure yet" if value is None else f"{round(value, 1):g}"
 
 
 def _working_on(d: Dashboard, whole: bool) -> Paragraph:
@@ -59,13 +64,13 @@ def _working_on(d: Dashboard, whole: bool) -> Paragraph:
             f"{_n(len(schools), 'school')} {'has' if len(schools) == 1 else 'have'} "
             f"{_n(len(goals), 'active improvement goal')}."
         ]
-        sentences += [f"{g.school}: “{g.goal.statement}”" for g in goals[:GOALS_LISTED]]
+        sentences += [f"{g.school}: “{_short(g.goal.statement)}”" for g in goals[:GOALS_LISTED]]
         if len(goals) > GOALS_LISTED:
             sentences.append(
                 f"And {_n(len(goals) - GOALS_LISTED, 'more goal')}; the dashboard lists them all."
             )
         return Paragraph("What the schools are working on", sentences)
-    sentences = [f"“{g.goal.statement}” (for {g.group.lower()} students)." for g in goals]
+    sentences = [f"“{_short(g.goal.statement)}” Students: {g.group.lower()}." for g in goals]
     return Paragraph("What the school is working on", sentences)
 
 
@@ -73,7 +78,7 @@ def _moved(d: Dashboard) -> tuple[Paragraph, Paragraph]:
     moved: list[str] = []
     still: list[str] = []
     for g in d.goals:
-        line = f"“{g.goal.statement[:90]}”: from {g.baseline:g} to {_figure(g.current)} (target {g.target:g}), {g.status.lower()}."
+        line = f"“{_short(g.goal.statement, 90)}”: from {_figure(g.baseline)} to {_figure(g.current)} (target {_figure(g.target)}), {g.status.lower()}."
         if g.current is not None and g.current != g.baseline and g.status in ("Target met", "On track"):
             moved.append(line)
         else:
@@ -100,9 +105,18 @@ def _moved(d: Dashboard) -> tuple[Paragraph, Paragraph]:
     elif ev is not None and ev.hidden:
         still.append("Too few cycles have evidence before and after to report students' progress.")
     return (
-        Paragraph("What moved", moved or ["Nothing has moved measurably yet."]),
-        Paragraph("What did not move", still or ["Every figure with data moved the right way."]),
+        Paragraph("What moved", _capped(moved) or ["Nothing has moved measurably yet."]),
+        Paragraph(
+            "What did not move, or not enough",
+            _capped(still) or ["Every figure with data moved the right way."],
+        ),
     )
+
+
+def _capped(items: list[str]) -> list[str]:
+    if len(items) <= GOALS_LISTED:
+        return items
+    return [*items[:GOALS_LISTED], f"And {len(items) - GOALS_LISTED} more on the dashboard."]
 
 
 def _coaching(d: Dashboard, table: Table) -> Paragraph:
@@ -123,7 +137,7 @@ def _coaching(d: Dashboard, table: Table) -> Paragraph:
         if shown:
             top = shown[0]
             sentences.append(
-                f"Most went to “{top.label[:90]}” ({top.values['hours']:g} hours, "
+                f"Most went to “{_short(top.label, 90)}” ({top.values['hours']:g} hours, "
                 f"{round(100 * top.values['minutes'] / total.values['minutes'])} % of the time)."
             )
         hidden = [r for r in table.rows if r.hidden and r.key != NONE_KEY]
@@ -135,7 +149,11 @@ def _coaching(d: Dashboard, table: Table) -> Paragraph:
                 f"{other.values['hours']:g} hours of coaching were not tied to an active school goal."
             )
     if d.without_coaching:
-        sentences.append(f"No coaching went to: {_list([f'“{g[:90]}”' for g in d.without_coaching])}.")
+        names = ["“" + _short(g, 90) + "”" for g in d.without_coaching[:GOALS_LISTED]]
+        more = len(d.without_coaching) - len(names)
+        if more:
+            names.append(f"{_n(more, 'other goal')}")
+        sentences.append(f"No coaching went to: {_list(names)}.")
     reach = d.reach[0].total
     if reach is not None and not reach.hidden and reach.values.get("asked"):
         v = reach.values
