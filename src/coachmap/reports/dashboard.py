@@ -267,7 +267,7 @@ def _grade_band(school_path: str) -> Case:
     )
 
 
-GRADE_BANDS = {"elementary": "Elementary", "middle": "Middle", "high": "High"}
+GRADE_BANDS: dict[object, str] = {"elementary": "Elementary", "middle": "Middle", "high": "High"}
 GROUPINGS = {
     "school": ("School", True),
     "quadrant": ("Teacher's quadrant", True),
@@ -337,7 +337,7 @@ def _labels(grouping: str, f: Filters) -> dict[object, str]:
     if grouping == "quadrant":
         return {**dict(QUADRANT_CHOICES), NONE_KEY: "No intake answered"}
     if grouping == "grade_band":
-        return dict(GRADE_BANDS)
+        return {**GRADE_BANDS}
     return {**dict(CoachType.choices), NONE_KEY: "Not matched yet"}
 
 
@@ -705,7 +705,9 @@ def evidence_table(f: Filters) -> Table:
         for r in evidence.values("cycle__teacher__school").annotate(**measures).order_by()
     }
     zero = dict.fromkeys(measures, 0)
-    data = {s.pk: {k: int(grouped.get(s.pk, zero)[k]) for k in measures} for s in f.schools}
+    data: dict[object, dict[str, int]] = {
+        s.pk: {k: int(grouped.get(s.pk, zero)[k]) for k in measures} for s in f.schools
+    }
     total = {k: int(v or 0) for k, v in evidence.aggregate(**measures).items()}
     return protected_table(
         "evidence",
