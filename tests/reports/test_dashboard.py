@@ -402,3 +402,18 @@ def test_summary_pdf_is_one_page(fx: Fixture, monkeypatch: pytest.MonkeyPatch) -
 
 def test_unknown_table_is_404(fx: Fixture) -> None:
     assert _get(fx.lead, "reports:dashboard-csv", table="nothing").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["school=abc&coach_type=nobody&period=1999&page=-3", "school=999999999&page=99", "coach_type=&period="],
+)
+def test_bad_filters_fall_back_and_never_crash(fx: Fixture, query: str) -> None:
+    client = Client()
+    client.force_login(fx.lead)
+    for url in (reverse("reports:coaching-trends"), reverse("reports:summary")):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200
+        assert (
+            b"Program dashboard" in response.content or b"Summary: The coaching program" in response.content
+        )
