@@ -417,3 +417,15 @@ def test_bad_filters_fall_back_and_never_crash(fx: Fixture, query: str) -> None:
         assert (
             b"Program dashboard" in response.content or b"Summary: The coaching program" in response.content
         )
+
+
+def test_a_coach_type_filter_does_not_give_away_the_difference(fx: Fixture) -> None:
+    # Technology coaches only: Alder has 10 teachers with T (asked, matched, started), 5 finished.
+    # Unfiltered, Alder has 12 asked and 11 matched and started: the difference, 2 and 1 teachers
+    # (the instructional coach's teacher and the one not matched), would be given away by the
+    # two views side by side, so Alder is hidden under the filter.
+    d = _board(fx.lead, coach_type=CoachType.TECHNOLOGY)
+    assert _rows(d.reach[0])["Alder Elementary"].hidden
+    assert _rows(d.reach[2])["Elementary"].hidden
+    # Without the filter Alder is shown (see the first test).
+    assert not _rows(_board(fx.lead).reach[0])["Alder Elementary"].hidden

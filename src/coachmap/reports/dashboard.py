@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
@@ -157,6 +157,7 @@ def protected_table(
     chain: Sequence[tuple[str, str]] = (),
     extra: Callable[[object, Mapping[str, int]], Mapping[str, Any]] | None = None,
     note: str = "",
+    unfiltered: Mapping[object, Mapping[str, int]] | None = None,
 ) -> Table:
     """Suppress and audit a table of counts. `people` names the columns that count teachers: a
     row with any of them at 1 to min−1 is hidden (primary); complementary rows are then hidden
@@ -168,6 +169,17 @@ def protected_table(
     primary = {
         k for k, r in rows.items() if any(privacy.rate_hidden(int(r.get(p) or 0), min_size) for p in people)
     }
+    if unfiltered is not None:
+        # Under a coach-type filter, the same row without the filter is one click away: a row whose
+        # difference from it counts 1 to min−1 teachers would give those teachers away.
+        primary |= {
+            k
+            for k, r in rows.items()
+            if any(
+                privacy.rate_hidden(int(unfiltered.get(k, {}).get(p) or 0) - int(r.get(p) or 0), min_size)
+                for p in people
+            )
+        }
     basis = {k: int(r.get(people[0]) or 0) for k, r in rows.items()}
     lines = (
         [privacy.Line(tuple(k for k in rows if k != TOTAL), TOTAL)]
@@ -368,6 +380,10 @@ def reach_counts(f: Filters, grouping: str) -> tuple[dict[object, dict[str, int]
 def reach_table(f: Filters, grouping: str) -> Table:
     heading, additive = GROUPINGS[grouping]
     data, total = reach_counts(f, grouping)
+    unfiltered = None
+    if f.coach_type and grouping != "coach_type":
+        every_coach, every_total = reach_counts(replace(f, coach_type=""), grouping)
+        unfiltered = {**every_coach, TOTAL: every_total}
     columns = [Column(c.key, c.label, additive) for c in REACH_COLUMNS]
     note = (
         ""
@@ -385,6 +401,7 @@ def reach_table(f: Filters, grouping: str) -> Table:
         people=[c.key for c in columns],
         total=total if additive else None,
         note=note,
+        unfiltered=unfiltered,
     )
 
 
