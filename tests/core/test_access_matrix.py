@@ -289,6 +289,11 @@ EXPECTED: dict[str, Route] = {
     # The families' link: no account, the same page for everyone.
     "families:public": Route(_family_link, only(dict.fromkeys(ROLES, 200), anonymous=200)),
     "families:public-pdf": Route(_family_link, only(dict.fromkeys(ROLES, 200), anonymous=200)),
+    "reports:dashboard-csv": Route(
+        lambda w: {"table": "reach-school"}, only({P: 200, OP: 200, L: 200, AD: 200})
+    ),
+    "reports:summary": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
+    "reports:summary-pdf": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
     # Best fit: intake, look-fors, profiles, routing policy, matching and what follows.
     "coaching:intake": Route(NONE, only({T: 200, OT: 200})),
     "coaching:proposal-respond": Route(

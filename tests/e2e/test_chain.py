@@ -95,7 +95,8 @@ def test_teacher_to_session_and_the_principal_sees_counts_not_notes(page) -> Non
     login(page, "pat", PASSWORD)
     page.get_by_role("link", name="Coaching trends").first.click()
     check_page(page, "principal coaching trends")
-    table = page.get_by_role("table")
+    # The year's coaching by month, at the foot of the program dashboard.
+    table = page.locator("section[aria-labelledby=trends] table")
     total = table.locator("tfoot tr")
     assert total.locator("td").nth(2).inner_text() == "1"  # sessions
     assert total.locator("td").nth(3).inner_text() == "45"  # minutes

@@ -230,3 +230,15 @@ def test_an_import_brings_the_dashboards_up_to_date(roster: None, tmp_path: Path
     again = do_import("results", path, mapping="Star")
     assert not any(note.startswith("Dashboards updated") for note in again.notes)
     assert SummaryState.objects.get().built_at == built
+
+
+def test_a_flags_file_saved_by_excel_with_a_byte_order_mark_imports(roster: None, tmp_path: Path) -> None:
+    """coachmap's own CSVs start with a UTF-8 byte-order mark (Excel's "CSV UTF-8" does too); the
+    importers read the header past it."""
+    path = tmp_path / "flags.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + b"Student ID,ELL,IEP,FRL\r\n604863,Y,N,TRUE\r\n")
+
+    report = do_import("flags", path, allow_removals=True)  # 1 of 8 students: more than 5 %
+
+    assert report.ok, problems(report)
+    assert Student.objects.get(source_id="604863").english_learner

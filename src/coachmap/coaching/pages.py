@@ -4,7 +4,7 @@ teacher's answer to an offer (a proposed coach, a lighter offer, a referral)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -94,10 +94,4 @@ def lead_csv_export(
     district = access.acting_district(request.user, Role.PROGRAM_LEAD)
     assert district is not None  # noqa: S101 - the route is for program leads only
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=district, district=district, table=table)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response.write("\ufeff")
-    writer = csvsafe.writer(cast(IO[str], response))
-    writer.writerow(header)
-    writer.writerows(rows)
-    response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
-    return response
+    return csvsafe.csv_response(table, header, rows)

@@ -21,3 +21,13 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf(
         stylesheets=[CSS(filename=str(PRINT_CSS)), CSS(filename=str(WIDTHS_CSS))]
     )
+
+
+def page_count(html: str) -> int:
+    """How many pages `html_to_pdf` makes of `html` (a board summary must fit on one)."""
+    from weasyprint import CSS, HTML
+
+    document = HTML(string=html).render(
+        stylesheets=[CSS(filename=str(PRINT_CSS)), CSS(filename=str(WIDTHS_CSS))]
+    )
+    return len(document.pages)

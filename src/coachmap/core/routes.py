@@ -148,7 +148,10 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
     (frozenset({L, A}), ("coaching:policy",)),
     (frozenset({P, L, A}), ("coaching:quadrants",)),
     # --- reports ---
-    (frozenset({P, L, A}), ("reports:coaching-trends",)),
+    (
+        frozenset({P, L, A}),
+        ("reports:coaching-trends", "reports:dashboard-csv", "reports:summary", "reports:summary-pdf"),
+    ),
     (frozenset({C, L, A}), ("reports:impact", "reports:impact-pdf")),
     # --- family reports: the principal writes and publishes; the lead and the district review.
     # Teachers and coaches read a report through its public link, like any family (no row: PUBLIC).

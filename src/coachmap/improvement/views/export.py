@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import IO, cast
 
 from django.http import Http404, HttpResponse
 
@@ -33,12 +32,7 @@ def _csv(
         table=stem,
         query=request.GET.urlencode(),
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    writer = csvsafe.writer(cast(IO[str], response))
-    writer.writerow(header)
-    writer.writerows(rows)
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return csvsafe.csv_response(name, header, rows)
 
 
 @access.route_required("improvement:school-export")

@@ -1,0 +1,431 @@
+"""The program dashboard and its summaries, figure by figure, on a small district worked by hand.
+
+The district (minimum group size 5, coaching-time target 60 %), period: school year 2026–27.
+
+Alder Elementary (grades K–5), goals G1 (reading, coached) and G2 (math, no coaching):
+  - 10 teachers in cycles with the technology coach T, each request tied to G1; every cycle has two
+    30-minute sessions (Sep 8, Sep 15); cycles 1–5 closed on Nov 2 (finished); cycles 1–5 have
+    evidence: before 20 students, 8 meeting; after 20 students, 14 meeting.
+  - 1 teacher in a cycle with the instructional coach I (goal G1), one 60-minute session.
+  - 1 teacher with an open request (goal G1), no coach.
+Birch Middle (grades 6–8), goal G3: 3 teachers in cycles with T, one 45-minute session each.
+Cedar High (grades 9–12), goal G4 retired: 6 teachers in cycles with T, one 40-minute session each.
+
+Time log: T, week of Sep 7: co-planning 300, admin 200; week of Sep 14: co-planning 100, admin 300.
+          I, week of Sep 7: observation 120, testing 120.
+Usage: "Lexia" on Alder's map: 30 students the week of Sep 7, 40 the week of Sep 14, 4 the week of Oct 5.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from coachmap.coaching.models import CoachingRequest, CycleStatus, EvidenceKind, StudentEvidence
+from coachmap.coaching.timelog.models import TimeEntry
+from coachmap.core.models import CoachType, Role, School, User
+from coachmap.improvement.models import GoalStatus, ImprovementGoal, Measurement, UsageCell
+from coachmap.reports import dashboard, summary
+from coachmap.reports.impact import Period
+from coachmap.reports.pdf import page_count
+from tests.factories import (
+    CoachFactory,
+    CycleFactory,
+    DistrictFactory,
+    ImprovementGoalFactory,
+    IndicatorFactory,
+    RequestFactory,
+    SchoolFactory,
+    SessionFactory,
+    TeacherFactory,
+    TeacherGoalFactory,
+    ToolFactory,
+    UserFactory,
+    member,
+)
+
+pytestmark = pytest.mark.django_db
+
+YEAR = Period("year", "School year 2026–27", datetime.date(2026, 8, 1), datetime.date(2027, 7, 31))
+ASKED_ON = timezone.make_aware(datetime.datetime(2026, 8, 25, 9, 0))
+
+
+@dataclass
+class Fixture:
+    alder: School
+    birch: School
+    cedar: School
+    g1: ImprovementGoal
+    g2: ImprovementGoal
+    g3: ImprovementGoal
+    lead: User
+    admin: User
+    principal: User
+    teacher_names: list[str]
+    coach_names: list[str]
+
+
+def _cycle(
+    school: School, coach: Any, goal: ImprovementGoal, sessions: list[tuple[datetime.date, int]]
+) -> Any:
+    teacher = TeacherFactory(school=school)
+    cycle = CycleFactory(
+        coach=coach,
+        request__goal=TeacherGoalFactory(teacher=teacher, improvement_goal=goal),
+        opened_on=datetime.date(2026, 9, 1),
+    )
+    for day, minutes in sessions:
+        SessionFactory(cycle=cycle, date=day, minutes=minutes)
+    return cycle
+
+
+@pytest.fixture
+def fx() -> Fixture:
+    district = DistrictFactory(min_group_size=5, coaching_time_target=60)
+    alder = SchoolFactory(district=district, name="Alder Elementary", grade_low=0, grade_high=5)
+    birch = SchoolFactory(district=district, name="Birch Middle", grade_low=6, grade_high=8)
+    cedar = SchoolFactory(district=district, name="Cedar High", grade_low=9, grade_high=12)
+    g1 = ImprovementGoalFactory(school=alder, statement="Reading: more third graders proficient.")
+    g2 = ImprovementGoalFactory(school=alder, statement="Math: fewer students below basic.")
+    g3 = ImprovementGoalFactory(school=birch, statement="Writing: more students proficient.")
+    g4 = ImprovementGoalFactory(school=cedar, statement="An old goal.", status=GoalStatus.RETIRED)
+    t = CoachFactory(
+        district=district, schools=[alder, birch, cedar], capacity=50, coach_type=CoachType.TECHNOLOGY
+    )
+    i = CoachFactory(district=district, schools=[alder], capacity=50, coach_type=CoachType.INSTRUCTIONAL)
+    two = [(datetime.date(2026, 9, 8), 30), (datetime.date(2026, 9, 15), 30)]
+    for n in range(10):
+        cycle = _cycle(alder, t, g1, two)
+        if n < 5:
+            cycle.status, cycle.closed_on = CycleStatus.CLOSED, datetime.date(2026, 11, 2)
+            cycle.save()
+            for kind, meeting in ((EvidenceKind.PRE, 8), (EvidenceKind.POST, 14)):
+                StudentEvidence.objects.create(
+                    cycle=cycle,
+                    kind=kind,
+                    measured_on=datetime.date(2026, 9, 2),
+                    measure="exit ticket",
+                    students_assessed=20,
+                    students_meeting=meeting,
+                )
+    _cycle(alder, i, g1, [(datetime.date(2026, 9, 9), 60)])
+    RequestFactory(goal=TeacherGoalFactory(teacher=TeacherFactory(school=alder), improvement_goal=g1))
+    for _ in range(3):
+        _cycle(birch, t, g3, [(datetime.date(2026, 9, 10), 45)])
+    for _ in range(6):
+        _cycle(cedar, t, g4, [(datetime.date(2026, 9, 11), 40)])
+    CoachingRequest.objects.update(created_at=ASKED_ON)
+    for coach, day, category, minutes in (
+        (t, datetime.date(2026, 9, 7), "co_plan", 300),
+        (t, datetime.date(2026, 9, 8), "admin", 200),
+        (t, datetime.date(2026, 9, 14), "co_plan", 100),
+        (t, datetime.date(2026, 9, 15), "admin", 300),
+        (i, datetime.date(2026, 9, 7), "observe", 120),
+        (i, datetime.date(2026, 9, 8), "testing", 120),
+    ):
+        TimeEntry.objects.create(coach=coach, date=day, category=category, minutes=minutes)
+    indicator = IndicatorFactory(goal=g1, name="Exit tickets returned", baseline=10.0, target=30.0)
+    Measurement.objects.create(indicator=indicator, measured_on=datetime.date(2026, 10, 1), value=14.0)
+    ToolFactory(school=alder, name="Lexia")
+    for week, students in (
+        (datetime.date(2026, 9, 7), 30),
+        (datetime.date(2026, 9, 14), 40),
+        (datetime.date(2026, 10, 5), 4),
+    ):
+        UsageCell.objects.create(
+            district=district, school=alder, tool="lexia", week=week, students=students, minutes=students * 20
+        )
+    lead = member(UserFactory(), Role.PROGRAM_LEAD, district=district)
+    admin = member(UserFactory(), Role.DISTRICT_ADMIN, district=district)
+    principal = member(UserFactory(), Role.PRINCIPAL, district=district, school=alder)
+    teachers = [u.last_name for u in User.objects.filter(teacher__school__district=district)]
+    return Fixture(alder, birch, cedar, g1, g2, g3, lead, admin, principal, teachers, [str(t), str(i)])
+
+
+def _board(user: User, **params: str) -> dashboard.Dashboard:
+    return dashboard.dashboard(user, dashboard.filters_for(user, params, YEAR))
+
+
+def _rows(table: dashboard.Table) -> dict[str, dashboard.Row]:
+    return {r.label: r for r in table.rows}
+
+
+def _figures(row: dashboard.Row, keys: list[str]) -> list[Any]:
+    return [row.values[k] for k in keys]
+
+
+REACH = ["asked", "matched", "started", "finished", "offers"]
+
+
+def test_reach_by_school_hand_figures(fx: Fixture) -> None:
+    d = _board(fx.lead)
+    by_school = d.reach[0]
+    rows = _rows(by_school)
+    # Alder: asked 10 (T) + 1 (I) + 1 (open) = 12; matched 11; started 11; finished 5; no offers.
+    assert _figures(rows["Alder Elementary"], REACH) == [12, 11, 11, 5, 0]
+    assert not rows["Alder Elementary"].hidden
+    # Birch has 3 teachers: hidden. Cedar (6) is the smallest shown school, hidden as the complement
+    # so Birch is not the total minus Alder.
+    assert rows["Birch Middle"].hidden and rows["Cedar High"].hidden
+    # Total: asked 12 + 3 + 6 = 21; matched 11 + 3 + 6 = 20; started 20; finished 5.
+    assert by_school.total is not None and not by_school.total.hidden
+    assert _figures(by_school.total, REACH) == [21, 20, 20, 5, 0]
+
+
+def test_reach_by_grade_band_quadrant_and_coach_type(fx: Fixture) -> None:
+    d = _board(fx.lead)
+    band = _rows(d.reach[2])
+    # Grade bands follow the schools one to one: elementary = Alder, middle and high hidden.
+    assert _figures(band["Elementary"], REACH) == [12, 11, 11, 5, 0]
+    assert band["Middle"].hidden and band["High"].hidden
+    quadrant = _rows(d.reach[1])
+    # No teacher answered the intake: one row, equal to the total.
+    assert _figures(quadrant["No intake answered"], REACH) == [21, 20, 20, 5, 0]
+    coach_type = d.reach[3]
+    rows = _rows(coach_type)
+    # Technology: 10 + 3 + 6 = 19 teachers asked (their requests went to T), matched, started; 5 finished.
+    assert _figures(rows["Technology coach"], REACH) == [19, 19, 19, 5, 0]
+    # One teacher with the instructional coach, one not matched yet: hidden; rows overlap, so no total.
+    assert rows["Instructional coach"].hidden and rows["Not matched yet"].hidden
+    assert coach_type.total is None
+
+
+def test_time_share_hand_figures(fx: Fixture) -> None:
+    t = _board(fx.lead).time
+    assert t is not None
+    assert t.weeks == [datetime.date(2026, 9, 7), datetime.date(2026, 9, 14)]
+    # Week of Sep 7: coaching 300 + 120 = 420 of 300 + 200 + 120 + 120 = 740 → 56.76 → 57 %.
+    # Week of Sep 14: 100 of 400 → 25 %. The period: 520 of 1140 → 45.6 → 46 %.
+    assert t.team == [57, 25]
+    assert t.team_share == 46
+    assert t.target == 60
+    # Per coach (the lead only): T 400 of 900 → 44 %, below target in week 2 only (week 1: 60 % is
+    # not below 60); I 120 of 240 → 50 %, one week below.
+    names = fx.coach_names
+    assert (names[0], 400, 900, 44, 1) in t.coaches
+    assert (names[1], 120, 240, 50, 1) in t.coaches
+
+
+def test_time_share_for_admin_and_principal(fx: Fixture) -> None:
+    admin = _board(fx.admin).time
+    # Two coaches logged time, fewer than 5: the team figure is hidden, and no coach is listed.
+    assert admin is not None and admin.team_hidden and admin.coaches == []
+    assert admin.chart() is None
+    # Coaches serve several schools: the principal's dashboard has no time section.
+    assert _board(fx.principal).time is None
+
+
+def test_alignment_hand_figures(fx: Fixture) -> None:
+    d = _board(fx.lead)
+    rows = _rows(d.alignment)
+    g1 = rows[f"Alder Elementary: {fx.g1.statement}"]
+    # G1: 10 cycles with T (2 × 30 min) and 1 with I (60 min): teachers 11, cycles 11, sessions 21,
+    # minutes 600 + 60 = 660, hours 11.0.
+    assert _figures(g1, ["teachers", "cycles", "sessions", "minutes", "hours"]) == [11, 11, 21, 660, 11.0]
+    # G2: no coaching, shown as zero and named among the goals with none.
+    g2 = rows[f"Alder Elementary: {fx.g2.statement}"]
+    assert not g2.hidden and g2.values["sessions"] == 0
+    assert d.without_coaching == [f"Alder Elementary: {fx.g2.statement}"]
+    # G3 (3 teachers) hidden; cycles add up, so G3 would be the total minus the rest: the row of
+    # coaching tied to no active goal (Cedar's 6) is hidden with it.
+    assert rows[f"Birch Middle: {fx.g3.statement}"].hidden
+    assert rows["Not tied to an active school goal"].hidden
+    # Total: teachers 11 + 3 + 6 = 20, cycles 20, sessions 21 + 3 + 6 = 30, minutes 660 + 135 + 240 = 1035.
+    assert d.alignment.total is not None
+    assert _figures(d.alignment.total, ["teachers", "cycles", "sessions", "minutes"]) == [20, 20, 30, 1035]
+
+
+def test_outcomes_hand_figures(fx: Fixture) -> None:
+    d = _board(fx.lead)
+    ev = _rows(d.evidence)
+    # Alder: 5 cycles with both; before 5 × 20 = 100 students, 5 × 8 = 40 meeting (40 %); after 100, 70 (70 %).
+    a = ev["Alder Elementary"]
+    assert _figures(
+        a, ["teachers", "cycles", "pre_assessed", "pre_meeting", "post_assessed", "post_meeting"]
+    ) == [
+        5,
+        5,
+        100,
+        40,
+        100,
+        70,
+    ]
+    assert (a.values["pre_percent"], a.values["post_percent"]) == (40, 70)
+    assert d.evidence.total is not None and d.evidence.total.values["post_meeting"] == 70
+    goals = {g.goal.pk: g for g in d.goals}
+    # G1 has no results yet: baseline 38, target 50 (the factory's), no newest figure, 11 hours.
+    g1 = goals[fx.g1.pk]
+    assert (g1.baseline, g1.current, g1.target, g1.hours) == (38.0, None, 50.0, 11.0)
+    assert goals[fx.g3.pk].hours is None  # hidden with its alignment row
+    # The indicator: baseline 10, measured 14 → moved +4.
+    (indicator,) = d.indicators
+    assert (indicator.baseline, indicator.current, indicator.moved) == (10.0, 14.0, 4.0)
+    # Lexia: September (30 + 40) / 2 weeks = 35 a week; October 4 a week: below 5, hidden.
+    assert d.usage.months == [datetime.date(2026, 9, 1), datetime.date(2026, 10, 1)]
+    assert d.usage.rows == [("Lexia", [35, None])]
+
+
+def test_principal_sees_their_school_only(fx: Fixture) -> None:
+    d = _board(fx.principal, school=str(fx.birch.pk))
+    # Asking for another school falls back to their own.
+    assert d.filters.school == fx.alder
+    assert [r.label for r in d.reach[0].rows] == ["Alder Elementary"]
+    assert d.alignment.total is not None
+    # Alder alone: sessions 21, minutes 660.
+    assert _figures(d.alignment.total, ["sessions", "minutes"]) == [21, 660]
+
+
+def test_filter_that_narrows_to_one_teacher_hides_everything(fx: Fixture) -> None:
+    d = _board(fx.lead, school=str(fx.alder.pk), coach_type=CoachType.INSTRUCTIONAL)
+    # Only one teacher works with the instructional coach at Alder.
+    for table in d.tables().values():
+        shown = [r for r in [*table.rows, *([table.total] if table.total else [])] if not r.hidden]
+        assert all(not any(r.values.get(k) for k in ("asked", "teachers")) for r in shown), table.slug
+
+
+def test_program_summary_hand_words(fx: Fixture) -> None:
+    s = summary.summary(_board(fx.lead))
+    text = s.text
+    assert s.title == "The coaching program"
+    assert (
+        "21 teachers asked for coaching; 20 were matched with a coach, 20 started a cycle and 5 finished one."
+        in text
+    )
+    # 1035 minutes = 17.25 hours, rounded to 17.2; G1 has 660 of 1035 minutes = 63.8 → 64 %.
+    assert "Coaches logged 30 sessions (17.2 hours) in 20 cycles with 20 teachers." in text
+    assert f"Most went to “Alder Elementary: {fx.g1.statement}” (11 hours, 64 % of the time)." in text
+    assert "1 goal had too few teachers coached to report." in text
+    assert f"No coaching went to: “Alder Elementary: {fx.g2.statement}”." in text
+    assert "students meeting the cycle's target went from 40 % to 70 %" in text
+    assert "Exit tickets returned: up 4" in text
+    assert "The coaching team spent 46 % of its logged time coaching, against a target of 60 %." in text
+    assert summary.summary(_board(fx.lead)).text == text  # the same figures, the same words
+
+
+def test_school_summary_for_the_principal(fx: Fixture) -> None:
+    s = summary.summary(_board(fx.principal))
+    assert s.title == "Alder Elementary"
+    assert "Coaches logged 21 sessions (11 hours) in 11 cycles with 11 teachers." in s.text
+    assert fx.g1.statement in s.text
+    assert "team spent" not in s.text  # no time figures for a principal
+
+
+def _get(user: User, name: str, **kwargs: Any) -> Any:
+    client = Client()
+    client.force_login(user)
+    return client.get(reverse(name, kwargs=kwargs or None) + "?period=year")
+
+
+CSV_TABLES = [
+    "reach-school",
+    "reach-quadrant",
+    "reach-grade-band",
+    "reach-coach-type",
+    "alignment",
+    "evidence",
+    "time",
+    "goals",
+    "indicators",
+    "usage",
+]
+
+
+@pytest.mark.parametrize("role", ["principal", "admin"])
+def test_no_teacher_named_to_principal_or_admin(
+    fx: Fixture, role: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2026, 12, 1))
+    user = getattr(fx, role)
+    pages = [_get(user, "reports:coaching-trends"), _get(user, "reports:summary")]
+    pages += [_get(user, "reports:dashboard-csv", table=t) for t in CSV_TABLES]
+    for response in pages:
+        assert response.status_code in (200, 404)
+        body = response.content.decode("utf-8-sig")
+        for name in fx.teacher_names:
+            assert name not in body
+        for name in fx.coach_names:  # coaches' time shares are for the lead
+            assert name not in body
+
+
+def test_lead_sees_coaches_not_teachers(fx: Fixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2026, 12, 1))
+    page = _get(fx.lead, "reports:coaching-trends").content.decode()
+    assert fx.coach_names[0] in page
+    assert not any(name in page for name in fx.teacher_names)
+
+
+@pytest.mark.parametrize("role", ["lead", "admin", "principal"])
+def test_every_table_suppressed_alike_on_page_and_csv(
+    fx: Fixture, role: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2026, 12, 1))
+    user = getattr(fx, role)
+    d = _board(user)
+    for slug, table in d.tables().items():
+        body = _get(user, "reports:dashboard-csv", table=slug).content.decode("utf-8-sig")
+        lines = body.strip().splitlines()
+        for row in table.rows:
+            line = next(
+                line for line in lines if line.startswith(row.label) or line.startswith(f'"{row.label}')
+            )
+            assert ("*" in line) == row.hidden, (slug, row.label)
+        for row in [*table.rows, *([table.total] if table.total else [])]:
+            if not row.hidden:
+                # No shown row stands on 1 to 4 teachers.
+                people = [
+                    v
+                    for k, v in row.values.items()
+                    if k in ("asked", "matched", "started", "finished", "offers", "teachers")
+                ]
+                assert not any(0 < v < 5 for v in people), (role, slug, row.label)
+
+
+def test_summary_pdf_is_one_page(fx: Fixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2026, 12, 1))
+    response = _get(fx.lead, "reports:summary-pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    html = render_to_string(
+        "reports/summary_print.html",
+        {"s": summary.summary(_board(fx.lead)), "generated": datetime.date(2026, 12, 1)},
+    )
+    assert page_count(html) == 1
+
+
+def test_unknown_table_is_404(fx: Fixture) -> None:
+    assert _get(fx.lead, "reports:dashboard-csv", table="nothing").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["school=abc&coach_type=nobody&period=1999&page=-3", "school=999999999&page=99", "coach_type=&period="],
+)
+def test_bad_filters_fall_back_and_never_crash(fx: Fixture, query: str) -> None:
+    client = Client()
+    client.force_login(fx.lead)
+    for url in (reverse("reports:coaching-trends"), reverse("reports:summary")):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200
+        assert (
+            b"Program dashboard" in response.content or b"Summary: The coaching program" in response.content
+        )
+
+
+def test_a_coach_type_filter_does_not_give_away_the_difference(fx: Fixture) -> None:
+    # Technology coaches only: Alder has 10 teachers with T (asked, matched, started), 5 finished.
+    # Unfiltered, Alder has 12 asked and 11 matched and started: the difference, 2 and 1 teachers
+    # (the instructional coach's teacher and the one not matched), would be given away by the
+    # two views side by side, so Alder is hidden under the filter.
+    d = _board(fx.lead, coach_type=CoachType.TECHNOLOGY)
+    assert _rows(d.reach[0])["Alder Elementary"].hidden
+    assert _rows(d.reach[2])["Elementary"].hidden
+    # Without the filter Alder is shown (see the first test).
+    assert not _rows(_board(fx.lead).reach[0])["Alder Elementary"].hidden
