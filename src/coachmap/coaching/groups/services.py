@@ -352,9 +352,10 @@ def group_close(
 def group_resume(*, coach: Coach, group: GroupCycle, today: datetime.date | None = None) -> GroupCycle:
     """Pick up a paused group cycle where it stopped."""
     _own(coach, group, "resume it")
-    if group.status != GroupStatus.CLOSED or group.outcome != rules.PAUSED:
-        raise ValidationError("Only a paused group cycle can be resumed.")
     with transaction.atomic():
+        group = GroupCycle.objects.select_for_update().get(pk=group.pk)
+        if group.status != GroupStatus.CLOSED or group.outcome != rules.PAUSED:
+            raise ValidationError("Only a paused group cycle can be resumed.")
         group.status = GroupStatus.ACTIVE
         group.outcome = ""
         group.closed_on = None

@@ -7,165 +7,507 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coaching', '0004_cycle_next_meeting'),
-        ('core', '0004_district_import_hold_percent'),
-        ('improvement', '0002_resultcell_brin_on_postgresql'),
+        ("coaching", "0004_cycle_next_meeting"),
+        ("core", "0004_district_import_hold_percent"),
+        ("improvement", "0002_resultcell_brin_on_postgresql"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GroupCycle',
+            name="GroupCycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='What the group calls itself, e.g. “Grade 3 team”.', max_length=120)),
-                ('kind', models.CharField(choices=[('team', 'Grade-level or subject team'), ('plc', 'Professional learning community (PLC)')], default='team', max_length=8)),
-                ('focus', models.TextField(help_text='The question the group will look into together.')),
-                ('status', models.CharField(choices=[('forming', 'Forming: waiting for teachers to answer'), ('active', 'Active'), ('closed', 'Closed')], default='forming', max_length=8)),
-                ('stage', models.CharField(choices=[('goal', 'Goal and baseline evidence'), ('learning', 'Learning and planning'), ('implementation', 'Implementation: model, co-teach, observe'), ('reflection', 'Reflection and feedback'), ('close', 'Closed')], default='goal', max_length=16)),
-                ('stage_changed_on', models.DateField(blank=True, null=True)),
-                ('created_on', models.DateField()),
-                ('opened_on', models.DateField(blank=True, null=True)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('learning_target', models.TextField(blank=True)),
-                ('look_fors', models.JSONField(blank=True, default=list)),
-                ('outcome', models.CharField(blank=True, choices=[('goal_met', 'Goal met'), ('referred', 'Referred on'), ('handed_over', 'Handed over to another coach'), ('stepped_back', 'Teacher stepped back'), ('paused', 'Paused')], max_length=16)),
-                ('referred_to', models.CharField(blank=True, max_length=200)),
-                ('coach', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='group_cycles', to='core.coach')),
-                ('improvement_goal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='group_cycles', to='improvement.improvementgoal')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='group_cycles', to='core.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="What the group calls itself, e.g. “Grade 3 team”.", max_length=120
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("team", "Grade-level or subject team"),
+                            ("plc", "Professional learning community (PLC)"),
+                        ],
+                        default="team",
+                        max_length=8,
+                    ),
+                ),
+                ("focus", models.TextField(help_text="The question the group will look into together.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("forming", "Forming: waiting for teachers to answer"),
+                            ("active", "Active"),
+                            ("closed", "Closed"),
+                        ],
+                        default="forming",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("goal", "Goal and baseline evidence"),
+                            ("learning", "Learning and planning"),
+                            ("implementation", "Implementation: model, co-teach, observe"),
+                            ("reflection", "Reflection and feedback"),
+                            ("close", "Closed"),
+                        ],
+                        default="goal",
+                        max_length=16,
+                    ),
+                ),
+                ("stage_changed_on", models.DateField(blank=True, null=True)),
+                ("created_on", models.DateField()),
+                ("opened_on", models.DateField(blank=True, null=True)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("learning_target", models.TextField(blank=True)),
+                ("look_fors", models.JSONField(blank=True, default=list)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("goal_met", "Goal met"),
+                            ("referred", "Referred on"),
+                            ("handed_over", "Handed over to another coach"),
+                            ("stepped_back", "Teacher stepped back"),
+                            ("paused", "Paused"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("referred_to", models.CharField(blank=True, max_length=200)),
+                (
+                    "coach",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="group_cycles",
+                        to="core.coach",
+                    ),
+                ),
+                (
+                    "improvement_goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="group_cycles",
+                        to="improvement.improvementgoal",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="group_cycles",
+                        to="core.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_on', '-id'],
+                "ordering": ["-created_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='GroupMember',
+            name="GroupMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('consent', models.CharField(choices=[('invited', 'Invited: waiting for an answer'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='invited', max_length=8)),
-                ('invited_on', models.DateField()),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='coaching.groupcycle')),
-                ('teacher', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='group_memberships', to='core.teacher')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "consent",
+                    models.CharField(
+                        choices=[
+                            ("invited", "Invited: waiting for an answer"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                        ],
+                        default="invited",
+                        max_length=8,
+                    ),
+                ),
+                ("invited_on", models.DateField()),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="coaching.groupcycle",
+                    ),
+                ),
+                (
+                    "teacher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="group_memberships",
+                        to="core.teacher",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['teacher__user__last_name', 'teacher__user__first_name', 'id'],
+                "ordering": ["teacher__user__last_name", "teacher__user__first_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GroupSession',
+            name="GroupSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(600)])),
-                ('session_type', models.CharField(choices=[('co_plan', 'Co-planning'), ('model', 'Modeling'), ('co_teach', 'Co-teaching'), ('observe', 'Observation'), ('feedback', 'Feedback'), ('reflect', 'Reflection'), ('micro', 'Micro-coaching')], max_length=10)),
-                ('protocol', models.CharField(choices=[('lasw', 'Looking at Student Work'), ('tuning', 'Tuning protocol'), ('atlas', 'ATLAS: learning from student work'), ('data', 'Data-driven dialogue'), ('none', 'No protocol (planning or reflection)')], default='none', max_length=8)),
-                ('notes', models.TextField(blank=True, help_text="Confidential: only the group's members and the coach can read these.")),
-                ('next_steps', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='coaching.groupcycle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(600),
+                        ]
+                    ),
+                ),
+                (
+                    "session_type",
+                    models.CharField(
+                        choices=[
+                            ("co_plan", "Co-planning"),
+                            ("model", "Modeling"),
+                            ("co_teach", "Co-teaching"),
+                            ("observe", "Observation"),
+                            ("feedback", "Feedback"),
+                            ("reflect", "Reflection"),
+                            ("micro", "Micro-coaching"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "protocol",
+                    models.CharField(
+                        choices=[
+                            ("lasw", "Looking at Student Work"),
+                            ("tuning", "Tuning protocol"),
+                            ("atlas", "ATLAS: learning from student work"),
+                            ("data", "Data-driven dialogue"),
+                            ("none", "No protocol (planning or reflection)"),
+                        ],
+                        default="none",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="Confidential: only the group's members and the coach can read these.",
+                    ),
+                ),
+                ("next_steps", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="coaching.groupcycle",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-id'],
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='GroupEvidence',
+            name="GroupEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('pre', 'Before (baseline)'), ('post', 'After')], max_length=4)),
-                ('measure', models.CharField(max_length=200)),
-                ('students_assessed', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(500)])),
-                ('students_meeting', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(500)])),
-                ('teacher', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.teacher')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='coaching.groupsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(choices=[("pre", "Before (baseline)"), ("post", "After")], max_length=4),
+                ),
+                ("measure", models.CharField(max_length=200)),
+                (
+                    "students_assessed",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(500),
+                        ]
+                    ),
+                ),
+                (
+                    "students_meeting",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(500)]
+                    ),
+                ),
+                (
+                    "teacher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="core.teacher"
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="coaching.groupsession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Offering',
+            name="Offering",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField()),
-                ('grade_bands', models.JSONField(blank=True, default=list)),
-                ('seats', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(500)])),
-                ('presenter_name', models.CharField(blank=True, help_text='An outside presenter, when no coach presents.', max_length=120)),
-                ('status', models.CharField(choices=[('open', 'Open for sign-up'), ('cancelled', 'Cancelled')], default='open', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offerings', to='core.district')),
-                ('goals', models.ManyToManyField(blank=True, related_name='offerings', to='improvement.improvementgoal')),
-                ('indicators', models.ManyToManyField(blank=True, related_name='offerings', to='improvement.indicator')),
-                ('presenter_coach', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='offerings', to='core.coach')),
-                ('tools', models.ManyToManyField(blank=True, related_name='offerings', to='improvement.tool')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField()),
+                ("grade_bands", models.JSONField(blank=True, default=list)),
+                (
+                    "seats",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(500),
+                        ]
+                    ),
+                ),
+                (
+                    "presenter_name",
+                    models.CharField(
+                        blank=True, help_text="An outside presenter, when no coach presents.", max_length=120
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open for sign-up"), ("cancelled", "Cancelled")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offerings",
+                        to="core.district",
+                    ),
+                ),
+                (
+                    "goals",
+                    models.ManyToManyField(
+                        blank=True, related_name="offerings", to="improvement.improvementgoal"
+                    ),
+                ),
+                (
+                    "indicators",
+                    models.ManyToManyField(blank=True, related_name="offerings", to="improvement.indicator"),
+                ),
+                (
+                    "presenter_coach",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offerings",
+                        to="core.coach",
+                    ),
+                ),
+                (
+                    "tools",
+                    models.ManyToManyField(blank=True, related_name="offerings", to="improvement.tool"),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OfferingSession',
+            name="OfferingSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(600)])),
-                ('place', models.CharField(blank=True, max_length=200)),
-                ('offering', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='coaching.offering')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                (
+                    "minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(600),
+                        ]
+                    ),
+                ),
+                ("place", models.CharField(blank=True, max_length=200)),
+                (
+                    "offering",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="coaching.offering",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'id'],
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Seat',
+            name="Seat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('enrolled', 'You have a seat'), ('waitlisted', 'On the waitlist: you are told if a seat frees up'), ('cancelled', 'Cancelled')], max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('follow_up_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='coaching.coachingrequest')),
-                ('offering', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='seats_taken', to='coaching.offering')),
-                ('teacher', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pd_seats', to='core.teacher')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("enrolled", "You have a seat"),
+                            ("waitlisted", "On the waitlist: you are told if a seat frees up"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "follow_up_request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="coaching.coachingrequest",
+                    ),
+                ),
+                (
+                    "offering",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="seats_taken",
+                        to="coaching.offering",
+                    ),
+                ),
+                (
+                    "teacher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pd_seats",
+                        to="core.teacher",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='coaching.offeringsession')),
-                ('seat', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='coaching.seat')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="coaching.offeringsession",
+                    ),
+                ),
+                (
+                    "seat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="coaching.seat",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='groupcycle',
-            index=models.Index(fields=['coach', 'status'], name='coaching_gr_coach_i_60a4dc_idx'),
+            model_name="groupcycle",
+            index=models.Index(fields=["coach", "status"], name="coaching_gr_coach_i_60a4dc_idx"),
         ),
         migrations.AddConstraint(
-            model_name='groupmember',
-            constraint=models.UniqueConstraint(fields=('group', 'teacher'), name='group_member_once'),
+            model_name="groupmember",
+            constraint=models.UniqueConstraint(fields=("group", "teacher"), name="group_member_once"),
         ),
         migrations.AddConstraint(
-            model_name='groupevidence',
-            constraint=models.CheckConstraint(condition=models.Q(('students_meeting__lte', models.F('students_assessed'))), name='group_evidence_meeting_at_most_assessed', violation_error_message='More students met the target than were assessed.'),
+            model_name="groupevidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("students_meeting__lte", models.F("students_assessed"))),
+                name="group_evidence_meeting_at_most_assessed",
+                violation_error_message="More students met the target than were assessed.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offering',
-            constraint=models.CheckConstraint(condition=models.Q(('presenter_coach__isnull', False), models.Q(('presenter_name', ''), _negated=True), _connector='OR'), name='offering_has_presenter', violation_error_message='Name a presenter: a coach or someone from outside.'),
+            model_name="offering",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("presenter_coach__isnull", False),
+                    models.Q(("presenter_name", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="offering_has_presenter",
+                violation_error_message="Name a presenter: a coach or someone from outside.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='seat',
-            constraint=models.UniqueConstraint(fields=('offering', 'teacher'), name='offering_seat_once'),
+            model_name="seat",
+            constraint=models.UniqueConstraint(fields=("offering", "teacher"), name="offering_seat_once"),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('session', 'seat'), name='attendance_once'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(fields=("session", "seat"), name="attendance_once"),
         ),
     ]
