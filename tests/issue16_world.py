@@ -79,3 +79,12 @@ def make(world: object) -> Issue16:
     seat = Seat.objects.create(offering=offering, teacher=w.teacher, status=SeatStatus.ENROLLED)  # type: ignore[attr-defined]
     Attendance.objects.create(session=past, seat=seat)
     return Issue16(group, offering, past, seat)
+
+
+def of(world: object) -> Issue16:
+    """This world's issue-16 objects, made on first use."""
+    made: Issue16 | None = getattr(world, "_issue16", None)
+    if made is None:
+        made = make(world)
+        object.__setattr__(world, "_issue16", made)
+    return made

@@ -52,12 +52,9 @@ def _school(w: World) -> dict[str, Any]:
     return {"school_id": w.school.pk}
 
 
-_ISSUE16: dict[int, issue16_world.Issue16] = {}
-
-
 def _i16(w: World) -> issue16_world.Issue16:
     """Issue 16's group cycle and offering in this world (made by the autouse fixture below)."""
-    return _ISSUE16[id(w)]
+    return issue16_world.of(w)
 
 
 def _group(w: World) -> dict[str, Any]:
@@ -426,10 +423,8 @@ def _issue16(request: pytest.FixtureRequest) -> Iterator[None]:
     if "world" not in request.fixturenames:
         yield
         return
-    world = request.getfixturevalue("world")
-    _ISSUE16[id(world)] = issue16_world.make(world)
+    issue16_world.of(request.getfixturevalue("world"))
     yield
-    _ISSUE16.pop(id(world), None)
 
 
 @pytest.fixture(autouse=True)
