@@ -155,8 +155,9 @@ def attendance(request: AuthedRequest, session_id: int) -> HttpResponse:
     seats = coaching_access.seats_visible_to(request.user).filter(
         offering=offering, status=SeatStatus.ENROLLED
     )
+    # Nobody came is an answer too: an empty POST still binds the form.
     form = forms.AttendanceForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         seats=seats.select_related("teacher__user", "teacher__school"),
         initial={"present": list(queries.attendance_of(session))},
     )
