@@ -158,6 +158,9 @@ def test_the_presenter_marks_attendance_and_attendees_ask_for_follow_up_in_one_c
         with pytest.raises(PermissionDenied):
             services.attendance_mark(actor=world.other_coach.user, session=session, present=[seat])
         assert services.attendance_mark(actor=world.coach.user, session=session, present=[seat]) == 1
+        services.attendance_mark(actor=world.coach.user, session=session, present=[seat])  # a correction
+        thanks = Notification.objects.filter(user=world.teacher.user, text__contains="Thank you for coming")
+        assert thanks.count() == 1  # told once, with the way to feedback and follow-up
         before = CoachingRequest.objects.count()
         request = services.follow_up_ask(teacher=world.teacher, seat=seat)
         assert CoachingRequest.objects.count() == before + 1

@@ -200,9 +200,20 @@ def attendance_mark(*, actor: User, session: OfferingSession, present: Iterable[
         raise ValidationError({"present": "Mark only teachers who have a seat in this offering."})
     if session.starts_at > timezone.now():
         raise ValidationError("Attendance is marked once the session has started.")
+    url = reverse("coaching:offering", args=[offering.pk])
     with transaction.atomic():
         Attendance.objects.filter(session=session).delete()
         Attendance.objects.bulk_create(Attendance(session=session, seat=s) for s in came)
+        for seat in came:
+            # Once per offering (the key), however often the presenter corrects the list.
+            notification_send(
+                user=seat.teacher.user,
+                text=f"Thank you for coming to “{offering.title}”. Three anonymous questions about it, and "
+                "follow-up coaching if you would like some, are on its page.",
+                url=url,
+                topic=Topic.SURVEYS,
+                key=f"offering-attended:{offering.pk}",
+            )
     return len(came)
 
 
