@@ -15,7 +15,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coachmap.core.admin import site as admin_site
+from tests import issue16_world
 from tests.conftest import HANDOVER_NOTE, OTHER_SECRET_NOTE, ROLES, SECRET_BARRIER, SECRET_NOTE, World
+from tests.issue16_world import DECLINED_NAME, GROUP_SECRET_NOTE
 
 A, T, OT, C, OC, L, P, OP, AD = ROLES  # anonymous, teacher, other teacher, coach, ...
 
@@ -86,6 +88,21 @@ def _family_link(w: World) -> dict[str, Any]:
 
     report = FamilyReport.objects.get(pk=_family_report(w)["report_id"])
     return {"school_id": report.school_id, "token": report.token}
+def _i16(w: World) -> issue16_world.Issue16:
+    """Issue 16's group cycle and offering in this world (made by the autouse fixture below)."""
+    return issue16_world.of(w)
+
+
+def _group(w: World) -> dict[str, Any]:
+    return {"group_id": _i16(w).group.pk}
+
+
+def _offering(w: World) -> dict[str, Any]:
+    return {"offering_id": _i16(w).offering.pk}
+
+
+def _seat(w: World) -> dict[str, Any]:
+    return {"seat_id": _i16(w).seat.pk}
 
 
 EXPECTED: dict[str, Route] = {
@@ -385,6 +402,35 @@ EXPECTED: dict[str, Route] = {
     ),
     "api:referrals": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     "api:quadrants": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
+    # Group cycles (issue 16): the page is the members' and the coach's, as a one-teacher cycle's; the
+    # lead sees the caseload line on the list; principals and the admin see nothing of a group.
+    "coaching:groups": Route(NONE, only({T: 200, OT: 200, C: 200, OC: 200, L: 200})),
+    "coaching:group": Route(_group, only({T: 200, OT: 404, C: 200, OC: 404}), sees_notes=frozenset({T, C})),
+    "coaching:group-answer": Route(
+        _group, only({T: 302, OT: 404}), method="post", data=lambda w: {"answer": "accept"}
+    ),
+    "coaching:group-new": Route(NONE, only({C: 200, OC: 200})),
+    "coaching:group-open": Route(_group, only({C: 302, OC: 404}), method="post"),
+    "coaching:group-plan": Route(_group, only({C: 200, OC: 404})),
+    "coaching:group-session-new": Route(_group, only({C: 200, OC: 404})),
+    "coaching:group-stage": Route(
+        _group, only({C: 302, OC: 404}), method="post", data=lambda w: {"stage": "learning"}
+    ),
+    "coaching:group-close": Route(_group, only({C: 200, OC: 404})),
+    "coaching:group-resume": Route(_group, only({C: 302, OC: 404}), method="post"),
+    # Professional learning (issue 16): the catalog is everyone's; the sign-up list and attendance the
+    # presenter's and the lead's; a seat its teacher's.
+    "coaching:offerings": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
+    "coaching:offering": Route(_offering, only(dict.fromkeys(ROLES[1:], 200))),
+    "coaching:offering-new": Route(NONE, only({C: 200, OC: 200, L: 200})),
+    "coaching:attendance": Route(
+        lambda w: {"session_id": _i16(w).past_session.pk}, only({C: 200, OC: 403, L: 200})
+    ),
+    "coaching:seat-take": Route(_offering, only({T: 302, OT: 302}), method="post"),
+    "coaching:seat-give-back": Route(_seat, only({T: 302, OT: 404}), method="post"),
+    "coaching:follow-up": Route(_seat, only({T: 302, OT: 404}), method="post"),
+    "feedback:offering-feedback": Route(_offering, only({T: 200, OT: 403})),
+    "feedback:offering-results": Route(_offering, only({C: 200, OC: 403, L: 200, AD: 200})),
 }
 
 
@@ -442,13 +488,28 @@ def test_route_status_for_role(world: World, name: str, role: str) -> None:
     body = response.content.decode(errors="replace")
     if role not in route.sees_notes:
         assert SECRET_NOTE not in body, f"{url} shows a confidential note to {role}"
+        assert GROUP_SECRET_NOTE not in body, f"{url} shows a group's confidential note to {role}"
         assert SECRET_BARRIER not in body, f"{url} shows a confidential check-in to {role}"
+    if role != C and (name.startswith("coaching:group") or name == "home"):
+        # Only the coach who asked learns that a teacher declined a group (the admin's People page
+        # lists every person, as it always has, without a word about groups).
+        assert DECLINED_NAME not in body, f"{url} shows a teacher who declined a group to {role}"
     assert OTHER_SECRET_NOTE not in body, f"{url} shows another school's confidential note to {role}"
     if role not in route.sees_handover_note:
         assert HANDOVER_NOTE not in body, f"{url} shows a handover note to {role}"
 
 
 # --- the admin, generated from its registry ---------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _issue16(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every route is walked with a group cycle, its confidential note, a declined member and an offering."""
+    if "world" not in request.fixturenames:
+        yield
+        return
+    issue16_world.of(request.getfixturevalue("world"))
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ from coachmap.library import access as library_access
 from coachmap.notifications import access as notifications_access
 from coachmap.roster import access as roster_access
 from tests.conftest import ROLES, World
+from tests.issue16_world import of as issue16
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +104,40 @@ CHECKS: dict[str, tuple[Check, set[str]]] = {
     "may_manage_webhooks": (
         lambda u, w: notifications_access.may_manage_webhooks(u, w.district.pk),
         {"admin"},
+    ),
+    # Group cycles and professional learning (issue 16).
+    "may_read_group_notes": (
+        lambda u, w: coaching_access.may_read_group_notes(u, issue16(w).group),
+        {"teacher", "coach"},
+    ),
+    "may_work_on_group": (lambda u, w: coaching_access.may_work_on_group(u, issue16(w).group), {"coach"}),
+    "may_form_group": (lambda u, w: coaching_access.may_form_group(u, w.school.pk), {"coach"}),
+    "may_answer_group_invitation": (
+        lambda u, w: coaching_access.may_answer_group_invitation(
+            u, issue16(w).group.members.get(teacher=w.teacher)
+        ),
+        {"teacher"},
+    ),
+    "may_add_offering": (
+        lambda u, w: coaching_access.may_add_offering(u, w.district.pk),
+        {"coach", "other_coach", "lead"},
+    ),
+    "may_run_offering": (
+        lambda u, w: coaching_access.may_run_offering(u, issue16(w).offering),
+        {"coach", "lead"},
+    ),
+    "may_take_seat": (
+        lambda u, w: coaching_access.may_take_seat(u, issue16(w).offering),
+        {"teacher", "other_teacher"},
+    ),
+    "may_change_seat": (lambda u, w: coaching_access.may_change_seat(u, issue16(w).seat), {"teacher"}),
+    "may_answer_offering_feedback": (
+        lambda u, w: feedback_access.may_answer_offering_feedback(u, issue16(w).offering),
+        {"teacher"},
+    ),
+    "may_read_offering_feedback": (
+        lambda u, w: feedback_access.may_read_offering_feedback(u, issue16(w).offering),
+        {"coach", "lead", "admin"},
     ),
 }
 

@@ -18,16 +18,23 @@ from coachmap.coaching.models import (
     CoachingRequest,
     CoachingSession,
     CoachProfile,
+    Consent,
     FidelityCheckIn,
+    GroupCycle,
+    GroupMember,
+    GroupSession,
     Handover,
     IntakeObservation,
     LookFor,
     MatchingRound,
     MatchProposal,
+    Offering,
+    OfferingStatus,
     PartnershipAgreement,
     ProposalStatus,
     Referral,
     RoutingPolicy,
+    Seat,
     StudentEvidence,
     TeacherGoal,
     TeacherIntake,
@@ -288,3 +295,117 @@ def may_answer_referral(user: AnyUser, referral: Referral) -> bool:
 def may_open_cycle(user: AnyUser, coaching_request: CoachingRequest) -> bool:
     """The coach the request was proposed to (and the teacher accepted)."""
     return _is_coach(user, coaching_request.coach_id)
+
+
+# --- group cycles (issue 16) ------------------------------------------------------------------------
+# The one-teacher rule, mirrored: the people in the coaching relationship (here: the coach and every
+# member who accepted) read notes; the program lead sees that the group exists, as a caseload line;
+# principals and the district admin see nothing of it. A declined (or withdrawn) member is no longer
+# in the relationship: only the coach still sees that they were asked.
+
+
+def group_cycles_visible_to(user: AnyUser) -> QuerySet[GroupCycle]:
+    """The coach's own groups; a teacher's groups they were invited to (and have not declined); the
+    program lead's district, as caseloads."""
+    if not user.is_authenticated:
+        return GroupCycle.objects.none()
+    member = Q(members__teacher__user_id=user.pk, members__consent__in=[Consent.INVITED, Consent.ACCEPTED])
+    q = Q(coach__user_id=user.pk) | member | Q(coach__district_id__in=lead_district_ids(user))
+    return GroupCycle.objects.filter(q).distinct()
+
+
+def group_members_shown(user: AnyUser, group: GroupCycle) -> QuerySet[GroupMember]:
+    """Who is in a group, as `user` may see it: the coach sees every answer; everyone else sees the
+    members who accepted, and no trace of anyone who declined."""
+    members = GroupMember.objects.filter(group=group).select_related("teacher__user")
+    if may_work_on_group(user, group):
+        return members
+    if not group_cycles_visible_to(user).filter(pk=group.pk).exists():
+        return members.none()
+    return members.filter(consent=Consent.ACCEPTED)
+
+
+def group_sessions_visible_to(user: AnyUser) -> QuerySet[GroupSession]:
+    """Group session rows; notes deferred for everyone (read them through
+    `coaching.groups.queries.group_notes`, which checks `may_read_group_notes` and audits)."""
+    if not user.is_authenticated:
+        return GroupSession.objects.none()
+    own = Q(group__coach__user_id=user.pk) | Q(
+        group__members__teacher__user_id=user.pk, group__members__consent=Consent.ACCEPTED
+    )
+    lead = Q(group__coach__district_id__in=lead_district_ids(user))
+    return GroupSession.objects.filter(own | lead).distinct().defer("notes")
+
+
+def may_read_group_notes(user: AnyUser, group: GroupCycle) -> bool:
+    """The coach and the members who accepted, whatever else they are."""
+    if not user.is_authenticated:
+        return False
+    if group.coach.user_id == user.pk:
+        return True
+    return GroupMember.objects.filter(
+        group=group, teacher__user_id=user.pk, consent=Consent.ACCEPTED
+    ).exists()
+
+
+def may_work_on_group(user: AnyUser, group: GroupCycle) -> bool:
+    """A group's members, sessions, stages and close: its coach."""
+    return user.is_authenticated and group.coach.user_id == user.pk
+
+
+def may_form_group(user: AnyUser, school_id: int) -> bool:
+    """A coach forms a group at a school they serve."""
+    coach = coach_of(user)
+    return coach is not None and coach.schools.filter(pk=school_id).exists()
+
+
+def may_answer_group_invitation(user: AnyUser, member: GroupMember) -> bool:
+    """Joining, declining or stepping back from a group: the teacher invited, no one else."""
+    return _is_teacher(user, member.teacher_id)
+
+
+# --- professional-learning offerings (issue 16) -----------------------------------------------------
+
+
+def offerings_visible_to(user: AnyUser) -> QuerySet[Offering]:
+    """The district's catalog: everyone in the district (cancelled offerings: those who run it)."""
+    everyone = district_ids(user)
+    runs = lead_district_ids(user) | district_ids(user, Role.COACH)
+    return Offering.objects.filter(
+        Q(district_id__in=everyone, status=OfferingStatus.OPEN) | Q(district_id__in=runs)
+    )
+
+
+def may_add_offering(user: AnyUser, district_id: int) -> bool:
+    """The catalog: the program lead and the district's coaches (who present much of it)."""
+    return district_id in lead_district_ids(user) | district_ids(user, Role.COACH)
+
+
+def may_run_offering(user: AnyUser, offering: Offering) -> bool:
+    """The sign-up list and attendance: the presenting coach, or the program lead (who marks it for an
+    outside presenter)."""
+    if not user.is_authenticated:
+        return False
+    if offering.presenter_coach is not None and offering.presenter_coach.user_id == user.pk:
+        return True
+    return offering.district_id in lead_district_ids(user)
+
+
+def may_take_seat(user: AnyUser, offering: Offering) -> bool:
+    """Signing up: a teacher of the offering's district."""
+    teacher = teacher_of(user)
+    return teacher is not None and teacher.school.district_id == offering.district_id
+
+
+def may_change_seat(user: AnyUser, seat: Seat) -> bool:
+    """Giving a seat back or asking for follow-up coaching: the teacher whose seat it is."""
+    return _is_teacher(user, seat.teacher_id)
+
+
+def seats_visible_to(user: AnyUser) -> QuerySet[Seat]:
+    """A teacher's own seats; the sign-up lists of offerings the person runs."""
+    if not user.is_authenticated:
+        return Seat.objects.none()
+    q = Q(teacher__user_id=user.pk) | Q(offering__presenter_coach__user_id=user.pk)
+    q |= Q(offering__district_id__in=lead_district_ids(user))
+    return Seat.objects.filter(q)

@@ -3,7 +3,9 @@ from django.urls import path
 from coachmap.coaching.agreements import views as agreements
 from coachmap.coaching.bestfit import views as fit
 from coachmap.coaching.cycles import views as cycles
+from coachmap.coaching.groups import views as groups
 from coachmap.coaching.handovers import views as handovers
+from coachmap.coaching.learning import views as learning
 from coachmap.coaching.requests import views as requests
 from coachmap.coaching.timelog import views as timelog
 
@@ -60,4 +62,22 @@ urlpatterns = [
         agreements.agreement_acknowledge,
         name="agreement-acknowledge",
     ),
+    # --- group cycles and professional learning (issue 16) ---
+    path("groups/", groups.groups, name="groups"),
+    path("groups/new/", groups.group_new, name="group-new"),
+    path("groups/<id:group_id>/", groups.group_detail, name="group"),
+    path("groups/<id:group_id>/answer/", groups.group_answer, name="group-answer"),
+    path("groups/<id:group_id>/open/", groups.group_open, name="group-open"),
+    path("groups/<id:group_id>/plan/", groups.group_plan, name="group-plan"),
+    path("groups/<id:group_id>/sessions/new/", groups.group_session_new, name="group-session-new"),
+    path("groups/<id:group_id>/stage/", groups.group_stage, name="group-stage"),
+    path("groups/<id:group_id>/close/", groups.group_close, name="group-close"),
+    path("groups/<id:group_id>/resume/", groups.group_resume, name="group-resume"),
+    path("learning/", learning.offerings, name="offerings"),
+    path("learning/new/", learning.offering_new, name="offering-new"),
+    path("learning/<id:offering_id>/", learning.offering_detail, name="offering"),
+    path("learning/<id:offering_id>/sign-up/", learning.seat_take, name="seat-take"),
+    path("learning/seats/<id:seat_id>/give-back/", learning.seat_give_back, name="seat-give-back"),
+    path("learning/seats/<id:seat_id>/follow-up/", learning.follow_up, name="follow-up"),
+    path("learning/sessions/<id:session_id>/attendance/", learning.attendance, name="attendance"),
 ]

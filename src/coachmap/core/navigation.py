@@ -50,6 +50,7 @@ SECTIONS: tuple[Section, ...] = (
         (
             _link("Caseload", "coaching:caseload"),
             _link("Micro-coaching", "coaching:micro"),
+            _link("Group cycles", "coaching:groups"),
             _link("My time", "coaching:time-week"),
             _link("My profile", "coaching:coach-profile"),
             _link("Look-fors", "coaching:look-fors"),
@@ -80,6 +81,7 @@ SECTIONS: tuple[Section, ...] = (
         "Shared",
         (
             _link("Library", "library:index"),
+            _link("Professional learning", "coaching:offerings"),
             _link("Agreements", "coaching:agreements"),
             _link("Notifications", "notifications:list"),
         ),

@@ -146,6 +146,26 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
         ),
     ),
     (frozenset({L, A}), ("coaching:policy",)),
+    # --- coaching: group cycles (issue 16); a group's page is its members' and coach's, as a cycle's ---
+    (frozenset({T, C, L}), ("coaching:groups",)),
+    (frozenset({T, C}), ("coaching:group",)),
+    (frozenset({T}), ("coaching:group-answer",)),
+    (
+        frozenset({C}),
+        (
+            "coaching:group-new",
+            "coaching:group-open",
+            "coaching:group-plan",
+            "coaching:group-session-new",
+            "coaching:group-stage",
+            "coaching:group-close",
+            "coaching:group-resume",
+        ),
+    ),
+    # --- coaching: professional-learning offerings (issue 16) ---
+    (SIGNED_IN, ("coaching:offerings", "coaching:offering")),
+    (frozenset({C, L}), ("coaching:offering-new", "coaching:attendance")),
+    (frozenset({T}), ("coaching:seat-take", "coaching:seat-give-back", "coaching:follow-up")),
     (frozenset({P, L, A}), ("coaching:quadrants",)),
     # --- reports ---
     (
@@ -171,6 +191,8 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
     (frozenset({T, L, P, A}), ("feedback:surveys",)),
     (frozenset({L}), ("feedback:survey-new", "feedback:survey-edit", "feedback:survey-status")),
     (frozenset({P, L, A}), ("feedback:survey-results",)),
+    (frozenset({T}), ("feedback:offering-feedback",)),
+    (frozenset({C, L, A}), ("feedback:offering-results",)),
     # --- library ---
     (frozenset({C, L}), ("library:resource-new", "library:resource-edit")),
 )

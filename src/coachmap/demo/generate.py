@@ -47,7 +47,7 @@ from coachmap.core import bulk, groups
 from coachmap.core.grades import grade_label
 from coachmap.core.models import Coach, CoachType, District, Membership, Role, School, Teacher, User
 from coachmap.core.schoolyear import school_year_of
-from coachmap.demo import names
+from coachmap.demo import names, together
 from coachmap.demo.profiles import Profile
 from coachmap.demo.strategy import StrategyData
 from coachmap.demo.work import CycleWork
@@ -214,6 +214,9 @@ class Generator:
             )
             self._demo_logins()
             self._best_fit()
+            self.counts.add(
+                "learning_together", together.seed(district=self.district, today=self.today, rng=self.random)
+            )
             summaries_rebuild(district=self.district)
             self._family_report()
         self.counts.seconds = time.perf_counter() - started

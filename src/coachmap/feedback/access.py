@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from coachmap.coaching.models import CoachingSession
+from coachmap.coaching.models import Attendance, CoachingSession, Offering
 from coachmap.core.access import (
     AnyUser,
     admin_district_ids,
@@ -60,3 +60,22 @@ def may_read_survey_results(user: AnyUser, survey: Survey) -> bool:
 def may_read_pulse_results(user: AnyUser, coach: Coach) -> bool:
     """A coach's released pulse results: the coach, and their district's program lead and admins."""
     return impact_coaches_for(user).filter(pk=coach.pk).exists()
+
+
+def may_answer_offering_feedback(user: AnyUser, offering: Offering) -> bool:
+    """The questions after a professional-learning offering: teachers the presenter marked present."""
+    teacher = teacher_of(user)
+    return (
+        teacher is not None
+        and Attendance.objects.filter(seat__offering=offering, seat__teacher=teacher).exists()
+    )
+
+
+def may_read_offering_feedback(user: AnyUser, offering: Offering) -> bool:
+    """An offering's released feedback: its presenting coach, the program lead and the district admin
+    (as the pulse: the coach, the lead, the district)."""
+    if not user.is_authenticated:
+        return False
+    if offering.presenter_coach is not None and offering.presenter_coach.user_id == user.pk:
+        return True
+    return offering.district_id in lead_district_ids(user) | admin_district_ids(user)

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from coachmap.feedback.models import SCALE, QuestionKind, Survey
-from coachmap.feedback.services import PULSE_QUESTIONS
+from coachmap.feedback.services import OFFERING_QUESTIONS, PULSE_QUESTIONS
 
 
 class PulseForm(forms.Form):
@@ -14,6 +14,17 @@ class PulseForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, text in PULSE_QUESTIONS.items():
+            self.fields[name] = forms.TypedChoiceField(
+                label=text, choices=SCALE, coerce=int, widget=forms.RadioSelect(attrs={"class": "scale"})
+            )
+
+
+class OfferingFeedbackForm(forms.Form):
+    """The three questions after a professional-learning offering, answered together."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, text in OFFERING_QUESTIONS.items():
             self.fields[name] = forms.TypedChoiceField(
                 label=text, choices=SCALE, coerce=int, widget=forms.RadioSelect(attrs={"class": "scale"})
             )

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from coachmap.coaching.models import CoachingSession
+from coachmap.coaching.models import CoachingSession, Offering
 from coachmap.core.models import Coach, District, Teacher
 
 SCALE = [(1, "Strongly disagree"), (2, "Disagree"), (3, "Neutral"), (4, "Agree"), (5, "Strongly agree")]
@@ -76,6 +76,7 @@ class SealedAnswer(models.Model):
     coach = models.ForeignKey(Coach, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     school_year = models.PositiveSmallIntegerField(null=True, blank=True)
     survey = models.ForeignKey("Survey", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     sealed = models.BinaryField()
 
     class Meta:
@@ -176,3 +177,38 @@ class SurveyReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"Survey {self.survey_id} answered"
+
+
+class OfferingFeedback(models.Model):
+    """One anonymous answer to the questions after a professional-learning offering (issue 16).
+
+    Like `PulseResponse`: no teacher, no enrollment, no time, no sequential id; released from the
+    sealed pool in shuffled batches of one answer from each of enough different attendees."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="+")
+    useful = models.PositiveSmallIntegerField(choices=SCALE, validators=scale_field_validators)
+    will_use = models.PositiveSmallIntegerField(choices=SCALE, validators=scale_field_validators)
+    fits_goal = models.PositiveSmallIntegerField(choices=SCALE, validators=scale_field_validators)
+    batch = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["offering", "batch"])]
+
+    def __str__(self) -> str:
+        return "Anonymous answer about an offering"
+
+
+class OfferingFeedbackReceipt(models.Model):
+    """That an attendee has answered or skipped an offering's questions (not which); holds no answer."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="+")
+    teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["offering", "teacher"], name="offering_feedback_receipt_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Offering {self.offering_id} feedback handled"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from coachmap.coaching.models import CoachingSession
+from coachmap.coaching.models import Attendance, CoachingSession, Offering
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Coach, Teacher
@@ -17,6 +17,8 @@ from coachmap.feedback import access as feedback_access
 from coachmap.feedback import anonymity
 from coachmap.feedback.models import (
     SCALE,
+    OfferingFeedback,
+    OfferingFeedbackReceipt,
     PulseReceipt,
     PulseResponse,
     QuestionKind,
@@ -25,7 +27,12 @@ from coachmap.feedback.models import (
     SurveyReceipt,
     SurveyStatus,
 )
-from coachmap.feedback.services import PULSE_QUESTIONS, PULSE_WINDOW_DAYS
+from coachmap.feedback.services import (
+    OFFERING_FEEDBACK_DAYS,
+    OFFERING_QUESTIONS,
+    PULSE_QUESTIONS,
+    PULSE_WINDOW_DAYS,
+)
 
 
 def pending_pulse(teacher: Teacher, today: datetime.date) -> CoachingSession | None:
@@ -135,3 +142,50 @@ def survey_results(user: AnyUser, survey: Survey) -> SurveyResults:
             for q in survey.questions.all()
         ]
     return SurveyResults(survey, respondents, min_size, questions)
+
+
+# --- after a professional-learning offering (issue 16) ---------------------------------------------
+
+
+def pending_offering_feedback(teacher: Teacher, today: datetime.date) -> Offering | None:
+    """An offering the teacher came to in the last three weeks and has not answered or skipped."""
+    handled = OfferingFeedbackReceipt.objects.filter(teacher=teacher).values("offering")
+    since = today - datetime.timedelta(days=OFFERING_FEEDBACK_DAYS)
+    attended = Attendance.objects.filter(seat__teacher=teacher, session__starts_at__date__gte=since).values(
+        "seat__offering"
+    )
+    return Offering.objects.filter(pk__in=attended).exclude(pk__in=handled).order_by("-id").first()
+
+
+@dataclass(frozen=True)
+class OfferingResults:
+    offering: Offering
+    min_size: int
+    n: int
+    questions: list[anonymity.QuestionResult]
+
+    @property
+    def shown(self) -> bool:
+        return self.n >= self.min_size
+
+
+def offering_feedback_results(user: AnyUser, offering: Offering) -> OfferingResults:
+    """An offering's feedback, released answers only, each release decided knowing what the ones before
+    showed (as the pulse): for the presenting coach, the program lead and the district admin."""
+    access.require(
+        feedback_access.may_read_offering_feedback(user, offering), "These results are not part of your role."
+    )
+    min_size = anonymity.minimum(offering.district.min_group_size)
+    batches: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+    for batch, *values in OfferingFeedback.objects.filter(offering=offering, batch__isnull=False).values_list(
+        "batch", *OFFERING_QUESTIONS
+    ):
+        batches[batch].append(tuple(values))
+    in_order = [batches[b] for b in sorted(batches)]
+    questions = []
+    for i, text in enumerate(OFFERING_QUESTIONS.values()):
+        releases = anonymity.summarise_releases(
+            text, [[row[i] for row in b] for b in in_order], SCALE, min_size
+        )
+        questions.append(releases[-1] if releases else anonymity.summarise(text, [], SCALE, min_size))
+    return OfferingResults(offering, min_size, sum(len(b) for b in in_order), questions)

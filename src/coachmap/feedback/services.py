@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from coachmap.coaching.models import CoachingSession
+from coachmap.coaching.models import CoachingSession, Offering
 from coachmap.core import access
 from coachmap.core.models import Coach, District, Teacher, User
 from coachmap.core.schoolyear import school_year_of
@@ -27,6 +27,8 @@ from coachmap.core.words import with_article
 from coachmap.feedback import access as feedback_access
 from coachmap.feedback import anonymity, sealing
 from coachmap.feedback.models import (
+    OfferingFeedback,
+    OfferingFeedbackReceipt,
     PulseReceipt,
     PulseResponse,
     Question,
@@ -279,3 +281,97 @@ def survey_answer(*, teacher: Teacher, survey: Survey, answers: Mapping[int, int
             raise ValidationError("You have already answered this survey. Thank you!")
         payload = {"a": {str(qid): value for qid, value in answers.items()}}
         SealedAnswer.objects.create(survey=survey, sealed=sealing.seal(payload, 24 + 16 * len(questions)))
+
+
+# --- after a professional-learning offering (issue 16): anonymous exactly as the pulse -------------
+
+OFFERING_FEEDBACK_DAYS = 21
+"""An offering's questions are asked for three weeks after its last session has started."""
+
+OFFERING_QUESTIONS = {
+    "useful": "The session was worth my time.",
+    "will_use": "I will use something from it with my students in the next two weeks.",
+    "fits_goal": "It fits what my school is working on.",
+}
+
+
+def _offering_receipt(teacher: Teacher, offering: Offering, today: datetime.date) -> None:
+    access.require(
+        feedback_access.may_answer_offering_feedback(teacher.user, offering),
+        "Only teachers who came to the offering answer about it.",
+    )
+    last = offering.sessions.aggregate(m=Max("starts_at"))["m"]
+    if last is None or (today - timezone.localtime(last).date()).days > OFFERING_FEEDBACK_DAYS:
+        raise ValidationError("The questions about this offering have closed.")
+    _, created = OfferingFeedbackReceipt.objects.get_or_create(offering=offering, teacher=teacher)
+    if not created:
+        raise ValidationError("You have already answered or skipped the questions about this offering.")
+
+
+def _offering_seal(teacher: Teacher, offering: Offering, values: list[int]) -> None:
+    """An answer (or, with zeros, a skip) into the pool, sealed: the same pool and seal as the pulse."""
+    who = sealing.respondent("offering", offering.pk, teacher.pk)
+    SealedAnswer.objects.create(
+        offering=offering, sealed=sealing.seal({"r": who, "a": values}, PULSE_SEAL_WIDTH)
+    )
+
+
+def _offering_release(offering: Offering) -> None:
+    """As `_release` for the pulse: one answer from each different attendee waiting, once there are
+    at least the minimum group size of them, written in random order; the rest are sealed again."""
+    Offering.objects.select_for_update().filter(pk=offering.pk).first()
+    pool = SealedAnswer.objects.filter(offering=offering)
+    waiting = []
+    for sealed in pool.values_list("sealed", flat=True):
+        entry = sealing.unseal(sealed)
+        if entry is not None and any(entry["a"]):
+            waiting.append((str(entry["r"]), tuple(int(v) for v in entry["a"])))
+    released = anonymity.batch(waiting, anonymity.minimum(offering.district.min_group_size), _SHUFFLE)
+    if not released:
+        return
+    last = OfferingFeedback.objects.filter(offering=offering).aggregate(b=Max("batch"))["b"]
+    OfferingFeedback.objects.bulk_create(
+        OfferingFeedback(
+            offering=offering, useful=useful, will_use=will_use, fits_goal=fits_goal, batch=(last or 0) + 1
+        )
+        for _, (useful, will_use, fits_goal) in released
+    )
+    remaining = list(waiting)
+    for item in released:
+        remaining.remove(item)
+    _SHUFFLE.shuffle(remaining)
+    pool.delete()
+    SealedAnswer.objects.bulk_create(
+        SealedAnswer(offering=offering, sealed=sealing.seal({"r": who, "a": list(values)}, PULSE_SEAL_WIDTH))
+        for who, values in remaining
+    )
+
+
+def offering_feedback_answer(
+    *,
+    teacher: Teacher,
+    offering: Offering,
+    useful: int,
+    will_use: int,
+    fits_goal: int,
+    today: datetime.date | None = None,
+) -> None:
+    """An attendee answers the three questions after an offering, anonymously."""
+    today = today or timezone.localdate()
+    values = {"useful": useful, "will_use": will_use, "fits_goal": fits_goal}
+    bad = [OFFERING_QUESTIONS[k] for k, v in values.items() if v not in range(1, 6)]
+    if bad:
+        raise ValidationError(f"Choose an answer from 1 to 5 for: {' '.join(bad)}")
+    with transaction.atomic():
+        _offering_receipt(teacher, offering, today)
+        _offering_seal(teacher, offering, [useful, will_use, fits_goal])
+        _offering_release(offering)
+
+
+def offering_feedback_skip(
+    *, teacher: Teacher, offering: Offering, today: datetime.date | None = None
+) -> None:
+    """The attendee would rather not answer; sealed like an answer, never counted, not asked again."""
+    with transaction.atomic():
+        _offering_receipt(teacher, offering, today or timezone.localdate())
+        _offering_seal(teacher, offering, [0, 0, 0])

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<id:survey_id>/status/", views.survey_status, name="survey-status"),
     path("<id:survey_id>/answer/", views.survey_answer, name="survey-answer"),
     path("<id:survey_id>/results/", views.survey_results, name="survey-results"),
+    path("offerings/<id:offering_id>/", views.offering_feedback, name="offering-feedback"),
+    path("offerings/<id:offering_id>/results/", views.offering_results, name="offering-results"),
 ]

@@ -17,7 +17,13 @@ from coachmap.core.models import District, Role
 from coachmap.core.schoolyear import school_year_of
 from coachmap.feedback import access as feedback_access
 from coachmap.feedback import queries, services
-from coachmap.feedback.forms import PulseForm, QuestionForm, SurveyAnswerForm, SurveyForm
+from coachmap.feedback.forms import (
+    OfferingFeedbackForm,
+    PulseForm,
+    QuestionForm,
+    SurveyAnswerForm,
+    SurveyForm,
+)
 from coachmap.feedback.models import Question, SurveyStatus
 
 
@@ -170,3 +176,40 @@ def survey_results(request: AuthedRequest, survey_id: int) -> HttpResponse:
     return render(
         request, "feedback/survey_results.html", {"results": queries.survey_results(request.user, survey)}
     )
+
+
+# --- after a professional-learning offering (issue 16) ---------------------------------------------
+
+
+@access.route_required("feedback:offering-feedback")
+def offering_feedback(request: AuthedRequest, offering_id: int) -> HttpResponse:
+    """Three anonymous questions for a teacher who came to an offering (or skip them)."""
+    offering = access.fetch(coaching_access.offerings_visible_to, request.user, pk=offering_id)
+    access.require(
+        feedback_access.may_answer_offering_feedback(request.user, offering),
+        "Only teachers who came to the offering answer about it.",
+    )
+    teacher = request.user.teacher
+    form = OfferingFeedbackForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if "skip" in request.POST:
+                services.offering_feedback_skip(teacher=teacher, offering=offering)
+                messages.success(request, "Skipped. We will not ask about this offering again.")
+                return redirect("coaching:offering", offering_id=offering.pk)
+            if form.is_valid():
+                services.offering_feedback_answer(teacher=teacher, offering=offering, **form.cleaned_data)
+                messages.success(
+                    request, "Thank you. Your answers are anonymous and counted only with others’."
+                )
+                return redirect("coaching:offering", offering_id=offering.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return render(request, "feedback/offering_feedback.html", {"form": form, "offering": offering})
+
+
+@access.route_required("feedback:offering-results")
+def offering_results(request: AuthedRequest, offering_id: int) -> HttpResponse:
+    offering = access.fetch(coaching_access.offerings_visible_to, request.user, pk=offering_id)
+    results = queries.offering_feedback_results(request.user, offering)
+    return render(request, "feedback/offering_results.html", {"results": results, "offering": offering})

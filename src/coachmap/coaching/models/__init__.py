@@ -1,7 +1,8 @@
 """The coaching app's models, gathered from its topic packages so that Django and the migrations
 find them under the one `coaching` app label: goals and requests (`requests`), cycles with their
 sessions, evidence and check-ins (`cycles`), best fit and matching rounds (`bestfit`), handovers
-and referrals (`handovers`), the time log (`timelog`) and partnership agreements (`agreements`).
+and referrals (`handovers`), the time log (`timelog`), partnership agreements (`agreements`), group cycles (`groups`) and
+professional-learning offerings (`learning`).
 Notifications live in their own app, `coachmap.notifications`, below every app that calls them."""
 
 from coachmap.coaching.agreements.models import PartnershipAgreement, ScheduleSetter
@@ -29,36 +30,70 @@ from coachmap.coaching.cycles.models import (
     SessionType,
     StudentEvidence,
 )
+from coachmap.coaching.groups.models import (
+    Consent,
+    GroupCycle,
+    GroupEvidence,
+    GroupKind,
+    GroupMember,
+    GroupSession,
+    GroupStatus,
+    Protocol,
+)
 from coachmap.coaching.handovers.models import Handover, Referral, ReferralStatus
+from coachmap.coaching.learning.models import (
+    Attendance,
+    GradeBand,
+    Offering,
+    OfferingSession,
+    OfferingStatus,
+    Seat,
+    SeatStatus,
+)
 from coachmap.coaching.requests.models import CoachingRequest, RequestStatus, TeacherGoal
 from coachmap.coaching.timelog.models import CalendarEvent, TimeCategory, TimeEntry, TimeWeek
 
 __all__ = [
     "DEFAULT_LOOK_FORS",
+    "Attendance",
     "CalendarEvent",
     "CoachProfile",
     "CoachingCycle",
     "CoachingRequest",
     "CoachingSession",
+    "Consent",
     "CycleOutcome",
     "CycleStage",
     "CycleStatus",
     "EvidenceKind",
     "FidelityCheckIn",
+    "GradeBand",
+    "GroupCycle",
+    "GroupEvidence",
+    "GroupKind",
+    "GroupMember",
+    "GroupSession",
+    "GroupStatus",
     "Handover",
     "IntakeObservation",
     "LookFor",
     "MatchProposal",
     "MatchingRound",
+    "Offering",
+    "OfferingSession",
+    "OfferingStatus",
     "PartnershipAgreement",
     "ProposalKind",
     "ProposalStatus",
+    "Protocol",
     "Referral",
     "ReferralStatus",
     "RequestStatus",
     "RoundStatus",
     "RoutingPolicy",
     "ScheduleSetter",
+    "Seat",
+    "SeatStatus",
     "SessionType",
     "StudentEvidence",
     "TeacherGoal",

@@ -14,6 +14,9 @@ from coachmap.coaching.cycles.queries import overdue_counts
 from coachmap.coaching.models import (
     CalendarEvent,
     CoachingSession,
+    GroupSession,
+    OfferingSession,
+    OfferingStatus,
     TimeCategory,
     TimeEntry,
     TimeWeek,
@@ -77,7 +80,28 @@ def _suggested(
     for row in sessions:
         values[(row["date"], row["session_type"])] = row["minutes"]
         n_sessions += row["n"]
+    # Group cycles' shared sessions count as the same kinds of coaching (issue 16).
+    for row in (
+        GroupSession.objects.filter(group__coach=coach, date__in=days)
+        .values("date", "session_type")
+        .annotate(minutes=Sum("minutes"), n=Count("id"))
+    ):
+        key = (row["date"], row["session_type"])
+        values[key] = values.get(key, 0) + row["minutes"]
+        n_sessions += row["n"]
     tz = ZoneInfo(settings.TIME_ZONE)
+    # Professional learning the coach presents counts as "PD the coach delivers", a coaching category.
+    for offering_session in OfferingSession.objects.filter(
+        offering__presenter_coach=coach,
+        offering__status=OfferingStatus.OPEN,
+        starts_at__gte=datetime.datetime.combine(days[0], datetime.time(), tzinfo=tz),
+        starts_at__lt=datetime.datetime.combine(
+            days[-1] + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
+        ),
+    ).only("starts_at", "minutes"):
+        key = (offering_session.starts_at.astimezone(tz).date(), TimeCategory.PD_DELIVERED.value)
+        values[key] = values.get(key, 0) + offering_session.minutes
+        n_sessions += 1
     start = datetime.datetime.combine(days[0], datetime.time(), tzinfo=tz)
     end = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
     events = CalendarEvent.objects.filter(coach=coach, start__lt=end, end__gt=start, all_day=False).exclude(

@@ -1,0 +1,1 @@
+"""Professional-learning offerings: catalog, sign-up and waitlist, attendance, follow-up coaching."""
