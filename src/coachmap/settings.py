@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "coachmap.feedback",
     "coachmap.library",
     "coachmap.reports",
+    "coachmap.program",
     "coachmap.api",
     "coachmap.home",
     "coachmap.demo",
