@@ -197,8 +197,6 @@ def _apply_pick(record: FidelityCheckIn | CoachingSession, pick: Pick) -> None:
     record.framework_version, record.framework_band, record.framework_level, _ = pick
 
 
-
-
 def checkin_record(
     *,
     coach: Coach,
@@ -217,7 +215,10 @@ def checkin_record(
     _own(coach, cycle, "record its check-ins")
     _active(cycle)
     pick = framework_pick(
-        district_id=coach.district_id, band=framework_band, level=framework_level, look_fors=framework_look_fors
+        district_id=coach.district_id,
+        band=framework_band,
+        level=framework_level,
+        look_fors=framework_look_fors,
     )
     if not cycle.look_fors and pick[0] is None:
         raise ValidationError(
@@ -305,7 +306,10 @@ def session_log(
         raise ValidationError({"resources": "Choose resources from your district's library."})
     _own(coach, cycle, "log its sessions")
     pick = framework_pick(
-        district_id=coach.district_id, band=framework_band, level=framework_level, look_fors=framework_look_fors
+        district_id=coach.district_id,
+        band=framework_band,
+        level=framework_level,
+        look_fors=framework_look_fors,
     )
     if cycle.status != CycleStatus.ACTIVE:
         raise ValidationError("This cycle is closed; sessions can only be logged on an active cycle.")

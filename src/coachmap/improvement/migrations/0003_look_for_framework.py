@@ -6,81 +6,192 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_district_import_hold_percent'),
-        ('improvement', '0002_resultcell_brin_on_postgresql'),
+        ("core", "0004_district_import_hold_percent"),
+        ("improvement", "0002_resultcell_brin_on_postgresql"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FrameworkVersion',
+            name="FrameworkVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('published_at', models.DateTimeField(auto_now_add=True)),
-                ('change_note', models.CharField(blank=True, help_text='What changed, in a sentence.', max_length=300)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='framework_versions', to='core.district')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("published_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "change_note",
+                    models.CharField(blank=True, help_text="What changed, in a sentence.", max_length=300),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="framework_versions",
+                        to="core.district",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['district', '-number'],
+                "ordering": ["district", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='FrameworkLookFor',
+            name="FrameworkLookFor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade_band', models.CharField(choices=[('k2', 'Kindergarten to grade 2'), ('g35', 'Grades 3 to 5'), ('g68', 'Grades 6 to 8'), ('g912', 'Grades 9 to 12')], max_length=4)),
-                ('position', models.PositiveSmallIntegerField()),
-                ('text', models.CharField(max_length=300)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='look_fors', to='improvement.frameworkversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade_band",
+                    models.CharField(
+                        choices=[
+                            ("k2", "Kindergarten to grade 2"),
+                            ("g35", "Grades 3 to 5"),
+                            ("g68", "Grades 6 to 8"),
+                            ("g912", "Grades 9 to 12"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("text", models.CharField(max_length=300)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="look_fors",
+                        to="improvement.frameworkversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'grade_band', 'position'],
+                "ordering": ["version", "grade_band", "position"],
             },
         ),
         migrations.CreateModel(
-            name='FrameworkLevel',
+            name="FrameworkLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('name', models.CharField(max_length=60)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='levels', to='improvement.frameworkversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("name", models.CharField(max_length=60)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="levels",
+                        to="improvement.frameworkversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'position'],
+                "ordering": ["version", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Walkthrough',
+            name="Walkthrough",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('observed_on', models.DateField()),
-                ('grade_band', models.CharField(choices=[('k2', 'Kindergarten to grade 2'), ('g35', 'Grades 3 to 5'), ('g68', 'Grades 6 to 8'), ('g912', 'Grades 9 to 12')], max_length=4)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='walkthroughs', to='improvement.frameworklevel')),
-                ('look_fors', models.ManyToManyField(blank=True, related_name='walkthroughs', to='improvement.frameworklookfor')),
-                ('observer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='walkthroughs', to='core.school')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='walkthroughs', to='improvement.frameworkversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("observed_on", models.DateField()),
+                (
+                    "grade_band",
+                    models.CharField(
+                        choices=[
+                            ("k2", "Kindergarten to grade 2"),
+                            ("g35", "Grades 3 to 5"),
+                            ("g68", "Grades 6 to 8"),
+                            ("g912", "Grades 9 to 12"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="walkthroughs",
+                        to="improvement.frameworklevel",
+                    ),
+                ),
+                (
+                    "look_fors",
+                    models.ManyToManyField(
+                        blank=True, related_name="walkthroughs", to="improvement.frameworklookfor"
+                    ),
+                ),
+                (
+                    "observer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="walkthroughs",
+                        to="core.school",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="walkthroughs",
+                        to="improvement.frameworkversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-observed_on', '-id'],
+                "ordering": ["-observed_on", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='frameworkversion',
-            constraint=models.UniqueConstraint(fields=('district', 'number'), name='framework_version_number_once'),
+            model_name="frameworkversion",
+            constraint=models.UniqueConstraint(
+                fields=("district", "number"), name="framework_version_number_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='frameworklevel',
-            constraint=models.UniqueConstraint(fields=('version', 'position'), name='framework_level_position_once'),
+            model_name="frameworklevel",
+            constraint=models.UniqueConstraint(
+                fields=("version", "position"), name="framework_level_position_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='walkthrough',
-            index=models.Index(fields=['school', 'observed_on'], name='improvement_school__922ac2_idx'),
+            model_name="walkthrough",
+            index=models.Index(fields=["school", "observed_on"], name="improvement_school__922ac2_idx"),
         ),
     ]

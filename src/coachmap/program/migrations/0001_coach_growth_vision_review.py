@@ -7,122 +7,295 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0004_district_import_hold_percent'),
+        ("core", "0004_district_import_hold_percent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Competency',
+            name="Competency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('name', models.CharField(max_length=80)),
-                ('description', models.CharField(blank=True, max_length=400)),
-                ('active', models.BooleanField(default=True)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='competencies', to='core.district')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("name", models.CharField(max_length=80)),
+                ("description", models.CharField(blank=True, max_length=400)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="competencies",
+                        to="core.district",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'competencies',
-                'ordering': ['district', 'position', 'id'],
+                "verbose_name_plural": "competencies",
+                "ordering": ["district", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CoachGoal',
+            name="CoachGoal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=300)),
-                ('status', models.CharField(choices=[('active', 'Working on it'), ('met', 'Met'), ('set_aside', 'Set aside')], default='active', max_length=10)),
-                ('set_on', models.DateField()),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('coach', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='growth_goals', to='core.coach')),
-                ('competency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='goals', to='program.competency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Working on it"), ("met", "Met"), ("set_aside", "Set aside")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("set_on", models.DateField()),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                (
+                    "coach",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="growth_goals",
+                        to="core.coach",
+                    ),
+                ),
+                (
+                    "competency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="goals",
+                        to="program.competency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['status', '-set_on', '-id'],
+                "ordering": ["status", "-set_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LearningEntry',
+            name="LearningEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField()),
-                ('kind', models.CharField(choices=[('book', 'Book study'), ('course', 'Course or workshop'), ('conference', 'Conference'), ('network', 'Coaching network or peer coaching'), ('presenting', 'Presenting professional learning'), ('other', 'Other')], max_length=12)),
-                ('title', models.CharField(max_length=200)),
-                ('minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1440)])),
-                ('reflection', models.TextField(blank=True, help_text='What you will do differently with teachers.')),
-                ('coach', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='learning_log', to='core.coach')),
-                ('competency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='learning', to='program.competency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("book", "Book study"),
+                            ("course", "Course or workshop"),
+                            ("conference", "Conference"),
+                            ("network", "Coaching network or peer coaching"),
+                            ("presenting", "Presenting professional learning"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(1440),
+                        ]
+                    ),
+                ),
+                (
+                    "reflection",
+                    models.TextField(blank=True, help_text="What you will do differently with teachers."),
+                ),
+                (
+                    "coach",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="learning_log",
+                        to="core.coach",
+                    ),
+                ),
+                (
+                    "competency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="learning",
+                        to="program.competency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'learning entries',
-                'ordering': ['-on', '-id'],
+                "verbose_name_plural": "learning entries",
+                "ordering": ["-on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProgramVision',
+            name="ProgramVision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('vision', models.TextField()),
-                ('aims', models.JSONField(blank=True, default=list, help_text="The program's aims, one a line.")),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('district', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='program_vision', to='core.district')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("vision", models.TextField()),
+                (
+                    "aims",
+                    models.JSONField(blank=True, default=list, help_text="The program's aims, one a line."),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "district",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="program_vision",
+                        to="core.district",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SelfAssessment',
+            name="SelfAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_year', models.PositiveSmallIntegerField()),
-                ('term', models.CharField(choices=[('fall', 'Fall term'), ('spring', 'Spring term')], max_length=6)),
-                ('reflection', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('coach', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='self_assessments', to='core.coach')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("school_year", models.PositiveSmallIntegerField()),
+                (
+                    "term",
+                    models.CharField(
+                        choices=[("fall", "Fall term"), ("spring", "Spring term")], max_length=6
+                    ),
+                ),
+                ("reflection", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "coach",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="self_assessments",
+                        to="core.coach",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-school_year', '-term'],
+                "ordering": ["-school_year", "-term"],
             },
         ),
         migrations.CreateModel(
-            name='SelfRating',
+            name="SelfRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'Beginning'), (2, 'Developing'), (3, 'Proficient'), (4, 'Leading')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)])),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='program.selfassessment')),
-                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='program.competency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Beginning"), (2, "Developing"), (3, "Proficient"), (4, "Leading")],
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="program.selfassessment",
+                    ),
+                ),
+                (
+                    "competency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ratings",
+                        to="program.competency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['competency__position'],
+                "ordering": ["competency__position"],
             },
         ),
         migrations.CreateModel(
-            name='AnnualReview',
+            name="AnnualReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_year', models.PositiveSmallIntegerField()),
-                ('figures', models.JSONField(blank=True, default=dict)),
-                ('gathered_at', models.DateTimeField(blank=True, null=True)),
-                ('what_worked', models.TextField(blank=True)),
-                ('what_to_change', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annual_reviews', to='core.district')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("school_year", models.PositiveSmallIntegerField()),
+                ("figures", models.JSONField(blank=True, default=dict)),
+                ("gathered_at", models.DateTimeField(blank=True, null=True)),
+                ("what_worked", models.TextField(blank=True)),
+                ("what_to_change", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annual_reviews",
+                        to="core.district",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['district', '-school_year'],
-                'constraints': [models.UniqueConstraint(fields=('district', 'school_year'), name='annual_review_once_a_year')],
+                "ordering": ["district", "-school_year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("district", "school_year"), name="annual_review_once_a_year"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='selfassessment',
-            constraint=models.UniqueConstraint(fields=('coach', 'school_year', 'term'), name='self_assessment_once_a_term'),
+            model_name="selfassessment",
+            constraint=models.UniqueConstraint(
+                fields=("coach", "school_year", "term"), name="self_assessment_once_a_term"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='selfrating',
-            constraint=models.UniqueConstraint(fields=('assessment', 'competency'), name='self_rating_once_per_area'),
+            model_name="selfrating",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "competency"), name="self_rating_once_per_area"
+            ),
         ),
     ]
