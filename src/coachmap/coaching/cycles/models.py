@@ -172,7 +172,9 @@ class FidelityCheckIn(FrameworkPick):
 
     cycle = models.ForeignKey(CoachingCycle, on_delete=models.CASCADE, related_name="checkins")
     date = models.DateField()
-    look_fors = models.JSONField(default=list, help_text="The cycle's look-fors at the time of the check-in.")
+    look_fors = models.JSONField(
+        default=list, blank=True, help_text="The cycle's look-fors at the time of the check-in."
+    )
     seen = models.JSONField(default=list, blank=True, help_text="The look-fors seen in class.")
     barriers = models.TextField(blank=True)
     adaptations = models.TextField(blank=True, help_text="Changes the teacher made: something to celebrate.")
