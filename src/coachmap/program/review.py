@@ -20,6 +20,7 @@ from coachmap.core.models import Coach, District, User
 from coachmap.core.schoolyear import school_year_bounds
 from coachmap.feedback import access as feedback_access
 from coachmap.feedback import queries as feedback_queries
+from coachmap.feedback.models import SurveyStatus
 from coachmap.improvement import access as improvement_access
 from coachmap.improvement.models import GoalStatus
 from coachmap.improvement.queries import goals as goal_queries
@@ -30,7 +31,8 @@ from coachmap.reports import queries as report_queries
 
 def _surveys(user: User, district: District, school_year: int) -> list[dict[str, Any]]:
     result = []
-    for survey in feedback_access.surveys_visible_to(user).filter(district=district, school_year=school_year):
+    surveys = feedback_access.surveys_visible_to(user).filter(district=district, school_year=school_year)
+    for survey in surveys.exclude(status=SurveyStatus.DRAFT):
         found = feedback_queries.survey_results(user, survey)
         result.append(
             {
