@@ -45,7 +45,7 @@ def _publish(world: World, **changes: object) -> FrameworkVersion:
 def test_editing_the_framework_publishes_a_new_version_and_old_check_ins_keep_theirs(world: World) -> None:
     first = services.framework_ensure(district=world.district)
     assert first.number == 1
-    assert [lv.name for lv in first.levels.all()][0] == "Entry"
+    assert first.levels.first().name == "Entry"
     adoption = first.levels.get(name="Adoption")
     k2 = first.look_fors.filter(grade_band=GradeBand.K2).first()
     checkin = cycle_services.checkin_record(
@@ -162,7 +162,9 @@ def test_a_check_in_on_a_cycle_without_free_text_look_fors_can_use_the_framework
 
 
 @time_machine.travel(NOON)
-def test_walkthroughs_are_recorded_by_the_schools_principal_and_coaches_and_name_no_teacher(world: World) -> None:
+def test_walkthroughs_are_recorded_by_the_schools_principal_and_coaches_and_name_no_teacher(
+    world: World,
+) -> None:
     version = services.framework_ensure(district=world.district)
     level = version.levels.get(name="Adoption")
     look_for = version.look_fors.filter(grade_band=GradeBand.G35).first()
@@ -201,7 +203,11 @@ def _walkthroughs(world: World, version: FrameworkVersion, level_name: str, n: i
     level = version.levels.get(name=level_name)
     for _ in range(n):
         services.walkthrough_record(
-            actor=world.principal, school=world.school, observed_on=TODAY, grade_band=GradeBand.G35, level=level
+            actor=world.principal,
+            school=world.school,
+            observed_on=TODAY,
+            grade_band=GradeBand.G35,
+            level=level,
         )
 
 

@@ -58,7 +58,9 @@ def test_a_coach_assesses_themselves_once_a_term_and_earlier_terms_are_kept(worl
 def test_a_coachs_growth_is_theirs_alone(world: World) -> None:
     areas = services.rubric_ensure(district=world.district)
     services.self_assessment_save(coach=world.coach, ratings=_all_at(areas, 2), reflection="Private thought")
-    goal = services.coach_goal_set(coach=world.coach, text="Present a workshop on feedback", competency=areas[4])
+    goal = services.coach_goal_set(
+        coach=world.coach, text="Present a workshop on feedback", competency=areas[4]
+    )
     services.learning_log(
         coach=world.coach, on=datetime.date(2026, 10, 1), kind="book", title="The Impact Cycle", minutes=90
     )

@@ -45,12 +45,17 @@ def test_the_annual_review_is_kept_year_by_year_and_past_years_are_read_only(wor
         assert review.school_year == 2027
         assert set(review.figures) >= {"surveys", "reach", "time", "alignment", "outcomes", "framework"}
         services.review_annotate(
-            actor=world.lead, review_row=review, what_worked="Cycles tied to goals.", what_to_change="More PLCs."
+            actor=world.lead,
+            review_row=review,
+            what_worked="Cycles tied to goals.",
+            what_to_change="More PLCs.",
         )
         with pytest.raises(PermissionDenied):
             services.review_gather(actor=world.admin, district=world.district)
         with pytest.raises(PermissionDenied):
-            services.review_annotate(actor=world.admin, review_row=review, what_worked="x", what_to_change="y")
+            services.review_annotate(
+                actor=world.admin, review_row=review, what_worked="x", what_to_change="y"
+            )
     figures = AnnualReview.objects.get(pk=review.pk).figures
     with time_machine.travel(NEXT_SEPTEMBER):
         with pytest.raises(PermissionDenied, match="past year"):
@@ -62,7 +67,11 @@ def test_the_annual_review_is_kept_year_by_year_and_past_years_are_read_only(wor
         current = world.client("lead").get(reverse("program:review", args=[2028])).content.decode()
         assert 'name="what_to_change"' in current
     past = AnnualReview.objects.get(pk=review.pk)
-    assert (past.what_worked, past.what_to_change, past.figures) == ("Cycles tied to goals.", "More PLCs.", figures)
+    assert (past.what_worked, past.what_to_change, past.figures) == (
+        "Cycles tied to goals.",
+        "More PLCs.",
+        figures,
+    )
     assert list(
         AnnualReview.objects.filter(district=world.district).values_list("school_year", flat=True)
     ) == [2028, 2027]

@@ -109,7 +109,9 @@ CHECKS: dict[str, tuple[Check, set[str]]] = {
         set(ROLES) - {"anonymous"},
     ),
     "may_write_review": (
-        lambda u, w: program_access.may_write_review(u, AnnualReview(district=w.district, school_year=2027), 2027),
+        lambda u, w: program_access.may_write_review(
+            u, AnnualReview(district=w.district, school_year=2027), 2027
+        ),
         {"lead"},
     ),
 }

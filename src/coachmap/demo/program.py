@@ -72,7 +72,7 @@ def _framework(
     for membership in principals:
         school = membership.school
         assert school is not None  # noqa: S101 - filtered above
-        bands = [GradeBand.K2, GradeBand.G35] if school.grade_high <= 5 else [GradeBand.G68, GradeBand.G912]  # noqa: PLR2004
+        bands = [GradeBand.K2, GradeBand.G35] if school.grade_high <= 5 else [GradeBand.G68, GradeBand.G912]
         for _ in range(WALKTHROUGHS_PER_SCHOOL):
             band = rng.choice(bands)
             framework_services.walkthrough_record(
@@ -85,22 +85,26 @@ def _framework(
             )
         counts.add("improvement_walkthrough", WALKTHROUGHS_PER_SCHOOL)
     # Levels on this year's check-ins and micro-coaching, as coaches would have picked them.
-    for model, rows in (
-        (FidelityCheckIn, FidelityCheckIn.objects.filter(cycle__coach__district=district, date__gte=start)),
-        (
-            CoachingSession,
-            CoachingSession.objects.filter(
-                cycle__coach__district=district, date__gte=start, session_type=SessionType.MICRO
-            ),
-        ),
-    ):
-        picked = list(rows.select_related("cycle__teacher").order_by("id")[:RATED_LIMIT])
-        for record in picked:
-            grades = record.cycle.teacher.grades or [3]
-            record.framework_version = version
-            record.framework_band = band_of_grade(min(grades))
-            record.framework_level = rng.choices(levels, weights)[0]
-        model.objects.bulk_update(picked, ["framework_version", "framework_band", "framework_level"])
+    checkins = list(
+        FidelityCheckIn.objects.filter(cycle__coach__district=district, date__gte=start)
+        .select_related("cycle__teacher")
+        .order_by("id")[:RATED_LIMIT]
+    )
+    sessions = list(
+        CoachingSession.objects.filter(
+            cycle__coach__district=district, date__gte=start, session_type=SessionType.MICRO
+        )
+        .select_related("cycle__teacher")
+        .order_by("id")[:RATED_LIMIT]
+    )
+    records: list[FidelityCheckIn | CoachingSession] = [*checkins, *sessions]
+    for record in records:
+        record.framework_version = version
+        record.framework_band = band_of_grade(min(record.cycle.teacher.grades or [3]))
+        record.framework_level = rng.choices(levels, weights)[0]
+    fields = ["framework_version", "framework_band", "framework_level"]
+    FidelityCheckIn.objects.bulk_update(checkins, fields)
+    CoachingSession.objects.bulk_update(sessions, fields)
 
 
 def _growth(district: District, day: datetime.date, rng: random.Random, counts: Any) -> None:

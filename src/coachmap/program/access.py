@@ -9,7 +9,9 @@ annual review for the program lead (who writes it) and the district admins (who 
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 
 from coachmap.core.access import (
     AnyUser,
@@ -20,22 +22,27 @@ from coachmap.core.access import (
 )
 from coachmap.program.models import AnnualReview, CoachGoal, LearningEntry, SelfAssessment
 
+M = TypeVar("M", bound=Model)
 
-def _own_coach_id(user: AnyUser) -> int | None:
+
+def _own(model: type[M], user: AnyUser) -> QuerySet[M]:
+    """The signed-in coach's own rows of a coach's private record; nobody else's, ever."""
     coach = coach_of(user)
-    return coach.pk if coach is not None else None
+    if coach is None:
+        return model.objects.none()  # type: ignore[attr-defined]
+    return model.objects.filter(coach_id=coach.pk)  # type: ignore[attr-defined]
 
 
 def self_assessments_visible_to(user: AnyUser) -> QuerySet[SelfAssessment]:
-    return SelfAssessment.objects.filter(coach_id=_own_coach_id(user))
+    return _own(SelfAssessment, user)
 
 
 def coach_goals_visible_to(user: AnyUser) -> QuerySet[CoachGoal]:
-    return CoachGoal.objects.filter(coach_id=_own_coach_id(user))
+    return _own(CoachGoal, user)
 
 
 def learning_visible_to(user: AnyUser) -> QuerySet[LearningEntry]:
-    return LearningEntry.objects.filter(coach_id=_own_coach_id(user))
+    return _own(LearningEntry, user)
 
 
 def reviews_visible_to(user: AnyUser) -> QuerySet[AnnualReview]:

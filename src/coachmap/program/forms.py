@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from coachmap.core.models import School
 from coachmap.improvement.models import FrameworkLevel, FrameworkLookFor, FrameworkVersion, GradeBand
 from coachmap.program.models import Competency, GoalStatus, LearningKind, RubricLevel
 
@@ -67,7 +68,7 @@ class LookForField(forms.ModelMultipleChoiceField):
 
 
 class WalkthroughForm(forms.Form):
-    school = forms.ModelChoiceField(label="School", queryset=None, empty_label=None)  # type: ignore[arg-type]
+    school = forms.ModelChoiceField(label="School", queryset=School.objects.none(), empty_label=None)
     observed_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     grade_band = forms.ChoiceField(label="Grade band of the class", choices=GradeBand.choices)
     level = forms.ModelChoiceField(

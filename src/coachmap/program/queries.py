@@ -162,7 +162,7 @@ def team_growth(user: AnyUser, district: District, school_year: int, term: str) 
     lines: list[privacy.Line[object]] = []
     for area in areas:
         parts = tuple((area.pk, level) for level in RubricLevel.values)
-        cells.update({p: counts.get(p, 0) for p in parts})  # type: ignore[call-overload]
+        cells.update({p: counts.get(p, 0) for p in parts})
         cells[(area.pk, "total")] = sum(cells[p] for p in parts)
         lines.append(privacy.Line(parts, (area.pk, "total")))
     hidden = privacy.suppress(cells, lines, district.min_group_size)

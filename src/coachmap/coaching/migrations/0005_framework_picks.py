@@ -5,56 +5,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coaching', '0004_cycle_next_meeting'),
-        ('improvement', '0003_look_for_framework'),
+        ("coaching", "0004_cycle_next_meeting"),
+        ("improvement", "0003_look_for_framework"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='coachingsession',
-            name='framework_band',
-            field=models.CharField(blank=True, choices=[('k2', 'Kindergarten to grade 2'), ('g35', 'Grades 3 to 5'), ('g68', 'Grades 6 to 8'), ('g912', 'Grades 9 to 12')], max_length=4),
+            model_name="coachingsession",
+            name="framework_band",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("k2", "Kindergarten to grade 2"),
+                    ("g35", "Grades 3 to 5"),
+                    ("g68", "Grades 6 to 8"),
+                    ("g912", "Grades 9 to 12"),
+                ],
+                max_length=4,
+            ),
         ),
         migrations.AddField(
-            model_name='coachingsession',
-            name='framework_level',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='improvement.frameworklevel'),
+            model_name="coachingsession",
+            name="framework_level",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="improvement.frameworklevel",
+            ),
         ),
         migrations.AddField(
-            model_name='coachingsession',
-            name='framework_look_fors',
-            field=models.ManyToManyField(blank=True, related_name='+', to='improvement.frameworklookfor'),
+            model_name="coachingsession",
+            name="framework_look_fors",
+            field=models.ManyToManyField(blank=True, related_name="+", to="improvement.frameworklookfor"),
         ),
         migrations.AddField(
-            model_name='coachingsession',
-            name='framework_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='improvement.frameworkversion'),
+            model_name="coachingsession",
+            name="framework_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="improvement.frameworkversion",
+            ),
         ),
         migrations.AddField(
-            model_name='fidelitycheckin',
-            name='framework_band',
-            field=models.CharField(blank=True, choices=[('k2', 'Kindergarten to grade 2'), ('g35', 'Grades 3 to 5'), ('g68', 'Grades 6 to 8'), ('g912', 'Grades 9 to 12')], max_length=4),
+            model_name="fidelitycheckin",
+            name="framework_band",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("k2", "Kindergarten to grade 2"),
+                    ("g35", "Grades 3 to 5"),
+                    ("g68", "Grades 6 to 8"),
+                    ("g912", "Grades 9 to 12"),
+                ],
+                max_length=4,
+            ),
         ),
         migrations.AddField(
-            model_name='fidelitycheckin',
-            name='framework_level',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='improvement.frameworklevel'),
+            model_name="fidelitycheckin",
+            name="framework_level",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="improvement.frameworklevel",
+            ),
         ),
         migrations.AddField(
-            model_name='fidelitycheckin',
-            name='framework_look_fors',
-            field=models.ManyToManyField(blank=True, related_name='+', to='improvement.frameworklookfor'),
+            model_name="fidelitycheckin",
+            name="framework_look_fors",
+            field=models.ManyToManyField(blank=True, related_name="+", to="improvement.frameworklookfor"),
         ),
         migrations.AddField(
-            model_name='fidelitycheckin',
-            name='framework_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='improvement.frameworkversion'),
+            model_name="fidelitycheckin",
+            name="framework_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="improvement.frameworkversion",
+            ),
         ),
         migrations.AlterField(
-            model_name='fidelitycheckin',
-            name='look_fors',
-            field=models.JSONField(blank=True, default=list, help_text="The cycle's look-fors at the time of the check-in."),
+            model_name="fidelitycheckin",
+            name="look_fors",
+            field=models.JSONField(
+                blank=True, default=list, help_text="The cycle's look-fors at the time of the check-in."
+            ),
         ),
     ]
