@@ -1,6 +1,7 @@
 """Reads of the program app, scoped through `program.access` and `core.access`.
 
-Two aggregates leave a person's own pages, and both go through `core.privacy.suppress`:
+Two aggregates leave a person's own pages, and both go through `core.privacy.suppress_audited`
+(suppression by lines, then the disclosure audit):
 the framework's levels of technology use (counts per level per grade band per school) and the
 coaching team's self-assessments (counts of coaches per level per area)."""
 
@@ -95,7 +96,7 @@ def framework_levels(user: AnyUser, district: District, school_year: int) -> Lev
             cells.update({p: counts.get(p, 0) for p in parts})
             cells[(school_id, band, "total")] = total
             lines.append(privacy.Line(parts, (school_id, band, "total")))
-    hidden = privacy.suppress(cells, lines, district.min_group_size)
+    hidden = privacy.suppress_audited(cells, lines, district.min_group_size)
     names = dict(schools)
     rows = [
         LevelRow(
@@ -165,7 +166,7 @@ def team_growth(user: AnyUser, district: District, school_year: int, term: str) 
         cells.update({p: counts.get(p, 0) for p in parts})
         cells[(area.pk, "total")] = sum(cells[p] for p in parts)
         lines.append(privacy.Line(parts, (area.pk, "total")))
-    hidden = privacy.suppress(cells, lines, district.min_group_size)
+    hidden = privacy.suppress_audited(cells, lines, district.min_group_size)
     rows = [
         AreaRow(
             area.name,

@@ -124,7 +124,7 @@ def _cycle_outcomes(district: District, start: datetime.date, end: datetime.date
     found = {r["outcome"]: r["n"] for r in rows}
     cells: dict[str, int] = {o: found.get(o, 0) for o in CycleOutcome.values}
     cells["total"] = sum(cells.values())
-    hidden = privacy.suppress(
+    hidden = privacy.suppress_audited(
         cells, [privacy.Line(tuple(CycleOutcome.values), "total")], district.min_group_size
     )
     labels = dict(CycleOutcome.choices)
