@@ -262,3 +262,25 @@ def test_a_teacher_counts_once_per_band_however_many_check_ins(world: World) -> 
     # Eleven teachers, each at their latest level: the first teacher's early "Entry" is not counted.
     assert row.cells == [0, 0, 0, 11, 0]
     assert row.total == 11
+
+
+def test_publishing_from_the_editor_asks_first_and_changes_nothing_until_confirmed(world: World) -> None:
+    services.framework_ensure(district=world.district)
+    data = {
+        "levels": "Starting: the teacher shows\nLeading: students choose",
+        "change_note": "Two levels.",
+        **{f"look_fors_{band}": "\n".join(items) for band, items in NEW_LOOK_FORS.items()},
+    }
+    client = world.client("lead")
+    asked = client.post(reverse("program:framework-edit"), data)
+    assert asked.status_code == 200
+    assert "Publish version 2 of the look-for framework?" in asked.content.decode()
+    assert FrameworkVersion.objects.filter(district=world.district).count() == 1
+    done = client.post(reverse("program:framework-edit"), {**data, "confirmed": "yes"})
+    assert done.status_code == 302
+    current = framework_queries.current_version(world.district.pk)
+    assert current is not None and current.number == 2
+    assert [lv.name for lv in current.levels.all()] == ["Starting", "Leading"]
+    bad = client.post(reverse("program:framework-edit"), {**data, "levels": "Only one", "confirmed": "yes"})
+    assert bad.status_code == 200 and "between 2 and" in bad.content.decode()
+    assert FrameworkVersion.objects.filter(district=world.district).count() == 2

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from coachmap.core import access
+from coachmap.core import access, confirm
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import District, Role
@@ -150,6 +150,24 @@ def framework_edit(request: AuthedRequest) -> HttpResponse:
     initial = {"levels": "\n".join(f"{n}: {d}" if d else n for n, d in levels)}
     initial |= {f"look_fors_{band}": "\n".join(bands.get(band, [])) for band in GradeBand.values}
     form = forms.FrameworkForm(request.POST or None, initial=initial)
+    number = current.number + 1 if current else 1
+    if request.method == "POST" and form.is_valid() and not confirm.is_confirmed(request):
+        # Every coach's check-ins and every walkthrough use the new version from now on: ask first.
+        return confirm.confirm_page(
+            request,
+            confirm.Confirmation(
+                question=f"Publish version {number} of the look-for framework?",
+                consequences=[
+                    "Coaches and principals use it from now on in check-ins, micro-coaching and walkthroughs.",
+                    "What was recorded with an earlier version keeps that version; the history shows them all.",
+                    "Everyone in the district reads the new version on the framework page.",
+                ],
+                confirm_label=f"Publish version {number}",
+                action=request.path,
+                cancel_url=reverse("program:framework"),
+                fields={name: str(form.data.get(name, "")) for name in form.fields},
+            ),
+        )
     saved = _saved(
         request,
         form,
@@ -159,7 +177,6 @@ def framework_edit(request: AuthedRequest) -> HttpResponse:
         "New version published. Check-ins and walkthroughs already recorded keep the version they used.",
         reverse("program:framework"),
     )
-    number = current.number + 1 if current else 1
     return saved or _form_page(
         request,
         form,
