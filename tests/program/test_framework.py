@@ -284,3 +284,34 @@ def test_publishing_from_the_editor_asks_first_and_changes_nothing_until_confirm
     bad = client.post(reverse("program:framework-edit"), {**data, "levels": "Only one", "confirmed": "yes"})
     assert bad.status_code == 200 and "between 2 and" in bad.content.decode()
     assert FrameworkVersion.objects.filter(district=world.district).count() == 2
+
+
+@time_machine.travel(NOON)
+def test_the_check_in_and_micro_coaching_forms_offer_the_framework(world: World) -> None:
+    version = services.framework_ensure(district=world.district)
+    world.teacher.grades = [4]
+    world.teacher.save()
+    client = world.client("coach")
+    page = client.get(reverse("coaching:checkin-new", args=[world.cycle.pk])).content.decode()
+    assert "Level of technology use seen" in page
+    g35 = version.look_fors.filter(grade_band=GradeBand.G35).first()
+    k2 = version.look_fors.filter(grade_band=GradeBand.K2).first()
+    assert g35.text in page and k2.text not in page  # the teacher's band only
+    level = version.levels.get(name="Adaptation")
+    response = client.post(
+        reverse("coaching:checkin-new", args=[world.cycle.pk]),
+        {
+            "date": "2026-10-20",
+            "framework_band": "g35",
+            "framework_look_fors": [str(g35.pk)],
+            "framework_level": str(level.pk),
+            "adaptations": "Students chose their own tool.",
+        },
+    )
+    assert response.status_code == 302
+    checkin = FidelityCheckIn.objects.get(adaptations="Students chose their own tool.")
+    assert (checkin.framework_level, list(checkin.framework_look_fors.all())) == (level, [g35])
+    cycle_page = client.get(reverse("coaching:cycle", args=[world.cycle.pk])).content.decode()
+    assert "level Adaptation" in cycle_page
+    micro = client.get(reverse("coaching:micro")).content.decode()
+    assert "against the district's look-for framework" in micro or "against the district&#x27;s" in micro
