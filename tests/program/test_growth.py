@@ -123,3 +123,15 @@ def test_the_lead_edits_the_rubric_and_past_ratings_keep_their_area(world: World
     assert [c.name for c in kept] == ["Collaborator", "Working with adult learners"]
     assert Competency.objects.filter(district=world.district, active=True).count() == 2
     assert SelfAssessment.objects.get(coach=world.coach).ratings.count() == 7
+
+
+@time_machine.travel(FEBRUARY)
+def test_the_lead_picks_a_term_and_odd_input_falls_back_to_this_term(world: World) -> None:
+    client = world.client("lead")
+    page = client.get(reverse("program:team-growth"), {"term": "2027-fall"}).content.decode()
+    assert "Fall term 2026–27" in page and 'value="2027-spring"' in page
+    for odd in ("x", "9999-fall", "2027-summer", "'; drop"):
+        assert (
+            "Spring term 2026–27"
+            in client.get(reverse("program:team-growth"), {"term": odd}).content.decode()
+        )

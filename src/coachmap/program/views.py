@@ -27,7 +27,7 @@ from coachmap.improvement.framework import services as framework_services
 from coachmap.improvement.models import GradeBand
 from coachmap.program import access as program_access
 from coachmap.program import defaults, forms, queries, services, terms
-from coachmap.program.models import AnnualReview, Competency, ProgramVision, Term
+from coachmap.program.models import AnnualReview, Competency, ProgramVision
 
 
 def _district(request: AuthedRequest, *roles: Role) -> District:
@@ -407,7 +407,7 @@ def team_growth(request: AuthedRequest) -> HttpResponse:
     year, half = terms.term_of(timezone.localdate())
     for _ in range(6):
         options.append((f"{year}-{half}", terms.term_label(year, half)))
-        year, half = (year, Term.FALL) if half == Term.SPRING else (year - 1, Term.SPRING)
+        year, half = (year, "fall") if half == "spring" else (year - 1, "spring")
     return render(
         request,
         "program/team_growth.html",
