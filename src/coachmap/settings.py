@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "coachmap.library",
     "coachmap.reports",
     "coachmap.families",
+    "coachmap.program",
     "coachmap.api",
     "coachmap.home",
     "coachmap.demo",

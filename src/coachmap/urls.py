@@ -64,6 +64,7 @@ urlpatterns = [
     path("", include("coachmap.notifications.urls")),
     path("reports/", include("coachmap.reports.urls")),
     path("families/", include("coachmap.families.urls")),
+    path("program/", include("coachmap.program.urls")),
     path("data/", include("coachmap.roster.urls")),
     path("surveys/", include("coachmap.feedback.urls")),
     path("library/", include("coachmap.library.urls")),

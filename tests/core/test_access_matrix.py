@@ -88,6 +88,8 @@ def _family_link(w: World) -> dict[str, Any]:
 
     report = FamilyReport.objects.get(pk=_family_report(w)["report_id"])
     return {"school_id": report.school_id, "token": report.token}
+
+
 def _i16(w: World) -> issue16_world.Issue16:
     """Issue 16's group cycle and offering in this world (made by the autouse fixture below)."""
     return issue16_world.of(w)
@@ -104,6 +106,26 @@ def _offering(w: World) -> dict[str, Any]:
 def _seat(w: World) -> dict[str, Any]:
     return {"seat_id": _i16(w).seat.pk}
 
+
+def _framework_version(w: World) -> dict[str, Any]:
+    from coachmap.improvement.framework.services import framework_ensure
+
+    return {"number": framework_ensure(district=w.district).number}
+
+
+def _coach_goal(w: World) -> dict[str, Any]:
+    from coachmap.program.services import coach_goal_set
+
+    return {"goal_id": coach_goal_set(coach=w.coach, text="Lead a workshop on feedback").pk}
+
+
+def _review_year(w: World) -> dict[str, Any]:
+    from coachmap.program.services import review_gather
+
+    return {"year": review_gather(actor=w.lead, district=w.district).school_year}
+
+
+SIGNED_IN_200 = dict.fromkeys(ROLES[1:], 200)
 
 EXPECTED: dict[str, Route] = {
     "home": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
@@ -311,6 +333,33 @@ EXPECTED: dict[str, Route] = {
     ),
     "reports:summary": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
     "reports:summary-pdf": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
+    # The program as a whole (issue 16): the vision and the framework for everyone in the district;
+    # a coach's growth for that coach alone; the review for the lead (who writes it) and the admins.
+    "program:vision": Route(NONE, only(SIGNED_IN_200)),
+    "program:vision-edit": Route(NONE, only({L: 200})),
+    "program:framework": Route(NONE, only(SIGNED_IN_200)),
+    "program:framework-version": Route(_framework_version, only(SIGNED_IN_200)),
+    "program:framework-edit": Route(NONE, only({L: 200})),
+    "program:framework-report": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
+    "program:walkthroughs": Route(NONE, only({C: 200, OC: 200, P: 200, OP: 200})),
+    "program:growth": Route(NONE, only({C: 200, OC: 200})),
+    "program:growth-assessment": Route(NONE, only({C: 200, OC: 200})),
+    "program:growth-goal-new": Route(NONE, only({C: 200, OC: 200})),
+    "program:growth-goal-status": Route(
+        _coach_goal, only({C: 302, OC: 404}), method="post", data=lambda w: {"status": "met"}
+    ),
+    "program:learning-new": Route(NONE, only({C: 200, OC: 200})),
+    "program:rubric": Route(NONE, only({L: 200})),
+    "program:team-growth": Route(NONE, only({L: 200})),
+    "program:reviews": Route(NONE, only({L: 200, AD: 200})),
+    "program:review": Route(_review_year, only({L: 200, AD: 200})),
+    "program:review-gather": Route(NONE, only({L: 302}), method="post"),
+    "program:review-annotate": Route(
+        _review_year,
+        only({L: 302}),
+        method="post",
+        data=lambda w: {"what_worked": "Cycles tied to goals.", "what_to_change": "More PLC time."},
+    ),
     # Best fit: intake, look-fors, profiles, routing policy, matching and what follows.
     "coaching:intake": Route(NONE, only({T: 200, OT: 200})),
     "coaching:proposal-respond": Route(

@@ -23,8 +23,11 @@ from coachmap.families import access as families_access
 from coachmap.feedback import access as feedback_access
 from coachmap.feedback import queries as feedback_queries
 from coachmap.feedback import services as feedback_services
+from coachmap.improvement import access as improvement_access
 from coachmap.library import access as library_access
 from coachmap.notifications import access as notifications_access
+from coachmap.program import access as program_access
+from coachmap.program.models import AnnualReview
 from coachmap.roster import access as roster_access
 from tests.conftest import ROLES, World
 from tests.issue16_world import of as issue16
@@ -138,6 +141,25 @@ CHECKS: dict[str, tuple[Check, set[str]]] = {
     "may_read_offering_feedback": (
         lambda u, w: feedback_access.may_read_offering_feedback(u, issue16(w).offering),
         {"coach", "lead", "admin"},
+    ),
+    # The program as a whole (issue 16).
+    "may_edit_framework": (lambda u, w: improvement_access.may_edit_framework(u, w.district.pk), {"lead"}),
+    "may_record_walkthrough": (
+        lambda u, w: improvement_access.may_record_walkthrough(u, w.school),
+        {"coach", "principal"},
+    ),
+    "may_edit_rubric": (lambda u, w: program_access.may_edit_rubric(u, w.district.pk), {"lead"}),
+    "may_read_team_growth": (lambda u, w: program_access.may_read_team_growth(u, w.district.pk), {"lead"}),
+    "may_write_vision": (lambda u, w: program_access.may_write_vision(u, w.district.pk), {"lead"}),
+    "may_read_vision": (
+        lambda u, w: program_access.may_read_vision(u, w.district.pk),
+        set(ROLES) - {"anonymous"},
+    ),
+    "may_write_review": (
+        lambda u, w: program_access.may_write_review(
+            u, AnnualReview(district=w.district, school_year=2027), 2027
+        ),
+        {"lead"},
     ),
 }
 

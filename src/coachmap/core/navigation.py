@@ -54,6 +54,8 @@ SECTIONS: tuple[Section, ...] = (
             _link("My time", "coaching:time-week"),
             _link("My profile", "coaching:coach-profile"),
             _link("Look-fors", "coaching:look-fors"),
+            _link("Walkthroughs", "program:walkthroughs"),
+            _link("My growth", "program:growth"),
         ),
     ),
     Section(
@@ -65,6 +67,8 @@ SECTIONS: tuple[Section, ...] = (
             _link("Referrals", "coaching:referrals"),
             _link("Team time", "coaching:time-team"),
             _link("Routing policy", "coaching:policy"),
+            _link("Coach growth", "program:team-growth"),
+            _link("Annual review", "program:reviews"),
         ),
     ),
     Section(
@@ -75,11 +79,14 @@ SECTIONS: tuple[Section, ...] = (
             _link("Impact", "reports:impact"),
             _link("Family reports", "families:index"),
             _link("Surveys", "feedback:surveys"),
+            _link("Technology use by level", "program:framework-report"),
         ),
     ),
     Section(
         "Shared",
         (
+            _link("Program vision", "program:vision"),
+            _link("Look-for framework", "program:framework"),
             _link("Library", "library:index"),
             _link("Professional learning", "coaching:offerings"),
             _link("Agreements", "coaching:agreements"),

@@ -186,6 +186,32 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
     (frozenset({A}), ("roster:sync", "roster:sync-now")),
     # --- outbound webhooks: other systems hear about the district's events ---
     (frozenset({A}), ("notifications:webhooks", "notifications:webhook-remove")),
+    # --- program: the vision, the look-for framework, coach growth, the annual review (issue 16) ---
+    (SIGNED_IN, ("program:vision", "program:framework", "program:framework-version")),
+    (
+        frozenset({L}),
+        (
+            "program:vision-edit",
+            "program:framework-edit",
+            "program:rubric",
+            "program:team-growth",
+            "program:review-gather",
+            "program:review-annotate",
+        ),
+    ),
+    (frozenset({P, L, A}), ("program:framework-report",)),
+    (frozenset({C, P}), ("program:walkthroughs",)),
+    (
+        frozenset({C}),
+        (
+            "program:growth",
+            "program:growth-assessment",
+            "program:growth-goal-new",
+            "program:growth-goal-status",
+            "program:learning-new",
+        ),
+    ),
+    (frozenset({L, A}), ("program:reviews", "program:review")),
     # --- feedback: pulse checks and surveys ---
     (frozenset({T}), ("feedback:pulse", "feedback:survey-answer")),
     (frozenset({T, L, P, A}), ("feedback:surveys",)),

@@ -47,7 +47,7 @@ from coachmap.core import bulk, groups
 from coachmap.core.grades import grade_label
 from coachmap.core.models import Coach, CoachType, District, Membership, Role, School, Teacher, User
 from coachmap.core.schoolyear import school_year_of
-from coachmap.demo import names, together
+from coachmap.demo import names, program, together
 from coachmap.demo.profiles import Profile
 from coachmap.demo.strategy import StrategyData
 from coachmap.demo.work import CycleWork
@@ -219,6 +219,14 @@ class Generator:
             )
             summaries_rebuild(district=self.district)
             self._family_report()
+            # The program as a whole (issue 16): the framework, coach growth, the vision, the review.
+            program.seed(
+                district=self.district,
+                lead=User.objects.get(pk=self.lead_uid),
+                today=self.today,
+                seed=self.seed,
+                counts=self.counts,
+            )
         self.counts.seconds = time.perf_counter() - started
         return self.counts
 

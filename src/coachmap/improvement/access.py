@@ -8,10 +8,22 @@ from django.db.models import QuerySet
 
 from coachmap.core.access import (
     AnyUser,
+    coach_of,
+    district_ids,
+    lead_district_ids,
+    leads_school,
     schools_readable_by,
     schools_visible_to,
 )
-from coachmap.improvement.models import ImprovementGoal, Indicator, Tool, ToolLink
+from coachmap.core.models import School
+from coachmap.improvement.models import (
+    FrameworkVersion,
+    ImprovementGoal,
+    Indicator,
+    Tool,
+    ToolLink,
+    Walkthrough,
+)
 
 
 def improvement_goals_visible_to(user: AnyUser) -> QuerySet[ImprovementGoal]:
@@ -32,3 +44,31 @@ def tools_visible_to(user: AnyUser) -> QuerySet[Tool]:
 
 def tool_links_visible_to(user: AnyUser) -> QuerySet[ToolLink]:
     return ToolLink.objects.filter(tool__school__in=schools_readable_by(user))
+
+
+# --- the look-for framework (issue 16, part 4) ---------------------------------------------------
+
+
+def framework_versions_visible_to(user: AnyUser) -> QuerySet[FrameworkVersion]:
+    """Every signed-in person of the district reads its framework and its history."""
+    return FrameworkVersion.objects.filter(district_id__in=district_ids(user))
+
+
+def walkthroughs_visible_to(user: AnyUser) -> QuerySet[Walkthrough]:
+    """A walkthrough, one by one, is its observer's alone; everyone else sees aggregates."""
+    if not user.is_authenticated:
+        return Walkthrough.objects.none()
+    return Walkthrough.objects.filter(observer_id=user.pk)
+
+
+def may_edit_framework(user: AnyUser, district_id: int) -> bool:
+    """The district's program lead publishes new versions of the framework."""
+    return district_id in lead_district_ids(user)
+
+
+def may_record_walkthrough(user: AnyUser, school: School) -> bool:
+    """The school's principal, and the coaches who serve the school."""
+    if leads_school(user, school.pk):
+        return True
+    coach = coach_of(user)
+    return coach is not None and coach.schools.filter(pk=school.pk).exists()

@@ -17,11 +17,50 @@ from coachmap.coaching.models import (
     EvidenceKind,
     SessionType,
 )
+from coachmap.improvement.models import FrameworkLookFor, FrameworkVersion, GradeBand, band_of_grade
 from coachmap.library.models import Resource
 
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class FrameworkLookForField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: FrameworkLookFor) -> str:
+        return f"{obj.text} ({GradeBand(obj.grade_band).label})"
+
+
+def add_framework_fields(
+    form: forms.Form, version: FrameworkVersion | None, grades: list[int] | None = None
+) -> None:
+    """Let a check-in or a micro-coaching log pick from the district's look-for framework: the grade
+    band (the teacher's, when known), look-fors of that band, and a level. All optional."""
+    if version is None:
+        return
+    bands = sorted({band_of_grade(g) for g in grades or []})
+    look_fors = version.look_fors.all()
+    if bands:
+        look_fors = look_fors.filter(grade_band__in=bands)
+    form.fields["framework_band"] = forms.ChoiceField(
+        label="Grade band of the class (framework)",
+        choices=[("", "Not this time"), *GradeBand.choices],
+        required=False,
+        initial=bands[0] if len(bands) == 1 else "",
+    )
+    form.fields["framework_look_fors"] = FrameworkLookForField(
+        label=f"Framework look-fors seen (version {version.number})",
+        queryset=look_fors,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    form.fields["framework_level"] = forms.ModelChoiceField(
+        label="Level of technology use seen",
+        queryset=version.levels.all(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label="No level this time",
+        help_text="The district's framework: from Entry to Transformation. Counted only in aggregates.",
+    )
 
 
 class PlanForm(forms.Form):
@@ -129,8 +168,15 @@ class MicroForm(forms.Form):
     note = forms.CharField(label="One line (confidential, optional)", max_length=300, required=False)
     next_step = forms.CharField(label="Next step (optional)", max_length=300, required=False)
 
-    def __init__(self, *args: Any, cycles: QuerySet[CoachingCycle], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        cycles: QuerySet[CoachingCycle],
+        framework: FrameworkVersion | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        add_framework_fields(self, framework)
         field = self.fields["cycle"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
         field.queryset = cycles
@@ -156,11 +202,16 @@ class CheckInForm(forms.Form):
         help_text="What the teacher changed to fit their students: a strength, not a deviation.",
     )
 
-    def __init__(self, *args: Any, cycle: CoachingCycle, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cycle: CoachingCycle, framework: FrameworkVersion | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["seen"]
         assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101 - narrows the type
         field.choices = [(item, item) for item in cycle.look_fors]
+        if not cycle.look_fors:
+            del self.fields["seen"]
+        add_framework_fields(self, framework, list(cycle.teacher.grades or []))
 
 
 class CloseForm(forms.Form):

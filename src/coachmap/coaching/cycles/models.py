@@ -12,6 +12,25 @@ from django.db.models import Q
 
 from coachmap.coaching.requests.models import CoachingRequest, TeacherGoal
 from coachmap.core.models import Coach, Teacher
+from coachmap.improvement.models import FrameworkLevel, FrameworkLookFor, FrameworkVersion, GradeBand
+
+
+class FrameworkPick(models.Model):
+    """What a check-in or a micro-coaching log saw against the district's look-for framework
+    (issue 16): the version it used (kept when the framework changes), a grade band, a level and
+    the look-fors seen. All optional: free-text look-fors stay possible."""
+
+    framework_version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    framework_band = models.CharField(max_length=4, choices=GradeBand.choices, blank=True)
+    framework_level = models.ForeignKey(
+        FrameworkLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    framework_look_fors = models.ManyToManyField(FrameworkLookFor, blank=True, related_name="+")
+
+    class Meta:
+        abstract = True
 
 
 class CycleStatus(models.TextChoices):
@@ -87,7 +106,7 @@ class SessionType(models.TextChoices):
     MICRO = "micro", "Micro-coaching"
 
 
-class CoachingSession(models.Model):
+class CoachingSession(FrameworkPick):
     cycle = models.ForeignKey(CoachingCycle, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField()
     minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(600)])
@@ -147,13 +166,15 @@ class StudentEvidence(models.Model):
         return 100 * self.students_meeting / self.students_assessed
 
 
-class FidelityCheckIn(models.Model):
+class FidelityCheckIn(FrameworkPick):
     """A look at how the practice is going in class: to remove barriers and celebrate adaptations,
     never to police. For the teacher and the coach only."""
 
     cycle = models.ForeignKey(CoachingCycle, on_delete=models.CASCADE, related_name="checkins")
     date = models.DateField()
-    look_fors = models.JSONField(default=list, help_text="The cycle's look-fors at the time of the check-in.")
+    look_fors = models.JSONField(
+        default=list, blank=True, help_text="The cycle's look-fors at the time of the check-in."
+    )
     seen = models.JSONField(default=list, blank=True, help_text="The look-fors seen in class.")
     barriers = models.TextField(blank=True)
     adaptations = models.TextField(blank=True, help_text="Changes the teacher made: something to celebrate.")

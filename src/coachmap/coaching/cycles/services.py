@@ -29,6 +29,8 @@ from coachmap.coaching.models import (
 )
 from coachmap.core import access
 from coachmap.core.models import Coach, Teacher
+from coachmap.improvement.framework import queries as framework_queries
+from coachmap.improvement.models import FrameworkLevel, FrameworkLookFor, FrameworkVersion
 from coachmap.library.models import Resource, ResourceUse, UseKind
 from coachmap.notifications.models import WebhookEvent
 from coachmap.notifications.webhooks import webhook_event
@@ -159,21 +161,71 @@ def evidence_record(
 # --- sessions, micro-coaching and fidelity ----------------------------------------------------------
 
 
+Pick = tuple[FrameworkVersion | None, str, FrameworkLevel | None, list[FrameworkLookFor]]
+
+
+def framework_pick(
+    *,
+    district_id: int,
+    band: str = "",
+    level: FrameworkLevel | None = None,
+    look_fors: Iterable[FrameworkLookFor] = (),
+) -> Pick:
+    """Check a choice from the district's look-for framework: the current version only, one grade
+    band. Nothing chosen is fine (free-text look-fors stay possible)."""
+    seen = list(look_fors)
+    if level is None and not seen:
+        return None, "", None, []
+    current = framework_queries.current_version(district_id)
+    if current is None:
+        raise ValidationError({"framework_level": "The district has no look-for framework yet."})
+    if level is not None and level.version_id != current.pk:
+        raise ValidationError({"framework_level": "Choose a level from the district's current framework."})
+    if any(lf.version_id != current.pk for lf in seen):
+        raise ValidationError(
+            {"framework_look_fors": "Choose look-fors from the district's current framework."}
+        )
+    bands = {lf.grade_band for lf in seen} | ({band} if band else set())
+    if len(bands) > 1:
+        raise ValidationError(
+            {"framework_look_fors": "Choose look-fors of one grade band: the band of the class you saw."}
+        )
+    if not bands:
+        raise ValidationError({"framework_band": "Choose the grade band of the class you saw."})
+    return current, bands.pop(), level, seen
+
+
+def _apply_pick(record: FidelityCheckIn | CoachingSession, pick: Pick) -> None:
+    record.framework_version, record.framework_band, record.framework_level, _ = pick
+
+
 def checkin_record(
     *,
     coach: Coach,
     cycle: CoachingCycle,
     date: datetime.date,
-    seen: Iterable[str],
+    seen: Iterable[str] = (),
     barriers: str = "",
     adaptations: str = "",
+    framework_band: str = "",
+    framework_level: FrameworkLevel | None = None,
+    framework_look_fors: Iterable[FrameworkLookFor] = (),
 ) -> FidelityCheckIn:
-    """A fidelity check-in against the cycle's look-fors: what was seen, what got in the way, and the
-    teacher's adaptations, recorded as something to celebrate rather than a deviation."""
+    """A fidelity check-in against the cycle's look-fors and/or the district's framework: what was
+    seen, the level of use, what got in the way, and the teacher's adaptations, recorded as
+    something to celebrate rather than a deviation."""
     _own(coach, cycle, "record its check-ins")
     _active(cycle)
-    if not cycle.look_fors:
-        raise ValidationError("Agree on the cycle's look-fors first; the check-in looks for them.")
+    pick = framework_pick(
+        district_id=coach.district_id,
+        band=framework_band,
+        level=framework_level,
+        look_fors=framework_look_fors,
+    )
+    if not cycle.look_fors and pick[0] is None:
+        raise ValidationError(
+            "Agree on the cycle's look-fors first, or choose look-fors or a level from the district's framework."
+        )
     seen_items = _clean_lines(seen)
     unknown = [item for item in seen_items if item not in cycle.look_fors]
     if unknown:
@@ -193,8 +245,10 @@ def checkin_record(
             barriers=barriers.strip(),
             adaptations=adaptations.strip(),
         )
+        _apply_pick(checkin, pick)
         checkin.full_clean()
         checkin.save()
+        checkin.framework_look_fors.set(pick[3])
     return checkin
 
 
@@ -239,6 +293,9 @@ def session_log(
     look_fors_seen: Iterable[str] = (),
     resources: Iterable[Resource] = (),
     next_meeting_on: datetime.date | None = None,
+    framework_band: str = "",
+    framework_level: FrameworkLevel | None = None,
+    framework_look_fors: Iterable[FrameworkLookFor] = (),
 ) -> CoachingSession:
     """The coach logs a session (micro-coaching included), with the look-fors seen and the library
     resources used. Notes are confidential to the teacher and the coach."""
@@ -250,6 +307,12 @@ def session_log(
     if any(r.district_id != coach.district_id for r in used):
         raise ValidationError({"resources": "Choose resources from your district's library."})
     _own(coach, cycle, "log its sessions")
+    pick = framework_pick(
+        district_id=coach.district_id,
+        band=framework_band,
+        level=framework_level,
+        look_fors=framework_look_fors,
+    )
     if cycle.status != CycleStatus.ACTIVE:
         raise ValidationError("This cycle is closed; sessions can only be logged on an active cycle.")
     errors = {}
@@ -277,8 +340,10 @@ def session_log(
             next_steps=next_steps.strip(),
             look_fors_seen=seen,
         )
+        _apply_pick(session, pick)
         session.full_clean()
         session.save()
+        session.framework_look_fors.set(pick[3])
         ResourceUse.objects.bulk_create(
             ResourceUse(resource=r, kind=UseKind.SESSION, session=session, cycle=cycle, on=date) for r in used
         )

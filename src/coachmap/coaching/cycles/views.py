@@ -17,6 +17,7 @@ from coachmap.coaching.models import CoachingCycle, CycleStage, CycleStatus, Ses
 from coachmap.core import access, inputs
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
+from coachmap.improvement.framework import queries as framework_queries
 from coachmap.library import access as library_access
 from coachmap.library import queries as library_queries
 
@@ -178,7 +179,12 @@ def micro(request: AuthedRequest) -> HttpResponse:
     if request.method == "GET" and request.GET.get("cycle"):
         chosen = cycles.filter(pk=inputs.parse_id(request.GET["cycle"], what="teacher")).first()
     initial = {"minutes": 10} | ({"cycle": chosen} if chosen else {})
-    form = forms.MicroForm(request.POST or None, cycles=cycles, initial=initial)
+    form = forms.MicroForm(
+        request.POST or None,
+        cycles=cycles,
+        framework=framework_queries.current_version(coach.district_id),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         cycle = form.cleaned_data["cycle"]
         try:
@@ -190,6 +196,9 @@ def micro(request: AuthedRequest) -> HttpResponse:
                 session_type=SessionType.MICRO,
                 notes=form.cleaned_data["note"],
                 next_steps=form.cleaned_data["next_step"],
+                framework_band=form.cleaned_data.get("framework_band", ""),
+                framework_level=form.cleaned_data.get("framework_level"),
+                framework_look_fors=form.cleaned_data.get("framework_look_fors", ()),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -232,7 +241,12 @@ def micro_undo(request: AuthedRequest, session_id: int) -> HttpResponse:
 @access.route_required("coaching:checkin-new")
 def checkin_new(request: AuthedRequest, cycle_id: int) -> HttpResponse:
     cycle = _own_cycle(request, cycle_id)
-    form = forms.CheckInForm(request.POST or None, cycle=cycle, initial={"date": timezone.localdate()})
+    form = forms.CheckInForm(
+        request.POST or None,
+        cycle=cycle,
+        framework=framework_queries.current_version(cycle.coach.district_id),
+        initial={"date": timezone.localdate()},
+    )
     saved = pages.cycle_form_saved(
         request,
         form,

@@ -1,5 +1,13 @@
 """The improvement chain's data: goals, the needs assessment's summary tables, indicators, the technology map."""
 
+from coachmap.improvement.models.framework import (
+    FrameworkLevel,
+    FrameworkLookFor,
+    FrameworkVersion,
+    GradeBand,
+    Walkthrough,
+    band_of_grade,
+)
 from coachmap.improvement.models.goals import (
     MAX_ACTIVE_GOALS,
     DataSource,
@@ -24,7 +32,11 @@ __all__ = [
     "AuditedTable",
     "DataSource",
     "EnrollmentCell",
+    "FrameworkLevel",
+    "FrameworkLookFor",
+    "FrameworkVersion",
     "GoalStatus",
+    "GradeBand",
     "ImprovementGoal",
     "Indicator",
     "IndicatorKind",
@@ -38,4 +50,6 @@ __all__ = [
     "ToolLink",
     "TurnaroundCell",
     "UsageCell",
+    "Walkthrough",
+    "band_of_grade",
 ]
