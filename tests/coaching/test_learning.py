@@ -122,10 +122,10 @@ def _race(offering: Offering, teachers: list[Teacher]) -> list[str]:
     return results
 
 
+# Concurrent writers need PostgreSQL (SQLite serialises whole transactions): the PostgreSQL pass runs it.
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_sign_ups_for_the_last_seat_at_once_one_seat_and_one_waitlisted(world: World) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("Concurrent writers need PostgreSQL; SQLite serialises whole transactions.")
     with time_machine.travel(BEFORE, tick=True):
         offering = _offering(world, seats=2)
         services.seat_take(teacher=TeacherFactory(school=world.school), offering=offering)
