@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "coachmap.feedback",
     "coachmap.library",
     "coachmap.reports",
+    "coachmap.impact",
     "coachmap.api",
     "coachmap.home",
     "coachmap.demo",
