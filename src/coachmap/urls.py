@@ -63,6 +63,7 @@ urlpatterns = [
     path("", include("coachmap.coaching.urls")),
     path("", include("coachmap.notifications.urls")),
     path("reports/", include("coachmap.reports.urls")),
+    path("impact/", include("coachmap.impact.urls")),
     path("data/", include("coachmap.roster.urls")),
     path("surveys/", include("coachmap.feedback.urls")),
     path("library/", include("coachmap.library.urls")),

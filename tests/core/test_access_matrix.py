@@ -230,6 +230,9 @@ EXPECTED: dict[str, Route] = {
     "reports:impact": Route(NONE, only({C: 200, OC: 200, L: 200, AD: 200})),
     "reports:impact-pdf": Route(NONE, only({C: 200, OC: 200, L: 200, AD: 200})),
     "reports:coaching-trends": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
+    "impact:index": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
+    "impact:export": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
+    "impact:pdf": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
     # Best fit: intake, look-fors, profiles, routing policy, matching and what follows.
     "coaching:intake": Route(NONE, only({T: 200, OT: 200})),
     "coaching:proposal-respond": Route(

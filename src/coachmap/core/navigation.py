@@ -72,6 +72,7 @@ SECTIONS: tuple[Section, ...] = (
             _link("Coaching trends", "reports:coaching-trends"),
             _link("Quadrants", "coaching:quadrants"),
             _link("Impact", "reports:impact"),
+            _link("Did it work?", "impact:index"),
             _link("Surveys", "feedback:surveys"),
         ),
     ),

@@ -147,6 +147,8 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
     # --- reports ---
     (frozenset({P, L, A}), ("reports:coaching-trends",)),
     (frozenset({C, L, A}), ("reports:impact", "reports:impact-pdf")),
+    # --- impact estimates: the district (lead, admin) or a principal's own school ---
+    (frozenset({P, L, A}), ("impact:index", "impact:export", "impact:pdf")),
     # --- roster imports ---
     (
         frozenset({L, A}),

@@ -28,7 +28,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
 
 Method = Literal["adjusted", "gain"]
 METHODS: tuple[Method, ...] = ("adjusted", "gain")
@@ -148,7 +148,7 @@ def fit(sample: Sample, method: Method = "adjusted") -> Fit:
     keep = [0] + [j for j in range(1, x_within.shape[1]) if np.ptp(x_within[:, j]) > 1e-12]
     x_within = x_within[:, keep]
     n, k = x_within.shape
-    result = sm.OLS(y_within, x_within).fit(
+    result = OLS(y_within, x_within).fit(
         cov_type="cluster", cov_kwds={"groups": sample.cluster}, use_t=True
     )
     # statsmodels' factor (n - 1) / (n - k) counts the columns it sees; the absorbed cell means

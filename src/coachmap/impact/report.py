@@ -37,6 +37,7 @@ class Row:
     estimate: Estimate
     words: list[str]
     tier: words.Tier | None = None
+    anchor: str = ""
 
 
 @dataclass
@@ -52,6 +53,17 @@ class Report:
     by_quadrant: list[Row] = field(default_factory=list)
     by_goal: list[Row] = field(default_factory=list)
     tools: list[Row] = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[tuple[str, str, list[Row]]]:
+        """The breakdowns in page order: (heading, slug, rows)."""
+        return [
+            ("By student group", "groups", self.by_group),
+            ("By coach type", "coach-types", self.by_coach_type),
+            ("By the teacher's quadrant", "quadrants", self.by_quadrant),
+            ("By improvement goal", "goals", self.by_goal),
+            ("Technology tools: use against growth", "tools", self.tools),
+        ]
 
     @property
     def rows(self) -> list[Row]:
@@ -172,6 +184,10 @@ def build(
 
     for tool in queries.tools_for(district, outcome.subject, school_id):
         report.tools.append(_tool_row(tool, rows, outcome, report))
+    report.main.anchor = "main"
+    for _, slug, section in report.sections:
+        for i, row in enumerate(section, start=1):
+            row.anchor = f"{slug}-{i}"
     return report
 
 
