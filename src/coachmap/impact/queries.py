@@ -25,6 +25,7 @@ from coachmap.improvement.models import Tool, ToolLink
 from coachmap.roster.models import Assessment, Subject, UsageWeek, Window
 
 COMPLETED = (CycleOutcome.GOAL_MET.value, CycleOutcome.REFERRED.value)
+SUBJECT_WORDS = {"ela": "English language arts", "math": "mathematics"}
 MEASURES = {"interim": "Interim test, fall to spring", "state": "State test, year over year"}
 
 
@@ -47,7 +48,7 @@ class Outcome:
         """How the plain words name it: "growth in mathematics from fall to spring 2025–26"."""
         years = f"{self.year - 1}–{str(self.year)[-2:]}"
         what = "from fall to spring" if self.measure == "interim" else "on the state test from the year before"
-        return f"growth in {Subject(self.subject).label.lower()} {what}, {years}"
+        return f"growth in {SUBJECT_WORDS.get(self.subject, self.subject)} {what}, {years}"
 
 
 def outcomes(district: District) -> list[Outcome]:
