@@ -39,7 +39,9 @@ def coverage(districts: int = DISTRICTS, seed: int = 1) -> dict[str, float]:
         d = estimate.dose_estimate(tool, method="adjusted", min_teachers=10)
         dose_covered += d.low is not None and d.high is not None and d.low <= PLANTED_DOSE <= d.high
         null_coaching, null_tool = simulate(np.random.default_rng(seed + 1_000_000 + i), Planted())
-        false_positive += estimate.coaching_estimate(null_coaching, method="adjusted", min_teachers=10).significant
+        false_positive += estimate.coaching_estimate(
+            null_coaching, method="adjusted", min_teachers=10
+        ).significant
         dose_false += estimate.dose_estimate(null_tool, method="adjusted", min_teachers=10).significant
     return {
         "districts_each_way": districts,
@@ -84,12 +86,13 @@ def run(ctx: Context) -> Record:
         started = time.perf_counter()
         fit = estimate.fit(analytic, "adjusted")
         bare_s.append(time.perf_counter() - started)
-    assert result is not None and fit is not None
+    assert result is not None
+    assert fit is not None
     ratio = min(whole_s) / min(bare_s)
     timing = {
         "outcome": outcome.label,
         "students": len(analytic),
-        "teachers": int(len(np.unique(analytic.cluster))),
+        "teachers": len(np.unique(analytic.cluster)),
         "whole_estimate_s": round(min(whole_s), 3),
         "bare_fit_s": round(min(bare_s), 3),
         "whole_over_bare": round(ratio, 2),

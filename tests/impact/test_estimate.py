@@ -69,7 +69,13 @@ def test_baseline_equivalence_by_hand() -> None:
 
 @pytest.mark.parametrize(
     ("gap", "verdict"),
-    [(0.0, "satisfied"), (0.05, "satisfied"), (-0.0501, "adjust"), (0.25, "adjust"), (0.2501, "not_equivalent")],
+    [
+        (0.0, "satisfied"),
+        (0.05, "satisfied"),
+        (-0.0501, "adjust"),
+        (0.25, "adjust"),
+        (0.2501, "not_equivalent"),
+    ],
 )
 def test_what_works_clearinghouse_bands(gap: float, verdict: str) -> None:
     assert E.equivalence(gap) == verdict
@@ -108,7 +114,9 @@ def test_without_nesting_the_interval_is_statsmodels_own() -> None:
     # One teacher in two cells: no longer nested, so no extra factor.
     cluster = coaching.cluster.copy()
     cluster[cluster == 0] = 6  # teacher 6 sits in the second cell; teacher 0 was in the first
-    s = E.Sample(coaching.outcome, coaching.baseline, coaching.exposure, coaching.cell, cluster, coaching.covariates)
+    s = E.Sample(
+        coaching.outcome, coaching.baseline, coaching.exposure, coaching.cell, cluster, coaching.covariates
+    )
     assert E.nested_correction(s.cluster, s.cell) == 1.0
     ours, direct = E.fit(s, "adjusted"), _statsmodels_direct(s, "adjusted")
     assert ours.se == pytest.approx(direct.bse["x"], abs=1e-9)
@@ -127,7 +135,9 @@ def test_too_few_teachers_on_a_side_shows_nothing() -> None:
 def test_sides_too_far_apart_at_the_start_give_no_estimate() -> None:
     coaching, _ = simulate(np.random.default_rng(5), Planted())
     shifted = coaching.baseline + 15 * coaching.exposure  # coached students start 0.5 SD higher
-    s = E.Sample(coaching.outcome, shifted, coaching.exposure, coaching.cell, coaching.cluster, coaching.covariates)
+    s = E.Sample(
+        coaching.outcome, shifted, coaching.exposure, coaching.cell, coaching.cluster, coaching.covariates
+    )
     e = E.coaching_estimate(s, method="adjusted", min_teachers=10)
     assert not e.shown and e.equivalence == "not_equivalent"
     assert "0.25" in e.reason and e.points is None
@@ -136,7 +146,9 @@ def test_sides_too_far_apart_at_the_start_give_no_estimate() -> None:
 def test_a_moderate_start_gap_needs_the_adjusted_method() -> None:
     coaching, _ = simulate(np.random.default_rng(6), Planted(coaching_points=4))
     shifted = coaching.baseline + 4 * coaching.exposure
-    s = E.Sample(coaching.outcome, shifted, coaching.exposure, coaching.cell, coaching.cluster, coaching.covariates)
+    s = E.Sample(
+        coaching.outcome, shifted, coaching.exposure, coaching.cell, coaching.cluster, coaching.covariates
+    )
     gain = E.coaching_estimate(s, method="gain", min_teachers=10)
     adjusted = E.coaching_estimate(s, method="adjusted", min_teachers=10)
     assert gain.equivalence == adjusted.equivalence == "adjust"
@@ -145,7 +157,9 @@ def test_a_moderate_start_gap_needs_the_adjusted_method() -> None:
 
 
 def test_plain_words_say_what_how_big_how_sure_and_not_cause() -> None:
-    coaching, tool = simulate(np.random.default_rng(7), Planted(coaching_points=4, tool_points_per_10_minutes=2))
+    coaching, tool = simulate(
+        np.random.default_rng(7), Planted(coaching_points=4, tool_points_per_10_minutes=2)
+    )
     e = E.coaching_estimate(coaching, method="adjusted", min_teachers=10)
     said = " ".join(words.coaching_words(e, "growth in mathematics"))
     assert "Compared:" in said and "scale-score points" in said and "95 %" in said
@@ -154,7 +168,9 @@ def test_plain_words_say_what_how_big_how_sure_and_not_cause() -> None:
     assert d.shown and d.low is not None and d.low > 0
     tier = words.essa_tier(d, on_map_with_goal=True)
     assert tier.label.startswith("Tier 3") and "at most" not in tier.label
-    null = E.dose_estimate(simulate(np.random.default_rng(8), Planted())[1], method="adjusted", min_teachers=10)
+    null = E.dose_estimate(
+        simulate(np.random.default_rng(8), Planted())[1], method="adjusted", min_teachers=10
+    )
     assert not words.essa_tier(null, on_map_with_goal=False).label.startswith("Tier 3") or null.significant
 
 
@@ -185,3 +201,11 @@ def test_intervals_cover_a_planted_effect_and_rarely_find_one_that_is_not_there(
     covered, false_positive = coverage(n, seed=20_000)
     assert 0.95 - tolerance <= covered <= 0.95 + tolerance, covered
     assert false_positive <= 0.05 + tolerance, false_positive
+
+
+def test_a_row_hidden_afterwards_keeps_no_figure() -> None:
+    coaching, _ = simulate(np.random.default_rng(9), Planted(coaching_points=4))
+    shown = E.coaching_estimate(coaching, method="adjusted", min_teachers=10)
+    assert shown.shown
+    hidden = E.with_reason(shown, "Hidden so that a smaller row cannot be worked out.")
+    assert not hidden.shown and hidden.points is None and hidden.teachers == (0, 0) and hidden.low is None

@@ -110,4 +110,3 @@ def test_without_results_the_page_says_what_will_happen(world: object) -> None:
     response = _client("lena").get("/impact/")
     assert response.status_code == 200
     assert "Once results are imported" in response.content.decode()
-

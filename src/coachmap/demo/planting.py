@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,7 +37,9 @@ def plant(gen: Generator, planted: Planted, subject_tools: dict[int, dict[str, s
     if planted == Planted():
         return
     year = gen.results_year
-    found = {o.subject: o for o in queries.outcomes(gen.district) if o.measure == "interim" and o.year == year}
+    found = {
+        o.subject: o for o in queries.outcomes(gen.district) if o.measure == "interim" and o.year == year
+    }
     status = queries.teacher_status(gen.district, year)
     weeks = _weeks(year)
     rng = np.random.default_rng(gen.seed + 19)
@@ -63,7 +64,9 @@ def plant(gen: Generator, planted: Planted, subject_tools: dict[int, dict[str, s
                     (gen.district.pk, student, tool, week, m, max(1, int(m // 12)))
                     for week, m in zip(weeks, minutes.tolist(), strict=True)
                 )
-            gen.insert_rows(UsageWeek, ["district", "student", "tool", "week", "minutes", "events"], iter(usage))
+            gen.insert_rows(
+                UsageWeek, ["district", "student", "tool", "week", "minutes", "events"], iter(usage)
+            )
         points = shifts(coached=coached, dose=dose, planted=planted)
         _apply(gen, year, subject, rows.student, points)
 
@@ -89,7 +92,8 @@ def _apply(gen: Generator, year: int, subject: str, students: np.ndarray, points
             # Proficient stays what the generator means by it: above the cut for the grade.
             results.update(
                 proficient=Case(
-                    When(scale_score__gt=F("grade") * 10 + Value(306.25), then=Value(True)), default=Value(False)
+                    When(scale_score__gt=F("grade") * 10 + Value(306.25), then=Value(True)),
+                    default=Value(False),
                 )
             )
 

@@ -29,7 +29,9 @@ def impact_scope(user: AnyUser, school_id: str | None) -> Scope:
         access.require(not school_id or chosen is not None, "That school is not in your district.")
         return Scope(district, chosen, schools, district_wide=True)
     led = list(
-        School.objects.filter(id__in=access.school_ids(user, Role.PRINCIPAL)).select_related("district").order_by("name")
+        School.objects.filter(id__in=access.school_ids(user, Role.PRINCIPAL))
+        .select_related("district")
+        .order_by("name")
     )
     access.require(bool(led), "Impact estimates are for principals, the program lead and the district.")
     chosen = next((s for s in led if str(s.pk) == school_id), None) if school_id else led[0]

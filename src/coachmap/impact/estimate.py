@@ -23,7 +23,7 @@ adjusted for, and above 0.25 there is no estimate.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -37,6 +37,7 @@ Equivalence = Literal["satisfied", "adjust", "not_equivalent", "unknown"]
 EQUIVALENT_SD = 0.05
 ADJUSTABLE_SD = 0.25
 DOSE_UNIT = 10.0  # a tool's effect is per 10 minutes per student-week
+CONSTANT = 1e-12  # a column that varies less than this within cells carries nothing
 STUDENT_FLOOR = 30  # fewer students on a side than this and no estimate is shown, whatever the group size
 
 Floats = npt.NDArray[np.float64]
@@ -106,7 +107,9 @@ class Estimate:
 
     @property
     def significant(self) -> bool:
-        return self.shown and self.low is not None and self.high is not None and (self.low > 0 or self.high < 0)
+        return (
+            self.shown and self.low is not None and self.high is not None and (self.low > 0 or self.high < 0)
+        )
 
 
 # --- the fit --------------------------------------------------------------------------------------
@@ -145,12 +148,10 @@ def fit(sample: Sample, method: Method = "adjusted") -> Fit:
     y_within, cells = absorb(y, sample.cell)
     x_within, _ = absorb(x, sample.cell)
     # A covariate constant within every cell (a group flag in a one-group sample) carries nothing.
-    keep = [0] + [j for j in range(1, x_within.shape[1]) if np.ptp(x_within[:, j]) > 1e-12]
+    keep = [0] + [j for j in range(1, x_within.shape[1]) if np.ptp(x_within[:, j]) > CONSTANT]
     x_within = x_within[:, keep]
     n, k = x_within.shape
-    result = OLS(y_within, x_within).fit(
-        cov_type="cluster", cov_kwds={"groups": sample.cluster}, use_t=True
-    )
+    result = OLS(y_within, x_within).fit(cov_type="cluster", cov_kwds={"groups": sample.cluster}, use_t=True)
     # statsmodels' factor (n - 1) / (n - k) counts the columns it sees; the absorbed cell means
     # are `cells` more parameters, as a fit with one dummy per cell (and no constant) counts them.
     cov = result.cov_params() * ((n - k) / (n - k - cells)) * nested_correction(sample.cluster, sample.cell)
@@ -191,12 +192,12 @@ def nested_correction(cluster: Ints, cell: Ints) -> float:
 
 def hedges_correction(n: int) -> float:
     """The small-sample correction ω = 1 − 3 / (4N − 9) of Hedges' g (WWC Procedures Handbook)."""
-    return 1 - 3 / (4 * n - 9) if n > 3 else 1.0
+    return 1 - 3 / (4 * n - 9) if n > 3 else 1.0  # noqa: PLR2004 - the formula's own constants
 
 
 def pooled_sd(a: Floats, b: Floats) -> float:
     na, nb = len(a), len(b)
-    if na < 2 or nb < 2:
+    if min(na, nb) < 2:  # noqa: PLR2004 - a variance needs two
         return float("nan")
     var = ((na - 1) * a.var(ddof=1) + (nb - 1) * b.var(ddof=1)) / (na + nb - 2)
     return math.sqrt(var)
@@ -276,7 +277,9 @@ def compare(
             **counts,
         )
     if verdict == "unknown":
-        return _hidden(kind, method, "No estimate: the scores do not vary, so there is nothing to compare.", **counts)
+        return _hidden(
+            kind, method, "No estimate: the scores do not vary, so there is nothing to compare.", **counts
+        )
     if verdict == "adjust" and method == "gain":
         return _hidden(
             kind,
@@ -310,14 +313,22 @@ def compare(
     )
 
 
-def coaching_estimate(sample: Sample, *, method: Method, min_teachers: int, min_students: int = STUDENT_FLOOR) -> Estimate:
+def coaching_estimate(
+    sample: Sample, *, method: Method, min_teachers: int, min_students: int = STUDENT_FLOOR
+) -> Estimate:
     """Students of teachers who completed a cycle against comparable students (same school × grade)."""
     return compare(
-        both_sides(sample), kind="coaching", method=method, min_teachers=min_teachers, min_students=min_students
+        both_sides(sample),
+        kind="coaching",
+        method=method,
+        min_teachers=min_teachers,
+        min_students=min_students,
     )
 
 
-def dose_estimate(sample: Sample, *, method: Method, min_teachers: int, min_students: int = STUDENT_FLOOR) -> Estimate:
+def dose_estimate(
+    sample: Sample, *, method: Method, min_teachers: int, min_students: int = STUDENT_FLOOR
+) -> Estimate:
     """Growth against minutes per student-week of one tool; sides are the higher and lower half of dose."""
     if not len(sample):
         return _hidden("dose", method, "No students with both scores at schools that use this tool.")
@@ -328,5 +339,6 @@ def dose_estimate(sample: Sample, *, method: Method, min_teachers: int, min_stud
 
 
 def with_reason(estimate: Estimate, reason: str) -> Estimate:
-    """The same estimate hidden for a reason decided outside the statistics (a suppression line)."""
-    return replace(estimate, shown=False, reason=reason)
+    """The estimate hidden for a reason decided outside the statistics (a suppression line, too few
+    coaches): no figure of it is kept, so nothing downstream can show one by mistake."""
+    return Estimate(estimate.kind, estimate.method, shown=False, reason=reason)

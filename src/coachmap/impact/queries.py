@@ -47,7 +47,9 @@ class Outcome:
     def phrase(self) -> str:
         """How the plain words name it: "growth in mathematics from fall to spring 2025–26"."""
         years = f"{self.year - 1}–{str(self.year)[-2:]}"
-        what = "from fall to spring" if self.measure == "interim" else "on the state test from the year before"
+        what = (
+            "from fall to spring" if self.measure == "interim" else "on the state test from the year before"
+        )
         return f"growth in {SUBJECT_WORDS.get(self.subject, self.subject)} {what}, {years}"
 
 
@@ -129,7 +131,7 @@ RACE_CODES = ["american_indian", "asian", "black", "hispanic", "pacific_islander
 
 def student_rows(outcome: Outcome, school_id: int | None = None) -> Rows:
     """Every student with both scores and one teacher for the subject (optionally at one school)."""
-    params: dict[str, object] = {
+    params: dict[str, int | str] = {
         "subject": outcome.subject,
         "baseline": outcome.baseline_id,
         "outcome": outcome.outcome_id,
@@ -188,7 +190,12 @@ def teacher_status(district: District, year: int) -> TeacherStatus:
         "closed_on", "id"
     ).values_list("teacher_id", "status", "closed_on", "outcome", "coach_id", "coach__coach_type"):
         touched.add(teacher_id)
-        if status == CycleStatus.CLOSED and closed_on is not None and closed_on <= end and outcome in COMPLETED:
+        if (
+            status == CycleStatus.CLOSED
+            and closed_on is not None
+            and closed_on <= end
+            and outcome in COMPLETED
+        ):
             coached[teacher_id] = True
             coach_type[teacher_id] = ctype
             coach[teacher_id] = coach_id
@@ -222,10 +229,14 @@ def tools_for(district: District, subject: str, school_id: int | None = None) ->
     if school_id is not None:
         tools = tools.filter(school_id=school_id)
     linked = set(
-        ToolLink.objects.filter(tool__school__district=district).values_list("tool__name", flat=True).distinct()
+        ToolLink.objects.filter(tool__school__district=district)
+        .values_list("tool__name", flat=True)
+        .distinct()
     )
     found: dict[str, tuple[str, set[int]]] = {}
-    for name, usage_name, subjects, school in tools.values_list("name", "usage_name", "subjects", "school_id"):
+    for name, usage_name, subjects, school in tools.values_list(
+        "name", "usage_name", "subjects", "school_id"
+    ):
         if subject in (subjects or []):
             found.setdefault(name, (usage_name or name, set()))[1].add(school)
     return [
@@ -242,5 +253,7 @@ def dose(district: District, usage_name: str, year: int) -> tuple[dict[int, floa
     weeks = weeks_qs.values("week").distinct().count()
     if not weeks:
         return {}, 0
-    minutes = dict(weeks_qs.values_list("student_id").annotate(m=Sum("minutes")).values_list("student_id", "m"))
+    minutes = dict(
+        weeks_qs.values_list("student_id").annotate(m=Sum("minutes")).values_list("student_id", "m")
+    )
     return {sid: float(m or 0) / weeks for sid, m in minutes.items()}, weeks

@@ -20,6 +20,7 @@ from coachmap.core import groups, privacy
 from coachmap.core.models import CoachType, District, School
 from coachmap.impact import estimate, queries, words
 from coachmap.impact.estimate import Estimate, Method, Sample
+from coachmap.impact.words import Tier
 from coachmap.improvement.models import GoalStatus, ImprovementGoal
 
 MIN_COACHES = 3
@@ -36,7 +37,7 @@ class Row:
     label: str
     estimate: Estimate
     words: list[str]
-    tier: words.Tier | None = None
+    tier: Tier | None = None
     anchor: str = ""
 
 
@@ -71,7 +72,9 @@ class Report:
         return head + self.by_group + self.by_coach_type + self.by_quadrant + self.by_goal + self.tools
 
 
-def _lookup(keys: npt.NDArray[np.int64], table: dict[int, object], missing: object) -> npt.NDArray[np.object_]:
+def _lookup(
+    keys: npt.NDArray[np.int64], table: dict[int, object], missing: object
+) -> npt.NDArray[np.object_]:
     unique, inverse = np.unique(keys, return_inverse=True)
     values = np.array([table.get(int(k), missing) for k in unique.tolist()], dtype=object)
     return values[inverse] if len(keys) else np.zeros(0, dtype=object)
@@ -101,7 +104,9 @@ def _coaching_row(section: str, label: str, sample: Sample, report: Report) -> R
     return Row(section, label, e, words.coaching_words(e, report.outcome.phrase))
 
 
-def _suppress_lines(rows: list[Row], keys: list[str], counts: dict[str, int], total: int, min_size: int) -> None:
+def _suppress_lines(
+    rows: list[Row], keys: list[str], counts: dict[str, int], total: int, min_size: int
+) -> None:
     """Hide rows whose coached-teacher counts would give a hidden one away (rows add up to the total)."""
     cells = {"all": total, **counts}
     hidden = privacy.suppress(cells, [privacy.Line(tuple(keys), "all")], min_size)
@@ -127,8 +132,24 @@ def build(
         mask = kept.flags.get(code)
         if mask is None or not mask.any():
             continue
-        report.by_group.append(_coaching_row("By student group", groups.label(code), sample.take(mask), report))
+        report.by_group.append(
+            _coaching_row("By student group", groups.label(code), sample.take(mask), report)
+        )
 
+    _by_coach_type(report, kept, sample, status)
+    _by_quadrant(report, kept, sample, status)
+    _by_goal(report, kept, sample)
+    for tool in queries.tools_for(district, outcome.subject, school_id):
+        report.tools.append(_tool_row(tool, rows, outcome, report))
+    report.main.anchor = "main"
+    for _, slug, section in report.sections:
+        for i, row in enumerate(section, start=1):
+            row.anchor = f"{slug}-{i}"
+    return report
+
+
+def _by_coach_type(report: Report, kept: queries.Rows, sample: Sample, status: queries.TeacherStatus) -> None:
+    district = report.district
     coached = sample.exposure > 0
     ctype = _lookup(kept.teacher, dict(status.coach_type), "")
     coach = _lookup(kept.teacher, dict(status.coach), 0)
@@ -148,13 +169,20 @@ def build(
     total = len(np.unique(kept.teacher[coached]))
     _suppress_lines(report.by_coach_type, list(type_counts), type_counts, total, report.min_teachers)
 
+
+def _by_quadrant(report: Report, kept: queries.Rows, sample: Sample, status: queries.TeacherStatus) -> None:
+    method = report.method
+    coached = sample.exposure > 0
+    total = len(np.unique(kept.teacher[coached]))
     quadrant = _lookup(kept.teacher, dict(status.quadrant), "")
     quad_counts: dict[str, int] = {}
     quad_keys = [q.value for q in Quadrant]
     for q in Quadrant:
         treated = coached & (quadrant == q.value)
         quad_counts[q.value] = len(np.unique(kept.teacher[treated]))
-        report.by_quadrant.append(_coaching_row("By quadrant", q.label, sample.take(treated | ~coached), report))
+        report.by_quadrant.append(
+            _coaching_row("By quadrant", q.label, sample.take(treated | ~coached), report)
+        )
     quad_counts["none"] = len(np.unique(kept.teacher[coached & (quadrant == "")]))
     # Coached teachers without an intake are a part of the line too, though they get no row.
     _suppress_lines(
@@ -165,6 +193,10 @@ def build(
         report.min_teachers,
     )
 
+
+def _by_goal(report: Report, kept: queries.Rows, sample: Sample) -> None:
+    assert report.outcome is not None  # noqa: S101
+    district, school, outcome = report.district, report.school, report.outcome
     goals = ImprovementGoal.objects.filter(
         school__district=district, status=GoalStatus.ACTIVE, subject=outcome.subject
     )
@@ -182,23 +214,19 @@ def build(
         label = f"Goal for {groups.label(group).lower()} ({len(schools)} school{'s' if len(schools) != 1 else ''})"
         report.by_goal.append(_coaching_row("By goal", label, sample.take(mask), report))
 
-    for tool in queries.tools_for(district, outcome.subject, school_id):
-        report.tools.append(_tool_row(tool, rows, outcome, report))
-    report.main.anchor = "main"
-    for _, slug, section in report.sections:
-        for i, row in enumerate(section, start=1):
-            row.anchor = f"{slug}-{i}"
-    return report
-
 
 def _tool_row(tool: queries.ToolInfo, rows: queries.Rows, outcome: queries.Outcome, report: Report) -> Row:
     doses, weeks = queries.dose(report.district, tool.usage_name, outcome.year)
     at = rows.take(np.isin(rows.school, list(tool.schools)))
     if not weeks:
-        e = Estimate("dose", report.method, shown=False, reason="No usage data for this tool in that school year.")
+        e = Estimate(
+            "dose", report.method, shown=False, reason="No usage data for this tool in that school year."
+        )
     else:
         exposure = _lookup(at.student, doses, 0.0).astype(float)
-        e = estimate.dose_estimate(sample_of(at, exposure), method=report.method, min_teachers=report.min_teachers)
+        e = estimate.dose_estimate(
+            sample_of(at, exposure), method=report.method, min_teachers=report.min_teachers
+        )
     tier = words.essa_tier(e, on_map_with_goal=tool.on_map_with_goal)
     return Row("Tool", tool.name, e, words.dose_words(e, tool.name, outcome.phrase), tier)
 
@@ -236,6 +264,8 @@ def csv_rows(report: Report) -> list[list[object]]:
     out: list[list[object]] = []
     for row in report.rows:
         e = row.estimate
+        if not e.shown:  # nothing of a hidden estimate leaves, whatever it holds
+            e = Estimate(e.kind, e.method, shown=False, reason=e.reason)
         counts = (*e.teachers, *e.students) if e.shown else ("", "", "", "")
         out.append(
             [

@@ -13,10 +13,10 @@ from coachmap.core import access, csvsafe
 from coachmap.core.access import AuthedRequest
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction
+from coachmap.core.pdf import html_to_pdf
 from coachmap.impact import queries, report
 from coachmap.impact.access import Scope, impact_scope
 from coachmap.impact.estimate import METHODS, Method
-from coachmap.core.pdf import html_to_pdf
 
 METHOD_LABELS = {
     "adjusted": "Adjusted for the starting score",

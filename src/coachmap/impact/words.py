@@ -38,7 +38,8 @@ def _points(x: float) -> str:
 
 
 def how_sure(e: Estimate) -> str:
-    assert e.low is not None and e.high is not None  # noqa: S101 - only called on a shown estimate
+    assert e.low is not None  # noqa: S101 - only called on a shown estimate
+    assert e.high is not None  # noqa: S101 - only called on a shown estimate
     if e.low > 0:
         return (
             f"We are fairly sure (95 %) the true difference is between {e.low:+.1f} and {e.high:+.1f} points: "
@@ -59,7 +60,8 @@ def coaching_words(e: Estimate, outcome: str) -> list[str]:
     """What was compared, how big, how sure, and that it does not prove cause."""
     if not e.shown:
         return [e.reason]
-    assert e.points is not None and e.sd is not None  # noqa: S101
+    assert e.points is not None  # noqa: S101 - only called on a shown estimate
+    assert e.sd is not None  # noqa: S101 - only called on a shown estimate
     direction = "more" if e.points >= 0 else "less"
     return [
         f"Compared: {e.students[0]} students of {e.teachers[0]} teachers who completed a coaching cycle, against "
@@ -77,7 +79,8 @@ def coaching_words(e: Estimate, outcome: str) -> list[str]:
 def dose_words(e: Estimate, tool: str, outcome: str) -> list[str]:
     if not e.shown:
         return [e.reason]
-    assert e.points is not None and e.sd is not None  # noqa: S101
+    assert e.points is not None  # noqa: S101 - only called on a shown estimate
+    assert e.sd is not None  # noqa: S101 - only called on a shown estimate
     direction = "more" if e.points >= 0 else "less"
     return [
         f"Compared: students who used {tool} more against students who used it less (minutes per student-week), "
