@@ -10,6 +10,7 @@ is not shown. Nothing is ever reported per teacher or per coach.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,7 +74,7 @@ class Report:
 
 
 def _lookup(
-    keys: npt.NDArray[np.int64], table: dict[int, object], missing: object
+    keys: npt.NDArray[np.int64], table: Mapping[int, object], missing: object
 ) -> npt.NDArray[np.object_]:
     unique, inverse = np.unique(keys, return_inverse=True)
     values = np.array([table.get(int(k), missing) for k in unique.tolist()], dtype=object)
