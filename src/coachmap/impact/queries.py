@@ -118,7 +118,8 @@ teacher AS (
     HAVING COUNT(DISTINCT l.tid) = 1
 )
 SELECT o.student_id, o.school_id, o.grade, b.scale_score, o.scale_score, t.tid,
-       s.english_learner, s.disability, s.econ_disadvantaged, s.race_ethnicity
+       CASE WHEN s.english_learner THEN 1 ELSE 0 END, CASE WHEN s.disability THEN 1 ELSE 0 END,
+       CASE WHEN s.econ_disadvantaged THEN 1 ELSE 0 END, {race}
 FROM roster_result o
 JOIN roster_result b ON b.student_id = o.student_id AND b.assessment_id = %(baseline)s
 JOIN teacher t ON t.sid = o.student_id
@@ -140,31 +141,44 @@ def student_rows(outcome: Outcome, school_id: int | None = None) -> Rows:
     if school_id is not None:
         params["school"] = school_id
         class_school, result_school = "AND c.school_id = %(school)s", "AND o.school_id = %(school)s"
-    sql = _STUDENT_ROWS.format(class_school=class_school, result_school=result_school)
+    race = (
+        "CASE s.race_ethnicity "
+        + " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(RACE_CODES))
+        + " ELSE -1 END"
+    )
+    sql = _STUDENT_ROWS.format(class_school=class_school, result_school=result_school, race=race)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        raw = cursor.fetchall()
-    if not raw:
-        empty_i, empty_f = np.zeros(0, dtype=np.int64), np.zeros(0)
-        return Rows(empty_i, empty_i, empty_i, empty_f, empty_f, empty_i, {})
-    cols = list(zip(*raw, strict=True))
-    race = np.array(cols[9], dtype=object)
-    flags = {
-        "el": np.array(cols[6], dtype=bool),
-        "swd": np.array(cols[7], dtype=bool),
-        "ed": np.array(cols[8], dtype=bool),
-    }
-    for code in RACE_CODES:
-        flags[f"race:{code}"] = race == code
+        # Straight from the cursor's tuples into typed columns: no Python object per cell.
+        table = np.fromiter(cursor.fetchall(), dtype=_ROW_TYPE)
+    flags = {"el": table["el"] == 1, "swd": table["swd"] == 1, "ed": table["ed"] == 1}
+    for i, code in enumerate(RACE_CODES):
+        flags[f"race:{code}"] = table["race"] == i
     return Rows(
-        student=np.array(cols[0], dtype=np.int64),
-        school=np.array(cols[1], dtype=np.int64),
-        grade=np.array(cols[2], dtype=np.int64),
-        baseline=np.array(cols[3], dtype=float),
-        outcome=np.array(cols[4], dtype=float),
-        teacher=np.array(cols[5], dtype=np.int64),
+        student=table["student"].astype(np.int64),
+        school=table["school"].astype(np.int64),
+        grade=table["grade"].astype(np.int64),
+        baseline=table["baseline"],
+        outcome=table["outcome"],
+        teacher=table["teacher"].astype(np.int64),
         flags=flags,
     )
+
+
+_ROW_TYPE = np.dtype(
+    [
+        ("student", np.int64),
+        ("school", np.int64),
+        ("grade", np.int64),
+        ("baseline", np.float64),
+        ("outcome", np.float64),
+        ("teacher", np.int64),
+        ("el", np.int8),
+        ("swd", np.int8),
+        ("ed", np.int8),
+        ("race", np.int8),
+    ]
+)
 
 
 @dataclass(frozen=True)
