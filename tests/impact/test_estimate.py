@@ -209,3 +209,18 @@ def test_a_row_hidden_afterwards_keeps_no_figure() -> None:
     assert shown.shown
     hidden = E.with_reason(shown, "Hidden so that a smaller row cannot be worked out.")
     assert not hidden.shown and hidden.points is None and hidden.teachers == (0, 0) and hidden.low is None
+
+
+def test_demo_data_takes_the_planted_effects_as_settings() -> None:
+    from coachmap.demo.effects import DEMO_PLANTED
+    from coachmap.demo.management.commands.demo_data import Command
+
+    parser = Command().create_parser("coachmap", "demo-data")
+    defaults = parser.parse_args([])
+    assert (defaults.coaching_effect, defaults.tool_effect) == (
+        DEMO_PLANTED.coaching_points,
+        DEMO_PLANTED.tool_points_per_10_minutes,
+    )
+    assert DEMO_PLANTED.coaching_points > 0  # `make demo` has something to find, and the doc says so
+    none = parser.parse_args(["--coaching-effect", "0", "--tool-effect", "0"])
+    assert (none.coaching_effect, none.tool_effect) == (0.0, 0.0)
