@@ -120,11 +120,11 @@ teacher AS (
 SELECT o.student_id, o.school_id, o.grade, b.scale_score, o.scale_score, t.tid,
        CASE WHEN s.english_learner THEN 1 ELSE 0 END, CASE WHEN s.disability THEN 1 ELSE 0 END,
        CASE WHEN s.econ_disadvantaged THEN 1 ELSE 0 END, {race}
-FROM roster_result o
-JOIN roster_result b ON b.student_id = o.student_id AND b.assessment_id = %(baseline)s
-JOIN teacher t ON t.sid = o.student_id
-JOIN roster_student s ON s.id = o.student_id
-WHERE o.assessment_id = %(outcome)s AND o.scale_score IS NOT NULL AND b.scale_score IS NOT NULL {result_school}
+FROM teacher t
+JOIN roster_result o ON o.assessment_id = %(outcome)s AND o.student_id = t.sid
+JOIN roster_result b ON b.assessment_id = %(baseline)s AND b.student_id = t.sid
+JOIN roster_student s ON s.id = t.sid
+WHERE o.scale_score IS NOT NULL AND b.scale_score IS NOT NULL {result_school}
 """
 
 RACE_CODES = ["american_indian", "asian", "black", "hispanic", "pacific_islander", "white", "multiracial"]
