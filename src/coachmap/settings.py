@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "coachmap.reports",
     "coachmap.families",
     "coachmap.program",
+    "coachmap.impact",
     "coachmap.api",
     "coachmap.home",
     "coachmap.demo",

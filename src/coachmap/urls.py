@@ -65,6 +65,7 @@ urlpatterns = [
     path("reports/", include("coachmap.reports.urls")),
     path("families/", include("coachmap.families.urls")),
     path("program/", include("coachmap.program.urls")),
+    path("impact/", include("coachmap.impact.urls")),
     path("data/", include("coachmap.roster.urls")),
     path("surveys/", include("coachmap.feedback.urls")),
     path("library/", include("coachmap.library.urls")),

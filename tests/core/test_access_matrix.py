@@ -360,6 +360,9 @@ EXPECTED: dict[str, Route] = {
         method="post",
         data=lambda w: {"what_worked": "Cycles tied to goals.", "what_to_change": "More PLC time."},
     ),
+    "impact:index": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
+    "impact:export": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
+    "impact:pdf": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200})),
     # Best fit: intake, look-fors, profiles, routing policy, matching and what follows.
     "coaching:intake": Route(NONE, only({T: 200, OT: 200})),
     "coaching:proposal-respond": Route(

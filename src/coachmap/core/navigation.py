@@ -78,6 +78,7 @@ SECTIONS: tuple[Section, ...] = (
             _link("Quadrants", "coaching:quadrants"),
             _link("Impact", "reports:impact"),
             _link("Family reports", "families:index"),
+            _link("Did it work?", "impact:index"),
             _link("Surveys", "feedback:surveys"),
             _link("Technology use by level", "program:framework-report"),
         ),

@@ -177,6 +177,8 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
     # Teachers and coaches read a report through its public link, like any family (no row: PUBLIC).
     (frozenset({P, L, A}), ("families:index", "families:report", "families:pdf")),
     (frozenset({P}), ("families:new", "families:edit", "families:publish", "families:revoke")),
+    # --- impact estimates: the district (lead, admin) or a principal's own school ---
+    (frozenset({P, L, A}), ("impact:index", "impact:export", "impact:pdf")),
     # --- roster imports ---
     (
         frozenset({L, A}),

@@ -47,7 +47,8 @@ from coachmap.core import bulk, groups
 from coachmap.core.grades import grade_label
 from coachmap.core.models import Coach, CoachType, District, Membership, Role, School, Teacher, User
 from coachmap.core.schoolyear import school_year_of
-from coachmap.demo import names, program, together
+from coachmap.demo import names, planting, program, together
+from coachmap.demo.effects import DEMO_PLANTED, Planted
 from coachmap.demo.profiles import Profile
 from coachmap.demo.strategy import StrategyData
 from coachmap.demo.work import CycleWork
@@ -136,8 +137,10 @@ class Generator:
         seed: int,
         today: datetime.date,
         progress: Callable[[str, int, int], None] | None = None,
+        planted: Planted = DEMO_PLANTED,
     ) -> None:
         self.profile = profile
+        self.planted = planted
         self.seed = seed
         self.today = today
         self.rng = np.random.default_rng(seed)
@@ -192,6 +195,8 @@ class Generator:
             strategy.tools()
             strategy.usage()
             strategy.gradebook()
+            # Known effects in last year's spring and state scores, for the impact pages to find.
+            planting.plant(self, self.planted, planting.subject_tools(strategy))
             bulk.reset_sequences(
                 User,
                 Membership,

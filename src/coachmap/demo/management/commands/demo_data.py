@@ -10,6 +10,7 @@ from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from coachmap.demo.effects import DEMO_PLANTED, Planted
 from coachmap.demo.generate import DEMO_LOGINS, DEMO_PASSWORD, Generator, existing_state
 from coachmap.demo.profiles import PROFILES
 
@@ -26,9 +27,30 @@ class Command(BaseCommand):
             default=None,
             help="Reference date (YYYY-MM-DD) for the current school year; default today. Fix it for identical data.",
         )
+        parser.add_argument(
+            "--coaching-effect",
+            type=float,
+            default=DEMO_PLANTED.coaching_points,
+            help="Scale-score points planted in last year's spring and state scores of students whose teacher "
+            f"completed a coaching cycle (default {DEMO_PLANTED.coaching_points:g}; 0 for none). See docs/impact.md.",
+        )
+        parser.add_argument(
+            "--tool-effect",
+            type=float,
+            default=DEMO_PLANTED.tool_points_per_10_minutes,
+            help="Scale-score points planted per 10 minutes a week of a subject tool "
+            f"(default {DEMO_PLANTED.tool_points_per_10_minutes:g}; 0 for none).",
+        )
 
     def handle(
-        self, *args: Any, profile: str, seed: int, today: datetime.date | None, **options: Any
+        self,
+        *args: Any,
+        profile: str,
+        seed: int,
+        today: datetime.date | None,
+        coaching_effect: float = DEMO_PLANTED.coaching_points,
+        tool_effect: float = DEMO_PLANTED.tool_points_per_10_minutes,
+        **options: Any,
     ) -> None:
         console = Console(file=cast(IO[str], self.stdout), highlight=False)
         state = existing_state()
@@ -56,7 +78,8 @@ class Command(BaseCommand):
                         tasks[name] = progress.add_task(name, total=total)
                     progress.update(tasks[name], completed=done)
 
-                counts = Generator(chosen, seed, today or timezone.localdate(), report).run()
+                planted = Planted(coaching_points=coaching_effect, tool_points_per_10_minutes=tool_effect)
+                counts = Generator(chosen, seed, today or timezone.localdate(), report, planted).run()
             total = sum(counts.rows.values())
             console.print(f"Generated the {profile} district: {total:,} rows in {counts.seconds:.1f} s.")
             for table, n in sorted(counts.rows.items()):
