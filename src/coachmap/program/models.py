@@ -165,3 +165,24 @@ class AnnualReview(models.Model):
 
     def __str__(self) -> str:
         return f"Annual review {self.school_year - 1}–{self.school_year}"
+
+
+class YearRollover(models.Model):
+    """A school year closed by the program lead (program/rollover.py): once per district and year."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="rollovers")
+    school_year = models.PositiveSmallIntegerField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    done_at = models.DateTimeField(auto_now_add=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["district", "-school_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "school_year"], name="rollover_once_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"School year {self.school_year - 1}–{self.school_year} closed"
