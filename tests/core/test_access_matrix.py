@@ -313,7 +313,30 @@ EXPECTED: dict[str, Route] = {
     ),
     "api:referrals": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     "api:quadrants": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
+    # The API's first paths answer as /api/v1/ does (issue 20).
+    "api-legacy": Route(lambda w: {"rest": "me"}, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    # API tokens (issue 20): each person's own page; service accounts are the district admin's.
+    "tokens:personal": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
+    "tokens:personal-revoke": Route(
+        lambda w: {"token_id": _teachers_token(w)}, only({T: 302}, default=404), method="post"
+    ),
+    "tokens:services": Route(NONE, only({AD: 200})),
+    "tokens:service-revoke": Route(
+        lambda w: {"account_id": _service_account(w)}, only({AD: 302}), method="post"
+    ),
 }
+
+
+def _teachers_token(w: World) -> int:
+    from coachmap.api import tokens
+
+    return tokens.personal_token_create(actor=w.teacher.user, name="script", scopes=["read"])[0].pk
+
+
+def _service_account(w: World) -> int:
+    from coachmap.api import tokens
+
+    return tokens.service_account_create(actor=w.admin, name="Warehouse", scopes=["read:aggregates"])[0].pk
 
 
 def _import_run(w: World) -> int:

@@ -274,6 +274,10 @@ class AuditAction(models.TextChoices):
     SIGN_IN_LINKED = "sign_in_linked", "Linked a sign-in account"
     SIGN_IN_REFUSED = "sign_in_refused", "Refused a sign-in"
     SIGN_IN_PASSWORD = "sign_in_password", "Signed in with a password while passwords are off"
+    # API tokens (coachmap.api): made, revoked, and every request signed in with one.
+    API_TOKEN_CREATE = "api_token_create", "Made an API token"
+    API_TOKEN_REVOKE = "api_token_revoke", "Revoked an API token"
+    API_TOKEN_USE = "api_token_use", "Used an API token"
 
     @property
     def is_confidential(self) -> bool:

@@ -81,6 +81,7 @@ SECTIONS: tuple[Section, ...] = (
             _link("Library", "library:index"),
             _link("Agreements", "coaching:agreements"),
             _link("Notifications", "notifications:list"),
+            _link("API tokens", "tokens:personal"),
         ),
     ),
     Section(
@@ -92,6 +93,7 @@ SECTIONS: tuple[Section, ...] = (
             _link("Import data", "roster:imports"),
             _link("Settings", "district-settings"),
             _link("Sign-in", "signin:settings"),
+            _link("Service accounts", "tokens:services"),
             _link("Admin", "admin:index"),
         ),
     ),

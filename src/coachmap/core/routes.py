@@ -32,6 +32,9 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
             "coaching:agreement",
             "notifications:list",
             "notifications:settings",
+            # API tokens (issue 20): each person's own.
+            "tokens:personal",
+            "tokens:personal-revoke",
         ),
     ),
     # --- the district ---
@@ -40,6 +43,8 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
         frozenset({A}),
         ("district-settings", "signin:settings", "signin:provider", "signin:passwords", "admin:index"),
     ),
+    # --- API service accounts for other systems (issue 20) ---
+    (frozenset({A}), ("tokens:services", "tokens:service-revoke")),
     # --- people: the district admin's People page ---
     (
         frozenset({A}),

@@ -5,6 +5,7 @@ import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from coachmap.core import tokens
 from coachmap.core.inputs import Id
 from coachmap.improvement import access as improvement_access
 from coachmap.improvement.models import GoalStatus, ImprovementGoal
@@ -31,6 +32,7 @@ class GoalOut(Schema):
 
 
 @router.get("/goals", response=list[GoalOut])
+@tokens.service(tokens.Scope.READ_GOALS)
 def goals(
     request: HttpRequest, school_id: Id | None = None, status: GoalStatus | None = None
 ) -> list[ImprovementGoal]:

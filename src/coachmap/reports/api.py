@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
-from coachmap.core import access
+from coachmap.core import access, tokens
 from coachmap.reports import queries
 
 router = Router(tags=["reports"])
@@ -42,6 +42,7 @@ def _row(row: queries.TrendRow) -> dict[str, object]:
 
 
 @router.get("/coaching-trends", response=list[TrendsOut])
+@tokens.service(tokens.Scope.READ_AGGREGATES)
 def coaching_trends(request: HttpRequest) -> list[dict[str, object]]:
     """Aggregate coaching activity this school year; suppressed figures are null."""
     access.require(
