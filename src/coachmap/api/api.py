@@ -22,10 +22,14 @@ from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, django_auth
 
 from coachmap.api import tokens
+from coachmap.coaching.agreements.api import router as agreements_router
 from coachmap.coaching.api import router as coaching_router
+from coachmap.coaching.timelog.api import router as timelog_router
 from coachmap.core import access
 from coachmap.core import tokens as token_rules
+from coachmap.feedback.api import router as feedback_router
 from coachmap.improvement.api import router as improvement_router
+from coachmap.library.api import router as library_router
 from coachmap.reports.api import router as reports_router
 
 
@@ -96,8 +100,8 @@ def _refusal(kind: token_rules.Kind, view: Callable[..., Any] | None) -> str:
         return "This route is never open to API tokens: it is for people signed in to coachmap."
     if kind == token_rules.Kind.PERSONAL:
         return "This token's scopes do not include this: make a token with 'write' to change things."
-    if isinstance(rule, token_rules.Scope):
-        return f"This service account's scopes do not include {rule.value}."
+    if isinstance(rule, frozenset):
+        return f"This service account's scopes do not include {' or '.join(sorted(s.value for s in rule))}."
     return "Service accounts cannot call this route: it is for people and their personal tokens."
 
 
@@ -237,4 +241,8 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 api.add_router("/", improvement_router)
 api.add_router("/", coaching_router)
+api.add_router("/", timelog_router)
+api.add_router("/", agreements_router)
+api.add_router("/", feedback_router)
+api.add_router("/", library_router)
 api.add_router("/reports", reports_router)

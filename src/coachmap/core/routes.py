@@ -192,4 +192,8 @@ API_ROUTES: dict[str, str] = {
     "api:round_run": "coaching:rounds",
     "api:quadrants": "coaching:quadrants",
     "api:coaching_trends": "reports:coaching-trends",
+    "api:indicators": "improvement:indicator",
+    "api:time_week": "coaching:time-week",
+    "api:time_team": "coaching:time-team",
+    "api:surveys": "feedback:surveys",
 }

@@ -5,7 +5,7 @@ with `read` and optionally `write`) or a service account's (another system's, ma
 admin, with named scopes). Each API route says which tokens may call it:
 
 - unmarked: personal tokens (`read` for GET, `write` for the rest); no service token;
-- `@tokens.service(Scope.READ_AGGREGATES)`: also service tokens holding that scope;
+- `@tokens.service(Scope.READ_AGGREGATES, ...)`: also service tokens holding one of these scopes;
 - `@tokens.any_token`: every valid token (who am I);
 - `@tokens.never`: no token at all, only the browser session.
 
@@ -74,13 +74,17 @@ NEVER = "never"
 ANY = "any"
 
 
-def service(scope: Scope) -> Callable[[F], F]:
-    """Mark an API route as open to service tokens holding `scope` (and to personal tokens)."""
-    if scope not in SERVICE_SCOPES:
-        raise ValueError(f"{scope} is not a service account's scope.")
+def service(*scopes: Scope) -> Callable[[F], F]:
+    """Mark an API route as open to service tokens holding any of `scopes` (and to personal tokens)."""
+    for scope in scopes:
+        if scope not in SERVICE_SCOPES:
+            raise ValueError(f"{scope} is not a service account's scope.")
+    reads = {s.value.startswith("read:") for s in scopes}
+    if len(reads) != 1:
+        raise ValueError("A route's service scopes are all reads or all writes.")
 
     def mark_route(view: F) -> F:
-        view.token_rule = scope  # type: ignore[attr-defined]
+        view.token_rule = frozenset(scopes)  # type: ignore[attr-defined]
         return view
 
     return mark_route
@@ -98,7 +102,7 @@ def any_token(view: F) -> F:
     return view
 
 
-def rule_of(view: Callable[..., Any]) -> str | Scope | None:
+def rule_of(view: Callable[..., Any]) -> str | frozenset[Scope] | None:
     return getattr(view, "token_rule", None)
 
 
@@ -111,10 +115,10 @@ def allows(kind: Kind, scopes: list[str] | tuple[str, ...], view: Callable[..., 
         return True
     if kind == Kind.PERSONAL:
         return (Scope.READ if method in SAFE_METHODS else Scope.WRITE) in scopes
-    if not isinstance(rule, Scope):
+    if not isinstance(rule, frozenset):
         return False
-    reads = rule.value.startswith("read:")
-    return rule in scopes and (method in SAFE_METHODS) == reads
+    reads = all(s.value.startswith("read:") for s in rule)
+    return any(s.value in scopes for s in rule) and (method in SAFE_METHODS) == reads
 
 
 def mark(user: Any, kind: Kind, scopes: list[str]) -> None:

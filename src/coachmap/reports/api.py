@@ -42,7 +42,7 @@ def _row(row: queries.TrendRow) -> dict[str, object]:
 
 
 @router.get("/coaching-trends", response=list[TrendsOut])
-@tokens.service(tokens.Scope.READ_AGGREGATES)
+@tokens.service(tokens.Scope.READ_AGGREGATES, tokens.Scope.READ_COACHING_ACTIVITY)
 def coaching_trends(request: HttpRequest) -> list[dict[str, object]]:
     """Aggregate coaching activity this school year; suppressed figures are null."""
     access.require(
