@@ -55,6 +55,12 @@ def _person(w: World) -> dict[str, Any]:
     return {"person_id": w.teacher.user.pk}
 
 
+def _flags_file(w: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"kind": "flags", "upload": SimpleUploadedFile("flags.csv", b"sourcedId,flag\n", "text/csv")}
+
+
 def _school(w: World) -> dict[str, Any]:
     return {"school_id": w.school.pk}
 
@@ -373,6 +379,9 @@ EXPECTED: dict[str, Route] = {
     "api:resource": Route(
         lambda w: {"resource_id": w.resource.pk}, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)
     ),
+    "api:imports": Route(NONE, only({L: 200, AD: 200}, anonymous=401)),
+    "api:import_run": Route(lambda w: {"run_id": _import_run(w)}, only({L: 200, AD: 200}, anonymous=401)),
+    "api:import_upload": Route(NONE, only({L: 202, AD: 202}, anonymous=401), method="post", data=_flags_file),
     # The API's first paths answer as /api/v1/ does (issue 20).
     "api-legacy": Route(lambda w: {"rest": "me"}, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     # API tokens (issue 20): each person's own page; service accounts are the district admin's.

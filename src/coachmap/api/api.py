@@ -31,6 +31,7 @@ from coachmap.feedback.api import router as feedback_router
 from coachmap.improvement.api import router as improvement_router
 from coachmap.library.api import router as library_router
 from coachmap.reports.api import router as reports_router
+from coachmap.roster.api import router as roster_router
 
 
 def signed_in_docs(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -245,4 +246,5 @@ api.add_router("/", timelog_router)
 api.add_router("/", agreements_router)
 api.add_router("/", feedback_router)
 api.add_router("/", library_router)
+api.add_router("/", roster_router)
 api.add_router("/reports", reports_router)

@@ -196,4 +196,5 @@ API_ROUTES: dict[str, str] = {
     "api:time_week": "coaching:time-week",
     "api:time_team": "coaching:time-team",
     "api:surveys": "feedback:surveys",
+    "api:imports": "roster:imports",
 }
