@@ -18,11 +18,13 @@ import secrets
 import string
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from coachmap.api.models import ApiToken, ServiceAccount
@@ -125,9 +127,13 @@ def personal_tokens(user: User) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=user, kind=Kind.PERSONAL))
 
 
+def _own_tokens(user: Any) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user_id=user.pk, kind=Kind.PERSONAL)
+
+
 def personal_token_revoke(*, actor: User, token_id: int) -> ApiToken:
     """Revoke one of the actor's own tokens: another person's is a 404."""
-    token = access.fetch(lambda u: ApiToken.objects.filter(user=u, kind=Kind.PERSONAL), actor, pk=token_id)
+    token = access.fetch(_own_tokens, actor, pk=token_id)
     return _revoke(actor, token, _district_of(actor))
 
 
@@ -270,13 +276,7 @@ def record_use(token: ApiToken, method: str, path: str) -> None:
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
     district = token.service_account.district_id if token.service_account else _district_of(token.user)
-    audit_record(
-        actor=token.user,
-        action=AuditAction.API_TOKEN_USE,
-        obj=token,
-        district=district,
-        prefix=token.prefix,
-        method=method,
-        path=path[:300],
-        **({"service_account": token.service_account.name} if token.service_account else {}),
-    )
+    detail: dict[str, Any] = {"prefix": token.prefix, "method": method, "path": path[:300]}
+    if token.service_account:
+        detail["service_account"] = token.service_account.name
+    audit_record(actor=token.user, action=AuditAction.API_TOKEN_USE, obj=token, district=district, **detail)

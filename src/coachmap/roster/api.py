@@ -89,7 +89,7 @@ def imports(request: HttpRequest, status: ImportStatus | None = None) -> QuerySe
     rows = roster_access.import_runs_visible_to(request.user).defer("report")
     if status:
         rows = rows.filter(status=status)
-    return rows.order_by("-created_at", "-id")  # type: ignore[return-value]
+    return rows.order_by("-created_at", "-id")
 
 
 @router.get("/imports/{run_id}", response=ImportDetailOut)
