@@ -233,3 +233,19 @@ def test_the_schema_declares_every_error_and_the_bearer_scheme(world: World) -> 
             assert not missing, f"{method} {path} does not declare {missing}"
     by_token = Client().get(reverse("api:openapi-json"), **bearer(service(world)))
     assert by_token.status_code == 200
+
+
+def test_a_roster_token_sends_a_file_and_follows_its_run(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    secret = service(world, ("write:roster",))
+    client = Client()
+    upload = SimpleUploadedFile("flags.csv", b"sourcedId,flag\n", "text/csv")
+    sent = client.post(reverse("api:import_upload"), {"kind": "flags", "upload": upload}, **bearer(secret))
+    assert sent.status_code == 202 and sent.json()["dry_run"] is True
+    runs = client.get(reverse("api:imports"), **bearer(secret)).json()
+    assert runs["count"] == 1 and runs["items"][0]["status_words"]
+    one = client.get(reverse("api:import_run", kwargs={"run_id": sent.json()["id"]}), **bearer(secret))
+    assert one.status_code == 200
+    # Reading aggregates is not this token's business.
+    assert client.get(reverse("api:coaching_trends"), **bearer(secret)).status_code == 403

@@ -197,4 +197,5 @@ API_ROUTES: dict[str, str] = {
     "api:time_team": "coaching:time-team",
     "api:surveys": "feedback:surveys",
     "api:imports": "roster:imports",
+    "api:impact_summary": "reports:impact",
 }

@@ -38,6 +38,14 @@ class ImportOut(Schema):
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
 
+    @staticmethod
+    def resolve_status_words(obj: Any) -> str:
+        return (
+            obj["status_words"]
+            if isinstance(obj, dict)
+            else ImportRun(status=obj.status).get_status_display()
+        )
+
 
 class ImportDetailOut(ImportOut):
     phase: str
