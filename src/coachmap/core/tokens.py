@@ -50,7 +50,7 @@ SCOPE_LABELS: dict[Scope, str] = {
     Scope.READ: "Read what I can see",
     Scope.WRITE: "Do what I can do (requests, answers, changes)",
     Scope.READ_AGGREGATES: "Read suppressed aggregates (needs, indicators, coaching trends, survey results)",
-    Scope.READ_COACHING_ACTIVITY: "Read coaching activity as counts (time by category, no names of teachers)",
+    Scope.READ_COACHING_ACTIVITY: "Read coaching activity as counts (cycles, sessions, minutes; no teacher named)",
     Scope.READ_GOALS: "Read schools' improvement goals and the technology map",
     Scope.READ_LIBRARY: "Read the resource library",
     Scope.WRITE_ROSTER: "Send roster files to import",
