@@ -383,6 +383,9 @@ EXPECTED: dict[str, Route] = {
     "api:import_run": Route(lambda w: {"run_id": _import_run(w)}, only({L: 200, AD: 200}, anonymous=401)),
     "api:import_upload": Route(NONE, only({L: 202, AD: 202}, anonymous=401), method="post", data=_flags_file),
     "api:impact_summary": Route(NONE, only({C: 200, OC: 200, L: 200, AD: 200}, anonymous=401)),
+    "api:requests_waiting": Route(NONE, only({L: 200}, anonymous=401)),
+    "api:notifications": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:notifications_read": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401), method="post"),
     # The API's first paths answer as /api/v1/ does (issue 20).
     "api-legacy": Route(lambda w: {"rest": "me"}, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     # API tokens (issue 20): each person's own page; service accounts are the district admin's.

@@ -24,12 +24,14 @@ from ninja.security import HttpBearer, django_auth
 from coachmap.api import tokens
 from coachmap.coaching.agreements.api import router as agreements_router
 from coachmap.coaching.api import router as coaching_router
+from coachmap.coaching.requests.api import router as requests_router
 from coachmap.coaching.timelog.api import router as timelog_router
 from coachmap.core import access
 from coachmap.core import tokens as token_rules
 from coachmap.feedback.api import router as feedback_router
 from coachmap.improvement.api import router as improvement_router
 from coachmap.library.api import router as library_router
+from coachmap.notifications.api import router as notifications_router
 from coachmap.reports.api import router as reports_router
 from coachmap.roster.api import router as roster_router
 
@@ -242,9 +244,11 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 api.add_router("/", improvement_router)
 api.add_router("/", coaching_router)
+api.add_router("/", requests_router)
 api.add_router("/", timelog_router)
 api.add_router("/", agreements_router)
 api.add_router("/", feedback_router)
 api.add_router("/", library_router)
 api.add_router("/", roster_router)
+api.add_router("/", notifications_router)
 api.add_router("/reports", reports_router)

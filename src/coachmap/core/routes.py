@@ -198,4 +198,5 @@ API_ROUTES: dict[str, str] = {
     "api:surveys": "feedback:surveys",
     "api:imports": "roster:imports",
     "api:impact_summary": "reports:impact",
+    "api:requests_waiting": "coaching:requests",
 }
