@@ -48,9 +48,23 @@ def test_a_personal_token_acts_as_its_person_and_each_use_is_audited(world: Worl
     assert response.status_code == 200 and response.json()["roles"] == ["coach"]
     token = ApiToken.objects.get(user=world.coach.user)
     assert token.last_used_at is not None
-    use = AuditEvent.objects.get(action=AuditAction.API_TOKEN_USE)
+    use = AuditEvent.objects.get(action=AuditAction.PERSONAL_TOKEN_USE)
     assert use.actor == world.coach.user and use.detail["prefix"] == token.prefix
     assert use.detail["path"] == reverse("api:me")
+    # The paths a person calls say who takes coaching: the admin never lists them, only counts.
+    from coachmap.core import access
+
+    assert not access.audit_visible_to(world.admin).filter(pk=use.pk).exists()
+    assert access.audit_counted_for(world.admin).filter(pk=use.pk).exists()
+
+
+def test_a_service_tokens_uses_are_listed_for_the_admin(world: World) -> None:
+    from coachmap.core import access
+
+    Client().get(reverse("api:coaching_trends"), **bearer(service(world)))
+    use = AuditEvent.objects.get(action=AuditAction.API_TOKEN_USE)
+    assert use.detail["service_account"] == "Warehouse"
+    assert access.audit_visible_to(world.admin).filter(pk=use.pk).exists()
 
 
 @pytest.mark.parametrize("how", ["revoked", "expired", "garbage", "tampered", "basic", "switched off"])

@@ -4,7 +4,9 @@
 - A token is `cm_<prefix>_<secret>`: the prefix (10 characters) finds the row, the whole token's
   SHA-256 digest proves it. The token is shown once and never stored.
 - Every token expires: `API_TOKEN_DAYS` days by default, `API_TOKEN_MAX_DAYS` at most.
-- Every use is audited (`AuditAction.API_TOKEN_USE`) and stamps `last_used_at`.
+- Every use is audited (`AuditAction.API_TOKEN_USE` for a service account's token,
+  `PERSONAL_TOKEN_USE`, a confidential act the admin sees only as counts, for a person's own)
+  and stamps `last_used_at`.
 - Each token may make `API_TOKEN_RATE` requests per `API_TOKEN_RATE_WINDOW` seconds (a fixed
   window in Django's cache); the next one is refused with 429 and Retry-After.
 """
@@ -279,4 +281,6 @@ def record_use(token: ApiToken, method: str, path: str) -> None:
     detail: dict[str, Any] = {"prefix": token.prefix, "method": method, "path": path[:300]}
     if token.service_account:
         detail["service_account"] = token.service_account.name
-    audit_record(actor=token.user, action=AuditAction.API_TOKEN_USE, obj=token, district=district, **detail)
+    # A personal token's paths say who takes coaching: a confidential act (counts only for the admin).
+    action = AuditAction.API_TOKEN_USE if token.service_account else AuditAction.PERSONAL_TOKEN_USE
+    audit_record(actor=token.user, action=action, obj=token, district=district, **detail)
