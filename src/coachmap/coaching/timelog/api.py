@@ -2,7 +2,7 @@
 lead's team view. The same queries and services as the pages."""
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,6 +15,9 @@ from coachmap.core import access
 from coachmap.core.models import Role
 
 router = Router(tags=["time log"])
+
+# A day a time log can hold: the page reads its week the same way (a year 9999 is no week).
+Day = Annotated[datetime.date, Field(ge=datetime.date(2000, 1, 1), le=datetime.date(2100, 12, 31))]
 
 
 class TimeRowOut(Schema):
@@ -61,20 +64,20 @@ def _week_out(request: HttpRequest, week: datetime.date) -> dict[str, Any]:
 
 
 @router.get("/time/week", response=WeekOut)
-def time_week(request: HttpRequest, week: datetime.date | None = None) -> dict[str, Any]:
+def time_week(request: HttpRequest, week: Day | None = None) -> dict[str, Any]:
     """The coach's week (the Monday of `week`, this week by default), minutes by category and day:
     confirmed entries, or else what sessions and the calendar suggest."""
     return _week_out(request, timeshare.monday(week or timezone.localdate()))
 
 
 class CellIn(Schema):
-    day: datetime.date
+    day: Day
     category: TimeCategory
     minutes: int = Field(..., ge=0, le=24 * 60)
 
 
 class WeekIn(Schema):
-    week: datetime.date
+    week: Day
     entries: list[CellIn] = Field(..., max_length=7 * len(TimeCategory))
 
 
