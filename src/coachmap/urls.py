@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from coachmap.api import legacy as api_legacy
 from coachmap.api.api import api
 from coachmap.core import views as core_views
 from coachmap.core.admin import site as admin_site
@@ -69,6 +70,9 @@ urlpatterns = [
     path("data/", include("coachmap.roster.urls")),
     path("surveys/", include("coachmap.feedback.urls")),
     path("library/", include("coachmap.library.urls")),
-    path("api/", api.urls),
+    # The API (issue 20): versioned; the first, unversioned paths answer the same (docs/api.md).
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?!v1(?:/|$))(?P<rest>.*)$", api_legacy.forward, name="api-legacy"),
+    path("account/", include("coachmap.api.urls")),
     path("admin/", admin_site.urls),
 ]

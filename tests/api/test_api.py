@@ -44,9 +44,18 @@ def test_openapi_document_describes_every_route(world: World) -> None:
     # Signed in: the schema is for signed-in people only (tests/security/test_edges.py).
     schema = world.client("teacher").get(reverse("api:openapi-json")).json()
     assert {
-        "/api/me",
-        "/api/goals",
-        "/api/cycles",
-        "/api/cycles/{cycle_id}/sessions",
-        "/api/reports/coaching-trends",
+        "/api/v1/me",
+        "/api/v1/goals",
+        "/api/v1/cycles",
+        "/api/v1/cycles/{cycle_id}/sessions",
+        "/api/v1/reports/coaching-trends",
+        # The pages' areas added by issue 20.
+        "/api/v1/schools/{school_id}/needs",
+        "/api/v1/indicators",
+        "/api/v1/schools/{school_id}/technology-map",
+        "/api/v1/time/week",
+        "/api/v1/agreements",
+        "/api/v1/surveys/{survey_id}/results",
+        "/api/v1/library",
+        "/api/v1/imports",
     } <= set(schema["paths"])

@@ -32,6 +32,15 @@ class Route:
     sees_notes: frozenset[str] = frozenset()
     # Roles allowed to see HANDOVER_NOTE (only ever the receiving coach).
     sees_handover_note: frozenset[str] = frozenset()
+    # The API's writes take a JSON body.
+    json: bool = False
+
+    def send(self, client: Any, url: str, world: World, **headers: Any) -> Any:
+        if self.json:
+            return getattr(client, self.method)(
+                url, self.data(world), content_type="application/json", **headers
+            )
+        return getattr(client, self.method)(url, self.data(world), **headers)
 
 
 def only(allowed: dict[str, int], default: int = 403, anonymous: int = 302) -> dict[str, int]:
@@ -46,6 +55,12 @@ NONE = lambda w: {}  # noqa: E731
 
 def _person(w: World) -> dict[str, Any]:
     return {"person_id": w.teacher.user.pk}
+
+
+def _flags_file(w: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"kind": "flags", "upload": SimpleUploadedFile("flags.csv", b"sourcedId,flag\n", "text/csv")}
 
 
 def _school(w: World) -> dict[str, Any]:
@@ -483,7 +498,88 @@ EXPECTED: dict[str, Route] = {
     "coaching:follow-up": Route(_seat, only({T: 302, OT: 404}), method="post"),
     "feedback:offering-feedback": Route(_offering, only({T: 200, OT: 403})),
     "feedback:offering-results": Route(_offering, only({C: 200, OC: 403, L: 200, AD: 200})),
+    # The pages' reads and writes through the API (issue 20): the same roles as the pages.
+    "api:needs": Route(_school, only({P: 200, OP: 404, AD: 200}, anonymous=401)),
+    "api:need_note": Route(
+        _school,
+        only({P: 200, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"key": "ela:all:el", "note": "Seen it."},
+        json=True,
+    ),
+    "api:indicators": Route(NONE, only({P: 200, OP: 200, AD: 200}, anonymous=401)),
+    "api:indicator": Route(
+        lambda w: {"indicator_id": w.indicator.pk}, only({P: 200, OP: 404, AD: 200}, anonymous=401)
+    ),
+    "api:measurement_add": Route(
+        lambda w: {"indicator_id": w.indicator.pk},
+        only({P: 200, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"measured_on": "2025-09-01", "value": 40},
+        json=True,
+    ),
+    "api:technology_map": Route(_school, only({P: 200, OP: 404, AD: 200}, anonymous=401)),
+    "api:time_week": Route(NONE, only({C: 200, OC: 200}, anonymous=401)),
+    "api:time_week_confirm": Route(
+        NONE,
+        only({C: 200, OC: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "week": "2025-09-01",
+            "entries": [{"day": "2025-09-01", "category": "co_plan", "minutes": 60}],
+        },
+        json=True,
+    ),
+    "api:time_team": Route(NONE, only({L: 200}, anonymous=401)),
+    "api:agreements": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:agreement": Route(
+        lambda w: {"agreement_id": w.agreement.pk},
+        only({T: 200, C: 200, L: 200, P: 200, AD: 200}, default=404, anonymous=401),
+    ),
+    "api:agreement_acknowledge": Route(
+        lambda w: {"agreement_id": w.agreement.pk},
+        only({C: 200, P: 200, OC: 404, OP: 404}, anonymous=401),
+        method="post",
+    ),
+    "api:surveys": Route(NONE, only({T: 200, OT: 200, L: 200, P: 200, OP: 200, AD: 200}, anonymous=401)),
+    "api:survey_results": Route(
+        lambda w: {"survey_id": w.open_survey.pk}, only({L: 200, P: 200, OP: 200, AD: 200}, anonymous=401)
+    ),
+    "api:library": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:resource": Route(
+        lambda w: {"resource_id": w.resource.pk}, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)
+    ),
+    "api:imports": Route(NONE, only({L: 200, AD: 200}, anonymous=401)),
+    "api:import_run": Route(lambda w: {"run_id": _import_run(w)}, only({L: 200, AD: 200}, anonymous=401)),
+    "api:import_upload": Route(NONE, only({L: 202, AD: 202}, anonymous=401), method="post", data=_flags_file),
+    "api:impact_summary": Route(NONE, only({C: 200, OC: 200, L: 200, AD: 200}, anonymous=401)),
+    "api:requests_waiting": Route(NONE, only({L: 200}, anonymous=401)),
+    "api:notifications": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:notifications_read": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401), method="post"),
+    # The API's first paths answer as /api/v1/ does (issue 20).
+    "api-legacy": Route(lambda w: {"rest": "me"}, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    # API tokens (issue 20): each person's own page; service accounts are the district admin's.
+    "tokens:personal": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
+    "tokens:personal-revoke": Route(
+        lambda w: {"token_id": _teachers_token(w)}, only({T: 302}, default=404), method="post"
+    ),
+    "tokens:services": Route(NONE, only({AD: 200})),
+    "tokens:service-revoke": Route(
+        lambda w: {"account_id": _service_account(w)}, only({AD: 302}), method="post"
+    ),
 }
+
+
+def _teachers_token(w: World) -> int:
+    from coachmap.api import tokens
+
+    return tokens.personal_token_create(actor=w.teacher.user, name="script", scopes=["read"])[0].pk
+
+
+def _service_account(w: World) -> int:
+    from coachmap.api import tokens
+
+    return tokens.service_account_create(actor=w.admin, name="Warehouse", scopes=["read:aggregates"])[0].pk
 
 
 def _webhook(w: World) -> int:
@@ -535,7 +631,7 @@ def test_every_route_has_an_expectation() -> None:
 def test_route_status_for_role(world: World, name: str, role: str) -> None:
     route = EXPECTED[name]
     url = reverse(name, kwargs=route.kwargs(world))
-    response = getattr(world.client(role), route.method)(url, route.data(world))
+    response = route.send(world.client(role), url, world)
     assert response.status_code == route.statuses[role], f"{route.method.upper()} {url} as {role}"
     body = response.content.decode(errors="replace")
     if role not in route.sees_notes:

@@ -33,6 +33,9 @@ PUBLIC = {
     # A family report's link (issue 15): for families, without an account; an unguessable token.
     "families:public",
     "families:public-pdf",
+    # The API's first, unversioned paths (issue 20): handed to /api/v1/, whose own sign-in
+    # (a token or the session) answers 401; walked by the access matrix and tests/api.
+    "api-legacy",
 }
 # Views that are Django's own: they check the sign-in themselves, so carry no `route`.
 DJANGO_OWN = {"password_change", "password_change_done", "admin:index"}

@@ -31,6 +31,9 @@ from coachmap.api.api import api
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "teacher", "coach", "lead", "principal", "admin"]
+# Signed in with an API token instead of a session (issue 20): a person's own token with read and
+# write, and a service account's token with every service scope.
+TOKENS = ["lead-token", "coach-token", "service-token"]
 EXAMPLES = 6  # per operation and pass: 16 operations, 2–3 passes each, ≈ 200 requests a role
 SECONDS_PER_ROLE = 120  # a guard against a runaway operation, not a benchmark
 
@@ -62,16 +65,32 @@ def _cookies(world, role: str) -> tuple[dict[str, str], dict[str, str]]:
     return cookies, {"X-CSRFToken": token}
 
 
+def _token(world, who: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(cookies, headers) of another system holding a token: no session, no CSRF."""
+    from coachmap.api import tokens
+    from coachmap.core.tokens import SERVICE_SCOPES
+
+    if who == "service-token":
+        secret = tokens.service_account_create(
+            actor=world.users["admin"], name="fuzz", scopes=[s.value for s in SERVICE_SCOPES]
+        )[2]
+    else:
+        user = world.users[who.removesuffix("-token")]
+        secret = tokens.personal_token_create(actor=user, name="fuzz", scopes=["read", "write"])[1]
+    return {}, {"Authorization": f"Bearer {secret}"}
+
+
 def _operations():
     schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
     return [result.ok() for result in schema.get_all_operations()]
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", ROLES + TOKENS)
 def test_the_api_never_answers_5xx_to_fuzzed_requests(world, settings, wsgi_app, role):
     settings.ALLOWED_HOSTS = ["localhost"]  # the host schemathesis's WSGI client sends
+    settings.API_TOKEN_RATE = 100_000  # the fuzzer is one token sending hundreds of requests
     app = wsgi_app
-    cookies, headers = _cookies(world, role)
+    cookies, headers = _token(world, role) if role in TOKENS else _cookies(world, role)
     real = {
         "cycle_id": world.cycle.pk,
         "round_id": world.draft_round.pk,

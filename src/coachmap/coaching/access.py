@@ -40,6 +40,7 @@ from coachmap.coaching.models import (
     TeacherIntake,
     TimeEntry,
 )
+from coachmap.core import tokens
 from coachmap.core.access import (
     AnyUser,
     admin_district_ids,
@@ -87,7 +88,10 @@ def sessions_visible_to(user: AnyUser) -> QuerySet[CoachingSession]:
 
 
 def may_read_notes(user: AnyUser, cycle: CoachingCycle) -> bool:
-    """Only the two people in the coaching relationship, whatever else they are."""
+    """Only the two people in the coaching relationship, whatever else they are; never with an
+    API token (`core.tokens`), whatever its scopes."""
+    if tokens.via_token(user):
+        return False
     return user.is_authenticated and user.pk in (cycle.teacher.user_id, cycle.coach.user_id)
 
 
@@ -150,8 +154,9 @@ def intakes_visible_to(user: AnyUser) -> QuerySet[TeacherIntake]:
 
 
 def may_read_intake_answers(user: AnyUser, intake: TeacherIntake) -> bool:
-    """The self-assessment answers: the teacher and their coaches, not the program lead."""
-    if not user.is_authenticated:
+    """The self-assessment answers: the teacher and their coaches, not the program lead; never
+    with an API token (individual answers are not for other systems)."""
+    if not user.is_authenticated or tokens.via_token(user):
         return False
     if intake.teacher.user_id == user.pk:
         return True
@@ -224,7 +229,10 @@ def may_read_handover_note(user: AnyUser, handover: Handover) -> bool:
     """Only the receiving coach: not the teacher, not the program lead, not the coach who wrote it.
 
     Handed to a support type, nobody reads it until the teacher has accepted a coach of that type.
+    Never with an API token.
     """
+    if tokens.via_token(user):
+        return False
     return user.is_authenticated and handover.to_coach is not None and handover.to_coach.user_id == user.pk
 
 

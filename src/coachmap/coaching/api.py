@@ -15,7 +15,7 @@ from coachmap.coaching.cycles import queries as cycle_queries
 from coachmap.coaching.handovers import queries as handover_queries
 from coachmap.coaching.models import CoachingCycle, MatchingRound, MatchProposal, ProposalKind, Referral
 from coachmap.coaching.requests import services as request_services
-from coachmap.core import access
+from coachmap.core import access, tokens
 from coachmap.core.inputs import Id, Pages
 
 router = Router(tags=["coaching"])
@@ -64,6 +64,7 @@ def cycles(request: HttpRequest) -> QuerySet[CoachingCycle]:
 
 
 @router.get("/cycles/{cycle_id}/sessions", response=list[SessionOut])
+@tokens.never
 def cycle_sessions(request: HttpRequest, cycle_id: Id) -> list[dict[str, object]]:
     """A cycle's sessions with their confidential notes: the teacher and the coach only; every read is audited."""
     cycle = access.fetch(coaching_access.cycles_visible_to, request.user, pk=cycle_id)
@@ -292,6 +293,7 @@ class QuadrantsOut(Schema):
 
 
 @router.get("/quadrants", response=QuadrantsOut)
+@tokens.service(tokens.Scope.READ_AGGREGATES)
 def quadrants(request: HttpRequest) -> dict[str, Any]:
     """Teachers per school × quadrant; suppressed figures are null."""
     access.require(

@@ -295,12 +295,19 @@ class AuditAction(models.TextChoices):
     # Family reports (coachmap.families): a school's report to its families goes public or stops.
     REPORT_PUBLISH = "report_publish", "Published a family report"
     REPORT_REVOKE = "report_revoke", "Took a family report's link down"
+    # API tokens (coachmap.api): made, revoked, and every request signed in with one.
+    API_TOKEN_CREATE = "api_token_create", "Made an API token"
+    API_TOKEN_REVOKE = "api_token_revoke", "Revoked an API token"
+    API_TOKEN_USE = "api_token_use", "Used a service account's API token"
+    # A person's own token: the paths they call (their cycle, their requests) say who takes
+    # coaching, so the district admin sees these only as counts.
+    PERSONAL_TOKEN_USE = "personal_token_use", "Used a personal API token"
 
     @property
     def is_confidential(self) -> bool:
         """Acts that say who takes coaching or whose notes were read: never listed beyond the
         teacher and coach concerned; the district admin sees them only as counts."""
-        return self in (AuditAction.NOTES_READ, AuditAction.CONSENT)
+        return self in (AuditAction.NOTES_READ, AuditAction.CONSENT, AuditAction.PERSONAL_TOKEN_USE)
 
     @property
     def is_account_change(self) -> bool:

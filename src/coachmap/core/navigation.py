@@ -92,6 +92,7 @@ SECTIONS: tuple[Section, ...] = (
             _link("Professional learning", "coaching:offerings"),
             _link("Agreements", "coaching:agreements"),
             _link("Notifications", "notifications:list"),
+            _link("API tokens", "tokens:personal"),
         ),
     ),
     Section(
@@ -105,6 +106,7 @@ SECTIONS: tuple[Section, ...] = (
             _link("Webhooks", "notifications:webhooks"),
             _link("Settings", "district-settings"),
             _link("Sign-in", "signin:settings"),
+            _link("Service accounts", "tokens:services"),
             _link("Admin", "admin:index"),
         ),
     ),

@@ -32,6 +32,9 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
             "coaching:agreement",
             "notifications:list",
             "notifications:settings",
+            # API tokens (issue 20): each person's own.
+            "tokens:personal",
+            "tokens:personal-revoke",
         ),
     ),
     # --- the district ---
@@ -40,6 +43,8 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
         frozenset({A}),
         ("district-settings", "signin:settings", "signin:provider", "signin:passwords", "admin:index"),
     ),
+    # --- API service accounts for other systems (issue 20) ---
+    (frozenset({A}), ("tokens:services", "tokens:service-revoke")),
     # --- people: the district admin's People page ---
     (
         frozenset({A}),
@@ -251,4 +256,11 @@ API_ROUTES: dict[str, str] = {
     "api:round_run": "coaching:rounds",
     "api:quadrants": "coaching:quadrants",
     "api:coaching_trends": "reports:coaching-trends",
+    "api:indicators": "improvement:indicator",
+    "api:time_week": "coaching:time-week",
+    "api:time_team": "coaching:time-team",
+    "api:surveys": "feedback:surveys",
+    "api:imports": "roster:imports",
+    "api:impact_summary": "reports:impact",
+    "api:requests_waiting": "coaching:requests",
 }

@@ -1,13 +1,22 @@
-from __future__ import annotations
-
 import datetime
+from collections.abc import Callable
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
-from coachmap.core.inputs import Id
+from coachmap.core import access, tokens
+from coachmap.core.inputs import Id, Pages
+from coachmap.core.models import School
 from coachmap.improvement import access as improvement_access
-from coachmap.improvement.models import GoalStatus, ImprovementGoal
+from coachmap.improvement import services
+from coachmap.improvement.models import GoalStatus, ImprovementGoal, Indicator
+from coachmap.improvement.queries.indicators import indicator_view
+from coachmap.improvement.queries.needs import Scope as NeedsScope
+from coachmap.improvement.queries.needs import needs_assessment, parse_period, prioritised
+from coachmap.improvement.queries.techmap import tech_map
 
 router = Router(tags=["improvement"])
 
@@ -31,6 +40,7 @@ class GoalOut(Schema):
 
 
 @router.get("/goals", response=list[GoalOut])
+@tokens.service(tokens.Scope.READ_GOALS)
 def goals(
     request: HttpRequest, school_id: Id | None = None, status: GoalStatus | None = None
 ) -> list[ImprovementGoal]:
@@ -41,3 +51,274 @@ def goals(
     if status:
         queryset = queryset.filter(status=status)
     return list(queryset)
+
+
+# --- needs, indicators and the technology map (issue 20: the pages' reads and writes) ----------
+
+
+class NeedOut(Schema):
+    key: str
+    sentence: str
+    subject: str
+    grade: int | None
+    group: str
+    rate: str
+    reference: str
+    compared_with: str
+    shortfall: float
+    at_least: bool
+    students: int
+    trend: str
+    score: float
+    placed: bool
+    note: str
+
+
+class NeedsOut(Schema):
+    school_id: int
+    source: str
+    sources: list[str]
+    period: str | None
+    min_group_size: int
+    hidden_cells: int
+    needs: list[NeedOut]
+
+
+def _led_school(request: HttpRequest, school_id: int, page: str) -> School:
+    access.require(
+        access.may_open(request.user, page), "This is for the school's principal and the district."
+    )
+    return access.fetch(access.schools_led_by, request.user, pk=school_id)
+
+
+@router.get("/schools/{school_id}/needs", response=NeedsOut)
+@tokens.service(tokens.Scope.READ_AGGREGATES)
+def needs(
+    request: HttpRequest, school_id: Id, source: str | None = None, pick: str | None = None
+) -> dict[str, Any]:
+    """The school's prioritised needs, as on its needs page: the principal's order first, cells
+    below the minimum group size suppressed (never listed). `source` and `pick` ("2026|state")
+    choose the assessment and period, as the page's filters do."""
+    school = _led_school(request, school_id, "improvement:needs")
+    assessment = needs_assessment(
+        request.user, NeedsScope(school.district, school), source=source, period=parse_period(pick)
+    )
+    found, notes = prioritised(school, assessment)
+    return {
+        "school_id": school.pk,
+        "source": assessment.source,
+        "sources": assessment.sources,
+        "period": assessment.period.value if assessment.period else None,
+        "min_group_size": assessment.min_size,
+        "hidden_cells": assessment.hidden_count,
+        "needs": [
+            {
+                "key": n.key,
+                "sentence": n.sentence,
+                "subject": n.subject,
+                "grade": n.grade,
+                "group": n.group,
+                "rate": n.rate_text,
+                "reference": n.reference_text,
+                "compared_with": n.compared_with,
+                "shortfall": round(n.shortfall, 1),
+                "at_least": n.at_least,
+                "students": n.students,
+                "trend": n.trend.phrase or "",
+                "score": round(n.score, 1),
+                "placed": n.key in notes and notes[n.key].position is not None,
+                "note": notes[n.key].note if n.key in notes else "",
+            }
+            for n in found
+        ],
+    }
+
+
+class NeedNoteIn(Schema):
+    key: str = Field(..., min_length=1, max_length=80)
+    note: str = Field("", max_length=4000)
+
+
+@router.post("/schools/{school_id}/needs/notes", response=NeedNoteIn)
+def need_note(request: HttpRequest, school_id: Id, payload: NeedNoteIn) -> dict[str, str]:
+    """The principal's note on one of their school's needs (as on the needs page)."""
+    school = _led_school(request, school_id, "improvement:need-note")
+    services.need_note_save(actor=request.user, school=school, key=payload.key, note=payload.note)  # type: ignore[arg-type]
+    return {"key": payload.key, "note": payload.note}
+
+
+class PointOut(Schema):
+    label: str
+    on: datetime.date
+    value: float | None
+    hidden: bool
+
+
+class IndicatorOut(Schema):
+    id: int
+    goal_id: int
+    school_id: int
+    kind: str
+    name: str
+    subject: str
+    student_group: str
+    unit: str
+    lower_is_better: bool
+    baseline: float | None
+    target: float
+    current: float | None
+
+
+class IndicatorDetailOut(IndicatorOut):
+    points: list[PointOut]
+    tools: list[str]
+
+
+def _indicator(request: HttpRequest, indicator: Indicator, detail: bool = False) -> dict[str, Any]:
+    view = indicator_view(request.user, indicator)
+    current = view.current
+    row: dict[str, Any] = {
+        "id": indicator.pk,
+        "goal_id": indicator.goal_id,
+        "school_id": indicator.goal.school_id,
+        "kind": indicator.kind,
+        "name": indicator.name,
+        "subject": indicator.subject,
+        "student_group": indicator.student_group,
+        "unit": indicator.unit,
+        "lower_is_better": indicator.lower_is_better,
+        "baseline": view.baseline,
+        "target": indicator.target,
+        "current": current.value if current is not None else None,
+    }
+    if detail:
+        row["points"] = [
+            {"label": p.label, "on": p.on, "value": p.value, "hidden": p.hidden} for p in view.points
+        ]
+        row["tools"] = [str(link.tool) for link in view.tools]
+    return row
+
+
+@router.get("/indicators", response=list[IndicatorOut])
+@tokens.service(tokens.Scope.READ_AGGREGATES)
+@paginate(Pages, page_size=50)
+def indicators(
+    request: HttpRequest, goal_id: Id | None = None, school_id: Id | None = None
+) -> list[dict[str, Any]]:
+    """Indicators of the goals the user may see (the principal's school, the district admin's
+    schools), with their current value: a figure about too few students is null."""
+    access.require(
+        access.may_open(request.user, "improvement:indicator"),
+        "Indicators are for principals and the district.",
+    )
+    queryset = (
+        improvement_access.indicators_visible_to(request.user).select_related("goal__school").order_by("id")
+    )
+    if goal_id is not None:
+        queryset = queryset.filter(goal_id=goal_id)
+    if school_id is not None:
+        queryset = queryset.filter(goal__school_id=school_id)
+    return _Rows(queryset, lambda i: _indicator(request, i))  # type: ignore[return-value]
+
+
+@router.get("/indicators/{indicator_id}", response=IndicatorDetailOut)
+@tokens.service(tokens.Scope.READ_AGGREGATES)
+def indicator(request: HttpRequest, indicator_id: Id) -> dict[str, Any]:
+    """One indicator with its points (suppressed ones null and `hidden`) and the tools mapped to it."""
+    access.require(
+        access.may_open(request.user, "improvement:indicator"),
+        "Indicators are for principals and the district.",
+    )
+    found = access.fetch(improvement_access.indicators_visible_to, request.user, pk=indicator_id)
+    return _indicator(request, found, detail=True)
+
+
+class MeasurementIn(Schema):
+    measured_on: datetime.date
+    value: float
+    note: str = Field("", max_length=2000)
+
+
+@router.post("/indicators/{indicator_id}/measurements", response=IndicatorDetailOut)
+def measurement_add(request: HttpRequest, indicator_id: Id, payload: MeasurementIn) -> dict[str, Any]:
+    """Record a value of a custom indicator (the school's principal)."""
+    access.require(
+        access.may_open(request.user, "improvement:measurement-new"),
+        "Only the school's principal records measurements.",
+    )
+    found = access.fetch(improvement_access.indicators_visible_to, request.user, pk=indicator_id)
+    services.measurement_add(actor=request.user, indicator=found, **payload.dict())  # type: ignore[arg-type]
+    return _indicator(request, found, detail=True)
+
+
+class UsageOut(Schema):
+    weeks: int
+    students: float | None
+    minutes_per_student: float | None
+    hidden: bool
+
+
+class ToolOut(Schema):
+    id: int
+    name: str
+    kind: str
+    vendor: str
+    connected: bool
+    goals: list[int]
+    indicators: list[int]
+    usage: UsageOut | None
+
+
+class TechMapOut(Schema):
+    school_id: int
+    tools: list[ToolOut]
+    unsupported_indicators: list[int]
+
+
+@router.get("/schools/{school_id}/technology-map", response=TechMapOut)
+@tokens.service(tokens.Scope.READ_GOALS)
+def technology_map(request: HttpRequest, school_id: Id) -> dict[str, Any]:
+    """The school's tools, the goals and indicators each is mapped to, and their recent use
+    (suppressed below the minimum group size: figures null and `hidden`)."""
+    school = _led_school(request, school_id, "improvement:techmap")
+    found = tech_map(request.user, school)
+    return {
+        "school_id": school.pk,
+        "tools": [
+            {
+                "id": row.tool.pk,
+                "name": row.tool.name,
+                "kind": row.tool.kind,
+                "vendor": row.tool.vendor,
+                "connected": row.connected,
+                "goals": sorted({link.goal_id for link in row.links}),
+                "indicators": sorted({link.indicator_id for link in row.links if link.indicator_id}),
+                "usage": None
+                if row.usage is None
+                else {
+                    "weeks": row.usage.weeks,
+                    "students": None if row.usage.hidden else row.usage.students,
+                    "minutes_per_student": None if row.usage.hidden else row.usage.minutes_per_student,
+                    "hidden": row.usage.hidden,
+                },
+            }
+            for row in found.tools
+        ],
+        "unsupported_indicators": [b.view.indicator.pk for b in found.unsupported],
+    }
+
+
+class _Rows:
+    """A queryset the paginator slices, turned into rows only for the page it returns."""
+
+    def __init__(self, queryset: QuerySet[Any], row: Callable[[Any], dict[str, Any]]) -> None:
+        self.queryset, self.row = queryset, row
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        return [self.row(obj) for obj in self.queryset[index]]

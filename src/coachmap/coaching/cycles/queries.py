@@ -24,7 +24,7 @@ from coachmap.coaching.models import (
     StudentEvidence,
 )
 from coachmap.coaching.timelog import timeshare
-from coachmap.core import access
+from coachmap.core import access, tokens
 from coachmap.core.access import AnyUser
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, Membership, Role
@@ -190,8 +190,10 @@ class NoteEntry:
 def session_notes(user: AnyUser, cycle: CoachingCycle) -> list[NoteEntry]:
     """The cycle's sessions with their confidential notes, for the teacher or the coach only.
 
-    Every read is audited. Anyone else gets a 403 even if they can see the cycle exists.
+    Every read is audited. Anyone else gets a 403 even if they can see the cycle exists, and so
+    does every API token, whoever it acts as (`core.tokens`).
     """
+    tokens.refuse_token(user)
     access.require(
         coaching_access.may_read_notes(user, cycle), "Session notes are only for the teacher and the coach."
     )

@@ -1,0 +1,136 @@
+"""Roster imports through the API (issue 20): send a file to import, as on the upload page, and
+follow its run. The same service (`services.import_upload`): the same checks, all-or-nothing
+merge, removal threshold and report; a held import is confirmed on its page."""
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from coachmap.core import access, tokens
+from coachmap.core.inputs import Id, Pages
+from coachmap.roster import access as roster_access
+from coachmap.roster import queries, services
+from coachmap.roster.models import ImportKind, ImportRun, ImportStatus
+
+router = Router(tags=["roster"])
+
+
+class ProblemOut(Schema):
+    file: str
+    row: int | None
+    column: str
+    value: str
+    reason: str
+
+
+class ImportOut(Schema):
+    id: int
+    kind: str
+    filename: str
+    dry_run: bool
+    status: str
+    status_words: str
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_status_words(obj: Any) -> str:
+        return (
+            obj["status_words"]
+            if isinstance(obj, dict)
+            else ImportRun(status=obj.status).get_status_display()
+        )
+
+
+class ImportDetailOut(ImportOut):
+    phase: str
+    percent: int
+    problem_count: int | None
+    problems: list[ProblemOut]
+    held: str
+
+
+def _run(run: ImportRun) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "kind": run.kind,
+        "filename": run.filename,
+        "dry_run": run.dry_run,
+        "status": run.status,
+        "status_words": ImportStatus(run.status).label,
+        "created_at": run.created_at,
+        "finished_at": run.finished_at,
+    }
+
+
+def _detail(run: ImportRun) -> dict[str, Any]:
+    report = queries.import_report(run)
+    progress = queries.import_progress(run)
+    return {
+        **_run(run),
+        "phase": str(progress.get("phase", "")),
+        "percent": int(progress.get("percent", 0) or 0),
+        "problem_count": report.problem_count if report else None,
+        "problems": [p.__dict__ for p in report.problems[:200]] if report else [],
+        "held": report.held if report else "",
+    }
+
+
+def _require_importer(request: HttpRequest) -> None:
+    access.require(
+        access.may_open(request.user, "roster:imports"),
+        "Only a program lead or district admin can import data.",
+    )
+
+
+@router.get("/imports", response=list[ImportOut])
+@tokens.service(tokens.Scope.WRITE_ROSTER)
+@paginate(Pages, page_size=20)
+def imports(request: HttpRequest, status: ImportStatus | None = None) -> QuerySet[ImportRun]:
+    """The district's imports, newest first."""
+    _require_importer(request)
+    rows = roster_access.import_runs_visible_to(request.user).defer("report")
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("-created_at", "-id")
+
+
+@router.get("/imports/{run_id}", response=ImportDetailOut)
+@tokens.service(tokens.Scope.WRITE_ROSTER)
+def import_run(request: HttpRequest, run_id: Id) -> dict[str, Any]:
+    """One import: its progress, and its report's problems (file, row, column, value, reason)."""
+    _require_importer(request)
+    return _detail(access.fetch(roster_access.import_runs_visible_to, request.user, pk=run_id))
+
+
+@router.post("/imports", response={202: ImportDetailOut})
+@tokens.service(tokens.Scope.WRITE_ROSTER)
+def import_upload(
+    request: HttpRequest,
+    kind: Form[ImportKind],
+    upload: File[UploadedFile],
+    mapping: Form[str] = "",
+    check_only: Form[bool] = True,
+) -> Status:
+    """Send a file to import (multipart: `kind`, `upload`, optional `mapping`). With `check_only`
+    (the default, as on the page) it is read and checked and nothing changes; send
+    `check_only=false` to import. The task worker runs it: follow `GET /imports/{id}`."""
+    _require_importer(request)
+    district = queries.import_district(request.user)
+    access.require(district is not None, "Only a program lead or district admin can import data.")
+    assert district is not None  # noqa: S101 - required above
+    run = services.import_upload(
+        actor=request.user,  # type: ignore[arg-type]
+        district=district,
+        kind=kind,
+        upload=upload,
+        mapping=mapping[:100],
+        dry_run=check_only,
+    )
+    run.refresh_from_db()
+    return Status(202, _detail(run))
