@@ -73,7 +73,8 @@ def test_titles_suggest_categories_and_sessions_are_left_to_the_session_log() ->
     by_summary = {o.summary: o.category for o in _week()}
     assert by_summary == {
         "Lunch duty": "supervision",
-        "Leadership team meeting": "admin",
+        # A leadership committee is coaching-related time (issue 16), no longer "admin".
+        "Leadership team meeting": "committee",
         "Fall MAP testing window": None,
         "Proctor MAP test, room 4": "testing",
         "Present Desmos workshop to grade 7 team": "pd",
@@ -87,7 +88,7 @@ def test_minutes_by_day_and_category() -> None:
     d = datetime.date
     assert ics.minutes_by_day(_week()) == {
         (d(2026, 9, 14), "supervision"): 30,
-        (d(2026, 9, 14), "admin"): 60,
+        (d(2026, 9, 14), "committee"): 60,  # the leadership team meeting
         (d(2026, 9, 15), "testing"): 90,
         (d(2026, 9, 15), "pd"): 60,
         (d(2026, 9, 16), "planning"): 45,

@@ -17,6 +17,9 @@ from coachmap.core.models import (
     User,
 )
 
+# Which coaching-related time-log categories count as coaching time (docs/time-log.md).
+TIME_COUNT_FIELDS = ("time_counts_plc", "time_counts_committee", "time_counts_learning")
+
 
 def district_settings_update(
     *,
@@ -30,6 +33,7 @@ def district_settings_update(
     time_zone: str | None = None,
     state: str | None = None,
     import_hold_percent: int | None = None,
+    time_counts: dict[str, bool] | None = None,
 ) -> District:
     """Change the district's settings; the audit row holds the values before and after.
 
@@ -42,7 +46,15 @@ def district_settings_update(
         "Only a district admin can change settings.",
     )
     texts = {"state_id": state_id, "source_id": source_id, "time_zone": time_zone, "state": state}
-    fields = ["min_group_size", "rate_coding", "coaching_time_target", "import_hold_percent", *texts]
+    counts = {k: v for k, v in (time_counts or {}).items() if k in TIME_COUNT_FIELDS}
+    fields = [
+        "min_group_size",
+        "rate_coding",
+        "coaching_time_target",
+        "import_hold_percent",
+        *TIME_COUNT_FIELDS,
+        *texts,
+    ]
     with transaction.atomic():
         # What is stored, not what the caller's instance says: a bound ModelForm has already
         # written the new values onto it, and the audit must show the real change.
@@ -55,6 +67,8 @@ def district_settings_update(
             district.rate_coding = rate_coding
         if import_hold_percent is not None:
             district.import_hold_percent = import_hold_percent
+        for field, on in counts.items():
+            setattr(district, field, bool(on))
         district.full_clean()
         district.save(update_fields=fields)
         audit_record(

@@ -34,6 +34,10 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
                 time_zone=form.cleaned_data["time_zone"],
                 state=form.cleaned_data["state"],
                 import_hold_percent=form.cleaned_data["import_hold_percent"],
+                time_counts={
+                    f: form.cleaned_data[f]
+                    for f in ("time_counts_plc", "time_counts_committee", "time_counts_learning")
+                },
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -8,10 +8,13 @@ from django.db.models import QuerySet
 
 from coachmap.core.access import (
     AnyUser,
+    admin_district_ids,
+    district_ids,
+    lead_district_ids,
     schools_led_by,
     schools_visible_to,
 )
-from coachmap.improvement.models import ImprovementGoal, Indicator, Tool, ToolLink
+from coachmap.improvement.models import DistrictGoal, ImprovementGoal, Indicator, Tool, ToolLink
 
 
 def improvement_goals_visible_to(user: AnyUser) -> QuerySet[ImprovementGoal]:
@@ -30,3 +33,13 @@ def tools_visible_to(user: AnyUser) -> QuerySet[Tool]:
 
 def tool_links_visible_to(user: AnyUser) -> QuerySet[ToolLink]:
     return ToolLink.objects.filter(tool__school__in=schools_led_by(user))
+
+
+def district_goals_visible_to(user: AnyUser) -> QuerySet[DistrictGoal]:
+    """District-wide goals: everyone in the district reads them, as teachers read their school's goals."""
+    return DistrictGoal.objects.filter(district_id__in=district_ids(user))
+
+
+def may_edit_district_goal(user: AnyUser, district_id: int) -> bool:
+    """Writing and changing a district-wide goal: the district admin and the coaching program lead."""
+    return district_id in lead_district_ids(user) | admin_district_ids(user)

@@ -4,7 +4,7 @@ sessions, evidence and check-ins (`cycles`), best fit and matching rounds (`best
 and referrals (`handovers`), the time log (`timelog`) and partnership agreements (`agreements`).
 Notifications live in their own app, `coachmap.notifications`, below every app that calls them."""
 
-from coachmap.coaching.agreements.models import PartnershipAgreement, ScheduleSetter
+from coachmap.coaching.agreements.models import PartnershipAgreement, PrincipalCheckIn, ScheduleSetter
 from coachmap.coaching.bestfit.models import (
     DEFAULT_LOOK_FORS,
     CoachProfile,
@@ -30,6 +30,14 @@ from coachmap.coaching.cycles.models import (
     StudentEvidence,
 )
 from coachmap.coaching.handovers.models import Handover, Referral, ReferralStatus
+from coachmap.coaching.lighter.models import (
+    LighterSupport,
+    MicroConversation,
+    ObservationStatus,
+    PeerObservation,
+    SupportKind,
+    SupportStatus,
+)
 from coachmap.coaching.requests.models import CoachingRequest, RequestStatus, TeacherGoal
 from coachmap.coaching.timelog.models import CalendarEvent, TimeCategory, TimeEntry, TimeWeek
 
@@ -47,10 +55,15 @@ __all__ = [
     "FidelityCheckIn",
     "Handover",
     "IntakeObservation",
+    "LighterSupport",
     "LookFor",
     "MatchProposal",
     "MatchingRound",
+    "MicroConversation",
+    "ObservationStatus",
     "PartnershipAgreement",
+    "PeerObservation",
+    "PrincipalCheckIn",
     "ProposalKind",
     "ProposalStatus",
     "Referral",
@@ -61,6 +74,8 @@ __all__ = [
     "ScheduleSetter",
     "SessionType",
     "StudentEvidence",
+    "SupportKind",
+    "SupportStatus",
     "TeacherGoal",
     "TeacherIntake",
     "TimeCategory",

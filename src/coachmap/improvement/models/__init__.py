@@ -3,6 +3,8 @@
 from coachmap.improvement.models.goals import (
     MAX_ACTIVE_GOALS,
     DataSource,
+    DistrictGoal,
+    GoalChange,
     GoalStatus,
     ImprovementGoal,
     Metric,
@@ -23,7 +25,9 @@ __all__ = [
     "MAX_ACTIVE_GOALS",
     "AuditedTable",
     "DataSource",
+    "DistrictGoal",
     "EnrollmentCell",
+    "GoalChange",
     "GoalStatus",
     "ImprovementGoal",
     "Indicator",
