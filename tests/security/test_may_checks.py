@@ -22,6 +22,7 @@ from coachmap.core import access
 from coachmap.feedback import access as feedback_access
 from coachmap.feedback import queries as feedback_queries
 from coachmap.feedback import services as feedback_services
+from coachmap.improvement import access as improvement_access
 from coachmap.library import access as library_access
 from coachmap.roster import access as roster_access
 from tests.conftest import ROLES, World
@@ -92,6 +93,32 @@ CHECKS: dict[str, tuple[Check, set[str]]] = {
     ),
     "may_import_into": (lambda u, w: roster_access.may_import_into(u, w.district.pk), {"lead", "admin"}),
     "may_change_district": (lambda u, w: access.may_change_district(u, w.district.pk), {"admin"}),
+    # Issue 16: lighter supports, check-ins, district goals.
+    "may_read_micro_notes": (
+        lambda u, w: coaching_access.may_read_micro_notes(u, w.lt.conversation),
+        {"teacher", "coach"},
+    ),
+    "may_log_micro": (lambda u, w: coaching_access.may_log_micro(u, w.teacher), {"coach"}),
+    "may_arrange_observation": (
+        lambda u, w: coaching_access.may_arrange_observation(u, w.lt.peer_support),
+        {"coach", "lead"},
+    ),
+    "may_answer_observation": (
+        lambda u, w: coaching_access.may_answer_observation(u, w.lt.observation),
+        {"other_teacher"},
+    ),
+    "may_reflect_observation": (
+        lambda u, w: coaching_access.may_reflect_observation(u, w.lt.observation),
+        {"teacher"},
+    ),
+    "may_write_checkin": (
+        lambda u, w: coaching_access.may_write_checkin(u, w.coach, w.school.pk),
+        {"coach", "principal"},
+    ),
+    "may_edit_district_goal": (
+        lambda u, w: improvement_access.may_edit_district_goal(u, w.district.pk),
+        {"lead", "admin"},
+    ),
 }
 
 
