@@ -55,6 +55,12 @@ def _views(
     by_support: dict[int, list[PeerObservation]] = {}
     for o in visible:
         by_support.setdefault(o.support_id, []).append(o)
+    # Where a host has been asked, the observer reads that much, never who (an ask may end in a no).
+    asked = set(
+        PeerObservation.objects.filter(support_id__in=ids, status=ObservationStatus.ASKED).values_list(
+            "support_id", flat=True
+        )
+    )
     views = []
     for s in supports:
         mine = by_support.get(s.pk, [])
@@ -69,7 +75,9 @@ def _views(
                 status=s.status,
                 coach=str(s.coach) if s.coach_id else "",
                 conversations=counts.get(s.pk, 0),
-                observation=current.status if current is not None else "",
+                observation=current.status
+                if current is not None
+                else (ObservationStatus.ASKED if s.pk in asked else ""),
                 observation_date=current.date if current is not None and shown else None,
                 host=str(current.host) if current is not None and shown else "",
                 focus=current.focus if current is not None and shown else "",
