@@ -123,3 +123,24 @@ def test_an_event_past_midnight_is_split_between_the_days() -> None:
 def test_a_bad_file_says_what_is_wrong(data: bytes, message: str) -> None:
     with pytest.raises(ics.CalendarError, match=message):
         ics.read_calendar(data, tz=NY, start=WEEK, end=WEEK + datetime.timedelta(days=7))
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("Grade 3 team meeting", "plc"),
+        ("PLC: math exit tickets", "plc"),
+        ("Grade-level planning with 5th grade", "plc"),
+        ("Book study", "learning"),
+        ("Coaches' book study: The Art of Coaching", "learning"),
+        ("ISTE conference", "learning"),
+        ("Leadership committee", "committee"),
+        ("Building leadership team", "committee"),
+        # What stays as it was: a parent conference is not the coach's learning, presenting PD is PD.
+        ("Parent conference", "other"),
+        ("Present Desmos workshop to grade 7 team", "pd"),
+        ("Staff meeting", "admin"),
+    ],
+)
+def test_the_guesser_knows_meetings_committees_and_the_coachs_own_learning(title: str, category: str) -> None:
+    assert ics.categorise(title) == category

@@ -328,7 +328,7 @@ def goal_edit(
             {"statement": statement.strip(), "target": target, "target_date": target_date},
             SCHOOL_GOAL_LABELS,
         )
-        goal.full_clean()
+        goal.full_clean(exclude=["created_by"])
         if goal.metric == Metric.GAP and goal.target > goal.baseline:
             raise ValidationError(
                 {"target": "A gap goal narrows the gap: the target must be below the baseline."}
@@ -416,7 +416,7 @@ def district_goal_edit(
             },
             DISTRICT_GOAL_LABELS,
         )
-        goal.full_clean()
+        goal.full_clean(exclude=["created_by"])
         if changes:
             goal.save(update_fields=list(DISTRICT_GOAL_LABELS))
             GoalChange.objects.create(district_goal=goal, changed_by=actor, changes=changes)
