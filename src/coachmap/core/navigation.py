@@ -80,6 +80,8 @@ SECTIONS: tuple[Section, ...] = (
         (
             _link("Library", "library:index"),
             _link("Agreements", "coaching:agreements"),
+            _link("Check-ins", "coaching:principal-checkins"),
+            _link("District goals", "improvement:district-goals"),
             _link("Notifications", "notifications:list"),
         ),
     ),

@@ -49,6 +49,7 @@ from coachmap.core.models import Coach, CoachType, District, Membership, Role, S
 from coachmap.core.schoolyear import school_year_of
 from coachmap.demo import names
 from coachmap.demo.profiles import Profile
+from coachmap.demo.program import seed_program
 from coachmap.demo.strategy import StrategyData
 from coachmap.demo.work import CycleWork
 from coachmap.improvement.models import GoalStatus, ImprovementGoal, Indicator, Metric, Tool
@@ -214,6 +215,7 @@ class Generator:
             )
             self._demo_logins()
             self._best_fit()
+            seed_program(self)
             summaries_rebuild(district=self.district)
         self.counts.seconds = time.perf_counter() - started
         return self.counts
