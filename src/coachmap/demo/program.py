@@ -27,7 +27,7 @@ from coachmap.coaching.models import (
     TimeEntry,
     TimeWeek,
 )
-from coachmap.core.models import Coach, Teacher, User
+from coachmap.core.models import Coach, School, Teacher, User
 from coachmap.improvement.models import DistrictGoal, GoalChange
 
 DATA_COLLECTED = (
@@ -129,7 +129,7 @@ def seed_program(gen: Any) -> None:
     PartnershipAgreement.objects.filter(school__district_id=gen.district.pk).update(
         data_collected=DATA_COLLECTED
     )
-    school = principal.memberships.get(school_id=school_id).school
+    school = School.objects.get(pk=school_id)
     held_on = _school_day(today - datetime.timedelta(days=14))
     keys = ["teachers_coached", "sessions", "minutes", "coach_time"]
     PrincipalCheckIn.objects.create(

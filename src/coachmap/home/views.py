@@ -64,6 +64,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["caseload"] = cycle_queries.caseload(user.coach)
         context["reminders"] = cycle_queries.reminders(user.coach, timezone.localdate())
         context["undoable"] = cycle_queries.micro_undoable(user.coach, timezone.now())
+        context["micro_supports"] = lighter_queries.coach_micro_supports(
+            user, user.coach, timezone.localdate()
+        )
         context["my_time"] = timelog_queries.coaches_time(
             user, access.time_log_coaches_for(user).filter(pk=user.coach.pk), timezone.localdate()
         )[0]

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from coachmap.core.models import Teacher
 
 
-class TeacherChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class TeacherChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj} ({obj.school})"
 

@@ -8,7 +8,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from coachmap.coaching import access as coaching_access
 from coachmap.coaching.lighter.models import (
@@ -185,6 +185,23 @@ def conversations_of(user: AnyUser, support: LighterSupport) -> list[MicroConver
         .select_related("coach__user")
         .defer("focus", "next_step", "notes")
     )
+
+
+def coach_micro_supports(user: AnyUser, coach: Coach, today: datetime.date) -> list[SupportView]:
+    """Micro-coaching taken up at the coach's schools, waiting for a first conversation or under way
+    with them: the coach's list of whom to check in with."""
+    supports = list(
+        coaching_access.lighter_supports_visible_to(user)
+        .filter(
+            kind=SupportKind.MICRO,
+            teacher__school__in=coach.schools.all(),
+            status__in=[SupportStatus.WAITING, SupportStatus.UNDER_WAY],
+        )
+        .filter(Q(coach__isnull=True) | Q(coach=coach))
+        .select_related("coach__user", "teacher__user")
+        .order_by("status", "created_at")
+    )
+    return _views(user, supports, today, for_lead=True)
 
 
 def micro_teachers(coach: Coach) -> QuerySet[Teacher]:
