@@ -32,6 +32,10 @@ def test_admin_changes_settings_and_the_change_is_audited(world: World) -> None:
         "time_zone": "",
         "state": "",
         "import_hold_percent": 5,
+        # Issue 16: which coaching-related time counts as coaching.
+        "time_counts_plc": True,
+        "time_counts_committee": True,
+        "time_counts_learning": True,
     }
 
 
