@@ -17,20 +17,26 @@ from coachmap.coaching.models import (
     CycleStatus,
     FidelityCheckIn,
     Handover,
+    LighterSupport,
     MatchingRound,
     MatchProposal,
+    MicroConversation,
     PartnershipAgreement,
+    PeerObservation,
+    PrincipalCheckIn,
     ProposalKind,
     ProposalStatus,
     Referral,
     RequestStatus,
     RoundStatus,
     StudentEvidence,
+    SupportKind,
+    SupportStatus,
 )
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, Coach, District, Role, School, Teacher, User
 from coachmap.feedback.models import Question, Survey
-from coachmap.improvement.models import ImprovementGoal, Indicator, Tool, ToolLink
+from coachmap.improvement.models import DistrictGoal, ImprovementGoal, Indicator, Tool, ToolLink
 from coachmap.library.models import Resource
 from tests.factories import (
     CoachFactory,
@@ -54,6 +60,10 @@ SECRET_NOTE = "Confidential: worried about her evaluation and the noisy third pe
 SECRET_BARRIER = "Barrier, confidential: the class laptops are shared with the room next door"
 OTHER_SECRET_NOTE = "Confidential at the other school: struggling with the new curriculum"
 HANDOVER_NOTE = "For the receiving coach only: prefers to start with co-planning, anxious about observation"
+# Issue 16: a micro-coaching conversation's notes (the teacher and the coach only) and a principal–coach
+# check-in's notes (the principal, the coach and the program lead).
+MICRO_NOTE = "Micro-coaching, confidential: nervous about the new reading app with her newcomers"
+CHECKIN_NOTE = "Check-in notes: the coach will run a second PLC cycle on exit tickets in grade 4"
 
 ROLES = [
     "anonymous",
@@ -102,6 +112,12 @@ class World:
     tool: Tool
     tool_link: ToolLink
     users: dict[str, User | None] = field(default_factory=dict)
+    light: Light | None = None
+
+    @property
+    def lt(self) -> Light:
+        assert self.light is not None
+        return self.light
 
     def client(self, role: str) -> Client:
         client = Client()
@@ -109,6 +125,57 @@ class World:
         if user is not None:
             client.force_login(user)
         return client
+
+
+@dataclass
+class Light:
+    """Issue 16's records: lighter supports, a principal–coach check-in, a district goal."""
+
+    micro_support: LighterSupport
+    conversation: MicroConversation
+    peer_support: LighterSupport
+    observation: PeerObservation
+    checkin: PrincipalCheckIn
+    district_goal: DistrictGoal
+
+
+def _light(
+    district: District, school: School, teacher: Teacher, host: Teacher, coach: Coach, lead: User
+) -> Light:
+    """A micro-coaching support with a conversation, a peer observation whose host (the other
+    teacher) has not answered yet, a check-in at the school, a district goal."""
+    micro = LighterSupport.objects.create(
+        teacher=teacher, kind=SupportKind.MICRO, status=SupportStatus.UNDER_WAY, coach=coach
+    )
+    conversation = MicroConversation.objects.create(
+        coach=coach,
+        teacher=teacher,
+        support=micro,
+        date=datetime.date(2026, 8, 20),
+        minutes=10,
+        focus="Small-group rotations",
+        next_step="Try the rotation chart on Tuesday",
+        notes=MICRO_NOTE,
+    )
+    peer = LighterSupport.objects.create(teacher=teacher, kind=SupportKind.PEER)
+    observation = PeerObservation.objects.create(
+        support=peer, host=host, date=datetime.date(2026, 9, 22), focus="Exit tickets", arranged_by=lead
+    )
+    checkin = PrincipalCheckIn.objects.create(
+        coach=coach,
+        school=school,
+        date=datetime.date(2026, 9, 30),
+        figure_keys=["teachers_coached", "sessions"],
+        notes=CHECKIN_NOTE,
+    )
+    goal = DistrictGoal.objects.create(
+        district=district,
+        statement="Every school halves its gap in math for students with disabilities.",
+        subject="math",
+        target_date=datetime.date(2028, 6, 1),
+        created_by=lead,
+    )
+    return Light(micro, conversation, peer, observation, checkin, goal)
 
 
 @pytest.fixture
@@ -308,6 +375,7 @@ def world(db: None) -> World:
         "other_principal": other_principal,
         "admin": admin,
     }
+    w.light = _light(district, school, teacher, other_teacher, coach, lead)
     return w
 
 

@@ -73,7 +73,8 @@ def test_titles_suggest_categories_and_sessions_are_left_to_the_session_log() ->
     by_summary = {o.summary: o.category for o in _week()}
     assert by_summary == {
         "Lunch duty": "supervision",
-        "Leadership team meeting": "admin",
+        # A leadership committee is coaching-related time (issue 16), no longer "admin".
+        "Leadership team meeting": "committee",
         "Fall MAP testing window": None,
         "Proctor MAP test, room 4": "testing",
         "Present Desmos workshop to grade 7 team": "pd",
@@ -87,7 +88,7 @@ def test_minutes_by_day_and_category() -> None:
     d = datetime.date
     assert ics.minutes_by_day(_week()) == {
         (d(2026, 9, 14), "supervision"): 30,
-        (d(2026, 9, 14), "admin"): 60,
+        (d(2026, 9, 14), "committee"): 60,  # the leadership team meeting
         (d(2026, 9, 15), "testing"): 90,
         (d(2026, 9, 15), "pd"): 60,
         (d(2026, 9, 16), "planning"): 45,
@@ -122,3 +123,24 @@ def test_an_event_past_midnight_is_split_between_the_days() -> None:
 def test_a_bad_file_says_what_is_wrong(data: bytes, message: str) -> None:
     with pytest.raises(ics.CalendarError, match=message):
         ics.read_calendar(data, tz=NY, start=WEEK, end=WEEK + datetime.timedelta(days=7))
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("Grade 3 team meeting", "plc"),
+        ("PLC: math exit tickets", "plc"),
+        ("Grade-level planning with 5th grade", "plc"),
+        ("Book study", "learning"),
+        ("Coaches' book study: The Art of Coaching", "learning"),
+        ("ISTE conference", "learning"),
+        ("Leadership committee", "committee"),
+        ("Building leadership team", "committee"),
+        # What stays as it was: a parent conference is not the coach's learning, presenting PD is PD.
+        ("Parent conference", "other"),
+        ("Present Desmos workshop to grade 7 team", "pd"),
+        ("Staff meeting", "admin"),
+    ],
+)
+def test_the_guesser_knows_meetings_committees_and_the_coachs_own_learning(title: str, category: str) -> None:
+    assert ics.categorise(title) == category

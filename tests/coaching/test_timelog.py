@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from coachmap.coaching.models import CalendarEvent, CoachingSession, TimeEntry
 from coachmap.coaching.timelog import queries, services
+from coachmap.core.models import Coach
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_the_week_is_prefilled_from_sessions_and_the_imported_calendar(world: Wo
         ("substitute", "Thu"): 90,
         ("supervision", "Mon"): 30,
         ("supervision", "Fri"): 30,
-        ("admin", "Mon"): 60,
+        ("committee", "Mon"): 60,  # "Leadership team meeting": coaching-related (issue 16)
     }
     assert grid.sessions == 1
     assert grid.shares.coaching_percent + grid.shares.other_percent == 100
@@ -189,3 +190,31 @@ def test_a_wrong_cell_is_named_and_nothing_is_saved(world: World, value: str, me
     assert 'aria-invalid="true"' in page
     assert f'href="#id_m-model-{WEEK.isoformat()}"' in page
     assert not TimeEntry.objects.filter(coach=world.coach).exists()
+
+
+@time_machine.travel(datetime.date(2026, 10, 1))
+def test_the_districts_choice_of_coaching_related_time_moves_the_share(world: World) -> None:
+    from coachmap.core import services as core_services
+
+    services.time_week_confirm(
+        coach=world.coach,
+        week=WEEK,
+        minutes={(WEEK, "co_plan"): 120, (WEEK, "plc"): 60, (WEEK, "learning"): 60, (WEEK, "admin"): 60},
+    )
+    grid = queries.week_grid(world.coach.user, world.coach, WEEK)
+    assert grid.shares.coaching_minutes == 240 and grid.shares.other_minutes == 60
+    assert {r.category for r in grid.rows if r.coaching} >= {"plc", "committee", "learning"}
+    core_services.district_settings_update(
+        actor=world.admin,
+        district=world.district,
+        min_group_size=world.district.min_group_size,
+        coaching_time_target=world.district.coaching_time_target,
+        time_counts={"time_counts_plc": False, "time_counts_learning": False},
+    )
+    world.coach.district.refresh_from_db()
+    grid = queries.week_grid(world.coach.user, world.coach, WEEK)
+    assert grid.shares.coaching_minutes == 120 and grid.shares.other_minutes == 180
+    weeks = queries.coaches_time(
+        world.lead, Coach.objects.filter(pk=world.coach.pk), datetime.date(2026, 10, 1)
+    )
+    assert dict(weeks[0].weeks)[WEEK] == pytest.approx(40.0)

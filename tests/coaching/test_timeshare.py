@@ -20,12 +20,37 @@ def test_the_pure_categories_are_the_models() -> None:
     assert tuple(SessionType.values) == timeshare.SESSION_CATEGORIES
 
 
-def test_coaching_is_the_session_types_planning_and_pd() -> None:
+def test_coaching_is_the_session_types_planning_pd_and_the_related_work_the_district_counts() -> None:
     assert timeshare.is_coaching("micro")
     assert timeshare.is_coaching("planning")
     assert timeshare.is_coaching("pd")
     for other in ("substitute", "testing", "supervision", "admin", "other"):
         assert not timeshare.is_coaching(other)
+    # Grade-level/PLC meetings, leadership committees and the coach's own learning count by default
+    # (issue 16); a district that counts none of them sees them as other duties.
+    for related in ("plc", "committee", "learning"):
+        assert timeshare.is_coaching(related)
+        assert not timeshare.is_coaching(related, counted=())
+    assert timeshare.is_coaching("plc", counted={"plc"}) and not timeshare.is_coaching(
+        "committee", counted={"plc"}
+    )
+    with pytest.raises(ValueError, match="only related categories"):
+        timeshare.counted_categories({"admin"})
+
+
+def test_the_district_chooses_which_related_categories_count_toward_coaching_time() -> None:
+    week = {"co_plan": 300, "plc": 60, "committee": 60, "learning": 60, "admin": 120}
+    assert timeshare.shares(week) == timeshare.Shares(480, 120)
+    assert timeshare.shares(week, counted=()) == timeshare.Shares(300, 300)
+    assert timeshare.shares(week, counted={"plc", "committee"}) == timeshare.Shares(420, 180)
+
+
+@given(minutes, st.sets(st.sampled_from(timeshare.RELATED_CATEGORIES)))
+def test_every_minute_is_counted_once_whatever_the_district_counts(
+    by_category: dict[str, int], counted: set[str]
+) -> None:
+    result = timeshare.shares(by_category, counted)
+    assert result.total == sum(by_category.values())
 
 
 @given(minutes)

@@ -16,7 +16,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coachmap.core.admin import site as admin_site
 from tests import issue16_world
-from tests.conftest import HANDOVER_NOTE, OTHER_SECRET_NOTE, ROLES, SECRET_BARRIER, SECRET_NOTE, World
+from tests.conftest import (
+    CHECKIN_NOTE,
+    HANDOVER_NOTE,
+    MICRO_NOTE,
+    OTHER_SECRET_NOTE,
+    ROLES,
+    SECRET_BARRIER,
+    SECRET_NOTE,
+    World,
+)
 from tests.issue16_world import DECLINED_NAME, GROUP_SECRET_NOTE
 
 A, T, OT, C, OC, L, P, OP, AD = ROLES  # anonymous, teacher, other teacher, coach, ...
@@ -41,6 +50,11 @@ class Route:
                 url, self.data(world), content_type="application/json", **headers
             )
         return getattr(client, self.method)(url, self.data(world), **headers)
+
+    # Issue 16: roles allowed to see MICRO_NOTE (a micro-coaching conversation: the teacher and the
+    # coach) and CHECKIN_NOTE (a principal–coach check-in: the principal, the coach and the lead).
+    sees_micro_note: frozenset[str] = frozenset()
+    sees_checkin_note: frozenset[str] = frozenset()
 
 
 def only(allowed: dict[str, int], default: int = 403, anonymous: int = 302) -> dict[str, int]:
@@ -567,6 +581,53 @@ EXPECTED: dict[str, Route] = {
     "tokens:service-revoke": Route(
         lambda w: {"account_id": _service_account(w)}, only({AD: 302}), method="post"
     ),
+    # --- issue 16: lighter supports ---
+    # A support: its teacher, the coaches of the teacher's school and the lead; nobody else knows it exists.
+    "coaching:lighter-support": Route(
+        lambda w: {"support_id": w.lt.micro_support.pk}, only({T: 200, OT: 404, C: 200, OC: 404, L: 200})
+    ),
+    # A micro-coaching conversation's notes: the teacher and the coach, like session notes.
+    "coaching:micro-conversation": Route(
+        lambda w: {"conversation_id": w.lt.conversation.pk},
+        only({T: 200, OT: 404, C: 200, OC: 404}),
+        sees_micro_note=frozenset({T, C}),
+    ),
+    "coaching:micro-conversation-new": Route(NONE, only({C: 200, OC: 200})),
+    # Choosing a host: the lead and a coach of the teacher's school.
+    "coaching:observation-arrange": Route(
+        lambda w: {"support_id": w.lt.peer_support.pk}, only({C: 200, OC: 404, L: 200})
+    ),
+    # Hosting is the host's (the other teacher) to accept; the observer does not see the ask.
+    "coaching:observation-answer": Route(
+        lambda w: {"observation_id": w.lt.observation.pk},
+        only({T: 404, OT: 302}),
+        method="post",
+        data=lambda w: {"answer": "decline"},
+    ),
+    "coaching:observation-reflect": Route(
+        lambda w: {"observation_id": w.lt.observation.pk},
+        only({T: 404, OT: 403}),
+        method="post",
+        data=lambda w: {"reflection": "Saw it."},
+    ),
+    # --- issue 16: principal–coach check-ins: the coach, the school's principal and the lead ---
+    "coaching:principal-checkins": Route(NONE, only({C: 200, OC: 200, P: 200, OP: 200, L: 200})),
+    "coaching:principal-checkin-new": Route(NONE, only({C: 200, OC: 200, P: 200, OP: 200})),
+    "coaching:principal-checkin": Route(
+        lambda w: {"checkin_id": w.lt.checkin.pk},
+        only({C: 200, OC: 404, P: 200, OP: 404, L: 200}),
+        sees_checkin_note=frozenset({C, P, L}),
+    ),
+    # --- issue 16: district-wide goals: everyone in the district reads; the lead and admin write ---
+    "improvement:district-goals": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
+    "improvement:district-goal": Route(
+        lambda w: {"goal_id": w.lt.district_goal.pk}, only(dict.fromkeys(ROLES[1:], 200))
+    ),
+    "improvement:district-goal-new": Route(NONE, only({L: 200, AD: 200})),
+    "improvement:district-goal-edit": Route(
+        lambda w: {"goal_id": w.lt.district_goal.pk}, only({L: 200, AD: 200})
+    ),
+    "improvement:goal-edit": Route(lambda w: {"goal_id": w.goal.pk}, only({P: 200, OP: 404})),
 }
 
 
@@ -645,6 +706,10 @@ def test_route_status_for_role(world: World, name: str, role: str) -> None:
     assert OTHER_SECRET_NOTE not in body, f"{url} shows another school's confidential note to {role}"
     if role not in route.sees_handover_note:
         assert HANDOVER_NOTE not in body, f"{url} shows a handover note to {role}"
+    if role not in route.sees_micro_note:
+        assert MICRO_NOTE not in body, f"{url} shows a micro-coaching note to {role}"
+    if role not in route.sees_checkin_note:
+        assert CHECKIN_NOTE not in body, f"{url} shows a principal–coach check-in's notes to {role}"
 
 
 # --- the admin, generated from its registry ---------------------------------------------------------

@@ -34,6 +34,10 @@ def test_admin_changes_settings_and_the_change_is_audited(world: World) -> None:
         "import_hold_percent": 5,
         # Issue 18: how many school years of student data the district keeps (empty: all).
         "retention_years": None,
+        # Issue 16: which coaching-related time counts as coaching.
+        "time_counts_plc": True,
+        "time_counts_committee": True,
+        "time_counts_learning": True,
     }
 
 

@@ -101,6 +101,10 @@ def test_admin_site_audit_records_the_real_before_and_after(world: World) -> Non
         "rate_coding": True,
         "coaching_time_target": 70,
         "import_hold_percent": 5,
+        # Which coaching-related time counts as coaching (issue 16): unchanged, recorded all the same.
+        "time_counts_plc": True,
+        "time_counts_committee": True,
+        "time_counts_learning": True,
         "state_id": "",
         "source_id": "",
         "time_zone": "",

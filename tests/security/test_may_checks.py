@@ -161,6 +161,32 @@ CHECKS: dict[str, tuple[Check, set[str]]] = {
         ),
         {"lead"},
     ),
+    # Issue 16: lighter supports, check-ins, district goals.
+    "may_read_micro_notes": (
+        lambda u, w: coaching_access.may_read_micro_notes(u, w.lt.conversation),
+        {"teacher", "coach"},
+    ),
+    "may_log_micro": (lambda u, w: coaching_access.may_log_micro(u, w.teacher), {"coach"}),
+    "may_arrange_observation": (
+        lambda u, w: coaching_access.may_arrange_observation(u, w.lt.peer_support),
+        {"coach", "lead"},
+    ),
+    "may_answer_observation": (
+        lambda u, w: coaching_access.may_answer_observation(u, w.lt.observation),
+        {"other_teacher"},
+    ),
+    "may_reflect_observation": (
+        lambda u, w: coaching_access.may_reflect_observation(u, w.lt.observation),
+        {"teacher"},
+    ),
+    "may_write_checkin": (
+        lambda u, w: coaching_access.may_write_checkin(u, w.coach, w.school.pk),
+        {"coach", "principal"},
+    ),
+    "may_edit_district_goal": (
+        lambda u, w: improvement_access.may_edit_district_goal(u, w.district.pk),
+        {"lead", "admin"},
+    ),
 }
 
 

@@ -25,12 +25,17 @@ from coachmap.coaching.models import (
     GroupSession,
     Handover,
     IntakeObservation,
+    LighterSupport,
     LookFor,
     MatchingRound,
     MatchProposal,
+    MicroConversation,
+    ObservationStatus,
     Offering,
     OfferingStatus,
     PartnershipAgreement,
+    PeerObservation,
+    PrincipalCheckIn,
     ProposalStatus,
     Referral,
     RoutingPolicy,
@@ -417,3 +422,86 @@ def seats_visible_to(user: AnyUser) -> QuerySet[Seat]:
     q = Q(teacher__user_id=user.pk) | Q(offering__presenter_coach__user_id=user.pk)
     q |= Q(offering__district_id__in=lead_district_ids(user))
     return Seat.objects.filter(q)
+
+
+# --- lighter supports (issue 16, part 1) ----------------------------------------------------------
+
+
+def lighter_supports_visible_to(user: AnyUser) -> QuerySet[LighterSupport]:
+    """A lighter support: its teacher, the program lead, and the coaches who serve the teacher's school."""
+    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=lead_district_ids(user))
+    coach = coach_of(user)
+    if coach is not None:
+        q |= Q(coach=coach) | Q(teacher__school__in=coach.schools.all())
+    return LighterSupport.objects.filter(q).distinct()
+
+
+def micro_conversations_visible_to(user: AnyUser) -> QuerySet[MicroConversation]:
+    """Micro-coaching conversations are like session notes: the teacher and the coach only. The
+    program lead counts them (`lighter.queries`) but never reads them."""
+    if not user.is_authenticated:
+        return MicroConversation.objects.none()
+    return MicroConversation.objects.filter(Q(teacher__user_id=user.pk) | Q(coach__user_id=user.pk))
+
+
+def may_read_micro_notes(user: AnyUser, conversation: MicroConversation) -> bool:
+    """A micro-coaching conversation's focus, next step and notes: the two people in it."""
+    return user.is_authenticated and user.pk in (conversation.teacher.user_id, conversation.coach.user_id)
+
+
+def may_log_micro(user: AnyUser, teacher: Teacher) -> bool:
+    """Logging a micro-coaching conversation without a cycle: a coach who serves the teacher's school."""
+    coach = coach_of(user)
+    return coach is not None and coach.schools.filter(pk=teacher.school_id).exists()
+
+
+def peer_observations_visible_to(user: AnyUser) -> QuerySet[PeerObservation]:
+    """A peer observation: its host (whatever they answered), its observer once the host said yes,
+    and the program lead and the coach who arranged it unless the host declined. A host who declined
+    is seen by nobody but themselves."""
+    if not user.is_authenticated:
+        return PeerObservation.objects.none()
+    agreed = Q(status__in=[ObservationStatus.ASKED, ObservationStatus.SCHEDULED, ObservationStatus.DONE])
+    q = Q(host__user_id=user.pk)
+    q |= Q(
+        support__teacher__user_id=user.pk, status__in=[ObservationStatus.SCHEDULED, ObservationStatus.DONE]
+    )
+    q |= agreed & (
+        Q(support__teacher__school__district_id__in=lead_district_ids(user)) | Q(arranged_by=user.pk)
+    )
+    return PeerObservation.objects.filter(q)
+
+
+def may_arrange_observation(user: AnyUser, support: LighterSupport) -> bool:
+    """Choosing a host and a date: the district's program lead, or a coach who serves the teacher's school."""
+    if support.teacher.school.district_id in lead_district_ids(user):
+        return True
+    return may_log_micro(user, support.teacher)
+
+
+def may_answer_observation(user: AnyUser, observation: PeerObservation) -> bool:
+    """Saying yes or no to hosting: the host alone."""
+    return _is_teacher(user, observation.host_id)
+
+
+def may_reflect_observation(user: AnyUser, observation: PeerObservation) -> bool:
+    """The reflection after a visit: the teacher who observed."""
+    return _is_teacher(user, observation.support.teacher_id)
+
+
+# --- principal–coach check-ins (issue 16, part 8) ---------------------------------------------------
+
+
+def principal_checkins_visible_to(user: AnyUser) -> QuerySet[PrincipalCheckIn]:
+    """A check-in and its notes: the coach, the school's principal and the program lead. Not the
+    school's teachers, not the district admin."""
+    if not user.is_authenticated:
+        return PrincipalCheckIn.objects.none()
+    q = Q(coach__user_id=user.pk) | Q(school_id__in=school_ids(user, Role.PRINCIPAL))
+    q |= Q(school__district_id__in=lead_district_ids(user))
+    return PrincipalCheckIn.objects.filter(q)
+
+
+def may_write_checkin(user: AnyUser, coach: Coach, school_id: int) -> bool:
+    """Scheduling a check-in and writing its notes: the coach and the school's principal (the agreement's parties)."""
+    return may_write_agreement(user, coach, school_id)

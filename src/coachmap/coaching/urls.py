@@ -6,6 +6,7 @@ from coachmap.coaching.cycles import views as cycles
 from coachmap.coaching.groups import views as groups
 from coachmap.coaching.handovers import views as handovers
 from coachmap.coaching.learning import views as learning
+from coachmap.coaching.lighter import views as lighter
 from coachmap.coaching.requests import views as requests
 from coachmap.coaching.timelog import views as timelog
 
@@ -50,11 +51,29 @@ urlpatterns = [
     path("cycles/<id:cycle_id>/resume/", cycles.cycle_resume, name="cycle-resume"),
     path("micro/", cycles.micro, name="micro"),
     path("micro/<id:session_id>/undo/", cycles.micro_undo, name="micro-undo"),
+    # --- lighter supports (issue 16, part 1) ---
+    path("lighter/<id:support_id>/", lighter.lighter_support, name="lighter-support"),
+    path("lighter/<id:support_id>/observation/", lighter.observation_arrange, name="observation-arrange"),
+    path("observations/<id:observation_id>/answer/", lighter.observation_answer, name="observation-answer"),
+    path(
+        "observations/<id:observation_id>/reflect/",
+        lighter.observation_reflect,
+        name="observation-reflect",
+    ),
+    path("micro/conversations/new/", lighter.micro_conversation_new, name="micro-conversation-new"),
+    path(
+        "micro/conversations/<id:conversation_id>/",
+        lighter.micro_conversation,
+        name="micro-conversation",
+    ),
     path("time/", timelog.time_week, name="time-week"),
     path("time/calendar/", timelog.calendar_import, name="calendar-import"),
     path("time/team/", timelog.time_team, name="time-team"),
     path("agreements/", agreements.agreements, name="agreements"),
     path("agreements/new/", agreements.agreement_new, name="agreement-new"),
+    path("check-ins/", agreements.principal_checkins, name="principal-checkins"),
+    path("check-ins/new/", agreements.principal_checkin_new, name="principal-checkin-new"),
+    path("check-ins/<id:checkin_id>/", agreements.principal_checkin, name="principal-checkin"),
     path("agreements/<id:agreement_id>/", agreements.agreement_detail, name="agreement"),
     path("agreements/<id:agreement_id>/edit/", agreements.agreement_edit, name="agreement-edit"),
     path(

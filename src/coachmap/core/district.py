@@ -17,6 +17,9 @@ from coachmap.core.models import (
     User,
 )
 
+# Which coaching-related time-log categories count as coaching time (docs/time-log.md).
+TIME_COUNT_FIELDS = ("time_counts_plc", "time_counts_committee", "time_counts_learning")
+
 
 def district_settings_update(
     *,
@@ -31,6 +34,7 @@ def district_settings_update(
     state: str | None = None,
     import_hold_percent: int | None = None,
     retention_years: int | bool | None = False,
+    time_counts: dict[str, bool] | None = None,
 ) -> District:
     """Change the district's settings; the audit row holds the values before and after.
 
@@ -44,12 +48,14 @@ def district_settings_update(
         "Only a district admin can change settings.",
     )
     texts = {"state_id": state_id, "source_id": source_id, "time_zone": time_zone, "state": state}
+    counts = {k: v for k, v in (time_counts or {}).items() if k in TIME_COUNT_FIELDS}
     fields = [
         "min_group_size",
         "rate_coding",
         "coaching_time_target",
         "import_hold_percent",
         "retention_years",
+        *TIME_COUNT_FIELDS,
         *texts,
     ]
     with transaction.atomic():
@@ -66,6 +72,8 @@ def district_settings_update(
             district.import_hold_percent = import_hold_percent
         if retention_years is not False:  # None is a choice here: keep everything
             district.retention_years = retention_years
+        for field, on in counts.items():
+            setattr(district, field, bool(on))
         district.full_clean()
         district.save(update_fields=fields)
         audit_record(

@@ -112,6 +112,21 @@ class District(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="Share of a coach's working time that should be spent coaching, in percent.",
     )
+    time_counts_plc = models.BooleanField(
+        "grade-level and PLC meetings count as coaching time",
+        default=True,
+        help_text="A coach's time in grade-level teams and professional learning communities.",
+    )
+    time_counts_committee = models.BooleanField(
+        "leadership committees count as coaching time",
+        default=True,
+        help_text="A coach's seat on the school's or district's leadership committees.",
+    )
+    time_counts_learning = models.BooleanField(
+        "the coach's own learning counts as coaching time",
+        default=True,
+        help_text="Book studies, conferences and courses that grow the coach.",
+    )
     import_hold_percent = models.PositiveSmallIntegerField(
         "ask before an import removes or changes more than (%)",
         default=5,
@@ -148,6 +163,13 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def time_counted(self) -> frozenset[str]:
+        """The coaching-related time-log categories this district counts as coaching time."""
+        flags = {"plc": self.time_counts_plc, "committee": self.time_counts_committee}
+        flags["learning"] = self.time_counts_learning
+        return frozenset(k for k, on in flags.items() if on)
 
 
 class School(models.Model):

@@ -91,6 +91,8 @@ SECTIONS: tuple[Section, ...] = (
             _link("Library", "library:index"),
             _link("Professional learning", "coaching:offerings"),
             _link("Agreements", "coaching:agreements"),
+            _link("Check-ins", "coaching:principal-checkins"),
+            _link("District goals", "improvement:district-goals"),
             _link("Notifications", "notifications:list"),
             _link("API tokens", "tokens:personal"),
         ),

@@ -82,6 +82,7 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
             "improvement:need-reset",
             "improvement:goal-new",
             "improvement:goal-status",
+            "improvement:goal-edit",
             "improvement:indicator-new",
             "improvement:measurement-new",
             "improvement:tool-new",
@@ -90,6 +91,9 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
         ),
     ),
     (frozenset({A}), ("improvement:district", "improvement:district-needs", "improvement:district-export")),
+    # District-wide goals (issue 16): everyone in the district reads them; the admin and the lead write them.
+    (frozenset({T, C, L, P, A}), ("improvement:district-goals", "improvement:district-goal")),
+    (frozenset({L, A}), ("improvement:district-goal-new", "improvement:district-goal-edit")),
     # --- coaching: a teacher's requests, intake and offers ---
     (
         frozenset({T}),
@@ -100,8 +104,17 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
             "coaching:intake",
             "coaching:proposal-respond",
             "coaching:referral-respond",
+            "coaching:observation-answer",
+            "coaching:observation-reflect",
         ),
     ),
+    # --- coaching: lighter supports (issue 16) ---
+    (frozenset({T, C, L}), ("coaching:lighter-support",)),
+    (frozenset({T, C}), ("coaching:micro-conversation",)),
+    (frozenset({C, L}), ("coaching:observation-arrange",)),
+    # --- coaching: principal–coach check-ins (issue 16) ---
+    (frozenset({C, P, L}), ("coaching:principal-checkins", "coaching:principal-checkin")),
+    (frozenset({C, P}), ("coaching:principal-checkin-new",)),
     # --- coaching: a coach's caseload, cycles, time and profile ---
     (frozenset({T, C}), ("coaching:cycle",)),
     (
@@ -110,6 +123,7 @@ _TABLE: tuple[tuple[frozenset[Role], tuple[str, ...]], ...] = (
             "coaching:caseload",
             "coaching:micro",
             "coaching:micro-undo",
+            "coaching:micro-conversation-new",
             "coaching:time-week",
             "coaching:calendar-import",
             "coaching:coach-profile",

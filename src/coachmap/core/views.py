@@ -35,6 +35,10 @@ def district_settings(request: AuthedRequest) -> HttpResponse:
                 state=form.cleaned_data["state"],
                 import_hold_percent=form.cleaned_data["import_hold_percent"],
                 retention_years=form.cleaned_data["retention_years"],
+                time_counts={
+                    f: form.cleaned_data[f]
+                    for f in ("time_counts_plc", "time_counts_committee", "time_counts_learning")
+                },
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -51,6 +51,7 @@ from coachmap.demo import names, planting, program, together
 from coachmap.demo.effects import DEMO_PLANTED, Planted
 from coachmap.demo.profiles import Profile
 from coachmap.demo.strategy import StrategyData
+from coachmap.demo.supports import seed_program
 from coachmap.demo.work import CycleWork
 from coachmap.improvement.models import GoalStatus, ImprovementGoal, Indicator, Metric, Tool
 from coachmap.improvement.summaries import summaries_rebuild
@@ -222,6 +223,7 @@ class Generator:
             self.counts.add(
                 "learning_together", together.seed(district=self.district, today=self.today, rng=self.random)
             )
+            seed_program(self)
             summaries_rebuild(district=self.district)
             self._family_report()
             # The program as a whole (issue 16): the framework, coach growth, the vision, the review.

@@ -12,6 +12,7 @@ from coachmap.coaching import access as coaching_access
 from coachmap.coaching.bestfit import queries as fit_queries
 from coachmap.coaching.cycles import queries as cycle_queries
 from coachmap.coaching.handovers import queries as handover_queries
+from coachmap.coaching.lighter import queries as lighter_queries
 from coachmap.coaching.requests import queries as request_queries
 from coachmap.coaching.timelog import queries as timelog_queries
 from coachmap.core import access, services
@@ -56,10 +57,16 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["my_offers"] = fit_queries.proposals_waiting_for(teacher)
         context["my_referrals"] = handover_queries.referrals_waiting_for(teacher)
         context["my_intake"] = fit_queries.own_intake(teacher)
+        context["my_supports"] = lighter_queries.teacher_supports(user, teacher, timezone.localdate())
+        context["hosting_asks"] = lighter_queries.hosting_asks(teacher)
+        context["hosting_upcoming"] = lighter_queries.hosting_upcoming(teacher, timezone.localdate())
     if Role.COACH in held and hasattr(user, "coach"):
         context["caseload"] = cycle_queries.caseload(user.coach)
         context["reminders"] = cycle_queries.reminders(user.coach, timezone.localdate())
         context["undoable"] = cycle_queries.micro_undoable(user.coach, timezone.now())
+        context["micro_supports"] = lighter_queries.coach_micro_supports(
+            user, user.coach, timezone.localdate()
+        )
         context["my_time"] = timelog_queries.coaches_time(
             user, access.time_log_coaches_for(user).filter(pk=user.coach.pk), timezone.localdate()
         )[0]

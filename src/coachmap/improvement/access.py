@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from coachmap.core.access import (
     AnyUser,
+    admin_district_ids,
     coach_of,
     district_ids,
     lead_district_ids,
@@ -17,6 +18,7 @@ from coachmap.core.access import (
 )
 from coachmap.core.models import School
 from coachmap.improvement.models import (
+    DistrictGoal,
     FrameworkVersion,
     ImprovementGoal,
     Indicator,
@@ -72,3 +74,13 @@ def may_record_walkthrough(user: AnyUser, school: School) -> bool:
         return True
     coach = coach_of(user)
     return coach is not None and coach.schools.filter(pk=school.pk).exists()
+
+
+def district_goals_visible_to(user: AnyUser) -> QuerySet[DistrictGoal]:
+    """District-wide goals: everyone in the district reads them, as teachers read their school's goals."""
+    return DistrictGoal.objects.filter(district_id__in=district_ids(user))
+
+
+def may_edit_district_goal(user: AnyUser, district_id: int) -> bool:
+    """Writing and changing a district-wide goal: the district admin and the coaching program lead."""
+    return district_id in lead_district_ids(user) | admin_district_ids(user)

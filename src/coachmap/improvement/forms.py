@@ -8,6 +8,7 @@ from coachmap.core.grades import GRADE_CHOICES
 from coachmap.core.groups import GROUP_CHOICES
 from coachmap.improvement.models import (
     DataSource,
+    GoalStatus,
     ImprovementGoal,
     Indicator,
     IndicatorKind,
@@ -138,3 +139,29 @@ class ToolLinkForm(forms.Form):
             options += [(f"indicator:{i.pk}", f"Indicator: {i.name}") for i in goal.indicators.all()]
             choices.append((goal.statement[:60], options))
         cast(forms.ChoiceField, self.fields["target"]).choices = choices
+
+
+class GoalEditForm(forms.Form):
+    """What a principal may change on a school goal; each change is kept in its history."""
+
+    statement = forms.CharField(label="Goal statement", widget=forms.Textarea(attrs={"rows": 3}))
+    target = forms.FloatField(label="Target")
+    target_date = forms.DateField(label="Target date", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DistrictGoalForm(forms.Form):
+    """A district-wide goal, beside the schools' goals."""
+
+    statement = forms.CharField(
+        label="Goal statement",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Student-centered and measurable, e.g. “By June 2028, every school closes half its gap in "
+        "math proficiency for students with disabilities.”",
+    )
+    subject = forms.ChoiceField(label="Subject", choices=Subject.choices)
+    student_group = forms.ChoiceField(label="Student group", choices=GROUP_CHOICES, initial="all")
+    target_date = forms.DateField(label="Target date", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DistrictGoalEditForm(DistrictGoalForm):
+    status = forms.ChoiceField(label="Status", choices=GoalStatus.choices)

@@ -13,10 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from coachmap.core import access
-from coachmap.core.models import School, User
+from coachmap.core.models import District, School, User
+from coachmap.improvement import access as improvement_access
 from coachmap.improvement.models import (
     MAX_ACTIVE_GOALS,
     DataSource,
+    DistrictGoal,
+    GoalChange,
     GoalStatus,
     ImprovementGoal,
     Indicator,
@@ -283,3 +286,138 @@ def tool_link_remove(*, actor: User, link: ToolLink) -> None:
     _require_principal(actor, link.tool.school_id, "keeps its technology map")
     with transaction.atomic():
         link.delete()
+
+
+# --- goals edited with their history; district-wide goals (issue 16, part 9) --------------------------
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, datetime.date):
+        return f"{value:%B %-d, %Y}"
+    return "" if value is None else str(value)
+
+
+def _apply_changes(
+    goal: ImprovementGoal | DistrictGoal, values: dict[str, object], labels: dict[str, str]
+) -> list[dict[str, str]]:
+    """Set the new values on the goal; the changes in words (label, before, after), for the history."""
+    changes = []
+    for name, value in values.items():
+        before = getattr(goal, name)
+        if before != value:
+            display = getattr(goal, f"get_{name}_display", None)
+            old = display() if display else _shown(before)
+            setattr(goal, name, value)
+            new = display() if display else _shown(value)
+            changes.append({"field": labels[name], "before": old, "after": new})
+    return changes
+
+
+SCHOOL_GOAL_LABELS = {"statement": "Goal", "target": "Target", "target_date": "Target date"}
+
+
+def goal_edit(
+    *, actor: User, goal: ImprovementGoal, statement: str, target: float, target_date: datetime.date
+) -> ImprovementGoal:
+    """The principal rewords a school goal or moves its target; each change is kept with who and when."""
+    _require_principal(actor, goal.school_id, "changes its goals")
+    with transaction.atomic():
+        goal = ImprovementGoal.objects.select_for_update().get(pk=goal.pk)
+        changes = _apply_changes(
+            goal,
+            {"statement": statement.strip(), "target": target, "target_date": target_date},
+            SCHOOL_GOAL_LABELS,
+        )
+        goal.full_clean(exclude=["created_by"])
+        if goal.metric == Metric.GAP and goal.target > goal.baseline:
+            raise ValidationError(
+                {"target": "A gap goal narrows the gap: the target must be below the baseline."}
+            )
+        if goal.metric != Metric.GAP and goal.target <= goal.baseline:
+            raise ValidationError(
+                {"target": "A goal moves students forward: the target must be above the baseline."}
+            )
+        if goal.target_date <= goal.starts_on:
+            raise ValidationError({"target_date": "The target date must come after the baseline."})
+        if changes:
+            goal.save(update_fields=list(SCHOOL_GOAL_LABELS))
+            GoalChange.objects.create(school_goal=goal, changed_by=actor, changes=changes)
+    return goal
+
+
+DISTRICT_GOAL_LABELS = {
+    "statement": "Goal",
+    "subject": "Subject",
+    "student_group": "Student group",
+    "target_date": "Target date",
+    "status": "Status",
+}
+
+
+def _require_district_goal_writer(actor: User, district_id: int) -> None:
+    access.require(
+        improvement_access.may_edit_district_goal(actor, district_id),
+        "Only the district admin and the coaching program lead write district-wide goals.",
+    )
+
+
+def district_goal_set(
+    *,
+    actor: User,
+    district: District,
+    statement: str,
+    subject: str,
+    student_group: str,
+    target_date: datetime.date,
+    today: datetime.date | None = None,
+) -> DistrictGoal:
+    """The district admin or program lead writes a district-wide goal beside the schools' goals."""
+    _require_district_goal_writer(actor, district.pk)
+    if target_date <= (today or timezone.localdate()):
+        raise ValidationError({"target_date": "The target date must be in the future."})
+    with transaction.atomic():
+        goal = DistrictGoal(
+            district=district,
+            statement=statement.strip(),
+            subject=subject,
+            student_group=student_group,
+            target_date=target_date,
+            created_by=actor,
+        )
+        goal.full_clean()
+        goal.save()
+    return goal
+
+
+def district_goal_edit(
+    *,
+    actor: User,
+    goal: DistrictGoal,
+    statement: str,
+    subject: str,
+    student_group: str,
+    target_date: datetime.date,
+    status: str,
+) -> DistrictGoal:
+    """Change a district-wide goal; each change is kept with who and when, and shown on its page."""
+    _require_district_goal_writer(actor, goal.district_id)
+    if status not in GoalStatus.values:
+        raise ValidationError({"status": "Choose active, met or retired."})
+    with transaction.atomic():
+        goal = DistrictGoal.objects.select_for_update().get(pk=goal.pk)
+        changes = _apply_changes(
+            goal,
+            {
+                "statement": statement.strip(),
+                "subject": subject,
+                "student_group": student_group,
+                "target_date": target_date,
+                "status": status,
+            },
+            DISTRICT_GOAL_LABELS,
+        )
+        goal.full_clean(exclude=["created_by"])
+        if changes:
+            goal.save(update_fields=list(DISTRICT_GOAL_LABELS))
+            GoalChange.objects.create(district_goal=goal, changed_by=actor, changes=changes)
+    return goal

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coachmap.improvement.views import district, export, goals, needs, techmap
+from coachmap.improvement.views import district, district_goals, export, goals, needs, techmap
 
 app_name = "improvement"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("schools/<id:school_id>/export/<slug:table>.csv", export.school_export, name="school-export"),
     path("goals/<id:goal_id>/", goals.goal_detail, name="goal"),
     path("goals/<id:goal_id>/status/", goals.goal_status, name="goal-status"),
+    path("goals/<id:goal_id>/edit/", district_goals.goal_edit, name="goal-edit"),
+    path("district/goals/", district_goals.district_goals, name="district-goals"),
+    path("district/goals/new/", district_goals.district_goal_new, name="district-goal-new"),
+    path("district/goals/<id:goal_id>/", district_goals.district_goal, name="district-goal"),
+    path("district/goals/<id:goal_id>/edit/", district_goals.district_goal_edit, name="district-goal-edit"),
     path("goals/<id:goal_id>/indicators/new/", goals.indicator_new, name="indicator-new"),
     path("indicators/<id:indicator_id>/", goals.indicator_detail, name="indicator"),
     path("indicators/<id:indicator_id>/measurements/new/", goals.measurement_new, name="measurement-new"),

@@ -97,7 +97,7 @@ def suggestions_for_cycle(user: AnyUser, cycle: CoachingCycle, limit: int = 5) -
     """Library resources that fit the cycle's goal, tools, practice, subject and grades, best first."""
     cycle_tags = suggest.CycleTags(
         goal_id=cycle.goal.improvement_goal_id,
-        subject=cycle.goal.improvement_goal.subject,
+        subject=(cycle.goal.improvement_goal or cycle.goal.district_goal).subject,  # type: ignore[union-attr]
         tools=[normalise(t) for t in cycle.tools],
         practice=normalise(cycle.practice),
         grades=cycle.teacher.grades or [],

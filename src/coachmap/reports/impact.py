@@ -180,7 +180,7 @@ def impact_summary(user: AnyUser, coach: Coach, period: Period) -> ImpactSummary
 
     logged = minutes_by_category(coach, period.start, period.end)
     if logged:
-        summary.time = timeshare.shares(logged)
+        summary.time = timeshare.shares(logged, district.time_counted)
         summary.weeks_logged = coach.time_weeks.filter(week__gte=period.start, week__lte=period.end).count()
 
     coach_view = summary.for_coach

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from coachmap.coaching.agreements.figures import FIGURE_CHOICES
 from coachmap.coaching.models import (
     ScheduleSetter,
 )
@@ -37,6 +38,14 @@ class AgreementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         initial="What was said in a session, who asked for coaching, or how a particular teacher is doing.",
     )
+    data_collected = forms.CharField(
+        label="Data the coach collects",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        initial="Teacher surveys after sessions, how the coach spends their time, and reach: how many "
+        "teachers take part, in cycles and lighter supports. Reviewed together at our check-ins, as totals only.",
+        help_text="What you will review together at your check-ins. Totals only: never session notes.",
+    )
 
 
 class AgreementPartyForm(AgreementForm):
@@ -63,3 +72,45 @@ class AgreementPartyForm(AgreementForm):
             coach_field.queryset, coach_field.required = coaches.select_related("user"), True
             del self.fields["school"]
         self.order_fields(["school", "coach"])
+
+
+class CheckInForm(forms.Form):
+    """A principal–coach check-in: who (the coach picks a school, the principal a coach), when, which figures."""
+
+    school = forms.ModelChoiceField(label="School", queryset=School.objects.none(), required=False)
+    coach = forms.ModelChoiceField(label="Coach", queryset=Coach.objects.none(), required=False)
+    date = forms.DateField(label="Date of the meeting", widget=forms.DateInput(attrs={"type": "date"}))
+    figure_keys = forms.MultipleChoiceField(
+        label="School figures to review",
+        choices=FIGURE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["teachers_coached", "sessions", "coach_time"],
+        help_text="Totals for the school only: no teacher is named and no session note is shown.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        schools: QuerySet[School] | None = None,
+        coaches: QuerySet[Coach] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        school_field, coach_field = self.fields["school"], self.fields["coach"]
+        assert isinstance(school_field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        assert isinstance(coach_field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        if schools is not None:
+            school_field.queryset, school_field.required = schools, True
+            del self.fields["coach"]
+        if coaches is not None:
+            coach_field.queryset, coach_field.required = coaches.select_related("user"), True
+            del self.fields["school"]
+
+
+class CheckInNotesForm(forms.Form):
+    notes = forms.CharField(
+        label="Notes of the meeting",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you saw in the figures and what you agreed. Read by the principal, the coach and "
+        "the program lead; never name a teacher or what was said in a session.",
+    )

@@ -30,6 +30,11 @@ class PartnershipAgreement(models.Model):
     success_looks_like = models.TextField()
     principal_will_ask = models.TextField()
     principal_will_not_ask = models.TextField()
+    data_collected = models.TextField(
+        "data the coach collects",
+        blank=True,
+        help_text="What the coach collects to show the program's progress, reviewed at check-ins (article 002).",
+    )
     coach_acknowledged_at = models.DateTimeField(null=True, blank=True)
     principal_acknowledged_at = models.DateTimeField(null=True, blank=True)
     principal_acknowledged_by = models.ForeignKey(
@@ -49,3 +54,39 @@ class PartnershipAgreement(models.Model):
     @property
     def acknowledged(self) -> bool:
         return self.coach_acknowledged_at is not None and self.principal_acknowledged_at is not None
+
+
+class PrincipalCheckIn(models.Model):
+    """A scheduled meeting of a school's principal and its coach to check on progress (article 002:
+    "scheduling regular meetings", "opportunities during meetings together to review this data").
+
+    The figures reviewed are the school's aggregates (`agreements.figures`), stored as they stood
+    when the meeting was recorded; never session notes, never a teacher's name. The notes are for
+    the principal, the coach and the program lead.
+    """
+
+    coach = models.ForeignKey(Coach, on_delete=models.CASCADE, related_name="principal_checkins")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="principal_checkins")
+    date = models.DateField()
+    figure_keys = models.JSONField(default=list, help_text="The school figures chosen to review.")
+    figures = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The figures as reviewed: label and value, recorded with the notes.",
+    )
+    notes = models.TextField(blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    notes_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["school", "date"])]
+
+    def __str__(self) -> str:
+        return f"Check-in of {self.coach} and {self.school} on {self.date:%B %-d, %Y}"

@@ -24,6 +24,7 @@ from coachmap.coaching.bestfit.matching.plan import plan_round
 from coachmap.coaching.bestfit.routing import Offer, offer_label, type_label
 from coachmap.coaching.bestfit.services import policy_ensure
 from coachmap.coaching.eligibility import coach_loads, eligibility
+from coachmap.coaching.lighter import services as lighter_services
 from coachmap.coaching.models import (
     CoachingRequest,
     MatchingRound,
@@ -249,7 +250,8 @@ def round_confirm(*, actor: User, matching_round: MatchingRound) -> MatchingRoun
 
 
 def offer_respond(*, teacher: Teacher, proposal: MatchProposal, accept: bool) -> MatchProposal:
-    """The teacher takes up or turns down a lighter offer. Taking it up closes the request."""
+    """The teacher takes up or turns down a lighter offer. Taking it up closes the request for a
+    coach and begins the support itself (`lighter.services.lighter_support_start`)."""
     if proposal.teacher_id != teacher.pk:
         raise ValidationError("Only the teacher it was offered to can answer.")
     if proposal.kind != ProposalKind.OFFER or proposal.status != ProposalStatus.SENT:
@@ -260,6 +262,10 @@ def offer_respond(*, teacher: Teacher, proposal: MatchProposal, accept: bool) ->
         proposal.save(update_fields=["status", "responded_at"])
         if accept:
             CoachingRequest.objects.filter(pk=proposal.request_id).update(status=RequestStatus.REFERRED)
+            # The offer taken up gets its own record and life (docs/lighter-supports.md).
+            lighter_services.lighter_support_start(
+                teacher=teacher, kind=proposal.offer, request=proposal.request
+            )
         consent_record(teacher=teacher, obj=proposal, accepted=accept, offer=proposal.offer)
         leads_notify(
             district_id=teacher.school.district_id,

@@ -12,6 +12,7 @@ from coachmap.coaching.bestfit.routing import SUPPORT_TYPE_LABELS, Offer, type_l
 from coachmap.coaching.cycles.services import cycle_close
 from coachmap.coaching.eligibility import coach_load, eligibility
 from coachmap.coaching.handovers.announce import handover_announce
+from coachmap.coaching.lighter import services as lighter_services
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
@@ -174,6 +175,8 @@ def referral_respond(*, teacher: Teacher, referral: Referral, accept: bool) -> R
                 note=f"Referred: {referral.reason}",
                 preferred_type=referral.support_type,
             )
+        if accept and referral.offer:
+            lighter_services.lighter_support_start(teacher=teacher, kind=referral.offer, goal=referral.goal)
         referral.save(update_fields=["status", "responded_at", "new_request"])
         consent_record(teacher=teacher, obj=referral, accepted=accept)
         leads_notify(

@@ -5,7 +5,7 @@ and referrals (`handovers`), the time log (`timelog`), partnership agreements (`
 professional-learning offerings (`learning`).
 Notifications live in their own app, `coachmap.notifications`, below every app that calls them."""
 
-from coachmap.coaching.agreements.models import PartnershipAgreement, ScheduleSetter
+from coachmap.coaching.agreements.models import PartnershipAgreement, PrincipalCheckIn, ScheduleSetter
 from coachmap.coaching.bestfit.models import (
     DEFAULT_LOOK_FORS,
     CoachProfile,
@@ -50,6 +50,14 @@ from coachmap.coaching.learning.models import (
     Seat,
     SeatStatus,
 )
+from coachmap.coaching.lighter.models import (
+    LighterSupport,
+    MicroConversation,
+    ObservationStatus,
+    PeerObservation,
+    SupportKind,
+    SupportStatus,
+)
 from coachmap.coaching.requests.models import CoachingRequest, RequestStatus, TeacherGoal
 from coachmap.coaching.timelog.models import CalendarEvent, TimeCategory, TimeEntry, TimeWeek
 
@@ -76,13 +84,18 @@ __all__ = [
     "GroupStatus",
     "Handover",
     "IntakeObservation",
+    "LighterSupport",
     "LookFor",
     "MatchProposal",
     "MatchingRound",
+    "MicroConversation",
+    "ObservationStatus",
     "Offering",
     "OfferingSession",
     "OfferingStatus",
     "PartnershipAgreement",
+    "PeerObservation",
+    "PrincipalCheckIn",
     "ProposalKind",
     "ProposalStatus",
     "Protocol",
@@ -96,6 +109,8 @@ __all__ = [
     "SeatStatus",
     "SessionType",
     "StudentEvidence",
+    "SupportKind",
+    "SupportStatus",
     "TeacherGoal",
     "TeacherIntake",
     "TimeCategory",

@@ -9,16 +9,13 @@ from django.db.models import QuerySet
 
 from coachmap.coaching.requests.queries import CoachLoad
 from coachmap.core.models import Coach
-from coachmap.improvement.models import ImprovementGoal
+from coachmap.improvement.models import DistrictGoal, ImprovementGoal
 
 
 class TeacherGoalForm(forms.Form):
-    improvement_goal = forms.ModelChoiceField(
-        queryset=ImprovementGoal.objects.none(),
-        label="School goal this serves",
-        empty_label=None,
-        widget=forms.RadioSelect,
-    )
+    """A teacher's goal, from one of the school's active goals or one of the district's (issue 16)."""
+
+    serves = forms.ChoiceField(label="The goal this serves", widget=forms.RadioSelect)
     statement = forms.CharField(
         label="My professional goal",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -27,11 +24,36 @@ class TeacherGoalForm(forms.Form):
         "“Use the reading app's leveled texts in small groups twice a week with my English learners.”",
     )
 
-    def __init__(self, *args: Any, school_goals: QuerySet[ImprovementGoal], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        school_goals: QuerySet[ImprovementGoal],
+        district_goals: QuerySet[DistrictGoal] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["improvement_goal"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
-        field.queryset = school_goals
+        self._goals: dict[str, tuple[str, ImprovementGoal | DistrictGoal]] = {}
+        for g in school_goals:
+            self._goals[f"school-{g.pk}"] = ("improvement_goal", g)
+        for d in district_goals if district_goals is not None else []:
+            self._goals[f"district-{d.pk}"] = ("district_goal", d)
+        field = self.fields["serves"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type
+        field.choices = [
+            (key, f"{'Our school' if kind == 'improvement_goal' else 'The district'}: {goal.statement}")
+            for key, (kind, goal) in self._goals.items()
+        ]
+        if len(self._goals) == 1:
+            field.initial = next(iter(self._goals))
+
+    @property
+    def has_goals(self) -> bool:
+        return bool(self._goals)
+
+    def goal_kwargs(self) -> dict[str, Any]:
+        """The chosen goal as the service's keyword: improvement_goal= or district_goal=."""
+        kind, goal = self._goals[self.cleaned_data["serves"]]
+        return {kind: goal, "statement": self.cleaned_data["statement"]}
 
 
 class RequestForm(forms.Form):

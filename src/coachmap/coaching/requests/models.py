@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from coachmap.core.models import Coach, Teacher
-from coachmap.improvement.models import ImprovementGoal
+from coachmap.improvement.models import DistrictGoal, ImprovementGoal
 
 
 class TeacherGoal(models.Model):
@@ -18,16 +18,43 @@ class TeacherGoal(models.Model):
 
     teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="goals")
     improvement_goal = models.ForeignKey(
-        ImprovementGoal, on_delete=models.PROTECT, related_name="teacher_goals"
+        ImprovementGoal, on_delete=models.PROTECT, null=True, blank=True, related_name="teacher_goals"
+    )
+    district_goal = models.ForeignKey(
+        DistrictGoal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teacher_goals",
+        help_text="A district-wide goal, for a teacher whose school goal does not fit (or has none).",
     )
     statement = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(improvement_goal__isnull=False, district_goal__isnull=True)
+                | Q(improvement_goal__isnull=True, district_goal__isnull=False),
+                name="teacher_goal_serves_one_goal",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.statement[:80]
+
+    @property
+    def serves(self) -> str:
+        """The goal this one serves, in words: "our school goal: …" or "the district goal: …"."""
+        if self.improvement_goal_id is not None:
+            return f"our school goal: {self.improvement_goal.statement}"  # type: ignore[union-attr]
+        return f"the district goal: {self.district_goal.statement}"  # type: ignore[union-attr]
+
+    @property
+    def serves_statement(self) -> str:
+        goal = self.improvement_goal or self.district_goal
+        return goal.statement if goal is not None else ""
 
 
 class RequestStatus(models.TextChoices):

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from coachmap.coaching import access as coaching_access
 from coachmap.coaching.bestfit.routing import offer_label
 from coachmap.coaching.eligibility import with_load
+from coachmap.coaching.lighter import queries as lighter_queries
 from coachmap.coaching.models import (
     CoachingCycle,
     CoachingRequest,
@@ -18,7 +20,7 @@ from coachmap.coaching.models import (
     ProposalStatus,
     RequestStatus,
 )
-from coachmap.coaching.requests.status import request_status_words
+from coachmap.coaching.requests.status import StatusWords, request_status_words
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.models import Coach, Teacher
@@ -54,6 +56,14 @@ def requests_waiting(user: AnyUser) -> QuerySet[CoachingRequest]:
     )
 
 
+def offers_waiting_on(user: AnyUser, request_ids: list[int]) -> dict[int, str]:
+    """The lighter offer each request waits on the teacher's answer for (request id → offer label)."""
+    rows = coaching_access.proposals_visible_to(user).filter(
+        request_id__in=request_ids, kind=ProposalKind.OFFER, status=ProposalStatus.SENT
+    )
+    return {request_id: offer_label(offer) for request_id, offer in rows.values_list("request_id", "offer")}
+
+
 def teacher_requests(user: AnyUser, teacher: Teacher, *, include_done: bool = False) -> list[CoachingRequest]:
     """The teacher's requests, each with `status_words` (what it means and what happens next).
 
@@ -79,6 +89,11 @@ def teacher_requests(user: AnyUser, teacher: Teacher, *, include_done: bool = Fa
         status__in=[ProposalStatus.SENT, ProposalStatus.ACCEPTED],
     ).values_list("request_id", "offer"):
         offers[request_id] = offer_label(offer)
+    supports = {
+        s.support.request_id: s
+        for s in lighter_queries.teacher_supports(user, teacher, timezone.localdate())
+        if s.support.request_id is not None
+    }
     for r in rows:
         in_other_cycle = cycle is not None and cycle.request_id != r.pk
         r.status_words = request_status_words(  # type: ignore[attr-defined]
@@ -87,6 +102,10 @@ def teacher_requests(user: AnyUser, teacher: Teacher, *, include_done: bool = Fa
             cycle_coach=str(cycle.coach) if cycle is not None and in_other_cycle else "",
             offer=offers.get(r.pk, ""),
         )
+        support = supports.get(r.pk)
+        if r.status == RequestStatus.REFERRED and support is not None:
+            # The support taken up has its own life: its words say what happens next.
+            r.status_words = StatusWords(support.words.label, support.words.next)  # type: ignore[attr-defined]
     return rows
 
 

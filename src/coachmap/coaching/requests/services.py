@@ -24,20 +24,46 @@ from coachmap.coaching.models import (
 from coachmap.core import access
 from coachmap.core.audit import consent_record
 from coachmap.core.models import Coach, Teacher, User
-from coachmap.improvement.models import GoalStatus, ImprovementGoal
+from coachmap.improvement.models import DistrictGoal, GoalStatus, ImprovementGoal
 from coachmap.notifications.services import leads_notify, notification_send
 
 
-def teacher_goal_write(*, teacher: Teacher, improvement_goal: ImprovementGoal, statement: str) -> TeacherGoal:
-    """A teacher writes a professional goal from one of their school's active improvement goals."""
-    if improvement_goal.school_id != teacher.school_id:
-        raise ValidationError({"improvement_goal": "Choose one of your own school's improvement goals."})
-    if improvement_goal.status != GoalStatus.ACTIVE:
+def teacher_goal_write(
+    *,
+    teacher: Teacher,
+    statement: str,
+    improvement_goal: ImprovementGoal | None = None,
+    district_goal: DistrictGoal | None = None,
+) -> TeacherGoal:
+    """A teacher writes a professional goal from one of their school's active improvement goals, or
+    from one of the district's active district-wide goals (a school may have none yet)."""
+    if (improvement_goal is None) == (district_goal is None):
         raise ValidationError(
-            {"improvement_goal": "That school goal is no longer active; choose an active one."}
+            {"improvement_goal": "Choose the one school or district goal this goal serves."}
         )
+    if improvement_goal is not None:
+        if improvement_goal.school_id != teacher.school_id:
+            raise ValidationError({"improvement_goal": "Choose one of your own school's improvement goals."})
+        if improvement_goal.status != GoalStatus.ACTIVE:
+            raise ValidationError(
+                {"improvement_goal": "That school goal is no longer active; choose an active one."}
+            )
+    if district_goal is not None:
+        if district_goal.district_id != teacher.school.district_id:
+            raise ValidationError({"district_goal": "Choose one of your own district's goals."})
+        if district_goal.status != GoalStatus.ACTIVE:
+            raise ValidationError(
+                {"district_goal": "That district goal is no longer active; choose an active one."}
+            )
+    if not statement.strip():
+        raise ValidationError({"statement": "Write your professional goal in a sentence or two."})
     with transaction.atomic():
-        goal = TeacherGoal(teacher=teacher, improvement_goal=improvement_goal, statement=statement.strip())
+        goal = TeacherGoal(
+            teacher=teacher,
+            improvement_goal=improvement_goal,
+            district_goal=district_goal,
+            statement=statement.strip(),
+        )
         goal.full_clean()
         goal.save()
     return goal

@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coachmap.coaching import access as coaching_access
 from coachmap.coaching import pages
+from coachmap.coaching.lighter import queries as lighter_queries
 from coachmap.coaching.models import CoachingRequest
 from coachmap.coaching.requests import queries, report, services
 from coachmap.coaching.requests.forms import AssignForm, RequestForm, TeacherGoalForm
@@ -31,10 +33,13 @@ def my_goals(request: AuthedRequest) -> HttpResponse:
     school_goals = improvement_access.improvement_goals_visible_to(request.user).filter(
         school=teacher.school, status=GoalStatus.ACTIVE
     )
-    form = TeacherGoalForm(request.POST or None, school_goals=school_goals)
+    district_goals = improvement_access.district_goals_visible_to(request.user).filter(
+        district_id=teacher.school.district_id, status=GoalStatus.ACTIVE
+    )
+    form = TeacherGoalForm(request.POST or None, school_goals=school_goals, district_goals=district_goals)
     if request.method == "POST" and form.is_valid():
         try:
-            goal = services.teacher_goal_write(teacher=teacher, **form.cleaned_data)
+            goal = services.teacher_goal_write(teacher=teacher, **form.goal_kwargs())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -43,7 +48,7 @@ def my_goals(request: AuthedRequest) -> HttpResponse:
     goals = list(
         coaching_access.teacher_goals_visible_to(request.user)
         .filter(teacher=teacher)
-        .select_related("improvement_goal")
+        .select_related("improvement_goal", "district_goal")
     )
     by_goal: dict[int, list[CoachingRequest]] = {}
     for r in queries.teacher_requests(request.user, teacher, include_done=True):
@@ -55,7 +60,13 @@ def my_goals(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "coaching/requests/my_goals.html",
-        {"form": form, "goals": goals, "school_goals": school_goals, "school_goal_progress": progress},
+        {
+            "form": form,
+            "goals": goals,
+            "school_goals": school_goals,
+            "district_goals": district_goals,
+            "school_goal_progress": progress,
+        },
     )
 
 
@@ -111,8 +122,19 @@ def request_respond(request: AuthedRequest, request_id: int) -> HttpResponse:
 def requests_list(request: AuthedRequest) -> HttpResponse:
     waiting = queries.requests_waiting(request.user)
     page = Paginator(waiting, 25).get_page(request.GET.get("page"))
+    offered = queries.offers_waiting_on(request.user, [r.pk for r in page.object_list])
+    for r in page.object_list:
+        r.offer_waiting = offered.get(r.pk, "")
+    today = timezone.localdate()
     return render(
-        request, "coaching/requests/requests_list.html", {"page": page, "chart": report.chart(list(waiting))}
+        request,
+        "coaching/requests/requests_list.html",
+        {
+            "page": page,
+            "chart": report.chart(list(waiting)),
+            "supports": lighter_queries.lead_supports(request.user, today),
+            "support_counts": lighter_queries.lead_status_counts(request.user, today),
+        },
     )
 
 

@@ -54,6 +54,31 @@ _RULES: list[tuple[str | None, re.Pattern[str]]] = [
     ),
     ("substitute", re.compile(r"\b(sub|subbing|substitut\w*|cover(ing)? (for|class)|coverage)\b")),
     ("testing", re.compile(r"\b(test\w*|proctor\w*|exam\w*|assessment (window|coordination)|map growth)\b")),
+    # Delivering PD to a team is PD, not the team's meeting.
+    ("pd", re.compile(r"\b(present\w*|workshop)\b")),
+    # After subbing, testing and delivering PD, before "meeting" (admin) and "training"/"professional learning" (PD): a
+    # committee, a grade-level team or PLC, and the coach's own learning are coaching-related time
+    # (docs/time-log.md).
+    (
+        "committee",
+        re.compile(
+            r"\b(leadership (committee|team)|committee|site council|school improvement team|building leadership)\b"
+        ),
+    ),
+    (
+        "plc",
+        re.compile(
+            r"\b(plcs?|professional learning communit\w*|grade[- ]level( team)?|grade (\d+|k|[a-z]+) team"
+            r"|(\d+(st|nd|rd|th)|kindergarten|k) grade team|department meeting|team meeting|data team)\b"
+        ),
+    ),
+    (
+        "learning",
+        re.compile(
+            r"\b(book stud\w*|book club|webinar|(?<!parent )(?<!parent-teacher )conference|course|certification|coach(es|ing)? network"
+            r"|own learning|coaching institute)\b"
+        ),
+    ),
     ("supervision", re.compile(r"\b(duty|recess|bus|hallway|arrival|dismissal|supervis\w*|cafeteria)\b")),
     ("pd", re.compile(r"\b(pd|workshop|training|professional (learning|development)|present\w*)\b")),
     ("planning", re.compile(r"\b(plan|planning|prep\w*|prepare)\b")),

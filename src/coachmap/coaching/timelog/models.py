@@ -9,7 +9,8 @@ from coachmap.core.models import Coach
 
 
 class TimeCategory(models.TextChoices):
-    """Where a coach's working time goes. The first block counts as coaching."""
+    """Where a coach's working time goes. The first block counts as coaching; the second (meetings,
+    committees, own learning) counts as the district chooses; the rest are other duties."""
 
     CO_PLAN = "co_plan", "Co-planning"
     MODEL = "model", "Modeling"
@@ -20,6 +21,9 @@ class TimeCategory(models.TextChoices):
     MICRO = "micro", "Micro-coaching"
     PLANNING = "planning", "Planning for coaching"
     PD_DELIVERED = "pd", "PD the coach delivers"
+    PLC = "plc", "Grade-level or PLC meeting"
+    COMMITTEE = "committee", "Leadership committee"
+    OWN_LEARNING = "learning", "The coach's own learning"
     SUBSTITUTE = "substitute", "Substitute teaching"
     TESTING = "testing", "Testing coordination"
     SUPERVISION = "supervision", "Supervision duty"

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 
 from coachmap.coaching.cycles.queries import overdue_counts
+from coachmap.coaching.lighter import queries as lighter_queries
 from coachmap.coaching.models import (
     CalendarEvent,
     CoachingSession,
@@ -55,7 +56,9 @@ class Grid:
 
     @property
     def shares(self) -> timeshare.Shares:
-        return timeshare.shares({row.category: row.total for row in self.rows})
+        return timeshare.shares(
+            {row.category: row.total for row in self.rows}, self.coach.district.time_counted
+        )
 
     @property
     def previous(self) -> datetime.date:
@@ -89,6 +92,9 @@ def _suggested(
         key = (row["date"], row["session_type"])
         values[key] = values.get(key, 0) + row["minutes"]
         n_sessions += row["n"]
+    # Micro-coaching logged without a cycle (a lighter support) is micro-coaching time too.
+    for day, minutes in lighter_queries.micro_minutes_by_day(coach, days).items():
+        values[(day, "micro")] = values.get((day, "micro"), 0) + minutes
     tz = ZoneInfo(settings.TIME_ZONE)
     # Professional learning the coach presents counts as "PD the coach delivers", a coaching category.
     for offering_session in OfferingSession.objects.filter(
@@ -138,7 +144,7 @@ def week_grid(user: AnyUser, coach: Coach, week: datetime.date) -> Grid:
         GridRow(
             category,
             label,
-            timeshare.is_coaching(category),
+            timeshare.is_coaching(category, coach.district.time_counted),
             [values.get((day, category), 0) for day in days],
         )
         for category, label in TimeCategory.choices
@@ -160,21 +166,27 @@ class CoachTime:
         return [None if share is None else round(share) for _, share in self.weeks]
 
 
-def _weekly_shares(coach_ids: list[int], since: datetime.date) -> dict[int, dict[datetime.date, float]]:
+def _weekly_shares(coaches: list[Coach], since: datetime.date) -> dict[int, dict[datetime.date, float]]:
+    """Share of logged minutes spent coaching per coach and week, by each coach's district's rule
+    of which coaching-related categories count (summed in SQL by category, a few rows a week)."""
+    counted = {c.pk: timeshare.counted_categories(c.district.time_counted) for c in coaches}
     rows = (
-        TimeEntry.objects.filter(coach_id__in=coach_ids, date__gte=since)
+        TimeEntry.objects.filter(coach_id__in=list(counted), date__gte=since)
         .annotate(week=TruncWeek("date"))
-        .values("coach_id", "week")
-        .annotate(
-            total=Sum("minutes"),
-            coaching=Sum("minutes", filter=Q(category__in=timeshare.COACHING_CATEGORIES)),
-        )
+        .values("coach_id", "week", "category")
+        .annotate(minutes=Sum("minutes"))
     )
-    shares: dict[int, dict[datetime.date, float]] = {}
+    totals: dict[tuple[int, datetime.date], list[int]] = {}
     for row in rows:
         week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
-        if row["total"]:
-            shares.setdefault(row["coach_id"], {})[week] = 100 * (row["coaching"] or 0) / row["total"]
+        pair = totals.setdefault((row["coach_id"], week), [0, 0])
+        pair[0] += row["minutes"] or 0
+        if row["category"] in counted[row["coach_id"]]:
+            pair[1] += row["minutes"] or 0
+    shares: dict[int, dict[datetime.date, float]] = {}
+    for (coach_id, week), (total, coaching) in totals.items():
+        if total:
+            shares.setdefault(coach_id, {})[week] = 100 * coaching / total
     return shares
 
 
@@ -186,7 +198,7 @@ def coaches_time(
     this_week = timeshare.monday(today)
     shown = [this_week - datetime.timedelta(days=7 * k) for k in range(weeks, 0, -1)]
     listed = list(allowed)
-    shares = _weekly_shares([c.pk for c in listed], shown[0])
+    shares = _weekly_shares(listed, shown[0])
     overdue = overdue_counts(allowed, today)
     result = []
     for coach in listed:

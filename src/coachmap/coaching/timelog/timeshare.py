@@ -6,7 +6,7 @@ Plain functions over minutes by category code; the codes are `coaching.models.Ti
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from coachmap.core import percent
@@ -21,15 +21,29 @@ SESSION_CATEGORIES: tuple[str, ...] = (
     "micro",
 )
 COACHING_CATEGORIES: tuple[str, ...] = (*SESSION_CATEGORIES, "planning", "pd")
+# Work the articles encourage beside coaching proper: grade-level and PLC meetings and leadership
+# committees (article 002: "inviting coaches to sit on leadership committees"), and the coach's own
+# learning ("books studies and conferences"). Each district chooses which of them count toward
+# coaching time (`District.time_counts_*`); by default all three do.
+RELATED_CATEGORIES: tuple[str, ...] = ("plc", "committee", "learning")
 OTHER_CATEGORIES: tuple[str, ...] = ("substitute", "testing", "supervision", "admin", "other")
-CATEGORIES: tuple[str, ...] = (*COACHING_CATEGORIES, *OTHER_CATEGORIES)
+CATEGORIES: tuple[str, ...] = (*COACHING_CATEGORIES, *RELATED_CATEGORIES, *OTHER_CATEGORIES)
 
 MAX_MINUTES_A_DAY = 16 * 60
 WEEKDAYS = 5
 
 
-def is_coaching(category: str) -> bool:
-    return category in COACHING_CATEGORIES
+def counted_categories(counted: Collection[str] = RELATED_CATEGORIES) -> tuple[str, ...]:
+    """The categories that count toward coaching time when the district counts `counted` of the
+    related ones (grade-level/PLC meetings, leadership committees, own learning)."""
+    unknown = set(counted) - set(RELATED_CATEGORIES)
+    if unknown:
+        raise ValueError(f"only related categories can be counted or not: {sorted(unknown)}")
+    return (*COACHING_CATEGORIES, *(c for c in RELATED_CATEGORIES if c in counted))
+
+
+def is_coaching(category: str, counted: Collection[str] = RELATED_CATEGORIES) -> bool:
+    return category in counted_categories(counted)
 
 
 def monday(day: datetime.date) -> datetime.date:
@@ -70,13 +84,15 @@ class Shares:
         return 100 * self.coaching_minutes / self.total if self.total else None
 
 
-def shares(minutes: Mapping[str, int]) -> Shares:
-    """Coaching and non-coaching minutes from minutes by category."""
+def shares(minutes: Mapping[str, int], counted: Collection[str] = RELATED_CATEGORIES) -> Shares:
+    """Coaching and non-coaching minutes from minutes by category; of the related categories, those
+    in `counted` count as coaching and the rest as other duties."""
     unknown = set(minutes) - set(CATEGORIES)
     if unknown:
         raise ValueError(f"unknown time categories: {sorted(unknown)}")
-    coaching = sum(v for k, v in minutes.items() if k in COACHING_CATEGORIES)
-    other = sum(v for k, v in minutes.items() if k in OTHER_CATEGORIES)
+    coaching_set = counted_categories(counted)
+    coaching = sum(v for k, v in minutes.items() if k in coaching_set)
+    other = sum(v for k, v in minutes.items() if k not in coaching_set)
     return Shares(coaching, other)
 
 

@@ -10,7 +10,7 @@ from django.db import models
 
 from coachmap.core.grades import GRADE_CHOICES
 from coachmap.core.groups import GROUP_CHOICES
-from coachmap.core.models import School
+from coachmap.core.models import District, School
 from coachmap.roster.models import Subject, Window
 
 MAX_ACTIVE_GOALS = 2
@@ -102,3 +102,56 @@ class NeedNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school}: {self.key}"
+
+
+class DistrictGoal(models.Model):
+    """A district-wide goal beside the schools' goals (article 003: "a system-wide strategy for your
+    coaching program"), written by the district admin or the coaching program lead. A teacher whose
+    school has no active goal can write their professional goal from one."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="goals")
+    statement = models.TextField(help_text="A student-centered goal in one or two sentences.")
+    subject = models.CharField(max_length=20, choices=Subject.choices)
+    student_group = models.CharField(max_length=40, choices=GROUP_CHOICES, default="all")
+    target_date = models.DateField()
+    status = models.CharField(max_length=10, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["district", "-status", "created_at"]
+        indexes = [models.Index(fields=["district", "status"])]
+
+    def __str__(self) -> str:
+        return self.statement[:80]
+
+
+class GoalChange(models.Model):
+    """One edit of a school or district goal: who changed what, and when (shown on the goal's page)."""
+
+    school_goal = models.ForeignKey(
+        ImprovementGoal, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    district_goal = models.ForeignKey(
+        DistrictGoal, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(help_text="What changed: field label, the value before and after.")
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(school_goal__isnull=False, district_goal__isnull=True)
+                | models.Q(school_goal__isnull=True, district_goal__isnull=False),
+                name="goal_change_names_one_goal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Goal change at {self.changed_at:%Y-%m-%d %H:%M}"

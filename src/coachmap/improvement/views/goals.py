@@ -80,6 +80,7 @@ def goal_detail(request: AuthedRequest, goal_id: int) -> HttpResponse:
             "coaching": coaching_behind(request.user, goal),
             "may_edit": access.leads_school(request.user, goal.school_id),
             "kinds": IndicatorKind,
+            "history": goal.changes.select_related("changed_by"),
         },
     )
 
