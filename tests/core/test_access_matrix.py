@@ -513,7 +513,8 @@ EXPECTED: dict[str, Route] = {
     "feedback:offering-feedback": Route(_offering, only({T: 200, OT: 403})),
     "feedback:offering-results": Route(_offering, only({C: 200, OC: 403, L: 200, AD: 200})),
     # The pages' reads and writes through the API (issue 20): the same roles as the pages.
-    "api:needs": Route(_school, only({P: 200, OP: 404, AD: 200}, anonymous=401)),
+    # Coaches and the lead read their schools' needs, indicators and map (issue 15), as on the pages.
+    "api:needs": Route(_school, only(READERS, anonymous=401)),
     "api:need_note": Route(
         _school,
         only({P: 200, OP: 404}, anonymous=401),
@@ -521,10 +522,8 @@ EXPECTED: dict[str, Route] = {
         data=lambda w: {"key": "ela:all:el", "note": "Seen it."},
         json=True,
     ),
-    "api:indicators": Route(NONE, only({P: 200, OP: 200, AD: 200}, anonymous=401)),
-    "api:indicator": Route(
-        lambda w: {"indicator_id": w.indicator.pk}, only({P: 200, OP: 404, AD: 200}, anonymous=401)
-    ),
+    "api:indicators": Route(NONE, only({C: 200, OC: 200, L: 200, P: 200, OP: 200, AD: 200}, anonymous=401)),
+    "api:indicator": Route(lambda w: {"indicator_id": w.indicator.pk}, only(READERS, anonymous=401)),
     "api:measurement_add": Route(
         lambda w: {"indicator_id": w.indicator.pk},
         only({P: 200, OP: 404}, anonymous=401),
@@ -532,7 +531,7 @@ EXPECTED: dict[str, Route] = {
         data=lambda w: {"measured_on": "2025-09-01", "value": 40},
         json=True,
     ),
-    "api:technology_map": Route(_school, only({P: 200, OP: 404, AD: 200}, anonymous=401)),
+    "api:technology_map": Route(_school, only(READERS, anonymous=401)),
     "api:time_week": Route(NONE, only({C: 200, OC: 200}, anonymous=401)),
     "api:time_week_confirm": Route(
         NONE,

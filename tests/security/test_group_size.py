@@ -101,6 +101,8 @@ def test_admin_site_audit_records_the_real_before_and_after(world: World) -> Non
         "rate_coding": True,
         "coaching_time_target": 70,
         "import_hold_percent": 5,
+        # How many school years of student data the district keeps (issue 18): empty keeps all.
+        "retention_years": None,
         # Which coaching-related time counts as coaching (issue 16): unchanged, recorded all the same.
         "time_counts_plc": True,
         "time_counts_committee": True,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import IO, cast
+from typing import cast
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -75,14 +75,8 @@ def export(request: AuthedRequest) -> HttpResponse:
     """Each estimate with its inputs' counts, as the page shows them (hidden stays hidden)."""
     scope, built, _ = _report(request)
     _audit(request, scope, built, "impact estimates")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response.write("\ufeff")
-    writer = csvsafe.writer(cast(IO[str], response))
-    writer.writerow(report.CSV_HEADER)
-    writer.writerows(report.csv_rows(built))
     stem = built.outcome.key if built.outcome else "none"
-    response["Content-Disposition"] = f'attachment; filename="impact-{stem}.csv"'
-    return response
+    return csvsafe.csv_response(f"impact-{stem}", report.CSV_HEADER, report.csv_rows(built))
 
 
 @access.route_required("impact:pdf")

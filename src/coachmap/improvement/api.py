@@ -85,10 +85,21 @@ class NeedsOut(Schema):
 
 
 def _led_school(request: HttpRequest, school_id: int, page: str) -> School:
+    """A school whose improvement chain the person changes: its principal."""
     access.require(
         access.may_open(request.user, page), "This is for the school's principal and the district."
     )
     return access.fetch(access.schools_led_by, request.user, pk=school_id)
+
+
+def _readable_school(request: HttpRequest, school_id: int, page: str) -> School:
+    """A school whose needs, goals and map the person reads, as on the pages: its principal, the
+    district's lead and admins, and the coaches who serve it (issue 15)."""
+    access.require(
+        access.may_open(request.user, page),
+        "This is for the school's principal, its coaches and the district.",
+    )
+    return access.fetch(access.schools_readable_by, request.user, pk=school_id)
 
 
 @router.get("/schools/{school_id}/needs", response=NeedsOut)
@@ -99,7 +110,7 @@ def needs(
     """The school's prioritised needs, as on its needs page: the principal's order first, cells
     below the minimum group size suppressed (never listed). `source` and `pick` ("2026|state")
     choose the assessment and period, as the page's filters do."""
-    school = _led_school(request, school_id, "improvement:needs")
+    school = _readable_school(request, school_id, "improvement:needs")
     assessment = needs_assessment(
         request.user, NeedsScope(school.district, school), source=source, period=parse_period(pick)
     )
@@ -280,7 +291,7 @@ class TechMapOut(Schema):
 def technology_map(request: HttpRequest, school_id: Id) -> dict[str, Any]:
     """The school's tools, the goals and indicators each is mapped to, and their recent use
     (suppressed below the minimum group size: figures null and `hidden`)."""
-    school = _led_school(request, school_id, "improvement:techmap")
+    school = _readable_school(request, school_id, "improvement:techmap")
     found = tech_map(request.user, school)
     return {
         "school_id": school.pk,

@@ -8,7 +8,7 @@ urlpatterns = [
     path("vision/edit/", views.vision_edit, name="vision-edit"),
     path("look-fors/", views.framework, name="framework"),
     path("look-fors/edit/", views.framework_edit, name="framework-edit"),
-    path("look-fors/versions/<int:number>/", views.framework_version, name="framework-version"),
+    path("look-fors/versions/<id:number>/", views.framework_version, name="framework-version"),
     path("look-fors/levels/", views.framework_report, name="framework-report"),
     path("walkthroughs/", views.walkthroughs, name="walkthroughs"),
     path("growth/", views.growth, name="growth"),
@@ -20,6 +20,6 @@ urlpatterns = [
     path("growth/team/", views.team_growth, name="team-growth"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/gather/", views.review_gather, name="review-gather"),
-    path("reviews/<int:year>/", views.review, name="review"),
-    path("reviews/<int:year>/notes/", views.review_annotate, name="review-annotate"),
+    path("reviews/<id:year>/", views.review, name="review"),
+    path("reviews/<id:year>/notes/", views.review_annotate, name="review-annotate"),
 ]
