@@ -13,7 +13,9 @@ from django.urls import reverse
 from coachmap.coaching.groups import services as group_services
 from coachmap.coaching.learning import services as learning_services
 from coachmap.coaching.learning.services import SessionPlan
-from coachmap.coaching.models import GroupStatus, Seat
+from coachmap.coaching.lighter import services as lighter_services
+from coachmap.coaching.lighter.status import WORKSHOP_OPEN
+from coachmap.coaching.models import GroupStatus, Seat, SupportKind
 from coachmap.core.models import Role
 from tests.e2e.conftest import check_page, login, logout
 from tests.e2e.test_daily_work import check_layout, last_wednesday
@@ -22,6 +24,7 @@ from tests.factories import (
     CoachFactory,
     DistrictFactory,
     ImprovementGoalFactory,
+    RequestFactory,
     SchoolFactory,
     TeacherFactory,
     UserFactory,
@@ -112,8 +115,14 @@ def test_two_teachers_sign_up_for_the_last_seat_on_a_phone(browser, live_server)
         goal = ImprovementGoalFactory(school=school)
         lead = member(UserFactory(username="lena"), Role.PROGRAM_LEAD, district=district)
         coach = CoachFactory(district=district, schools=[school])
-        TeacherFactory(school=school, user__username="taylor")
+        taylor = TeacherFactory(school=school, user__username="taylor")
         TeacherFactory(school=school, user__username="jordan")
+        # Taylor took up a workshop for this goal: the offering tells her, and her support follows her seat.
+        support = lighter_services.lighter_support_start(
+            teacher=taylor,
+            kind=SupportKind.WORKSHOP,
+            request=RequestFactory(goal__teacher=taylor, goal__improvement_goal=goal),
+        )
         offering = learning_services.offering_add(
             actor=lead,
             district=district,
@@ -126,6 +135,12 @@ def test_two_teachers_sign_up_for_the_last_seat_on_a_phone(browser, live_server)
             presenter_coach=coach,
         )
         context, page = _phone(browser, live_server)
+        login(page, "taylor", PASSWORD)
+        assert page.get_by_text(WORKSHOP_OPEN).first.is_visible()
+        check_layout(page, "taylor home with a workshop open", 390)
+        page.get_by_role("link", name="Sign up for Small groups with Lexia").click()
+        assert page.get_by_role("button", name="Sign up").is_visible()
+        logout(page)
         for username, expected in (("taylor", "You have a seat"), ("jordan", "you are on the waitlist")):
             login(page, username, PASSWORD)
             page.goto(reverse("coaching:offerings"))
@@ -138,6 +153,10 @@ def test_two_teachers_sign_up_for_the_last_seat_on_a_phone(browser, live_server)
             assert page.get_by_text(expected).first.is_visible()
             check_layout(page, f"{username} offering after sign-up", 390)
             logout(page)
+        login(page, "taylor", PASSWORD)
+        page.goto(reverse("coaching:lighter-support", args=[support.pk]))
+        assert page.get_by_role("heading", name="Workshop: signed up").is_visible()
+        check_layout(page, "taylor workshop support signed up", 390)
         context.close()
     assert sorted(Seat.objects.filter(offering=offering).values_list("status", flat=True)) == [
         "enrolled",

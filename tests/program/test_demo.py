@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from coachmap.coaching.models import FidelityCheckIn
+from coachmap.coaching.lighter.status import WORKSHOP_OPEN
+from coachmap.coaching.models import FidelityCheckIn, LighterSupport, SupportKind
 from coachmap.core.models import User
 from coachmap.demo.generate import Generator
 from coachmap.demo.profiles import PROFILES
@@ -40,3 +42,13 @@ def test_the_demo_district_seeds_the_framework_growth_vision_and_a_review() -> N
     teacher = Client()
     teacher.force_login(User.objects.get(username="teacher"))
     assert "Every coaching hour" in teacher.get(reverse("program:vision")).content.decode()
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 9, tzinfo=datetime.UTC))
+def test_the_demo_district_has_a_workshop_support_with_an_open_workshop_to_sign_up_for() -> None:
+    Generator(PROFILES["demo"], 1, TODAY).run()
+    support = LighterSupport.objects.get(kind=SupportKind.WORKSHOP, offering__isnull=False)
+    reader = Client()
+    reader.force_login(support.teacher.user)
+    page = reader.get(reverse("coaching:lighter-support", args=[support.pk])).content.decode()
+    assert WORKSHOP_OPEN in page and reverse("coaching:offering", args=[support.offering_id]) in page

@@ -1,6 +1,6 @@
 """The program as the articles run it, in the demo district (issue 16): lighter supports under way
 (micro-coaching without a cycle, a peer observation the host agreed to, one still looking for a
-host, a workshop seat waiting), coaching-related time in the coaches' logs, principal–coach
+host, a workshop seat waiting, another with an open workshop to sign up for), coaching-related time in the coaches' logs, principal–coach
 check-ins with the data the coach collects, and a district-wide goal with its history.
 
 Deterministic (seeded) and small: a few rows, written after the cycles, the best fit and the logins.
@@ -15,20 +15,24 @@ from typing import Any
 from django.utils import timezone
 
 from coachmap.coaching.agreements.figures import school_figures
+from coachmap.coaching.lighter import workshops
 from coachmap.coaching.models import (
     LighterSupport,
     MicroConversation,
     ObservationStatus,
+    Offering,
+    OfferingSession,
     PartnershipAgreement,
     PeerObservation,
     PrincipalCheckIn,
     SupportKind,
     SupportStatus,
+    TeacherGoal,
     TimeEntry,
     TimeWeek,
 )
 from coachmap.core.models import Coach, School, Teacher, User
-from coachmap.improvement.models import DistrictGoal, GoalChange
+from coachmap.improvement.models import DistrictGoal, GoalChange, GoalStatus, ImprovementGoal
 
 DATA_COLLECTED = (
     "Teachers' pulse answers after sessions (totals only), how the coach spends their time by category, "
@@ -40,6 +44,40 @@ def _school_day(day: datetime.date) -> datetime.date:
     while day.weekday() >= 5:
         day -= datetime.timedelta(days=1)
     return day
+
+
+def _workshop_open(teacher: Teacher, coach: Coach, lead: User, today: datetime.date) -> None:
+    """A workshop support on a school goal, and an open offering that serves it: the teacher reads
+    "A workshop for this is open: sign up" with the link (`lighter.workshops`)."""
+    improvement_goal = ImprovementGoal.objects.filter(
+        school_id=teacher.school_id, status=GoalStatus.ACTIVE
+    ).first()
+    if improvement_goal is None:
+        return
+    goal = TeacherGoal.objects.create(
+        teacher=teacher,
+        improvement_goal=improvement_goal,
+        statement="Give feedback on exit tickets the same day, with the reading app.",
+    )
+    support = LighterSupport.objects.create(teacher=teacher, kind=SupportKind.WORKSHOP, goal=goal)
+    offering = Offering.objects.create(
+        district_id=teacher.school.district_id,
+        title="Same-day feedback with exit tickets",
+        description="Sort a class's exit tickets in minutes and plan tomorrow's small groups from them.",
+        seats=20,
+        presenter_coach=coach,
+        created_by=lead,
+    )
+    offering.goals.set([improvement_goal])
+    starts = datetime.datetime.combine(
+        _school_day(today + datetime.timedelta(days=9)),
+        datetime.time(15, 30),
+        tzinfo=timezone.get_current_timezone(),
+    )
+    OfferingSession.objects.create(offering=offering, starts_at=starts, minutes=60, place="Library")
+    if workshops.offering_serves(offering, support):
+        support.offering = offering
+        support.save(update_fields=["offering"])
 
 
 def seed_program(gen: Any) -> None:
@@ -108,6 +146,7 @@ def seed_program(gen: Any) -> None:
     )
     # A workshop seat waiting for a workshop to open (the offerings place it).
     LighterSupport.objects.create(teacher=seat_t, kind=SupportKind.WORKSHOP)
+    _workshop_open(seat_t, coach, lead, today)
 
     # Coaching-related time: grade-level/PLC meetings on Wednesdays, a leadership committee on the
     # first Monday of the month, the coach's own learning (a book study) every other Friday.

@@ -27,6 +27,7 @@ from coachmap.coaching.learning.models import (
     Seat,
     SeatStatus,
 )
+from coachmap.coaching.lighter import workshops
 from coachmap.coaching.models import CoachingRequest, RequestStatus, TeacherGoal
 from coachmap.coaching.requests import services as request_services
 from coachmap.core import access
@@ -112,6 +113,8 @@ def offering_add(
             )
             session.full_clean()
             session.save()
+        # Teachers whose workshop support waits for an offering like this one hear of it now.
+        workshops.offering_added(offering)
     return offering
 
 
@@ -146,6 +149,7 @@ def seat_take(*, teacher: Teacher, offering: Offering) -> Seat:
             seat.status = status
             seat.created_at = timezone.now()
             seat.save(update_fields=["status", "created_at"])
+        workshops.seat_taken(seat)
     return seat
 
 
@@ -162,6 +166,7 @@ def seat_give_back(*, teacher: Teacher, seat: Seat) -> Seat:
         seat.save(update_fields=["status"])
         if freed:
             _fill_from_waitlist(offering)
+        workshops.seat_given_back(seat)
     return seat
 
 
@@ -214,6 +219,7 @@ def attendance_mark(*, actor: User, session: OfferingSession, present: Iterable[
                 topic=Topic.SURVEYS,
                 key=f"offering-attended:{offering.pk}",
             )
+        workshops.attendance_marked(offering)
     return len(came)
 
 

@@ -38,8 +38,9 @@ class SupportStatus(models.TextChoices):
 class LighterSupport(models.Model):
     """A lighter offer a teacher took up. Made by the teacher's yes to an offer or a referral.
 
-    A workshop seat waits here (status "waiting") until a workshop for it opens; the professional
-    learning offerings (issue 16, part 3) place it by pointing a seat at their offering.
+    A workshop seat waits here (status "waiting") until an offering that serves it is added: then
+    `offering` points at it (the teacher was told, with a link). When the teacher signs up, `seat`
+    points at their seat and the status moves on with it (`lighter.workshops`).
     """
 
     teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="lighter_supports")
@@ -58,6 +59,22 @@ class LighterSupport(models.Model):
         blank=True,
         related_name="lighter_supports",
         help_text="Micro-coaching: the coach who holds the conversations.",
+    )
+    offering = models.ForeignKey(
+        "coaching.Offering",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Workshop: an open offering that serves it, which the teacher was told about.",
+    )
+    seat = models.ForeignKey(
+        "coaching.Seat",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lighter_supports",
+        help_text="Workshop: the teacher's seat (or waitlist place) in an offering that serves it.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

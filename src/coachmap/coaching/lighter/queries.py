@@ -8,9 +8,11 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.utils import timezone
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching.learning.models import Offering, OfferingSession, OfferingStatus, SeatStatus
 from coachmap.coaching.lighter.models import (
     LighterSupport,
     MicroConversation,
@@ -19,7 +21,7 @@ from coachmap.coaching.lighter.models import (
     SupportKind,
     SupportStatus,
 )
-from coachmap.coaching.lighter.status import Facts, StatusWords, support_status_words
+from coachmap.coaching.lighter.status import Facts, StatusWords, Workshop, support_status_words
 from coachmap.core import access
 from coachmap.core.access import AnyUser
 from coachmap.core.audit import audit_record
@@ -33,6 +35,49 @@ class SupportView:
     conversations: int = 0
     observation: PeerObservation | None = None
     observations: list[PeerObservation] = field(default_factory=list)
+    offering: Offering | None = None  # a workshop: the offering to sign up on, or the seat's
+
+
+@dataclass(frozen=True)
+class _WorkshopFacts:
+    state: str = ""
+    offering: Offering | None = None
+    date: datetime.date | None = None
+
+
+def _workshop_facts(supports: list[LighterSupport]) -> dict[int, _WorkshopFacts]:
+    """Where each workshop support stands with an offering: its seat's status, or an open offering that
+    serves it (one the teacher was told about and can still sign up for)."""
+    workshops = [s for s in supports if s.kind == SupportKind.WORKSHOP and (s.seat_id or s.offering_id)]
+    if not workshops:
+        return {}
+    now = timezone.now()
+    offering_ids = {s.seat.offering_id if s.seat_id else s.offering_id for s in workshops}  # type: ignore[union-attr]
+    offerings = Offering.objects.in_bulk(offering_ids)
+    starts = dict(
+        OfferingSession.objects.filter(offering_id__in=offering_ids)
+        .values("offering_id")
+        .annotate(first=Min("starts_at"))
+        .values_list("offering_id", "first")
+    )
+    upcoming = set(
+        OfferingSession.objects.filter(offering_id__in=offering_ids, starts_at__gt=now).values_list(
+            "offering_id", flat=True
+        )
+    )
+    facts: dict[int, _WorkshopFacts] = {}
+    for s in workshops:
+        seat = s.seat if s.seat_id else None
+        offering = offerings.get(seat.offering_id if seat is not None else s.offering_id)
+        if offering is None:
+            continue
+        first = starts.get(offering.pk)
+        day = timezone.localtime(first).date() if first else None
+        if seat is not None and seat.status in (SeatStatus.ENROLLED, SeatStatus.WAITLISTED):
+            facts[s.pk] = _WorkshopFacts(seat.status, offering, day)
+        elif seat is None and offering.status == OfferingStatus.OPEN and offering.pk in upcoming:
+            facts[s.pk] = _WorkshopFacts(Workshop.OPEN, offering, day)
+    return facts
 
 
 def _views(
@@ -61,8 +106,10 @@ def _views(
             "support_id", flat=True
         )
     )
+    workshops = _workshop_facts(supports)
     views = []
     for s in supports:
+        workshop = workshops.get(s.pk, _WorkshopFacts())
         mine = by_support.get(s.pk, [])
         current = mine[0] if mine else None
         shown = current is not None and current.status in (
@@ -83,9 +130,12 @@ def _views(
                 focus=current.focus if current is not None and shown else "",
                 today=today,
                 for_lead=for_lead,
+                workshop=workshop.state,
+                workshop_title=workshop.offering.title if workshop.offering else "",
+                workshop_date=workshop.date,
             ),
         )
-        views.append(SupportView(s, words, counts.get(s.pk, 0), current, mine))
+        views.append(SupportView(s, words, counts.get(s.pk, 0), current, mine, workshop.offering))
     return views
 
 
@@ -94,7 +144,7 @@ def teacher_supports(user: AnyUser, teacher: Teacher, today: datetime.date) -> l
     supports = list(
         coaching_access.lighter_supports_visible_to(user)
         .filter(teacher=teacher)
-        .select_related("coach__user", "goal", "teacher__user")
+        .select_related("coach__user", "goal", "teacher__user", "seat")
     )
     return _views(user, supports, today, for_lead=False)
 
@@ -132,7 +182,7 @@ def lead_supports(user: AnyUser, today: datetime.date) -> list[SupportView]:
             teacher__school__district_id__in=access.lead_district_ids(user),
             status__in=[SupportStatus.WAITING, SupportStatus.UNDER_WAY],
         )
-        .select_related("coach__user", "teacher__user", "teacher__school", "goal")
+        .select_related("coach__user", "teacher__user", "teacher__school", "goal", "seat")
         .order_by("created_at", "id")
     )
     views = _views(user, supports, today, for_lead=True)
@@ -152,7 +202,7 @@ def lead_status_counts(user: AnyUser, today: datetime.date) -> list[StatusCount]
     supports = list(
         coaching_access.lighter_supports_visible_to(user)
         .filter(teacher__school__district_id__in=access.lead_district_ids(user))
-        .select_related("coach__user", "teacher__user")
+        .select_related("coach__user", "teacher__user", "seat")
     )
     counted = Counter(
         (v.support.get_kind_display(), v.words.label) for v in _views(user, supports, today, for_lead=True)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coachmap.coaching import access as coaching_access
+from coachmap.coaching.lighter import workshops
 from coachmap.coaching.lighter.models import (
     LighterSupport,
     MicroConversation,
@@ -66,7 +67,7 @@ def lighter_support_start(
                 url=url,
                 topic=Topic.OFFERS,
             )
-        elif kind == SupportKind.WORKSHOP:
+        elif kind == SupportKind.WORKSHOP and not workshops.support_started(support):
             notification_send(user=teacher.user, text=f"Workshop seat requested. {WORKSHOP_WAITING}", url=url)
     return support
 

@@ -20,6 +20,15 @@ class StatusWords:
 
 
 WORKSHOP_WAITING = "We will tell you when a workshop for this opens."
+WORKSHOP_OPEN = "A workshop for this is open: sign up"
+
+
+class Workshop:
+    """Where a workshop support stands with an offering (`Facts.workshop`)."""
+
+    OPEN = "open"  # an open offering serves it; the teacher was told
+    ENROLLED = "enrolled"  # a seat
+    WAITLISTED = "waitlisted"  # a place on the waitlist
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,9 @@ class Facts:
     focus: str = ""
     today: datetime.date | None = None
     for_lead: bool = False
+    workshop: str = ""
+    workshop_title: str = ""
+    workshop_date: datetime.date | None = None
 
 
 def _plural(n: int, word: str) -> str:
@@ -116,6 +128,46 @@ def _resource(f: Facts) -> StatusWords:
     )
 
 
+def _workshop(f: Facts) -> StatusWords:
+    title = f"“{f.workshop_title}”" if f.workshop_title else "the workshop"
+    on = f" on {f.workshop_date:%A %B %-d}" if f.workshop_date else ""
+    if f.status == SupportStatus.DONE:
+        return StatusWords(
+            "Workshop attended",
+            f"You came to {title}. Its page offers follow-up coaching in one click, and three anonymous "
+            "questions about it."
+            if not f.for_lead
+            else f"The teacher came to {title}; they may ask for follow-up coaching from its page.",
+        )
+    if f.workshop == Workshop.ENROLLED:
+        return StatusWords(
+            "Workshop: signed up",
+            f"You have a seat in {title}{on}. Give it back on its page if you cannot come."
+            if not f.for_lead
+            else f"The teacher has a seat in {title}{on}; the presenter marks attendance.",
+        )
+    if f.workshop == Workshop.WAITLISTED:
+        return StatusWords(
+            "Workshop: on the waitlist",
+            f"You are on the waitlist for {title}{on}: you are told if a seat frees up."
+            if not f.for_lead
+            else f"The teacher waits for a seat in {title}; they move in when one is given back.",
+        )
+    if f.workshop == Workshop.OPEN:
+        return StatusWords(
+            WORKSHOP_OPEN,
+            f"{title}{on} serves your goal. Sign up on its page: a seat, or a place on the waitlist."
+            if not f.for_lead
+            else f"The teacher was told that {title}{on} serves their goal; they sign up on its page.",
+        )
+    return StatusWords(
+        "Workshop seat requested",
+        WORKSHOP_WAITING
+        if not f.for_lead
+        else "Add an offering for the teacher's goal or tools to the catalog: the teacher is told at once.",
+    )
+
+
 def support_status_words(kind: str, facts: Facts) -> StatusWords:
     """The status of a lighter support in words, with what happens next (the teacher's words, or the
     program lead's with `facts.for_lead`)."""
@@ -128,5 +180,5 @@ def support_status_words(kind: str, facts: Facts) -> StatusWords:
     if kind == SupportKind.PEER:
         return _peer(facts)
     if kind == SupportKind.WORKSHOP:
-        return StatusWords("Workshop seat requested", WORKSHOP_WAITING)
+        return _workshop(facts)
     return _resource(facts)
