@@ -119,8 +119,10 @@ _RESULTS = (
 )
 _BASELINES = (
     "SELECT student_id, CAST(scale_score AS double precision) "
-    "FROM roster_result WHERE assessment_id = %(assessment)s AND scale_score IS NOT NULL"
+    "FROM roster_result WHERE assessment_id = %(baseline)s AND scale_score IS NOT NULL"
 )
+_AT_SCHOOL = " AND klass_id IN (SELECT id FROM roster_class WHERE school_id = %(school)s)"
+_TOOK = " {id} IN (SELECT student_id FROM roster_result WHERE assessment_id = %(assessment)s AND school_id = %(school)s)"
 _STUDENTS = (
     "SELECT id, CAST(CASE WHEN english_learner THEN 1 ELSE 0 END + CASE WHEN disability THEN 2 ELSE 0 END"
     " + CASE WHEN econ_disadvantaged THEN 4 ELSE 0 END AS bigint), CAST({race} AS bigint) FROM roster_student"
@@ -178,8 +180,12 @@ def _one_teacher(subject: str, school_id: int | None) -> tuple[npt.NDArray[np.in
     if school_id is not None:
         keep = klass_school == school_id
         klass, rank = klass[keep], rank[keep]
-    p_klass, p_student = _columns(_PUPILS, {}, "ii")
-    t_klass, t_teacher = _columns(_TEACHERS, {}, "ii")
+    # One school's page reads only that school's classes' enrollments.
+    at_school, params = "", {}
+    if school_id is not None:
+        at_school, params = _AT_SCHOOL, {"school": school_id}
+    p_klass, p_student = _columns(_PUPILS + at_school, params, "ii")
+    t_klass, t_teacher = _columns(_TEACHERS + at_school, params, "ii")
     # Pupils and teachers of the subject's (and homeroom) classes, each with the class's rank.
     order = np.argsort(klass)
     klass, rank = klass[order], rank[order]
@@ -214,14 +220,25 @@ def _one_teacher(subject: str, school_id: int | None) -> tuple[npt.NDArray[np.in
 def student_rows(outcome: Outcome, school_id: int | None = None) -> Rows:
     """Every student with both scores and one teacher for the subject (optionally at one school)."""
     sid, tid = _one_teacher(outcome.subject, school_id)
-    o_student, o_school, o_grade, o_score = _columns(_RESULTS, {"assessment": outcome.outcome_id}, "iiif")
-    b_student, b_score = _columns(_BASELINES, {"assessment": outcome.baseline_id}, "if")
+    scores: dict[str, int | str] = {"assessment": outcome.outcome_id}
+    took = ""  # one school's page: only the students who took the outcome test there
+    if school_id is not None:
+        scores["school"] = school_id
+        took = _TOOK
+    o_student, o_school, o_grade, o_score = _columns(
+        _RESULTS + (" AND school_id = %(school)s" if school_id is not None else ""), scores, "iiif"
+    )
+    b_student, b_score = _columns(
+        _BASELINES + took.replace("{id}", "AND student_id"), {**scores, "baseline": outcome.baseline_id}, "if"
+    )
     race = (
         "CASE race_ethnicity "
         + " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(RACE_CODES))
         + " ELSE -1 END"
     )
-    s_id, s_bits, s_race = _columns(_STUDENTS.format(race=race), {}, "iii")
+    s_id, s_bits, s_race = _columns(
+        _STUDENTS.format(race=race) + took.replace("{id}", "WHERE id"), scores, "iii"
+    )
     keep = np.isin(o_student, sid) & np.isin(o_student, b_student)
     if school_id is not None:
         keep &= o_school == school_id
