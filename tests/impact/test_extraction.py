@@ -50,7 +50,7 @@ def _reference(
         outcomes = outcomes.filter(school_id=school_id)
     for sid, school, grade, score in outcomes.values_list("student_id", "school_id", "grade", "scale_score"):
         if sid in one and sid in base:
-            found[sid] = (school, grade, one[sid], base[sid], score)
+            found[sid] = (school, grade, one[sid], float(base[sid] or 0), float(score or 0))
     return found
 
 
@@ -67,7 +67,7 @@ def test_the_extraction_follows_the_one_teacher_rule() -> None:
         .first()
     )
     assert mine is not None
-    first = mine.student_id
+    first = int(mine.student_id or 0)
     teacher_of = Enrollment.objects.filter(klass_id=mine.klass_id, teacher__isnull=False).values_list(
         "teacher_id", flat=True
     )
@@ -86,7 +86,7 @@ def test_the_extraction_follows_the_one_teacher_rule() -> None:
     )
     if subject_pupil is not None:
         Enrollment.objects.filter(
-            student_id=subject_pupil.student_id, klass__subject=outcome.subject
+            student_id=int(subject_pupil.student_id or 0), klass__subject=outcome.subject
         ).delete()
 
     for school_id in [None, School.objects.order_by("id").first().pk]:  # type: ignore[union-attr]

@@ -11,7 +11,9 @@ paused, stepped back or handed over) are on neither side.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -129,7 +131,7 @@ _STUDENTS = (
 )
 
 
-def _columns(sql: str, params: dict[str, int | str], kinds: str) -> list[npt.NDArray[np.generic]]:
+def _columns(sql: str, params: Mapping[str, int | str], kinds: str) -> list[npt.NDArray[Any]]:
     """A query's columns as arrays: `kinds` has one letter a column, "i" (bigint) or "f" (double);
     no column may be NULL. Each column comes back as one aggregated value, never as a row per student:
     converting 450,000 row tuples cost more than the fit itself."""
@@ -153,7 +155,7 @@ def _columns(sql: str, params: dict[str, int | str], kinds: str) -> list[npt.NDA
     ]
 
 
-def _packed_columns(sql: str, params: dict[str, int | str], kinds: str) -> list[npt.NDArray[np.generic]]:
+def _packed_columns(sql: str, params: Mapping[str, int | str], kinds: str) -> list[npt.NDArray[Any]]:
     """PostgreSQL: each column packed server-side into one bytea of big-endian values, one row in all.
 
     Every aggregate of one pass sees the rows in the same order, so the columns stay aligned.
@@ -181,7 +183,7 @@ def _one_teacher(subject: str, school_id: int | None) -> tuple[npt.NDArray[np.in
         keep = klass_school == school_id
         klass, rank = klass[keep], rank[keep]
     # One school's page reads only that school's classes' enrollments.
-    at_school, params = "", {}
+    at_school, params = "", dict[str, int | str]()
     if school_id is not None:
         at_school, params = _AT_SCHOOL, {"school": school_id}
     p_klass, p_student = _columns(_PUPILS + at_school, params, "ii")
