@@ -11,7 +11,9 @@ paused, stepped back or handed over) are on neither side.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -102,83 +104,165 @@ class Rows:
         )
 
 
-_STUDENT_ROWS = """
-WITH links AS (
-    SELECT se.student_id AS sid, te.teacher_id AS tid, CASE WHEN c.subject = %(subject)s THEN 0 ELSE 1 END AS rk
-    FROM roster_enrollment se
-    JOIN roster_class c ON c.id = se.klass_id
-    JOIN roster_enrollment te ON te.klass_id = se.klass_id AND te.teacher_id IS NOT NULL
-    WHERE se.student_id IS NOT NULL AND c.subject IN (%(subject)s, 'other') {class_school}
-),
-best AS (SELECT sid, MIN(rk) AS rk FROM links GROUP BY sid),
-teacher AS (
-    SELECT l.sid, MIN(l.tid) AS tid
-    FROM links l JOIN best b ON b.sid = l.sid AND b.rk = l.rk
-    GROUP BY l.sid
-    HAVING COUNT(DISTINCT l.tid) = 1
-)
-SELECT o.student_id, o.school_id, o.grade, b.scale_score, o.scale_score, t.tid,
-       CASE WHEN s.english_learner THEN 1 ELSE 0 END, CASE WHEN s.disability THEN 1 ELSE 0 END,
-       CASE WHEN s.econ_disadvantaged THEN 1 ELSE 0 END, {race}
-FROM teacher t
-JOIN roster_result o ON o.assessment_id = %(outcome)s AND o.student_id = t.sid
-JOIN roster_result b ON b.assessment_id = %(baseline)s AND b.student_id = t.sid
-JOIN roster_student s ON s.id = t.sid
-WHERE o.scale_score IS NOT NULL AND b.scale_score IS NOT NULL {result_school}
-"""
-
 RACE_CODES = ["american_indian", "asian", "black", "hispanic", "pacific_islander", "white", "multiracial"]
+
+# The extraction reads five plain column sets (no join in SQL) and joins them in NumPy: at 450,000
+# students the joins, the grouping and the per-row conversion in SQL cost several times the fit
+# (docs/impact.md, "Speed"). On PostgreSQL each column arrives packed in one value, straight into an array.
+_CLASSES = (
+    "SELECT id, CAST(CASE WHEN subject = %(subject)s THEN 0 ELSE 1 END AS bigint), school_id"
+    " FROM roster_class WHERE subject IN (%(subject)s, 'other')"
+)
+_PUPILS = "SELECT klass_id, student_id FROM roster_enrollment WHERE student_id IS NOT NULL"
+_TEACHERS = "SELECT klass_id, teacher_id FROM roster_enrollment WHERE teacher_id IS NOT NULL"
+_RESULTS = (
+    "SELECT student_id, school_id, CAST(grade AS bigint), CAST(scale_score AS double precision) "
+    "FROM roster_result WHERE assessment_id = %(assessment)s AND scale_score IS NOT NULL"
+)
+_BASELINES = (
+    "SELECT student_id, CAST(scale_score AS double precision) "
+    "FROM roster_result WHERE assessment_id = %(baseline)s AND scale_score IS NOT NULL"
+)
+_AT_SCHOOL = " AND klass_id IN (SELECT id FROM roster_class WHERE school_id = %(school)s)"
+_TOOK = " {id} IN (SELECT student_id FROM roster_result WHERE assessment_id = %(assessment)s AND school_id = %(school)s)"
+_STUDENTS = (
+    "SELECT id, CAST(CASE WHEN english_learner THEN 1 ELSE 0 END + CASE WHEN disability THEN 2 ELSE 0 END"
+    " + CASE WHEN econ_disadvantaged THEN 4 ELSE 0 END AS bigint), CAST({race} AS bigint) FROM roster_student"
+)
+
+
+def _columns(sql: str, params: Mapping[str, int | str], kinds: str) -> list[npt.NDArray[Any]]:
+    """A query's columns as arrays: `kinds` has one letter a column, "i" (bigint) or "f" (double);
+    no column may be NULL. Each column comes back as one aggregated value, never as a row per student:
+    converting 450,000 row tuples cost more than the fit itself."""
+    if connection.vendor == "postgresql":
+        return _packed_columns(sql, params, kinds)
+    names = [f"c{j}" for j in range(len(kinds))]
+    # SQLite: one comma-separated text a column; floats written with 17 digits, so they read back exact.
+    packed = ", ".join(
+        f"group_concat({n if k == 'i' else f'printf(%(fmt)s, {n})'})"
+        for n, k in zip(names, kinds, strict=True)
+    )
+    with connection.cursor() as cursor:
+        query = f"WITH q({', '.join(names)}) AS ({sql}) SELECT {packed} FROM q"  # noqa: S608 - fixed text
+        cursor.execute(query, {**params, "fmt": "%!.17g"})
+        row = cursor.fetchone()
+    return [
+        np.fromstring(text, dtype=np.int64 if k == "i" else np.float64, sep=",")
+        if text
+        else np.zeros(0, np.int64 if k == "i" else np.float64)
+        for text, k in zip(row, kinds, strict=True)
+    ]
+
+
+def _packed_columns(sql: str, params: Mapping[str, int | str], kinds: str) -> list[npt.NDArray[Any]]:
+    """PostgreSQL: each column packed server-side into one bytea of big-endian values, one row in all.
+
+    Every aggregate of one pass sees the rows in the same order, so the columns stay aligned.
+    """
+    names = [f"c{j}" for j in range(len(kinds))]
+    packed = ", ".join(
+        f"string_agg({'int8send' if k == 'i' else 'float8send'}({n}), ''::bytea)"
+        for n, k in zip(names, kinds, strict=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {packed} FROM ({sql}) AS q({', '.join(names)})", params)  # noqa: S608
+        row = cursor.fetchone()
+    return [
+        np.frombuffer(bytes(data or b""), dtype=">i8" if k == "i" else ">f8").astype(
+            np.int64 if k == "i" else np.float64
+        )
+        for data, k in zip(row, kinds, strict=True)
+    ]
+
+
+def _one_teacher(subject: str, school_id: int | None) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(students, their one teacher for the subject), sorted by student."""
+    klass, rank, klass_school = _columns(_CLASSES, {"subject": subject}, "iii")
+    if school_id is not None:
+        keep = klass_school == school_id
+        klass, rank = klass[keep], rank[keep]
+    # One school's page reads only that school's classes' enrollments.
+    at_school, params = "", dict[str, int | str]()
+    if school_id is not None:
+        at_school, params = _AT_SCHOOL, {"school": school_id}
+    p_klass, p_student = _columns(_PUPILS + at_school, params, "ii")
+    t_klass, t_teacher = _columns(_TEACHERS + at_school, params, "ii")
+    # Pupils and teachers of the subject's (and homeroom) classes, each with the class's rank.
+    order = np.argsort(klass)
+    klass, rank = klass[order], rank[order]
+    pos = np.clip(np.searchsorted(klass, p_klass), 0, max(len(klass) - 1, 0))
+    inside = (klass[pos] == p_klass) if len(klass) else np.zeros(len(p_klass), bool)
+    p_klass, p_student, p_rank = p_klass[inside], p_student[inside], rank[pos[inside]]
+    # Every (pupil, teacher) pair of a class: teachers sorted by class, each pupil's run of them.
+    t_order = np.argsort(t_klass, kind="stable")
+    t_klass, t_teacher = t_klass[t_order], t_teacher[t_order]
+    lo = np.searchsorted(t_klass, p_klass, "left")
+    hi = np.searchsorted(t_klass, p_klass, "right")
+    runs = hi - lo
+    sid = np.repeat(p_student, runs)
+    rk = np.repeat(p_rank, runs)
+    starts = np.repeat(lo - np.cumsum(runs) + runs, runs)
+    tid = t_teacher[starts + np.arange(len(sid))] if len(sid) else np.zeros(0, np.int64)
+    if not len(sid):
+        return sid, tid
+    # Per student: the best rank's links only; one teacher when the lowest and highest agree.
+    order = np.lexsort((tid, rk, sid))
+    sid, rk, tid = sid[order], rk[order], tid[order]
+    first = np.r_[True, sid[1:] != sid[:-1]]
+    best = np.flatnonzero(first)
+    best_rank = np.repeat(rk[best], np.diff(np.r_[best, len(sid)]))
+    sid, tid = sid[rk == best_rank], tid[rk == best_rank]
+    first = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1]])
+    last = np.r_[first[1:], len(sid)] - 1
+    single = tid[first] == tid[last]
+    return sid[first][single], tid[first][single]
 
 
 def student_rows(outcome: Outcome, school_id: int | None = None) -> Rows:
     """Every student with both scores and one teacher for the subject (optionally at one school)."""
-    params: dict[str, int | str] = {
-        "subject": outcome.subject,
-        "baseline": outcome.baseline_id,
-        "outcome": outcome.outcome_id,
-    }
-    class_school = result_school = ""
+    sid, tid = _one_teacher(outcome.subject, school_id)
+    scores: dict[str, int | str] = {"assessment": outcome.outcome_id}
+    took = ""  # one school's page: only the students who took the outcome test there
     if school_id is not None:
-        params["school"] = school_id
-        class_school, result_school = "AND c.school_id = %(school)s", "AND o.school_id = %(school)s"
+        scores["school"] = school_id
+        took = _TOOK
+    o_student, o_school, o_grade, o_score = _columns(
+        _RESULTS + (" AND school_id = %(school)s" if school_id is not None else ""), scores, "iiif"
+    )
+    b_student, b_score = _columns(
+        _BASELINES + took.replace("{id}", "AND student_id"), {**scores, "baseline": outcome.baseline_id}, "if"
+    )
     race = (
-        "CASE s.race_ethnicity "
+        "CASE race_ethnicity "
         + " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(RACE_CODES))
         + " ELSE -1 END"
     )
-    sql = _STUDENT_ROWS.format(class_school=class_school, result_school=result_school, race=race)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        # Straight from the cursor's tuples into typed columns: no Python object per cell.
-        table = np.fromiter(cursor.fetchall(), dtype=_ROW_TYPE)
-    flags = {"el": table["el"] == 1, "swd": table["swd"] == 1, "ed": table["ed"] == 1}
+    s_id, s_bits, s_race = _columns(
+        _STUDENTS.format(race=race) + took.replace("{id}", "WHERE id"), scores, "iii"
+    )
+    keep = np.isin(o_student, sid) & np.isin(o_student, b_student)
+    if school_id is not None:
+        keep &= o_school == school_id
+    o_student, o_school, o_grade, o_score = o_student[keep], o_school[keep], o_grade[keep], o_score[keep]
+    b_order = np.argsort(b_student)
+    baseline = b_score[b_order][np.searchsorted(b_student[b_order], o_student)]
+    teacher = tid[np.searchsorted(sid, o_student)]
+    s_order = np.argsort(s_id)
+    at = s_order[np.searchsorted(s_id[s_order], o_student)]
+    bits, race_code = s_bits[at], s_race[at]
+    flags = {"el": bits & 1 > 0, "swd": bits & 2 > 0, "ed": bits & 4 > 0}
     for i, code in enumerate(RACE_CODES):
-        flags[f"race:{code}"] = table["race"] == i
+        flags[f"race:{code}"] = race_code == i
     return Rows(
-        student=table["student"].astype(np.int64),
-        school=table["school"].astype(np.int64),
-        grade=table["grade"].astype(np.int64),
-        baseline=table["baseline"],
-        outcome=table["outcome"],
-        teacher=table["teacher"].astype(np.int64),
+        student=o_student,
+        school=o_school,
+        grade=o_grade,
+        baseline=baseline,
+        outcome=o_score,
+        teacher=teacher,
         flags=flags,
     )
-
-
-_ROW_TYPE = np.dtype(
-    [
-        ("student", np.int64),
-        ("school", np.int64),
-        ("grade", np.int64),
-        ("baseline", np.float64),
-        ("outcome", np.float64),
-        ("teacher", np.int64),
-        ("el", np.int8),
-        ("swd", np.int8),
-        ("ed", np.int8),
-        ("race", np.int8),
-    ]
-)
 
 
 @dataclass(frozen=True)
