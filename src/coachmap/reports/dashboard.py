@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth, TruncWeek
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, Trim, TruncMonth, TruncWeek
 
 from coachmap.coaching.bestfit.models import MatchProposal, ProposalStatus
 from coachmap.coaching.bestfit.placement import QUADRANT_CHOICES
@@ -839,8 +839,15 @@ EQUITY_NOTE = (
 )
 
 
-def _mapped_usage_keys(f: Filters) -> list[str]:
-    return sorted({t.usage_key for t in Tool.objects.filter(school__in=f.school_ids).only("name", "usage_name")})
+def _on_own_map() -> Exists:
+    """A usage row's tool is on the technology map of the student's own school (the tool's
+    `usage_key`, in SQL: the usage name, or the name when it is blank, trimmed and lower-cased)."""
+    key = Lower(
+        Trim(Case(When(usage_name="", then=F("name")), default=F("usage_name"), output_field=CharField()))
+    )
+    return Exists(
+        Tool.objects.filter(school=OuterRef("student__school")).annotate(key=key).filter(key=OuterRef("tool"))
+    )
 
 
 def _equity_extra(_key: object, v: Mapping[str, int]) -> dict[str, Any]:
@@ -853,7 +860,7 @@ def _equity_extra(_key: object, v: Mapping[str, int]) -> dict[str, Any]:
 
 def equity_counts(f: Filters) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
     """Per student group, and for all students of the schools in view: students enrolled; students
-    who used a tool on the schools' technology maps in the period; their student-weeks of use (a
+    who used a tool on their own school's technology map in the period; their student-weeks of use (a
     student using two tools in one week counts once) and minutes. Two queries, each one aggregate
     with a filtered count per group."""
     groups = [g for g in GROUPS if g.field is not None]
@@ -865,8 +872,8 @@ def equity_counts(f: Filters) -> tuple[dict[str, dict[str, int]], dict[str, int]
         __all=Count("id"), **{f"e{i}": Count("id", filter=where("", g)) for i, g in enumerate(groups)}
     )
     usage = UsageWeek.objects.filter(
+        _on_own_map(),
         student__school__in=f.school_ids,
-        tool__in=_mapped_usage_keys(f),
         week__gte=f.period.start,
         week__lte=f.period.end,
     )
