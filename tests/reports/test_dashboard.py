@@ -448,14 +448,23 @@ def test_a_coach_type_filter_does_not_give_away_the_difference(fx: Fixture) -> N
 EQUITY = ["enrolled", "students", "student_weeks", "minutes"]
 
 
-def _student(school: School, race: str, gender: str, *, el: bool = False, swd: bool = False, ed: bool = False) -> Student:
+def _student(
+    school: School, race: str, gender: str, *, el: bool = False, swd: bool = False, ed: bool = False
+) -> Student:
     return StudentFactory(
-        school=school, race_ethnicity=race, gender=gender, english_learner=el, disability=swd, econ_disadvantaged=ed
+        school=school,
+        race_ethnicity=race,
+        gender=gender,
+        english_learner=el,
+        disability=swd,
+        econ_disadvantaged=ed,
     )
 
 
 def _use(student: Student, tool: str, week: datetime.date, minutes: float) -> None:
-    UsageWeek.objects.create(district=student.district, student=student, tool=tool, week=week, minutes=minutes)
+    UsageWeek.objects.create(
+        district=student.district, student=student, tool=tool, week=week, minutes=minutes
+    )
 
 
 SEP7, SEP14 = datetime.date(2026, 9, 7), datetime.date(2026, 9, 14)
@@ -508,7 +517,16 @@ def test_equity_hand_figures_and_suppression(eq: Fixture, role: str) -> None:
     # users (4 + 5 = 9) would give them away as 13 − 9: both hidden.
     assert rows["gender:male"].hidden and rows["gender:female"].hidden
     # Races and genders with no student in view are left out.
-    assert set(rows) == {"race:hispanic", "race:white", "race:black", "el", "swd", "ed", "gender:female", "gender:male"}
+    assert set(rows) == {
+        "race:hispanic",
+        "race:white",
+        "race:black",
+        "el",
+        "swd",
+        "ed",
+        "gender:female",
+        "gender:male",
+    }
 
 
 def test_equity_counts_use_only_of_tools_on_the_students_own_map(eq: Fixture) -> None:
@@ -533,13 +551,87 @@ def test_equity_page_and_csv(eq: Fixture, role: str, monkeypatch: pytest.MonkeyP
     page = client.get(reverse("reports:coaching-trends") + "?period=year" + query).content.decode()
     assert "Equity: use of the mapped tools by student group" in page
     assert "not per student, so it cannot be split by group" in page
-    response = client.get(reverse("reports:dashboard-csv", kwargs={"table": "equity"}) + "?period=year" + query)
+    response = client.get(
+        reverse("reports:dashboard-csv", kwargs={"table": "equity"}) + "?period=year" + query
+    )
     assert response.status_code == 200
     lines = response.content.decode("utf-8-sig").strip().splitlines()
-    assert lines[0] == "Student group,Students enrolled,Students using a mapped tool,Student-weeks of use,Minutes"
+    assert (
+        lines[0]
+        == "Student group,Students enrolled,Students using a mapped tool,Student-weeks of use,Minutes"
+    )
     by_label = {line.split(",")[0]: line.split(",")[1:] for line in lines[1:]}
     assert by_label["English learners"] == ["8", "8", "16", "480"]
     assert by_label["White"] == ["9", "5", "5", "100"]
     assert by_label["All"] == ["20", "13", "21", "580"]
-    for hidden in ("Black or African American", "Hispanic or Latino", "Students with disabilities", "Male", "Female"):
+    for hidden in (
+        "Black or African American",
+        "Hispanic or Latino",
+        "Students with disabilities",
+        "Male",
+        "Female",
+    ):
         assert by_label[hidden] == ["*", "*", "*", "*"], hidden
+
+
+# --- impact: the headline coaching estimate --------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["lead", "admin", "principal"])
+def test_impact_section_without_results(fx: Fixture, role: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2026, 12, 1))
+    page = _get(getattr(fx, role), "reports:coaching-trends").content.decode()
+    # The small district has no test results: the impact page's own words for that, and the link.
+    assert "No estimate yet: there are no test results with a baseline" in page
+    assert "Open every impact estimate" in page
+
+
+def test_impact_section_hidden_for_whoever_the_impact_page_refuses(
+    fx: Fixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Were the impact page closed to the lead (its route table says who may open it), the dashboard
+    # would show no estimate and no link to it.
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2026, 12, 1))
+    real = dashboard.access.may_open
+    monkeypatch.setattr(
+        dashboard.access, "may_open", lambda user, route: route != "impact:index" and real(user, route)
+    )
+    assert dashboard.impact_headline(fx.lead, dashboard.filters_for(fx.lead, {}, YEAR)) is None
+    page = _get(fx.lead, "reports:coaching-trends").content.decode()
+    assert "No estimate yet" not in page and "95 % interval" not in page
+
+
+def test_impact_headline_is_the_impact_pages_estimate() -> None:
+    """On the demo district (which plants a coaching effect): the dashboard's estimate is the impact
+    page's first one, shown or hidden alike, for the district (lead, admin) and for each school."""
+    from coachmap.core.models import District
+    from coachmap.demo.generate import Generator
+    from coachmap.demo.profiles import PROFILES
+    from coachmap.impact import queries as impact_queries
+    from coachmap.impact import report as impact_report
+
+    Generator(PROFILES["demo"], 1, datetime.date(2026, 11, 23)).run()
+    district = District.objects.get()
+    outcome = impact_queries.outcomes(district)[0]
+    for username in ("lead", "admin"):
+        user = User.objects.get(username=username)
+        head = dashboard.impact_headline(user, dashboard.filters_for(user, {}, YEAR))
+        page = impact_report.build(district, outcome, "adjusted").main
+        assert head is not None and head.row is not None and page is not None
+        assert head.row.estimate == page.estimate and head.row.words == page.words
+        assert head.row.estimate.shown and head.school is None
+        client = Client()
+        client.force_login(user)
+        body = client.get(reverse("reports:coaching-trends") + "?period=year").content.decode()
+        assert "95 % interval" in body and "the whole district" in body
+        assert f"outcome={outcome.key}" in body
+    lead = User.objects.get(username="lead")
+    for school in School.objects.filter(district=district):
+        head = dashboard.impact_headline(lead, dashboard.filters_for(lead, {"school": str(school.pk)}, YEAR))
+        page = impact_report.build(district, outcome, "adjusted", school).main
+        assert head is not None and head.row is not None and page is not None
+        assert head.row.estimate == page.estimate and head.row.words == page.words
+    principal = User.objects.get(username="principal")
+    own = School.objects.get(memberships__user__username="principal")
+    head = dashboard.impact_headline(principal, dashboard.filters_for(principal, {}, YEAR))
+    assert head is not None and head.school == own

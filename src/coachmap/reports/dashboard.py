@@ -18,8 +18,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, Lower, Trim, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, Round, Trim, TruncMonth, TruncWeek
 
 from coachmap.coaching.bestfit.models import MatchProposal, ProposalStatus
 from coachmap.coaching.bestfit.placement import QUADRANT_CHOICES
@@ -38,6 +39,9 @@ from coachmap.core.groups import GROUP_CHOICES, GROUPS
 from coachmap.core.groups import label as group_label
 from coachmap.core.groups import partitions as group_partitions
 from coachmap.core.models import Coach, CoachType, District, Role, School
+from coachmap.impact import queries as impact_queries
+from coachmap.impact import report as impact_report
+from coachmap.impact.access import impact_scope
 from coachmap.improvement.models import GoalStatus, ImprovementGoal, Indicator, Tool, UsageCell
 from coachmap.improvement.queries.goals import goal_progress
 from coachmap.improvement.queries.indicators import indicator_view
@@ -139,14 +143,7 @@ def table_model(
         for small, large in chain:
             model.at_most(figure[small][key], figure[large][key])
     if TOTAL in rows and partitions is not None:
-        inside = {k for part in partitions for k in part}
-        for column in columns:
-            values = figure[column.key]
-            for part in partitions:
-                model.equal([values[k] for k in part], values[TOTAL])
-            for k in rows:
-                if k != TOTAL and k not in inside:
-                    model.at_most(values[k], values[TOTAL])
+        _partition_sums(model, rows, figure, columns, partitions)
     elif TOTAL in rows:
         parts = [key for key in rows if key != TOTAL]
         for column in columns:
@@ -158,6 +155,29 @@ def table_model(
                     model.at_most(values[k], values[TOTAL])
                 model.between({**{values[k]: 1.0 for k in parts}, values[TOTAL]: -1.0}, low=0.0)
     return model
+
+
+def _partition_sums(
+    model: privacy.Model[tuple[str, object]],
+    rows: Mapping[object, Mapping[str, int]],
+    figure: Mapping[str, Mapping[object, int]],
+    columns: Sequence[Column],
+    partitions: Sequence[tuple[object, ...]],
+) -> None:
+    """Each partition's rows add up to the total (additive columns) or are each at most it; rows in
+    no partition (English learners…) are each at most the total."""
+    inside = {k for part in partitions for k in part}
+    for column in columns:
+        values = figure[column.key]
+        for part in partitions:
+            if column.additive:
+                model.equal([values[k] for k in part], values[TOTAL])
+            else:
+                for k in part:
+                    model.at_most(values[k], values[TOTAL])
+        for k in rows:
+            if k != TOTAL and k not in inside:
+                model.at_most(values[k], values[TOTAL])
 
 
 def protected_table(
@@ -841,12 +861,15 @@ EQUITY_NOTE = (
 
 def _on_own_map() -> Exists:
     """A usage row's tool is on the technology map of the student's own school (the tool's
-    `usage_key`, in SQL: the usage name, or the name when it is blank, trimmed and lower-cased)."""
+    `usage_key`, in SQL: the usage name, or the name when it is blank, trimmed and lower-cased;
+    compared without case, as the exports store it either way)."""
     key = Lower(
         Trim(Case(When(usage_name="", then=F("name")), default=F("usage_name"), output_field=CharField()))
     )
     return Exists(
-        Tool.objects.filter(school=OuterRef("student__school")).annotate(key=key).filter(key=OuterRef("tool"))
+        Tool.objects.filter(school=OuterRef("student__school"))
+        .annotate(key=key)
+        .filter(key=Lower(Trim(OuterRef("tool"))))
     )
 
 
@@ -877,17 +900,20 @@ def equity_counts(f: Filters) -> tuple[dict[str, dict[str, int]], dict[str, int]
         week__gte=f.period.start,
         week__lte=f.period.end,
     )
+    # Each row's minutes rounded before summing, so the groups' minutes add up to the total exactly
+    # (the audit holds the table to its sums).
+    whole_minutes = Round("minutes")
     student_week = Concat(Cast("student_id", CharField()), Value(":"), Cast("week", CharField()))
     measures: dict[str, Any] = {
         "s_all": Count("student", distinct=True),
         "w_all": Count(student_week, distinct=True),
-        "m_all": Sum("minutes"),
+        "m_all": Sum(whole_minutes),
     }
     for i, g in enumerate(groups):
         q = where("student__", g)
         measures[f"s{i}"] = Count("student", distinct=True, filter=q)
         measures[f"w{i}"] = Count(student_week, distinct=True, filter=q)
-        measures[f"m{i}"] = Sum("minutes", filter=q)
+        measures[f"m{i}"] = Sum(whole_minutes, filter=q)
     used = usage.aggregate(**measures)
 
     def figures(e: Any, s: Any, w: Any, m: Any) -> dict[str, int]:
@@ -933,6 +959,39 @@ def equity_table(f: Filters) -> Table:
         partitions=[p for p in partitions if p],
         unit="students",
     )
+
+
+# --- impact: the headline coaching estimate --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImpactHeadline:
+    """The impact page's first estimate (coaching, all students) for the dashboard's filters."""
+
+    school: School | None
+    outcome: impact_queries.Outcome | None
+    row: impact_report.Row | None
+    query: str
+    """The impact page's query string for the same estimate."""
+
+
+def impact_headline(user: AnyUser, f: Filters) -> ImpactHeadline | None:
+    """The coaching estimate the impact page leads with, for the school chosen (or the district),
+    with the impact page's default outcome and method; None for whoever the impact page refuses.
+    One fit of the estimator without the breakdowns: about 0.07 s on the demo district."""
+    if not access.may_open(user, "impact:index"):
+        return None
+    try:
+        scope = impact_scope(user, str(f.school.pk) if f.school else None)
+    except PermissionDenied:
+        return None
+    options = impact_queries.outcomes(scope.district)
+    outcome = options[0] if options else None
+    row = impact_report.headline(scope.district, outcome, "adjusted", scope.school)
+    parts = [f"outcome={outcome.key}" if outcome else "", "method=adjusted"]
+    if scope.school is not None:
+        parts.append(f"school={scope.school.pk}")
+    return ImpactHeadline(scope.school, outcome, row, "&".join(p for p in parts if p))
 
 
 # --- the whole page -------------------------------------------------------------------------------
