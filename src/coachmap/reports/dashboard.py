@@ -939,7 +939,7 @@ def equity_table(f: Filters) -> Table:
     the students outside it would be 1 to min−1 (the total minus the group); the audit then hides
     more until no hidden figure can be worked out. A group with no students in view is left out."""
     data, total = equity_counts(f)
-    kept = {code: v for code, v in data.items() if v["enrolled"]}
+    kept: dict[object, Mapping[str, int]] = {code: v for code, v in data.items() if v["enrolled"]}
     partitions = [tuple(c for c in codes if c in kept) for codes in group_partitions().values()]
     return protected_table(
         "equity",
