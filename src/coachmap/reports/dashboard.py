@@ -947,7 +947,7 @@ def equity_table(f: Filters) -> Table:
         "Student group",
         list(EQUITY_COLUMNS),
         kept,
-        labels={code: group_label(code) for code in kept},
+        labels={code: group_label(str(code)) for code in kept},
         min_size=f.min_size,
         people=["enrolled", "students"],
         total=total,
