@@ -19,6 +19,7 @@ Usage: "Lexia" on Alder's map: 30 students the week of Sep 7, 40 the week of Sep
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -352,7 +353,8 @@ def test_no_teacher_named_to_principal_or_admin(
         assert response.status_code in (200, 404)
         body = response.content.decode("utf-8-sig")
         for name in fx.teacher_names:
-            assert name not in body
+            # Whole words: a teacher "Last2" is not the signed-in principal "Last25" in the header.
+            assert not re.search(rf"\b{re.escape(name)}\b", body), name
         for name in fx.coach_names:  # coaches' time shares are for the lead
             assert name not in body
 
