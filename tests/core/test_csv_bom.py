@@ -52,6 +52,7 @@ def _downloads(w: World) -> dict[str, tuple[str, list[dict[str, Any]]]]:
         ),
         "improvement:district-export": ("admin", [{"table": t} for t in DISTRICT_TABLES]),
         "reports:dashboard-csv": ("lead", [{"table": t} for t in DASHBOARD_TABLES]),
+        "impact:export": ("lead", [{}]),
     }
 
 
