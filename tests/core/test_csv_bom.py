@@ -25,6 +25,7 @@ DASHBOARD_TABLES = [
     "reach-coach-type",
     "alignment",
     "evidence",
+    "equity",
     *EXTRA_CSV,
 ]
 

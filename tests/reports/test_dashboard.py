@@ -19,6 +19,7 @@ Usage: "Lexia" on Alder's map: 30 students the week of Sep 7, 40 the week of Sep
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,7 @@ from coachmap.improvement.models import GoalStatus, ImprovementGoal, Measurement
 from coachmap.reports import dashboard, summary
 from coachmap.reports.impact import Period
 from coachmap.reports.pdf import page_count
+from coachmap.roster.models import Student, UsageWeek
 from tests.factories import (
     CoachFactory,
     CycleFactory,
@@ -44,6 +46,7 @@ from tests.factories import (
     RequestFactory,
     SchoolFactory,
     SessionFactory,
+    StudentFactory,
     TeacherFactory,
     TeacherGoalFactory,
     ToolFactory,
@@ -334,6 +337,7 @@ CSV_TABLES = [
     "goals",
     "indicators",
     "usage",
+    "equity",
 ]
 
 
@@ -349,7 +353,8 @@ def test_no_teacher_named_to_principal_or_admin(
         assert response.status_code in (200, 404)
         body = response.content.decode("utf-8-sig")
         for name in fx.teacher_names:
-            assert name not in body
+            # Whole words: a teacher "Last2" is not the signed-in principal "Last25" in the header.
+            assert not re.search(rf"\b{re.escape(name)}\b", body), name
         for name in fx.coach_names:  # coaches' time shares are for the lead
             assert name not in body
 
@@ -429,3 +434,206 @@ def test_a_coach_type_filter_does_not_give_away_the_difference(fx: Fixture) -> N
     assert _rows(d.reach[2])["Elementary"].hidden
     # Without the filter Alder is shown (see the first test).
     assert not _rows(_board(fx.lead).reach[0])["Alder Elementary"].hidden
+
+
+# --- equity: use of the mapped tools by student group ----------------------------------------------
+#
+# Alder's 20 students (Lexia is on Alder's map; "Minecraft" is on no map):
+#   8 Hispanic: English learners, economically disadvantaged; 4 female, 4 male; each used Lexia the
+#     weeks of Sep 7 and Sep 14, 30 minutes a week (and Minecraft, which does not count).
+#   9 White: not EL; 6 economically disadvantaged; 5 female, 4 male; the 5 female used Lexia the week
+#     of Sep 7, 20 minutes.
+#   3 Black: not EL, economically disadvantaged, 2 with a disability; 1 female, 2 male; no use.
+# Birch has 6 students (White, male) who used Lexia 50 minutes the week of Sep 7: Lexia is not on
+# Birch's map, so that use does not count; they are enrolled, so they count in the lead's total.
+
+EQUITY = ["enrolled", "students", "student_weeks", "minutes"]
+
+
+def _student(
+    school: School, race: str, gender: str, *, el: bool = False, swd: bool = False, ed: bool = False
+) -> Student:
+    return StudentFactory(
+        school=school,
+        race_ethnicity=race,
+        gender=gender,
+        english_learner=el,
+        disability=swd,
+        econ_disadvantaged=ed,
+    )
+
+
+def _use(student: Student, tool: str, week: datetime.date, minutes: float) -> None:
+    UsageWeek.objects.create(
+        district=student.district, student=student, tool=tool, week=week, minutes=minutes
+    )
+
+
+SEP7, SEP14 = datetime.date(2026, 9, 7), datetime.date(2026, 9, 14)
+
+
+@pytest.fixture
+def eq(fx: Fixture) -> Fixture:
+    for n in range(8):
+        s = _student(fx.alder, "hispanic", "female" if n < 4 else "male", el=True, ed=True)
+        _use(s, "lexia", SEP7, 30)
+        _use(s, "lexia", SEP14, 30)
+        _use(s, "minecraft", SEP7, 99)
+    for n in range(9):
+        s = _student(fx.alder, "white", "female" if n < 5 else "male", ed=n < 6)
+        if n < 5:
+            _use(s, "lexia", SEP7, 20)
+    for n in range(3):
+        _student(fx.alder, "black", "female" if n < 1 else "male", ed=True, swd=n < 2)
+    for _ in range(6):
+        _use(_student(fx.birch, "white", "male"), "lexia", SEP7, 50)
+    return fx
+
+
+@pytest.mark.parametrize("role", ["principal", "lead", "admin"])
+def test_equity_hand_figures_and_suppression(eq: Fixture, role: str) -> None:
+    user = getattr(eq, role)
+    # The principal sees Alder; the lead and admin see Alder's figures through its school filter.
+    t = _board(user, school=str(eq.alder.pk)).equity
+    rows = {r.key: r for r in t.rows}
+    # All of Alder: 8 + 9 + 3 = 20 enrolled; 8 + 5 = 13 used Lexia; student-weeks 8 × 2 + 5 = 21;
+    # minutes 8 × 2 × 30 + 5 × 20 = 480 + 100 = 580; 580 / 21 = 27.6 a student-week; 13 / 20 = 65 %.
+    assert t.total is not None and not t.total.hidden
+    assert _figures(t.total, EQUITY) == [20, 13, 21, 580]
+    assert (t.total.values["using_percent"], t.total.values["minutes_per_week"]) == (65, 27.6)
+    # English learners (the 8 Hispanic students): 8, 8 using, 16 weeks, 480 minutes, 30.0 a week, 100 %.
+    assert not rows["el"].hidden
+    assert _figures(rows["el"], EQUITY) == [8, 8, 16, 480]
+    assert (rows["el"].values["using_percent"], rows["el"].values["minutes_per_week"]) == (100, 30.0)
+    # White: 9 enrolled, 5 using, 5 weeks, 100 minutes, 20.0 a week, 5 / 9 = 56 %.
+    assert not rows["race:white"].hidden
+    assert _figures(rows["race:white"], EQUITY) == [9, 5, 5, 100]
+    assert rows["race:white"].values["using_percent"] == 56
+    # Black: 3 enrolled, below 5: hidden. Races add up to all students, so Black would be
+    # 20 − 8 − 9: the smallest other race, Hispanic (8), is hidden with it.
+    assert rows["race:black"].hidden and rows["race:hispanic"].hidden
+    # Students with disabilities: 2, hidden. Economically disadvantaged: 8 + 6 + 3 = 17, but the
+    # students outside it would be 20 − 17 = 3: hidden too.
+    assert rows["swd"].hidden and rows["ed"].hidden
+    # Gender: female 4 + 5 + 1 = 10 enrolled, male 10; but male users are 4 (hidden), and female
+    # users (4 + 5 = 9) would give them away as 13 − 9: both hidden.
+    assert rows["gender:male"].hidden and rows["gender:female"].hidden
+    # Races and genders with no student in view are left out.
+    assert set(rows) == {
+        "race:hispanic",
+        "race:white",
+        "race:black",
+        "el",
+        "swd",
+        "ed",
+        "gender:female",
+        "gender:male",
+    }
+
+
+def test_equity_counts_use_only_of_tools_on_the_students_own_map(eq: Fixture) -> None:
+    t = _board(eq.lead).equity
+    # Every school: 20 at Alder + 6 at Birch = 26 enrolled; Birch's Lexia use is not on Birch's map,
+    # so use stays 13 students, 21 student-weeks, 580 minutes (Minecraft never counts).
+    assert t.total is not None and _figures(t.total, EQUITY) == [26, 13, 21, 580]
+    # White: 9 + 6 = 15 enrolled, 5 using.
+    white = next(r for r in t.rows if r.key == "race:white")
+    assert not white.hidden and _figures(white, EQUITY) == [15, 5, 5, 100]
+    birch = _board(eq.lead, school=str(eq.birch.pk)).equity
+    assert birch.total is not None and _figures(birch.total, EQUITY) == [6, 0, 0, 0]
+
+
+@pytest.mark.parametrize("role", ["principal", "lead", "admin"])
+def test_equity_page_and_csv(eq: Fixture, role: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2026, 12, 1))
+    user = getattr(eq, role)
+    query = "" if role == "principal" else f"&school={eq.alder.pk}"
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("reports:coaching-trends") + "?period=year" + query).content.decode()
+    assert "Equity: use of the mapped tools by student group" in page
+    assert "not per student, so it cannot be split by group" in page
+    response = client.get(
+        reverse("reports:dashboard-csv", kwargs={"table": "equity"}) + "?period=year" + query
+    )
+    assert response.status_code == 200
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert (
+        lines[0]
+        == "Student group,Students enrolled,Students using a mapped tool,Student-weeks of use,Minutes"
+    )
+    by_label = {line.split(",")[0]: line.split(",")[1:] for line in lines[1:]}
+    assert by_label["English learners"] == ["8", "8", "16", "480"]
+    assert by_label["White"] == ["9", "5", "5", "100"]
+    assert by_label["All"] == ["20", "13", "21", "580"]
+    for hidden in (
+        "Black or African American",
+        "Hispanic or Latino",
+        "Students with disabilities",
+        "Male",
+        "Female",
+    ):
+        assert by_label[hidden] == ["*", "*", "*", "*"], hidden
+
+
+# --- impact: the headline coaching estimate --------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["lead", "admin", "principal"])
+def test_impact_section_without_results(fx: Fixture, role: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2026, 12, 1))
+    page = _get(getattr(fx, role), "reports:coaching-trends").content.decode()
+    # The small district has no test results: the impact page's own words for that, and the link.
+    assert "No estimate yet: there are no test results with a baseline" in page
+    assert "Open every impact estimate" in page
+
+
+def test_impact_section_hidden_for_whoever_the_impact_page_refuses(
+    fx: Fixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Were the impact page closed to the lead (its route table says who may open it), the dashboard
+    # would show no estimate and no link to it.
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2026, 12, 1))
+    real = dashboard.access.may_open
+    monkeypatch.setattr(
+        dashboard.access, "may_open", lambda user, route: route != "impact:index" and real(user, route)
+    )
+    assert dashboard.impact_headline(fx.lead, dashboard.filters_for(fx.lead, {}, YEAR)) is None
+    page = _get(fx.lead, "reports:coaching-trends").content.decode()
+    assert "No estimate yet" not in page and "95 % interval" not in page
+
+
+def test_impact_headline_is_the_impact_pages_estimate() -> None:
+    """On the demo district (which plants a coaching effect): the dashboard's estimate is the impact
+    page's first one, shown or hidden alike, for the district (lead, admin) and for each school."""
+    from coachmap.core.models import District
+    from coachmap.demo.generate import Generator
+    from coachmap.demo.profiles import PROFILES
+    from coachmap.impact import queries as impact_queries
+    from coachmap.impact import report as impact_report
+
+    Generator(PROFILES["demo"], 1, datetime.date(2026, 11, 23)).run()
+    district = District.objects.get()
+    outcome = impact_queries.outcomes(district)[0]
+    for username in ("lead", "admin"):
+        user = User.objects.get(username=username)
+        head = dashboard.impact_headline(user, dashboard.filters_for(user, {}, YEAR))
+        page = impact_report.build(district, outcome, "adjusted").main
+        assert head is not None and head.row is not None and page is not None
+        assert head.row.estimate == page.estimate and head.row.words == page.words
+        assert head.row.estimate.shown and head.school is None
+        client = Client()
+        client.force_login(user)
+        body = client.get(reverse("reports:coaching-trends") + "?period=year").content.decode()
+        assert "95 % interval" in body and "the whole district" in body
+        assert f"outcome={outcome.key}" in body
+    lead = User.objects.get(username="lead")
+    for school in School.objects.filter(district=district):
+        head = dashboard.impact_headline(lead, dashboard.filters_for(lead, {"school": str(school.pk)}, YEAR))
+        page = impact_report.build(district, outcome, "adjusted", school).main
+        assert head is not None and head.row is not None and page is not None
+        assert head.row.estimate == page.estimate and head.row.words == page.words
+    principal = User.objects.get(username="principal")
+    own = School.objects.get(memberships__user__username="principal")
+    head = dashboard.impact_headline(principal, dashboard.filters_for(principal, {}, YEAR))
+    assert head is not None and head.school == own

@@ -117,6 +117,21 @@ def _suppress_lines(
             row.words = [HIDDEN_BY_LINE]
 
 
+def headline(
+    district: District, outcome: queries.Outcome | None, method: Method, school: School | None = None
+) -> Row | None:
+    """The report's first estimate alone (coaching, all students), for the program dashboard: the
+    same sample, estimate, words and hiding as `build`'s `main`, without the breakdowns."""
+    if outcome is None:
+        return None
+    report = Report(district, school, outcome, method, district.min_group_size)
+    rows = queries.student_rows(outcome, school.pk if school else None)
+    _, sample = coaching_sample(rows, queries.teacher_status(district, outcome.year))
+    row = _coaching_row("Coaching", "All students", sample, report)
+    row.anchor = "main"
+    return row
+
+
 def build(
     district: District, outcome: queries.Outcome | None, method: Method, school: School | None = None
 ) -> Report:

@@ -18,8 +18,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, Round, Trim, TruncMonth, TruncWeek
 
 from coachmap.coaching.bestfit.models import MatchProposal, ProposalStatus
 from coachmap.coaching.bestfit.placement import QUADRANT_CHOICES
@@ -34,12 +35,18 @@ from coachmap.coaching.timelog import timeshare
 from coachmap.coaching.timelog.models import TimeEntry
 from coachmap.core import access, group_size, percent, privacy
 from coachmap.core.access import AnyUser
-from coachmap.core.groups import GROUP_CHOICES
+from coachmap.core.groups import GROUP_CHOICES, GROUPS
+from coachmap.core.groups import label as group_label
+from coachmap.core.groups import partitions as group_partitions
 from coachmap.core.models import Coach, CoachType, District, Role, School
+from coachmap.impact import queries as impact_queries
+from coachmap.impact import report as impact_report
+from coachmap.impact.access import impact_scope
 from coachmap.improvement.models import GoalStatus, ImprovementGoal, Indicator, Tool, UsageCell
 from coachmap.improvement.queries.goals import goal_progress
 from coachmap.improvement.queries.indicators import indicator_view
 from coachmap.reports.impact import Period
+from coachmap.roster.models import Student, UsageWeek
 
 TOTAL = "__total__"
 NONE_KEY = "__none__"
@@ -76,11 +83,13 @@ class Table:
     total: Row | None
     min_size: int
     note: str = ""
+    unit: str = "teachers"
+    """Whom the minimum group size counts in this table (teachers; students for the equity table)."""
 
     @property
     def extra_columns(self) -> int:
         """Derived columns the page shows after the counts (hours; the two shares)."""
-        return {"alignment": 1, "evidence": 2}.get(self.slug, 0)
+        return {"alignment": 1, "evidence": 2, "equity": 2}.get(self.slug, 0)
 
     @property
     def any_hidden(self) -> bool:
@@ -112,11 +121,14 @@ def table_model(
     hidden: frozenset[object],
     columns: Sequence[Column],
     chain: Sequence[tuple[str, str]] = (),
+    partitions: Sequence[tuple[object, ...]] | None = None,
 ) -> privacy.Model[tuple[str, object]]:
     """A table of counts as the disclosure audit reads it. Hidden figures are whole numbers from
     0 up; additive columns add up to the total; a column of distinct teachers counted in several
     rows is at most the total in each row and at least the total summed; `chain` pairs say one
-    column is never above another in a row (teachers ≤ cycles ≤ sessions)."""
+    column is never above another in a row (teachers ≤ cycles ≤ sessions). With `partitions`
+    (student groups), each partition's rows add up to the total and every other row is a part of
+    it (at most the total)."""
     model: privacy.Model[tuple[str, object]] = privacy.Model()
     figure: dict[str, dict[object, int]] = {c.key: {} for c in columns}
     for key, row in rows.items():
@@ -130,7 +142,9 @@ def table_model(
                 figure[column.key][key] = model.shown(value)
         for small, large in chain:
             model.at_most(figure[small][key], figure[large][key])
-    if TOTAL in rows:
+    if TOTAL in rows and partitions is not None:
+        _partition_sums(model, rows, figure, columns, partitions)
+    elif TOTAL in rows:
         parts = [key for key in rows if key != TOTAL]
         for column in columns:
             values = figure[column.key]
@@ -141,6 +155,29 @@ def table_model(
                     model.at_most(values[k], values[TOTAL])
                 model.between({**{values[k]: 1.0 for k in parts}, values[TOTAL]: -1.0}, low=0.0)
     return model
+
+
+def _partition_sums(
+    model: privacy.Model[tuple[str, object]],
+    rows: Mapping[object, Mapping[str, int]],
+    figure: Mapping[str, Mapping[object, int]],
+    columns: Sequence[Column],
+    partitions: Sequence[tuple[object, ...]],
+) -> None:
+    """Each partition's rows add up to the total (additive columns) or are each at most it; rows in
+    no partition (English learners…) are each at most the total."""
+    inside = {k for part in partitions for k in part}
+    for column in columns:
+        values = figure[column.key]
+        for part in partitions:
+            if column.additive:
+                model.equal([values[k] for k in part], values[TOTAL])
+            else:
+                for k in part:
+                    model.at_most(values[k], values[TOTAL])
+        for k in rows:
+            if k != TOTAL and k not in inside:
+                model.at_most(values[k], values[TOTAL])
 
 
 def protected_table(
@@ -158,11 +195,14 @@ def protected_table(
     extra: Callable[[object, Mapping[str, int]], Mapping[str, Any]] | None = None,
     note: str = "",
     unfiltered: Mapping[object, Mapping[str, int]] | None = None,
+    partitions: Sequence[tuple[object, ...]] | None = None,
+    unit: str = "teachers",
 ) -> Table:
     """Suppress and audit a table of counts. `people` names the columns that count teachers: a
     row with any of them at 1 to min−1 is hidden (primary); complementary rows are then hidden
     along the first people column's line, and the audit hides more until nothing is pinned.
-    `extra` adds derived figures (shares, hours) for shown rows."""
+    `extra` adds derived figures (shares, hours) for shown rows. `partitions` (student groups)
+    replaces the one line of all rows with a line per partition; `unit` names whom the table counts."""
     rows: dict[object, Mapping[str, int]] = dict(data)
     if total is not None:
         rows[TOTAL] = total
@@ -181,17 +221,22 @@ def protected_table(
             )
         }
     basis = {k: int(r.get(people[0]) or 0) for k, r in rows.items()}
-    lines = (
-        [privacy.Line(tuple(k for k in rows if k != TOTAL), TOTAL)]
-        if total is not None and columns[[c.key for c in columns].index(people[0])].additive and len(rows) > 1
-        else []
-    )
+    if partitions is not None:
+        lines = [privacy.Line(tuple(part), TOTAL) for part in partitions if part and total is not None]
+    else:
+        lines = (
+            [privacy.Line(tuple(k for k in rows if k != TOTAL), TOTAL)]
+            if total is not None
+            and columns[[c.key for c in columns].index(people[0])].additive
+            and len(rows) > 1
+            else []
+        )
     start = set(privacy.suppress(basis, lines, min_size)) | primary
     order = {key: i for i, key in enumerate(rows)}
     hidden = privacy.protect(
         list(rows),
         start,
-        lambda cells: table_model(rows, cells, columns, chain),
+        lambda cells: table_model(rows, cells, columns, chain, partitions),
         lambda key: (key == TOTAL, basis[key] == 0, basis[key], order[key]),
     )
 
@@ -203,7 +248,7 @@ def protected_table(
 
     body = [row(k, labels.get(k, str(k)), v) for k, v in data.items()]
     foot = row(TOTAL, "All", total) if total is not None else None
-    return Table(slug, title, row_heading, columns, body, foot, min_size, note)
+    return Table(slug, title, row_heading, columns, body, foot, min_size, note, unit)
 
 
 # --- filters --------------------------------------------------------------------------------------
@@ -798,6 +843,157 @@ def tool_usage(f: Filters) -> Usage:
     return Usage(months, rows, f.min_size, [shown_name[n] for n in names if n not in with_data])
 
 
+# --- equity: use of the mapped tools by student group -----------------------------------------------
+
+EQUITY_COLUMNS = [
+    Column("enrolled", "Students enrolled"),
+    Column("students", "Students using a mapped tool"),
+    Column("student_weeks", "Student-weeks of use"),
+    Column("minutes", "Minutes"),
+]
+EQUITY_NOTE = (
+    "From the per-student usage exports and the roster's student groups. A student is in one race and "
+    "one gender group (those rows add up to all students) and may be in any of English learners, students "
+    "with disabilities and economically disadvantaged. Cycles' student evidence is recorded as class counts "
+    "(how many students met the target), not per student, so it cannot be split by group."
+)
+
+
+def _on_own_map() -> Exists:
+    """A usage row's tool is on the technology map of the student's own school (the tool's
+    `usage_key`, in SQL: the usage name, or the name when it is blank, trimmed and lower-cased;
+    compared without case, as the exports store it either way)."""
+    key = Lower(
+        Trim(Case(When(usage_name="", then=F("name")), default=F("usage_name"), output_field=CharField()))
+    )
+    return Exists(
+        Tool.objects.filter(school=OuterRef("student__school"))
+        .annotate(key=key)
+        .filter(key=Lower(Trim(OuterRef("tool"))))
+    )
+
+
+def _equity_extra(_key: object, v: Mapping[str, int]) -> dict[str, Any]:
+    weeks = v.get("student_weeks") or 0
+    return {
+        "using_percent": percent.share(v.get("students") or 0, v.get("enrolled") or 0),
+        "minutes_per_week": round((v.get("minutes") or 0) / weeks, 1) if weeks else None,
+    }
+
+
+def equity_counts(f: Filters) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """Per student group, and for all students of the schools in view: students enrolled; students
+    who used a tool on their own school's technology map in the period; their student-weeks of use (a
+    student using two tools in one week counts once) and minutes. Two queries, each one aggregate
+    with a filtered count per group."""
+    groups = [g for g in GROUPS if g.field is not None]
+
+    def where(prefix: str, g: Any) -> Q:
+        return Q(**{f"{prefix}{g.field}": g.value})
+
+    enrolled = Student.objects.filter(school__in=f.school_ids).aggregate(
+        __all=Count("id"), **{f"e{i}": Count("id", filter=where("", g)) for i, g in enumerate(groups)}
+    )
+    usage = UsageWeek.objects.filter(
+        _on_own_map(),
+        student__school__in=f.school_ids,
+        week__gte=f.period.start,
+        week__lte=f.period.end,
+    )
+    # Each row's minutes rounded before summing, so the groups' minutes add up to the total exactly
+    # (the audit holds the table to its sums).
+    whole_minutes = Round("minutes")
+    student_week = Concat(Cast("student_id", CharField()), Value(":"), Cast("week", CharField()))
+    measures: dict[str, Any] = {
+        "s_all": Count("student", distinct=True),
+        "w_all": Count(student_week, distinct=True),
+        "m_all": Sum(whole_minutes),
+    }
+    for i, g in enumerate(groups):
+        q = where("student__", g)
+        measures[f"s{i}"] = Count("student", distinct=True, filter=q)
+        measures[f"w{i}"] = Count(student_week, distinct=True, filter=q)
+        measures[f"m{i}"] = Sum(whole_minutes, filter=q)
+    used = usage.aggregate(**measures)
+
+    def figures(e: Any, s: Any, w: Any, m: Any) -> dict[str, int]:
+        return {
+            "enrolled": int(e or 0),
+            "students": int(s or 0),
+            "student_weeks": int(w or 0),
+            "minutes": round(m or 0),
+        }
+
+    data = {
+        g.code: figures(enrolled[f"e{i}"], used[f"s{i}"], used[f"w{i}"], used[f"m{i}"])
+        for i, g in enumerate(groups)
+    }
+    total = figures(enrolled["__all"], used["s_all"], used["w_all"], used["m_all"])
+    return data, total
+
+
+def equity_table(f: Filters) -> Table:
+    """Use of the mapped tools by student group. Counts students, so every row needs the minimum
+    group size of students enrolled and of students using; the race and gender groups each add up
+    to all students (complementary suppression along those lines); every group is also hidden when
+    the students outside it would be 1 to min−1 (the total minus the group); the audit then hides
+    more until no hidden figure can be worked out. A group with no students in view is left out."""
+    data, total = equity_counts(f)
+    kept: dict[object, Mapping[str, int]] = {code: v for code, v in data.items() if v["enrolled"]}
+    partitions = [tuple(c for c in codes if c in kept) for codes in group_partitions().values()]
+    return protected_table(
+        "equity",
+        "Use of the mapped tools by student group",
+        "Student group",
+        list(EQUITY_COLUMNS),
+        kept,
+        labels={code: group_label(str(code)) for code in kept},
+        min_size=f.min_size,
+        people=["enrolled", "students"],
+        total=total,
+        chain=[("students", "enrolled"), ("students", "student_weeks")],
+        extra=_equity_extra,
+        note=EQUITY_NOTE,
+        # The students outside a group are the total minus the group: as good as a row of their own.
+        unfiltered=dict.fromkeys(kept, total),
+        partitions=[p for p in partitions if p],
+        unit="students",
+    )
+
+
+# --- impact: the headline coaching estimate --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImpactHeadline:
+    """The impact page's first estimate (coaching, all students) for the dashboard's filters."""
+
+    school: School | None
+    outcome: impact_queries.Outcome | None
+    row: impact_report.Row | None
+    query: str
+    """The impact page's query string for the same estimate."""
+
+
+def impact_headline(user: AnyUser, f: Filters) -> ImpactHeadline | None:
+    """The coaching estimate the impact page leads with, for the school chosen (or the district),
+    with the impact page's default outcome and method; None for whoever the impact page refuses.
+    One fit of the estimator without the breakdowns: about 0.07 s on the demo district."""
+    if not access.may_open(user, "impact:index"):
+        return None
+    try:
+        scope = impact_scope(user, str(f.school.pk) if f.school else None)
+    except PermissionDenied:
+        return None
+    options = impact_queries.outcomes(scope.district)
+    outcome = options[0] if options else None
+    row = impact_report.headline(scope.district, outcome, "adjusted", scope.school)
+    parts = [f"outcome={outcome.key}" if outcome else "", "method=adjusted"]
+    if scope.school is not None:
+        parts.append(f"school={scope.school.pk}")
+    return ImpactHeadline(scope.school, outcome, row, "&".join(p for p in parts if p))
+
+
 # --- the whole page -------------------------------------------------------------------------------
 
 
@@ -812,9 +1008,10 @@ class Dashboard:
     evidence: Table
     usage: Usage
     without_coaching: list[str]
+    equity: Table
 
     def tables(self) -> dict[str, Table]:
-        return {t.slug: t for t in [*self.reach, self.alignment, self.evidence]}
+        return {t.slug: t for t in [*self.reach, self.alignment, self.evidence, self.equity]}
 
     def reach_chart(self) -> dict[str, Any] | None:
         by_school = self.reach[0]
@@ -850,4 +1047,5 @@ def dashboard(user: AnyUser, f: Filters) -> Dashboard:
         evidence_table(f),
         tool_usage(f),
         goals_without_coaching(alignment),
+        equity_table(f),
     )
