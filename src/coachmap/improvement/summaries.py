@@ -81,31 +81,24 @@ CELL_COLUMNS = (
 
 
 def _kept_from(district: District) -> datetime.date | None:
+    """The first day whose student-level data are still held; None when nothing was deleted under
+    the retention setting (improvement/retention.py). Cells of older days are kept as they were
+    built: their raw rows are gone."""
     return District.objects.filter(pk=district.pk).values_list("student_data_kept_from", flat=True).first()
 
 
-def first_live_year(district: District) -> int | None:
-    """The oldest school year whose student-level data are still held; None when nothing was
-    deleted under the retention setting (improvement/retention.py). Cells of older years are kept
-    as they were built: their raw rows are gone."""
-    kept_from = _kept_from(district)
-    return school_year_of(kept_from) if kept_from else None
-
-
-def live_assessment_ids(district: District) -> list[int]:
+def live_assessment_ids(district: District, kept_from: datetime.date | None) -> list[int]:
     assessments = Assessment.objects.filter(district=district)
-    first = first_live_year(district)
-    if first is not None:
-        assessments = assessments.filter(school_year__gte=first)
+    if kept_from is not None:
+        assessments = assessments.filter(school_year__gte=school_year_of(kept_from))
     return sorted(assessments.values_list("id", flat=True))
 
 
-def result_cells_select(district: District) -> tuple[str, list[int]]:
+def result_cells_select(district: District, ids: list[int]) -> tuple[str, list[int]]:
     """The one GROUP BY over the district's results that yields its school cells (CELL_COLUMNS order)."""
     pairs = fall_pairs(district)
-    # The district's assessments as a list of ids, not a subquery, so the planner sees how many
+    # `ids`: the district's assessments as a list, not a subquery, so the planner sees how many
     # results it will read (an estimate of one row makes PostgreSQL loop over an index instead).
-    ids = live_assessment_ids(district)
     demographics = ", ".join(f"s.{c}" for c in DEMOGRAPHICS)
     params: list[int] = []
     if pairs:
@@ -145,10 +138,9 @@ def result_cells_select(district: District) -> tuple[str, list[int]]:
     return sql, [*params, *ids]
 
 
-def _result_cells(district: District) -> int:
-    select, params = result_cells_select(district)
+def _result_cells(district: District, ids: list[int]) -> int:
+    select, params = result_cells_select(district, ids)
     table = _t(ResultCell)
-    ids = live_assessment_ids(district)
     live = ", ".join("%s" for _ in ids) or "NULL"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -197,7 +189,7 @@ def _enrollment_cells(district: District) -> int:
         return int(cursor.rowcount)
 
 
-def _usage_cells(district: District) -> int:
+def _usage_cells(district: District, kept_from: datetime.date | None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -208,7 +200,7 @@ def _usage_cells(district: District) -> int:
             GROUP BY u.district_id, s.school_id, LOWER(TRIM(u.tool)), u.week
             """,  # noqa: S608
             # Weeks before the retention cut keep their cells: any raw row of theirs is not counted twice.
-            [district.pk, _kept_from(district) or datetime.date.min],
+            [district.pk, kept_from or datetime.date.min],
         )
         return int(cursor.rowcount)
 
@@ -272,19 +264,18 @@ def summaries_rebuild(*, district: District) -> RebuildReport:
             model.objects.filter(district=district).delete()
         # Cells of years whose student-level data were deleted (retention) stay as they were built.
         kept_from = _kept_from(district)
-        first_live = first_live_year(district)
         results = ResultCell.objects.filter(district=district)
         usage = UsageCell.objects.filter(district=district)
         turnaround = TurnaroundCell.objects.filter(district=district)
-        if kept_from is not None and first_live is not None:
-            results = results.filter(assessment__school_year__gte=first_live)
+        if kept_from is not None:
+            results = results.filter(assessment__school_year__gte=school_year_of(kept_from))
             usage = usage.filter(week__gte=kept_from)
             turnaround = turnaround.filter(month__gte=kept_from)
         for cells in (results, usage, turnaround):
             cells.delete()
-        result_cells = _result_cells(district)
+        result_cells = _result_cells(district, live_assessment_ids(district, kept_from))
         enrollment_cells = _enrollment_cells(district)
-        usage_cells = _usage_cells(district)
+        usage_cells = _usage_cells(district, kept_from)
         turnaround_cells = _turnaround_cells(district)
         seconds = time.perf_counter() - started
         SummaryState.objects.update_or_create(

@@ -112,10 +112,8 @@ def _next_year_goal(actor: User, goal: ImprovementGoal) -> ImprovementGoal:
             if f.name not in COPIED_GOAL_FIELDS_EXCLUDED
         }
     )
-    current = getattr(newest, "current", None)
-    current_date = getattr(newest, "current_date", None)
-    copy.baseline = goal.baseline if current is None else current
-    copy.baseline_date = goal.baseline_date if current_date is None else current_date
+    copy.baseline = goal.baseline if newest.current is None else newest.current
+    copy.baseline_date = goal.baseline_date if newest.current_date is None else newest.current_date
     copy.target_date = goal.target_date.replace(year=goal.target_date.year + 1)
     copy.status = GoalStatus.ACTIVE
     copy.created_by = actor
