@@ -31,6 +31,7 @@ from coachmap.core.sealing import seal_text, unseal_text
 from coachmap.roster import access as roster_access
 from coachmap.roster.importers.report import Report
 from coachmap.roster.models import ImportKind, ImportStatus
+from coachmap.roster.services import STALE_RUN
 from coachmap.roster.sync import bundle
 from coachmap.roster.sync.client import Client, NotOffered, SyncError
 from coachmap.roster.sync.models import OAuthVersion, SyncConnection, SyncMode, SyncRun, SyncStatus
@@ -39,7 +40,8 @@ log = logging.getLogger(__name__)
 
 SEAL_PURPOSE = "coachmap.roster.sync.secret"
 # A run still "running" after this long was left by a worker that stopped: it no longer blocks.
-STALE = datetime.timedelta(hours=6)
+# The same span as a file import's (a sync is an import), so the two guards agree.
+STALE = STALE_RUN
 PROBLEMS_SHOWN = 5
 
 
