@@ -9,7 +9,10 @@ Environment:
   BENCH_PROFILE   large (default) or demo, for a quick rehearsal
   BENCH_DATABASES comma list of sqlite,postgresql (default both)
   BENCH_PG_URL    PostgreSQL server for the benchmark database (default postgres://postgres@127.0.0.1:5432/coachmap_bench)
-  BENCH_ONLY      comma list of benchmark names to run
+  BENCH_ONLY      comma list of benchmark names to run (or name them: `python -m bench load`)
+
+A module may say `DATABASES = ("postgresql",)` to run on those only (the load benchmark), and
+`DATABASE_SUFFIX = "_load"` to run in its own copy of the profile's database.
 """
 
 from __future__ import annotations
@@ -32,11 +35,13 @@ SEED = 7
 TODAY = "2026-11-23"
 
 
-def database_url(database: str) -> str:
+def database_url(database: str, suffix: str = "") -> str:
+    """The benchmark database; a benchmark that writes into it (the load run) names its own copy by
+    a suffix (its module's DATABASE_SUFFIX), so the others keep reading the data as generated."""
     if database == "sqlite":
-        return f"sqlite:///{WORK / f'{PROFILE}.sqlite3'}"
+        return f"sqlite:///{WORK / f'{PROFILE}{suffix}.sqlite3'}"
     base = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/coachmap_bench")
-    return base if PROFILE == "large" else f"{base}_{PROFILE}"
+    return (base if PROFILE == "large" else f"{base}_{PROFILE}") + suffix
 
 
 @dataclass

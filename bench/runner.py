@@ -12,7 +12,9 @@ def main() -> None:
     from bench import harness
 
     harness.WORK.mkdir(exist_ok=True)
-    os.environ["DATABASE_URL"] = harness.database_url(database)
+    # Benchmark modules import nothing of Django at their top, so this comes before the setup.
+    module = importlib.import_module(f"bench.{name}")
+    os.environ["DATABASE_URL"] = harness.database_url(database, getattr(module, "DATABASE_SUFFIX", ""))
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coachmap.settings")
     os.environ.setdefault("TASKS_BACKEND", "immediate")
@@ -21,7 +23,6 @@ def main() -> None:
     import django
 
     django.setup()
-    module = importlib.import_module(f"bench.{name}")
     record = module.run(harness.Context(database=database))
     path = harness.write(record)
     verdict = "met" if record.met else "NOT met"

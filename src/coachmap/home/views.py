@@ -43,8 +43,10 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["school_goals"] = improvement_access.improvement_goals_visible_to(user).filter(
             school=teacher.school, status=GoalStatus.ACTIVE
         )
+        # Read once: the page lists them, and the requests they came from take their words.
+        supports = lighter_queries.teacher_supports(user, teacher, timezone.localdate())
         # Requests still on their way to a cycle; the ones that became cycles are listed as cycles.
-        context["my_requests"] = request_queries.teacher_requests(user, teacher)
+        context["my_requests"] = request_queries.teacher_requests(user, teacher, supports=supports)
         context["my_cycles"] = (
             coaching_access.cycles_visible_to(user)
             .filter(teacher=teacher)
@@ -57,7 +59,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["my_offers"] = fit_queries.proposals_waiting_for(teacher)
         context["my_referrals"] = handover_queries.referrals_waiting_for(teacher)
         context["my_intake"] = fit_queries.own_intake(teacher)
-        context["my_supports"] = lighter_queries.teacher_supports(user, teacher, timezone.localdate())
+        context["my_supports"] = supports
         context["hosting_asks"] = lighter_queries.hosting_asks(teacher)
         context["hosting_upcoming"] = lighter_queries.hosting_upcoming(teacher, timezone.localdate())
     if Role.COACH in held and hasattr(user, "coach"):

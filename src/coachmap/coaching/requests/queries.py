@@ -64,11 +64,18 @@ def offers_waiting_on(user: AnyUser, request_ids: list[int]) -> dict[int, str]:
     return {request_id: offer_label(offer) for request_id, offer in rows.values_list("request_id", "offer")}
 
 
-def teacher_requests(user: AnyUser, teacher: Teacher, *, include_done: bool = False) -> list[CoachingRequest]:
+def teacher_requests(
+    user: AnyUser,
+    teacher: Teacher,
+    *,
+    include_done: bool = False,
+    supports: list[lighter_queries.SupportView] | None = None,
+) -> list[CoachingRequest]:
     """The teacher's requests, each with `status_words` (what it means and what happens next).
 
     Without `include_done`, only the requests still on their way to a cycle (a request that became a
-    cycle is shown as the cycle)."""
+    cycle is shown as the cycle). `supports`: the teacher's lighter supports, when the page has read
+    them already (`lighter_queries.teacher_supports`), so they are not read twice."""
     requests = (
         coaching_access.requests_visible_to(user)
         .filter(teacher=teacher)
@@ -89,11 +96,9 @@ def teacher_requests(user: AnyUser, teacher: Teacher, *, include_done: bool = Fa
         status__in=[ProposalStatus.SENT, ProposalStatus.ACCEPTED],
     ).values_list("request_id", "offer"):
         offers[request_id] = offer_label(offer)
-    supports = {
-        s.support.request_id: s
-        for s in lighter_queries.teacher_supports(user, teacher, timezone.localdate())
-        if s.support.request_id is not None
-    }
+    if supports is None:
+        supports = lighter_queries.teacher_supports(user, teacher, timezone.localdate())
+    support_of = {s.support.request_id: s for s in supports if s.support.request_id is not None}
     for r in rows:
         in_other_cycle = cycle is not None and cycle.request_id != r.pk
         r.status_words = request_status_words(  # type: ignore[attr-defined]
@@ -102,7 +107,7 @@ def teacher_requests(user: AnyUser, teacher: Teacher, *, include_done: bool = Fa
             cycle_coach=str(cycle.coach) if cycle is not None and in_other_cycle else "",
             offer=offers.get(r.pk, ""),
         )
-        support = supports.get(r.pk)
+        support = support_of.get(r.pk)
         if r.status == RequestStatus.REFERRED and support is not None:
             # The support taken up has its own life: its words say what happens next.
             r.status_words = StatusWords(support.words.label, support.words.next)  # type: ignore[attr-defined]
