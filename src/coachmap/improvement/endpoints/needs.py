@@ -3,7 +3,7 @@ district's schools compared, and the principal's own order of the needs (moved, 
 queries and services as the pages; figures suppressed exactly as the pages suppress them."""
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -15,7 +15,7 @@ from coachmap.core.inputs import Id
 from coachmap.core.models import District, Role
 from coachmap.improvement import services
 from coachmap.improvement.api import NeedsOut, needs_of
-from coachmap.improvement.endpoints.common import Name, led_school, page, readable_school, renamed
+from coachmap.improvement.endpoints.common import NO_NUL, led_school, page, readable_school, renamed
 from coachmap.improvement.queries.district import SORTS, SchoolRow, district_comparison
 from coachmap.improvement.queries.needs import (
     NeedsAssessment,
@@ -321,10 +321,16 @@ def district_comparison_read(
 # --- the principal's order of the needs --------------------------------------------------------------
 
 
+# A need's key, as the notes keep it ("ela:4:el", at most 80 characters).
+NeedKey = Annotated[str, Field(min_length=1, max_length=80, pattern=NO_NUL)]
+
+
 class NeedMoveIn(Schema):
-    key: Name = Field(..., description='The need to move, as listed by GET /schools/{id}/needs ("ela:4:el").')
+    key: NeedKey = Field(
+        ..., description='The need to move, as listed by GET /schools/{id}/needs ("ela:4:el").'
+    )
     direction: str = Field(..., pattern="^(up|down)$")
-    order: list[Name] | None = Field(
+    order: list[NeedKey] | None = Field(
         None,
         max_length=500,
         description="The needs' keys in the order you see them; by default the order GET …/needs "
