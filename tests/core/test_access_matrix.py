@@ -156,6 +156,54 @@ def _review_year(w: World) -> dict[str, Any]:
 
 SIGNED_IN_200 = dict.fromkeys(ROLES[1:], 200)
 
+
+def _goal_in(w: World) -> dict[str, Any]:
+    return {
+        "statement": "By June 2030, 60% of our English learners are proficient in math, up from 40%.",
+        "subject": "math",
+        "student_group": "el",
+        "metric": "proficiency_rate",
+        "baseline": 40,
+        "target": 60,
+        "target_date": "2030-06-15",
+    }
+
+
+def _district_goal_in(w: World) -> dict[str, Any]:
+    return {
+        "statement": "Every school closes half its gap in math for students with disabilities.",
+        "subject": "math",
+        "student_group": "swd",
+        "target_date": "2030-06-01",
+    }
+
+
+def _framework_in(w: World) -> dict[str, Any]:
+    return {
+        "levels": [{"name": "Entry", "description": "The teacher uses the tool."}, {"name": "Adoption"}],
+        "look_fors": {
+            "k2": ["Logs in alone"],
+            "g35": ["Explains with the tool"],
+            "g68": ["Chooses a tool"],
+            "g912": ["Cites sources"],
+        },
+        "change_note": "Two levels to start.",
+    }
+
+
+def _walkthrough_in(w: World) -> dict[str, Any]:
+    from coachmap.improvement.framework.services import framework_ensure
+
+    version = framework_ensure(district=w.district)
+    return {
+        "school_id": w.school.pk,
+        "observed_on": "2026-09-15",
+        "grade_band": "g35",
+        "level_id": version.levels.first().pk,
+        "look_for_ids": [version.look_fors.filter(grade_band="g35").first().pk],
+    }
+
+
 EXPECTED: dict[str, Route] = {
     "home": Route(NONE, only(dict.fromkeys(ROLES[1:], 200))),
     "login": Route(NONE, only(dict.fromkeys(ROLES[1:], 302), anonymous=200)),
@@ -569,6 +617,101 @@ EXPECTED: dict[str, Route] = {
     "api:requests_waiting": Route(NONE, only({L: 200}, anonymous=401)),
     "api:notifications": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     "api:notifications_read": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401), method="post"),
+    # The improvement pages' reads and writes through the API (issue 20): each with its page's roles
+    # and scope; another school's principal, or a coach of another school, gets 404.
+    "api:school_goal_detail": Route(lambda w: {"goal_id": w.goal.pk}, only(READERS, anonymous=401)),
+    "api:school_goal_create": Route(
+        _school, only({P: 201, OP: 404}, anonymous=401), method="post", data=_goal_in, json=True
+    ),
+    "api:school_goal_edit": Route(
+        lambda w: {"goal_id": w.goal.pk},
+        only({P: 200, OP: 404}, anonymous=401),
+        method="put",
+        data=lambda w: {
+            "statement": "By June 2030, 55% of EL students are proficient.",
+            "target": 55,
+            "target_date": "2030-06-15",
+        },
+        json=True,
+    ),
+    "api:school_goal_status": Route(
+        lambda w: {"goal_id": w.goal.pk},
+        only({P: 200, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"status": "met"},
+        json=True,
+    ),
+    "api:indicator_create": Route(
+        lambda w: {"goal_id": w.goal.pk},
+        only({P: 201, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "kind": "custom",
+            "name": "Exit tickets returned",
+            "unit": "% of tickets",
+            "target": 90,
+        },
+        json=True,
+    ),
+    "api:tool_create": Route(
+        _school,
+        only({P: 201, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"name": "Newsela", "kind": "tool", "grades": [3, 4], "subjects": ["ela"]},
+        json=True,
+    ),
+    "api:tool_link_create": Route(
+        lambda w: {"tool_id": w.tool.pk},
+        only({P: 201, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "goal_id": w.goal.pk,
+            "rationale": "Leveled articles for the group the gap points to.",
+        },
+        json=True,
+    ),
+    "api:tool_link_delete": Route(
+        lambda w: {"link_id": w.tool_link.pk}, only({P: 204, OP: 404}, anonymous=401), method="delete"
+    ),
+    "api:needs_tables": Route(_school, only(READERS, anonymous=401)),
+    "api:need_move": Route(
+        _school,
+        only({P: 200, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"key": "ela:4:el", "order": ["ela:all:el", "ela:4:el"], "direction": "up"},
+        json=True,
+    ),
+    "api:need_reset": Route(_school, only({P: 200, OP: 404}, anonymous=401), method="post"),
+    "api:district_needs": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:district_comparison_read": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:district_goal_list": Route(NONE, only(SIGNED_IN_200, anonymous=401)),
+    "api:district_goal_detail": Route(
+        lambda w: {"goal_id": w.lt.district_goal.pk}, only(SIGNED_IN_200, anonymous=401)
+    ),
+    "api:district_goal_create": Route(
+        NONE, only({L: 201, AD: 201}, anonymous=401), method="post", data=_district_goal_in, json=True
+    ),
+    "api:district_goal_edit": Route(
+        lambda w: {"goal_id": w.lt.district_goal.pk},
+        only({L: 200, AD: 200}, anonymous=401),
+        method="put",
+        data=lambda w: {**_district_goal_in(w), "status": "active"},
+        json=True,
+    ),
+    "api:framework_current": Route(NONE, only(SIGNED_IN_200, anonymous=401)),
+    "api:framework_version": Route(_framework_version, only(SIGNED_IN_200, anonymous=401)),
+    "api:framework_publish": Route(
+        NONE, only({L: 201}, anonymous=401), method="post", data=_framework_in, json=True
+    ),
+    "api:walkthrough_list": Route(NONE, only({C: 200, OC: 200, P: 200, OP: 200}, anonymous=401)),
+    # Another school's coach or principal names the world's school: not theirs, a 404.
+    "api:walkthrough_record": Route(
+        NONE,
+        only({C: 201, OC: 404, P: 201, OP: 404}, anonymous=401),
+        method="post",
+        data=_walkthrough_in,
+        json=True,
+    ),
     # The API's first paths answer as /api/v1/ does (issue 20).
     "api-legacy": Route(lambda w: {"rest": "me"}, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     # API tokens (issue 20): each person's own page; service accounts are the district admin's.

@@ -30,6 +30,7 @@ from coachmap.core import access
 from coachmap.core import tokens as token_rules
 from coachmap.feedback.api import router as feedback_router
 from coachmap.improvement.api import router as improvement_router
+from coachmap.improvement.endpoints.mounted import router as improvement_pages_router
 from coachmap.library.api import router as library_router
 from coachmap.notifications.api import router as notifications_router
 from coachmap.reports.api import router as reports_router
@@ -243,6 +244,7 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 
 api.add_router("/", improvement_router)
+api.add_router("/", improvement_pages_router)
 api.add_router("/", coaching_router)
 api.add_router("/", requests_router)
 api.add_router("/", timelog_router)

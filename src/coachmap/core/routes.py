@@ -277,4 +277,12 @@ API_ROUTES: dict[str, str] = {
     "api:imports": "roster:imports",
     "api:impact_summary": "reports:impact",
     "api:requests_waiting": "coaching:requests",
+    "api:district_needs": "improvement:district-needs",
+    "api:district_comparison_read": "improvement:district",
+    "api:district_goal_list": "improvement:district-goals",
+    "api:district_goal_create": "improvement:district-goal-new",
+    "api:framework_current": "program:framework",
+    "api:framework_publish": "program:framework-edit",
+    "api:walkthrough_list": "program:walkthroughs",
+    "api:walkthrough_record": "program:walkthroughs",
 }

@@ -1,8 +1,6 @@
 import datetime
-from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -12,6 +10,7 @@ from coachmap.core.inputs import Id, Pages
 from coachmap.core.models import School
 from coachmap.improvement import access as improvement_access
 from coachmap.improvement import services
+from coachmap.improvement.endpoints.common import Rows, led_school, readable_school
 from coachmap.improvement.models import GoalStatus, ImprovementGoal, Indicator
 from coachmap.improvement.queries.indicators import indicator_view
 from coachmap.improvement.queries.needs import Scope as NeedsScope
@@ -84,24 +83,6 @@ class NeedsOut(Schema):
     needs: list[NeedOut]
 
 
-def _led_school(request: HttpRequest, school_id: int, page: str) -> School:
-    """A school whose improvement chain the person changes: its principal."""
-    access.require(
-        access.may_open(request.user, page), "This is for the school's principal and the district."
-    )
-    return access.fetch(access.schools_led_by, request.user, pk=school_id)
-
-
-def _readable_school(request: HttpRequest, school_id: int, page: str) -> School:
-    """A school whose needs, goals and map the person reads, as on the pages: its principal, the
-    district's lead and admins, and the coaches who serve it (issue 15)."""
-    access.require(
-        access.may_open(request.user, page),
-        "This is for the school's principal, its coaches and the district.",
-    )
-    return access.fetch(access.schools_readable_by, request.user, pk=school_id)
-
-
 @router.get("/schools/{school_id}/needs", response=NeedsOut)
 @tokens.service(tokens.Scope.READ_AGGREGATES)
 def needs(
@@ -110,7 +91,13 @@ def needs(
     """The school's prioritised needs, as on its needs page: the principal's order first, cells
     below the minimum group size suppressed (never listed). `source` and `pick` ("2026|state")
     choose the assessment and period, as the page's filters do."""
-    school = _readable_school(request, school_id, "improvement:needs")
+    school = readable_school(request, school_id, "improvement:needs")
+    return needs_of(request, school, source=source, pick=pick)
+
+
+def needs_of(request: HttpRequest, school: School, *, source: str | None, pick: str | None) -> dict[str, Any]:
+    """The needs page's list in data (`NeedsOut`): the assessment the filters choose, the needs
+    in the principal's order, with their notes."""
     assessment = needs_assessment(
         request.user, NeedsScope(school.district, school), source=source, period=parse_period(pick)
     )
@@ -153,7 +140,7 @@ class NeedNoteIn(Schema):
 @router.post("/schools/{school_id}/needs/notes", response=NeedNoteIn)
 def need_note(request: HttpRequest, school_id: Id, payload: NeedNoteIn) -> dict[str, str]:
     """The principal's note on one of their school's needs (as on the needs page)."""
-    school = _led_school(request, school_id, "improvement:need-note")
+    school = led_school(request, school_id, "improvement:need-note")
     services.need_note_save(actor=request.user, school=school, key=payload.key, note=payload.note)  # type: ignore[arg-type]
     return {"key": payload.key, "note": payload.note}
 
@@ -185,7 +172,7 @@ class IndicatorDetailOut(IndicatorOut):
     tools: list[str]
 
 
-def _indicator(request: HttpRequest, indicator: Indicator, detail: bool = False) -> dict[str, Any]:
+def indicator_row(request: HttpRequest, indicator: Indicator, detail: bool = False) -> dict[str, Any]:
     view = indicator_view(request.user, indicator)
     current = view.current
     row: dict[str, Any] = {
@@ -229,7 +216,7 @@ def indicators(
         queryset = queryset.filter(goal_id=goal_id)
     if school_id is not None:
         queryset = queryset.filter(goal__school_id=school_id)
-    return _Rows(queryset, lambda i: _indicator(request, i))  # type: ignore[return-value]
+    return Rows(queryset, lambda i: indicator_row(request, i))  # type: ignore[return-value]
 
 
 @router.get("/indicators/{indicator_id}", response=IndicatorDetailOut)
@@ -241,7 +228,7 @@ def indicator(request: HttpRequest, indicator_id: Id) -> dict[str, Any]:
         "Indicators are for principals and the district.",
     )
     found = access.fetch(improvement_access.indicators_visible_to, request.user, pk=indicator_id)
-    return _indicator(request, found, detail=True)
+    return indicator_row(request, found, detail=True)
 
 
 class MeasurementIn(Schema):
@@ -259,7 +246,7 @@ def measurement_add(request: HttpRequest, indicator_id: Id, payload: Measurement
     )
     found = access.fetch(improvement_access.indicators_visible_to, request.user, pk=indicator_id)
     services.measurement_add(actor=request.user, indicator=found, **payload.dict())  # type: ignore[arg-type]
-    return _indicator(request, found, detail=True)
+    return indicator_row(request, found, detail=True)
 
 
 class UsageOut(Schema):
@@ -269,14 +256,25 @@ class UsageOut(Schema):
     hidden: bool
 
 
+class ToolLinkOut(Schema):
+    id: int
+    goal_id: int
+    indicator_id: int | None
+    rationale: str
+
+
 class ToolOut(Schema):
     id: int
     name: str
     kind: str
     vendor: str
+    grades: list[int]
+    subjects: list[str]
+    usage_name: str
     connected: bool
     goals: list[int]
     indicators: list[int]
+    links: list[ToolLinkOut]
     usage: UsageOut | None
 
 
@@ -291,7 +289,7 @@ class TechMapOut(Schema):
 def technology_map(request: HttpRequest, school_id: Id) -> dict[str, Any]:
     """The school's tools, the goals and indicators each is mapped to, and their recent use
     (suppressed below the minimum group size: figures null and `hidden`)."""
-    school = _readable_school(request, school_id, "improvement:techmap")
+    school = readable_school(request, school_id, "improvement:techmap")
     found = tech_map(request.user, school)
     return {
         "school_id": school.pk,
@@ -301,9 +299,21 @@ def technology_map(request: HttpRequest, school_id: Id) -> dict[str, Any]:
                 "name": row.tool.name,
                 "kind": row.tool.kind,
                 "vendor": row.tool.vendor,
+                "grades": row.tool.grades,
+                "subjects": row.tool.subjects,
+                "usage_name": row.tool.usage_name,
                 "connected": row.connected,
                 "goals": sorted({link.goal_id for link in row.links}),
                 "indicators": sorted({link.indicator_id for link in row.links if link.indicator_id}),
+                "links": [
+                    {
+                        "id": link.pk,
+                        "goal_id": link.goal_id,
+                        "indicator_id": link.indicator_id,
+                        "rationale": link.rationale,
+                    }
+                    for link in row.links
+                ],
                 "usage": None
                 if row.usage is None
                 else {
@@ -317,19 +327,3 @@ def technology_map(request: HttpRequest, school_id: Id) -> dict[str, Any]:
         ],
         "unsupported_indicators": [b.view.indicator.pk for b in found.unsupported],
     }
-
-
-class _Rows:
-    """A queryset the paginator slices, turned into rows only for the page it returns."""
-
-    def __init__(self, queryset: QuerySet[Any], row: Callable[[Any], dict[str, Any]]) -> None:
-        self.queryset, self.row = queryset, row
-
-    def count(self) -> int:
-        return self.queryset.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        return [self.row(obj) for obj in self.queryset[index]]

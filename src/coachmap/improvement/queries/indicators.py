@@ -172,9 +172,14 @@ class Coaching:
         return self.teacher_goals > 0 or self.active_cycles > 0
 
     def shown(self, n: int) -> str:
+        count = self.count(n)
+        return f"fewer than {self.min_size}" if count is None else str(count)
+
+    def count(self, n: int) -> int | None:
+        """The count as the reader may see it: None below the minimum group size (the API's null)."""
         if self.reveal or not privacy.rate_hidden(n, self.min_size):
-            return str(n)
-        return f"fewer than {self.min_size}"
+            return n
+        return None
 
 
 def coaching_behind(user: AnyUser, goal: ImprovementGoal) -> Coaching:

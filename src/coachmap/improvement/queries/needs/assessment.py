@@ -34,7 +34,9 @@ def available_sources(scope: Scope) -> list[str]:
 def parse_period(value: str | None) -> Period | None:
     """ "2026|state" → Period; anything else → None (the newest period is shown)."""
     year, _, window = (value or "").partition("|")
-    return Period(int(year), window) if year.isdigit() and window else None
+    # ASCII digits of a plausible year only: "²" is a digit to Python but no number to `int`.
+    plausible = year.isascii() and year.isdigit() and len(year) == 4  # noqa: PLR2004
+    return Period(int(year), window) if plausible and window else None
 
 
 def needs_assessment(
