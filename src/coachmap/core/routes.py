@@ -277,4 +277,6 @@ API_ROUTES: dict[str, str] = {
     "api:imports": "roster:imports",
     "api:impact_summary": "reports:impact",
     "api:requests_waiting": "coaching:requests",
+    "api:teacher_goals": "coaching:my-goals",
+    "api:caseload": "coaching:caseload",
 }
