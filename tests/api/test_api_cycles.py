@@ -366,6 +366,12 @@ def test_the_cycle_answers_no_notes_and_check_ins_only_to_the_two(world: World) 
         ("cycle_close", {"outcome": "referred", "referred_to": " "}, "outcome"),
         ("cycle_close", {"outcome": "handed_over"}, "outcome"),
         ("cycle_plan", {"look_fors": [f"look-for {i}" for i in range(13)]}, "look_fors"),
+        ("cycle_plan", {"learning_target": "Students\x00 explain"}, "learning_target"),
+        (
+            "session_create",
+            {"date": "2026-10-01", "minutes": 30, "session_type": "co_plan", "notes": "a\x00b"},
+            "notes",
+        ),
     ],
 )
 def test_bad_input_is_a_422_naming_the_field_and_changes_nothing(

@@ -1,12 +1,27 @@
-"""A service's errors in the API's words: a service names the model's field (`coach`), the API
-names what the caller sent (`coach_id`), so a 422's `detail` points at the caller's own field."""
+"""The coaching API's inputs and a service's errors in its words: text without null characters,
+and a service's field (`coach`) renamed to what the caller sent (`coach_id`), so a 422's `detail`
+points at the caller's own field."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
+from pydantic import AfterValidator
+
+
+def _no_null_character(value: str) -> str:
+    # PostgreSQL cannot store one: refused here as a 422 rather than failing at the database.
+    if "\x00" in value:
+        raise ValueError("Text cannot hold a null character (\\x00); remove it.")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_null_character)]
+"""Text a person wrote, as the API takes it: anything but a null character (the pages' forms
+refuse it too)."""
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from coachmap.coaching import access as coaching_access
-from coachmap.coaching.apifields import fields_named
+from coachmap.coaching.apifields import Text, fields_named
 from coachmap.coaching.cycles import queries, rules, services
 from coachmap.coaching.models import (
     CoachingCycle,
@@ -45,7 +45,7 @@ Day = Annotated[datetime.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 Stage = Literal["goal", "learning", "implementation", "reflection"]
 # A handover needs the receiving coach and a private note: it has its own page, as on the close page.
 Outcome = Literal["goal_met", "referred", "stepped_back", "paused"]
-Line = Annotated[str, Field(max_length=300)]
+Line = Annotated[Text, Field(max_length=300)]
 
 
 def _own_cycle(request: HttpRequest, page: str, cycle_id: int) -> CoachingCycle:
@@ -323,8 +323,8 @@ def cycle_open(request: HttpRequest, request_id: Id) -> dict[str, Any]:
 
 
 class PlanIn(Schema):
-    learning_target: str = Field("", max_length=1000)
-    practice: str = Field("", max_length=120)
+    learning_target: Text = Field("", max_length=1000)
+    practice: Text = Field("", max_length=120)
     tools: list[Line] = Field(default_factory=list, max_length=50)
     look_fors: list[Line] = Field(default_factory=list, max_length=50)
 
@@ -354,7 +354,7 @@ def cycle_stage(request: HttpRequest, cycle_id: Id, payload: StageIn) -> dict[st
 
 class CloseIn(Schema):
     outcome: Outcome
-    referred_to: str = Field("", max_length=200)
+    referred_to: Text = Field("", max_length=200)
 
 
 @router.post("/cycles/{cycle_id}/close", response=CycleDetailOut)
@@ -380,7 +380,7 @@ def cycle_resume(request: HttpRequest, cycle_id: Id) -> dict[str, Any]:
 
 class EvidenceIn(Schema):
     kind: EvidenceKind
-    measure: str = Field(..., min_length=1, max_length=200)
+    measure: Text = Field(..., min_length=1, max_length=200)
     measured_on: Day
     students_assessed: int = Field(..., ge=1, le=500)
     students_meeting: int = Field(..., ge=0, le=500)
@@ -428,8 +428,8 @@ class SessionIn(Schema):
     date: Day
     minutes: int = Field(..., ge=1, le=600)
     session_type: SessionType
-    notes: str = Field("", max_length=20000)
-    next_steps: str = Field("", max_length=5000)
+    notes: Text = Field("", max_length=20000)
+    next_steps: Text = Field("", max_length=5000)
     next_meeting_on: Day | None = None
     look_fors_seen: list[Line] = Field(default_factory=list, max_length=50)
     resource_ids: list[Id] = Field(default_factory=list, max_length=50)
@@ -501,8 +501,8 @@ FRAMEWORK_FIELDS = {
 
 class MicroIn(FrameworkIn):
     minutes: Literal[5, 10, 15, 20] = 10
-    note: str = Field("", max_length=300)
-    next_step: str = Field("", max_length=300)
+    note: Text = Field("", max_length=300)
+    next_step: Text = Field("", max_length=300)
 
 
 @router.post("/cycles/{cycle_id}/micro", response=SessionLoggedOut)
@@ -579,8 +579,8 @@ def cycle_checkins(request: HttpRequest, cycle_id: Id) -> list[dict[str, Any]]:
 class CheckInIn(FrameworkIn):
     date: Day
     seen: list[Line] = Field(default_factory=list, max_length=50)
-    barriers: str = Field("", max_length=5000)
-    adaptations: str = Field("", max_length=5000)
+    barriers: Text = Field("", max_length=5000)
+    adaptations: Text = Field("", max_length=5000)
 
 
 @router.post("/cycles/{cycle_id}/check-ins", response=CheckInOut)

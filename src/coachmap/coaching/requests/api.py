@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from coachmap.coaching import access as coaching_access
-from coachmap.coaching.apifields import fields_named
+from coachmap.coaching.apifields import Text, fields_named
 from coachmap.coaching.models import CoachingRequest, RequestStatus
 from coachmap.coaching.requests import queries, report, services
 from coachmap.core import access
@@ -151,7 +151,7 @@ GOAL_FIELDS = {"improvement_goal": "improvement_goal_id", "district_goal": "dist
 
 
 class TeacherGoalIn(Schema):
-    statement: str = Field(..., max_length=2000)
+    statement: Text = Field(..., max_length=2000)
     improvement_goal_id: Id | None = None
     district_goal_id: Id | None = None
 
@@ -193,12 +193,12 @@ def teacher_goal_create(request: HttpRequest, payload: TeacherGoalIn) -> dict[st
     return _teacher_goals(request, teacher, pk=goal.pk)[0]
 
 
-Need = Annotated[str, Field(max_length=200)]
+Need = Annotated[Text, Field(max_length=200)]
 
 
 class RequestIn(Schema):
     needs: list[Need] = Field(..., max_length=30)
-    note: str = Field("", max_length=2000)
+    note: Text = Field("", max_length=2000)
 
 
 def _own_request(request: HttpRequest, teacher: Teacher, request_id: int) -> dict[str, Any]:
