@@ -154,6 +154,26 @@ def _review_year(w: World) -> dict[str, Any]:
     return {"year": review_gather(actor=w.lead, district=w.district).school_year}
 
 
+def _paused_cycle(w: World) -> dict[str, Any]:
+    """The world's cycle, paused (as its coach would), so that resuming it is the act."""
+    import datetime
+
+    from coachmap.coaching.models import CoachingCycle, CycleStatus
+
+    CoachingCycle.objects.filter(pk=w.cycle.pk, status=CycleStatus.ACTIVE).update(
+        status=CycleStatus.CLOSED, outcome="paused", closed_on=datetime.date(2026, 10, 1)
+    )
+    return {"cycle_id": w.cycle.pk}
+
+
+def _micro_session(w: World) -> dict[str, Any]:
+    """A micro-coaching log on the world's cycle made a moment ago, made anew for each request
+    (taking it back is the act)."""
+    from tests.factories import SessionFactory
+
+    return {"session_id": SessionFactory(cycle=w.cycle, session_type="micro", notes="").pk}
+
+
 SIGNED_IN_200 = dict.fromkeys(ROLES[1:], 200)
 
 
@@ -615,6 +635,117 @@ EXPECTED: dict[str, Route] = {
     "api:import_upload": Route(NONE, only({L: 202, AD: 202}, anonymous=401), method="post", data=_flags_file),
     "api:impact_summary": Route(NONE, only({C: 200, OC: 200, L: 200, AD: 200}, anonymous=401)),
     "api:requests_waiting": Route(NONE, only({L: 200}, anonymous=401)),
+    # Goals, requests and the cycle's life through the API (issue 20): the pages' roles and scopes.
+    # Another school's teacher names a goal that is not of their school: the goal is refused (422).
+    "api:teacher_goals": Route(NONE, only({T: 200, OT: 200}, anonymous=401)),
+    "api:teacher_goal_create": Route(
+        NONE,
+        only({T: 200, OT: 422}, anonymous=401),
+        method="post",
+        data=lambda w: {"statement": "Use Lexia in small groups.", "improvement_goal_id": w.goal.pk},
+        json=True,
+    ),
+    "api:request_submit": Route(
+        lambda w: {"goal_id": w.fresh_goal_id},
+        only({T: 200, OT: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"needs": ["Lexia"], "note": "Mornings suit me."},
+        json=True,
+    ),
+    "api:request_respond": Route(
+        lambda w: {"request_id": w.proposed_request.pk},
+        only({T: 200, OT: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"accept": True},
+        json=True,
+    ),
+    "api:request_coaches": Route(lambda w: {"request_id": w.open_request.pk}, only({L: 200}, anonymous=401)),
+    "api:request_propose": Route(
+        lambda w: {"request_id": w.open_request.pk},
+        only({L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"coach_id": w.coach.pk},
+        json=True,
+    ),
+    "api:caseload": Route(NONE, only({C: 200, OC: 200}, anonymous=401)),
+    "api:cycle_open": Route(
+        lambda w: {"request_id": w.accepted_request.pk}, only({C: 200, OC: 404}, anonymous=401), method="post"
+    ),
+    "api:cycle_detail": Route(
+        lambda w: {"cycle_id": w.cycle.pk}, only({T: 200, OT: 404, C: 200, OC: 404}, anonymous=401)
+    ),
+    "api:cycle_plan": Route(
+        lambda w: {"cycle_id": w.cycle.pk},
+        only({C: 200, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "learning_target": "Students explain the main idea with two details.",
+            "practice": "small-group rotations",
+            "tools": ["Lexia"],
+            "look_fors": ["Each group knows its next task"],
+        },
+        json=True,
+    ),
+    "api:cycle_stage": Route(
+        lambda w: {"cycle_id": w.cycle.pk},
+        only({C: 200, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"stage": "learning"},
+        json=True,
+    ),
+    "api:cycle_close": Route(
+        lambda w: {"cycle_id": w.cycle.pk},
+        only({C: 200, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"outcome": "paused"},
+        json=True,
+    ),
+    "api:cycle_resume": Route(_paused_cycle, only({C: 200, OC: 404}, anonymous=401), method="post"),
+    "api:evidence_create": Route(
+        lambda w: {"cycle_id": w.cycle.pk},
+        only({C: 200, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "kind": "post",
+            "measure": "exit ticket",
+            "measured_on": "2026-10-01",
+            "students_assessed": 24,
+            "students_meeting": 15,
+        },
+        json=True,
+    ),
+    # Session notes and check-ins (a teacher's barriers): the browser session only.
+    "api:session_create": Route(
+        lambda w: {"cycle_id": w.cycle.pk},
+        only({C: 200, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"date": "2026-10-01", "minutes": 30, "session_type": "co_plan", "notes": "Planned."},
+        json=True,
+    ),
+    "api:micro_log": Route(
+        lambda w: {"cycle_id": w.cycle.pk},
+        only({C: 200, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"minutes": 10, "note": "Quick word at the door."},
+        json=True,
+    ),
+    "api:micro_undo": Route(_micro_session, only({C: 204, OC: 404}, anonymous=401), method="post"),
+    "api:cycle_checkins": Route(
+        lambda w: {"cycle_id": w.cycle.pk},
+        only({T: 200, OT: 404, C: 200, OC: 404}, anonymous=401),
+        sees_notes=frozenset({T, C}),
+    ),
+    "api:checkin_create": Route(
+        lambda w: {"cycle_id": w.cycle.pk},
+        only({C: 200, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "date": "2026-10-01",
+            "seen": ["Each group knows its next task"],
+            "barriers": "Time.",
+        },
+        json=True,
+    ),
     "api:notifications": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
     "api:notifications_read": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401), method="post"),
     # The improvement pages' reads and writes through the API (issue 20): each with its page's roles

@@ -95,6 +95,10 @@ def test_the_api_never_answers_5xx_to_fuzzed_requests(world, settings, wsgi_app,
         "cycle_id": world.cycle.pk,
         "round_id": world.draft_round.pk,
         "proposal_id": world.offer_proposal.pk,
+        # Goals, requests and micro-coaching (issue 20): the teacher's fresh goal, a waiting request.
+        "goal_id": world.fresh_goal_id,
+        "request_id": world.open_request.pk,
+        "session_id": world.session.pk,
     }
     failures: list[str] = []
     sent = 0

@@ -24,6 +24,7 @@ from ninja.security import HttpBearer, django_auth
 from coachmap.api import tokens
 from coachmap.coaching.agreements.api import router as agreements_router
 from coachmap.coaching.api import router as coaching_router
+from coachmap.coaching.cycles.api import router as cycles_router
 from coachmap.coaching.requests.api import router as requests_router
 from coachmap.coaching.timelog.api import router as timelog_router
 from coachmap.core import access
@@ -246,6 +247,7 @@ def me(request: HttpRequest) -> dict[str, object]:
 api.add_router("/", improvement_router)
 api.add_router("/", improvement_pages_router)
 api.add_router("/", coaching_router)
+api.add_router("/", cycles_router)
 api.add_router("/", requests_router)
 api.add_router("/", timelog_router)
 api.add_router("/", agreements_router)

@@ -285,4 +285,6 @@ API_ROUTES: dict[str, str] = {
     "api:framework_publish": "program:framework-edit",
     "api:walkthrough_list": "program:walkthroughs",
     "api:walkthrough_record": "program:walkthroughs",
+    "api:teacher_goals": "coaching:my-goals",
+    "api:caseload": "coaching:caseload",
 }

@@ -10,7 +10,7 @@ admin, with named scopes). Each API route says which tokens may call it:
 - `@tokens.never`: no token at all, only the browser session.
 
 Confidential reads refuse tokens a second time, where they are made: `refuse_token(user)` in
-`coaching.cycles.queries.session_notes`, and `coaching.access.may_read_intake_answers` answers no
+`coaching.cycles.queries.session_notes` and `cycle_checkins` (a teacher's barriers), and `coaching.access.may_read_intake_answers` answers no
 for a token. So no scope, present or future, reads session notes or individual answers.
 
 `core` imports no app: the token models live in `coachmap.api`, which marks the acting user

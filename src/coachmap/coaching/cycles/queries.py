@@ -81,7 +81,9 @@ def cycle_evidence(user: AnyUser, cycle: CoachingCycle) -> EvidenceSummary:
 
 
 def cycle_checkins(user: AnyUser, cycle: CoachingCycle) -> list[FidelityCheckIn]:
-    """Check-ins for the teacher and the coach; nobody else gets any."""
+    """Check-ins for the teacher and the coach; nobody else gets any. They name the teacher's
+    barriers: like notes, never read with an API token (`core.tokens`)."""
+    tokens.refuse_token(user, "Fidelity check-ins")
     return list(coaching_access.checkins_visible_to(user).filter(cycle=cycle).order_by("-date", "-id"))
 
 

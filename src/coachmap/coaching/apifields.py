@@ -1,0 +1,39 @@
+"""The coaching API's inputs and a service's errors in its words: text without null characters,
+and a service's field (`coach`) renamed to what the caller sent (`coach_id`), so a 422's `detail`
+points at the caller's own field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
+from pydantic import AfterValidator
+
+
+def _no_null_character(value: str) -> str:
+    # PostgreSQL cannot store one: refused here as a 422 rather than failing at the database.
+    if "\x00" in value:
+        raise ValueError("Text cannot hold a null character (\\x00); remove it.")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_null_character)]
+"""Text a person wrote, as the API takes it: anything but a null character (the pages' forms
+refuse it too)."""
+
+
+@contextmanager
+def fields_named(renames: dict[str, str] | None = None, *, unnamed: str | None = None) -> Iterator[None]:
+    """Re-raise a service's ValidationError with its fields renamed by `renames`; an error that names
+    no field is put under `unnamed` when given (the one input it can be about)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            named = {(renames or {}).get(field, field): errors for field, errors in exc.error_dict.items()}
+            raise ValidationError(named) from exc
+        if unnamed is not None:
+            raise ValidationError({unnamed: exc.error_list}) from exc
+        raise
