@@ -277,4 +277,10 @@ API_ROUTES: dict[str, str] = {
     "api:imports": "roster:imports",
     "api:impact_summary": "reports:impact",
     "api:requests_waiting": "coaching:requests",
+    "api:lighter_supports": "coaching:lighter-support",
+    "api:micro_conversations": "coaching:micro-conversation",
+    "api:groups": "coaching:groups",
+    "api:handovers": "coaching:handover",
+    "api:coach_profile": "coaching:coach-profile",
+    "api:look_fors": "coaching:look-fors",
 }
