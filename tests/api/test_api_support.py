@@ -100,6 +100,8 @@ def test_a_coach_logs_micro_coaching_as_the_page_does(world: World) -> None:
         ({"date": "2099-01-05"}, "date"),
         ({"focus": "   "}, "focus"),
         ({"next_step": ""}, "next_step"),
+        # A NUL character no database text can hold: a 422, never a 500 (PostgreSQL).
+        ({"notes": "before\x00after"}, "notes"),
     ],
 )
 def test_bad_micro_coaching_is_refused_naming_the_field(world: World, changes: dict, field: str) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from coachmap.coaching import access as coaching_access
 from coachmap.coaching.api import PolicyOut, ProposalOut, _proposal
@@ -25,13 +25,13 @@ from coachmap.coaching.bestfit.routing import Route
 from coachmap.coaching.models import CoachProfile, LookFor, TeacherIntake
 from coachmap.core import access, tokens
 from coachmap.core.access import coach_of, teacher_of
-from coachmap.core.inputs import Id
+from coachmap.core.inputs import Id, Text
 from coachmap.core.models import Role
 from coachmap.roster.models import Subject
 
 router = Router(tags=["best fit"])
 
-Item = Annotated[str, Field(max_length=100)]  # one tool, practice or language
+Item = Annotated[Text, Field(max_length=100)]  # one tool, practice or language
 Scale = Annotated[int, Field(ge=1, le=5)]
 Weight = Annotated[int, Field(ge=0, le=100)]
 EXPERIENCE_SHIFTS = (-2.0, -1.0, 0.0, 1.0, 2.0)  # the page's choices
@@ -66,7 +66,7 @@ class IntakeIn(Schema):
         default_factory=list, max_length=10, description="before_school, planning, after_school, in_class"
     )
     preferred_coach_id: Id | None = Field(None, description="A coach who serves the teacher's school.")
-    language: str = Field("", max_length=40)
+    language: Text = Field("", max_length=40)
 
 
 class IntakeOut(Schema):
@@ -128,10 +128,10 @@ def intake_submit(request: HttpRequest, payload: IntakeIn) -> dict[str, Any]:
 
 class IntakeObservationIn(Schema):
     look_for_ids: list[Id] = Field(default_factory=list, max_length=50)
-    note: str = Field("", max_length=2000, description="The teacher and their coaches read this.")
+    note: Text = Field("", max_length=2000, description="The teacher and their coaches read this.")
     experience_shift: float = Field(0.0, description="-2, -1, 0, 1 or 2 years.")
     confidence_shift: float = Field(0.0, description="-1, -0.5, 0, 0.5 or 1 point.")
-    reason: str = Field("", max_length=1000, description="Needed when the placement moves.")
+    reason: Text = Field("", max_length=1000, description="Needed when the placement moves.")
 
 
 class IntakeObservationOut(Schema):
@@ -146,9 +146,7 @@ class IntakeObservationOut(Schema):
 
 @router.post("/teachers/{teacher_id}/intake/observations", response={201: IntakeObservationOut})
 @tokens.never
-def intake_observation_add(
-    request: HttpRequest, teacher_id: Id, payload: IntakeObservationIn
-) -> tuple[int, dict[str, Any]]:
+def intake_observation_add(request: HttpRequest, teacher_id: Id, payload: IntakeObservationIn) -> Status:
     """One of the teacher's coaches records look-fors seen, and may move the placement with a
     reason (as on the teacher's intake page). Signed in only: that page shows the answers."""
     access.require(
@@ -182,15 +180,18 @@ def intake_observation_add(
         reason=payload.reason,
     )
     found.refresh_from_db(fields=["quadrant"])
-    return 201, {
-        "id": observation.pk,
-        "look_fors": [lf.text for lf in look_fors],
-        "note": observation.note,
-        "experience_shift": observation.experience_shift,
-        "confidence_shift": observation.confidence_shift,
-        "reason": observation.reason,
-        "quadrant": found.quadrant,
-    }
+    return Status(
+        201,
+        {
+            "id": observation.pk,
+            "look_fors": [lf.text for lf in look_fors],
+            "note": observation.note,
+            "experience_shift": observation.experience_shift,
+            "confidence_shift": observation.confidence_shift,
+            "reason": observation.reason,
+            "quadrant": found.quadrant,
+        },
+    )
 
 
 # --- a coach's profile ------------------------------------------------------------------------------
@@ -284,19 +285,22 @@ def look_fors(
 
 class LookForIn(Schema):
     quadrant: Quadrant
-    text: str = Field(..., max_length=200)
+    text: Text = Field(..., max_length=200)
 
 
 @router.post("/look-fors", response={201: LookForOut})
-def look_for_add(request: HttpRequest, payload: LookForIn) -> tuple[int, LookFor]:
+def look_for_add(request: HttpRequest, payload: LookForIn) -> Status:
     """Add a look-for to the district's checklist."""
     district_id = _look_for_district(request)
     district = access.districts_visible_to(request.user).get(pk=district_id)
-    return 201, services.look_for_add(
-        actor=request.user,  # type: ignore[arg-type]
-        district=district,
-        quadrant=payload.quadrant,
-        text=payload.text,
+    return Status(
+        201,
+        services.look_for_add(
+            actor=request.user,  # type: ignore[arg-type]
+            district=district,
+            quadrant=payload.quadrant,
+            text=payload.text,
+        ),
     )
 
 
@@ -371,7 +375,7 @@ def routing_policy_update(request: HttpRequest, payload: PolicyIn) -> dict[str, 
 class ProposalEditIn(Schema):
     coach_id: Id | None = Field(None, description="Another coach serving the teacher's school…")
     offer: str = Field("", max_length=20, description="…or a lighter offer.")
-    reason: str = Field(..., max_length=1000, description="For the coaching team only.")
+    reason: Text = Field(..., max_length=1000, description="For the coaching team only.")
 
 
 @router.post("/proposals/{proposal_id}/edit", response=ProposalOut)

@@ -8,12 +8,12 @@ read with a token.
 """
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from coachmap.coaching import access as coaching_access
@@ -33,7 +33,7 @@ from coachmap.coaching.models import (
 )
 from coachmap.core import access, tokens
 from coachmap.core.access import coach_of, teacher_of
-from coachmap.core.inputs import Id, Pages
+from coachmap.core.inputs import Id, Pages, Text
 from coachmap.core.models import Coach, Teacher
 from coachmap.improvement.models import GoalStatus, ImprovementGoal
 
@@ -216,15 +216,15 @@ def group_sessions(request: HttpRequest, group_id: Id) -> list[dict[str, Any]]:
 
 
 class GroupIn(Schema):
-    name: str = Field(..., max_length=120)
+    name: Text = Field(..., max_length=120)
     kind: GroupKind
     improvement_goal_id: Id
-    focus: str = Field(..., max_length=1000)
+    focus: Text = Field(..., max_length=1000)
     teacher_ids: list[Id] = Field(..., max_length=200, description="Teachers to invite; each decides alone.")
 
 
 @router.post("/groups", response={201: GroupDetailOut})
-def group_create(request: HttpRequest, payload: GroupIn) -> tuple[int, dict[str, Any]]:
+def group_create(request: HttpRequest, payload: GroupIn) -> Status:
     """A coach forms a group at a school they serve and invites its teachers (as "Form a group
     cycle"); each teacher decides alone, and nobody but the coach learns a decline."""
     access.require(access.may_open(request.user, "coaching:group-new"), "Only coaches form group cycles.")
@@ -248,7 +248,7 @@ def group_create(request: HttpRequest, payload: GroupIn) -> tuple[int, dict[str,
         focus=payload.focus,
         teachers=chosen,
     )
-    return 201, _detail(request, group)
+    return Status(201, _detail(request, group))
 
 
 class InviteIn(Schema):
@@ -298,8 +298,8 @@ def group_open(request: HttpRequest, group_id: Id) -> dict[str, Any]:
 
 
 class PlanIn(Schema):
-    learning_target: str = Field("", max_length=1000)
-    look_fors: list[str] = Field(default_factory=list, max_length=100)
+    learning_target: Text = Field("", max_length=1000)
+    look_fors: list[Annotated[Text, Field(max_length=200)]] = Field(default_factory=list, max_length=100)
 
 
 @router.post("/groups/{group_id}/plan", response=GroupDetailOut)
@@ -326,9 +326,9 @@ class GroupSessionIn(Schema):
     kind: EvidenceKind = Field(
         EvidenceKind.PRE, description="Whether the student work is from before or after."
     )
-    measure: str = Field("", max_length=200)
-    notes: str = Field("", max_length=20000, description="Confidential: the group's members and its coach.")
-    next_steps: str = Field("", max_length=4000)
+    measure: Text = Field("", max_length=200)
+    notes: Text = Field("", max_length=20000, description="Confidential: the group's members and its coach.")
+    next_steps: Text = Field("", max_length=4000)
     work: list[WorkIn] = Field(default_factory=list, max_length=30)
 
 
@@ -341,7 +341,7 @@ class LoggedOut(Schema):
 
 
 @router.post("/groups/{group_id}/sessions", response={201: LoggedOut})
-def group_session_create(request: HttpRequest, group_id: Id, payload: GroupSessionIn) -> tuple[int, Any]:
+def group_session_create(request: HttpRequest, group_id: Id, payload: GroupSessionIn) -> Status:
     """The coach logs a shared session; for a student-work protocol, the counts from members'
     classrooms (members who joined only). The answer leaves out the notes."""
     group, coach = _own_group(request, group_id, "coaching:group-session-new")
@@ -376,7 +376,7 @@ def group_session_create(request: HttpRequest, group_id: Id, payload: GroupSessi
         next_steps=payload.next_steps,
         work=work,
     )
-    return 201, session
+    return Status(201, session)
 
 
 class StageIn(Schema):
@@ -394,7 +394,7 @@ class CloseIn(Schema):
     outcome: CycleOutcome = Field(
         ..., description="How the group cycle ended: goal met, referred, stepped back or paused."
     )
-    referred_to: str = Field("", max_length=200)
+    referred_to: Text = Field("", max_length=200)
 
 
 @router.post("/groups/{group_id}/close", response=GroupDetailOut)

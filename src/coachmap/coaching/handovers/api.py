@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from coachmap.coaching import access as coaching_access
@@ -22,7 +22,7 @@ from coachmap.coaching.handovers import queries, services
 from coachmap.coaching.models import CoachingCycle, Handover, Referral
 from coachmap.core import access
 from coachmap.core.access import coach_of, teacher_of
-from coachmap.core.inputs import Id, Pages
+from coachmap.core.inputs import Id, Pages, Text
 
 router = Router(tags=["handovers and referrals"])
 
@@ -107,12 +107,12 @@ class HandoverIn(Schema):
     support_type: str = Field(
         "", max_length=20, description="…or a support type (the next round finds the coach)."
     )
-    reason: str = Field(..., max_length=1000, description="The teacher reads this.")
-    note: str = Field("", max_length=2000, description="Only the receiving coach reads this.")
+    reason: Text = Field(..., max_length=1000, description="The teacher reads this.")
+    note: Text = Field("", max_length=2000, description="Only the receiving coach reads this.")
 
 
 @router.post("/cycles/{cycle_id}/handover", response={201: HandoverOut})
-def handover_create(request: HttpRequest, cycle_id: Id, payload: HandoverIn) -> tuple[int, Handover]:
+def handover_create(request: HttpRequest, cycle_id: Id, payload: HandoverIn) -> Status:
     """Not the best fit: hand the teacher over to another coach (who has room and serves the school)
     or to a support type. The cycle ends; the teacher decides whether to go ahead."""
     cycle = _own_active_cycle(request, cycle_id, "coaching:handover-new")
@@ -134,28 +134,31 @@ def handover_create(request: HttpRequest, cycle_id: Id, payload: HandoverIn) -> 
         reason=payload.reason,
         note=payload.note,
     )
-    return 201, handover
+    return Status(201, handover)
 
 
 class ReferIn(Schema):
     support_type: str = Field("", max_length=20, description="A support type…")
     offer: str = Field("", max_length=20, description="…or a lighter offer.")
-    reason: str = Field(..., max_length=1000, description="The teacher reads this.")
+    reason: Text = Field(..., max_length=1000, description="The teacher reads this.")
 
 
 @router.post("/cycles/{cycle_id}/refer", response={201: ReferralOut})
-def referral_create(request: HttpRequest, cycle_id: Id, payload: ReferIn) -> tuple[int, Referral]:
+def referral_create(request: HttpRequest, cycle_id: Id, payload: ReferIn) -> Status:
     """End the cycle because another kind of support fits better now; the teacher decides whether
     to take it up."""
     cycle = _own_active_cycle(request, cycle_id, "coaching:cycle-refer")
     coach = coach_of(request.user)
     assert coach is not None  # noqa: S101 - may_work_on_cycle: the cycle's coach
-    return 201, services.cycle_refer(
-        coach=coach,
-        cycle=cycle,
-        support_type=payload.support_type,
-        offer=payload.offer,
-        reason=payload.reason,
+    return Status(
+        201,
+        services.cycle_refer(
+            coach=coach,
+            cycle=cycle,
+            support_type=payload.support_type,
+            offer=payload.offer,
+            reason=payload.reason,
+        ),
     )
 
 

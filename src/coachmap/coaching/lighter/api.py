@@ -28,7 +28,7 @@ from coachmap.coaching.lighter.models import (
 )
 from coachmap.core import access, tokens
 from coachmap.core.access import coach_of, teacher_of
-from coachmap.core.inputs import Id, Pages
+from coachmap.core.inputs import Id, Pages, Text
 
 router = Router(tags=["lighter support"])
 
@@ -207,9 +207,9 @@ class ConversationIn(Schema):
     teacher_id: Id
     date: datetime.date
     minutes: int = Field(10, description="5, 10, 15, 20 or 30, as on the page.")
-    focus: str = Field(..., max_length=200)
-    next_step: str = Field(..., max_length=4000)
-    notes: str = Field("", max_length=10000, description="Confidential: the teacher and you only.")
+    focus: Text = Field(..., max_length=200)
+    next_step: Text = Field(..., max_length=4000)
+    notes: Text = Field("", max_length=10000, description="Confidential: the teacher and you only.")
 
 
 @router.post("/micro-conversations", response=ConversationOut)
@@ -260,7 +260,7 @@ class ObservationOut(Schema):
         return str(obj.host)
 
 
-@router.get("/observations", response=list[ObservationOut])
+@router.get("/peer-observations", response=list[ObservationOut])
 @paginate(Pages, page_size=50)
 def peer_observations(
     request: HttpRequest, status: ObservationStatus | None = None, hosting: bool = False
@@ -282,7 +282,7 @@ def peer_observations(
 class ArrangeIn(Schema):
     host_id: Id
     date: datetime.date
-    focus: str = Field(..., max_length=200)
+    focus: Text = Field(..., max_length=200)
 
 
 @router.post("/lighter-supports/{support_id}/observation", response=ObservationOut)
@@ -317,7 +317,7 @@ class AnswerIn(Schema):
     accept: bool
 
 
-@router.post("/observations/{observation_id}/answer", response=ObservationOut)
+@router.post("/peer-observations/{observation_id}/answer", response=ObservationOut)
 def observation_host_answer(request: HttpRequest, observation_id: Id, payload: AnswerIn) -> PeerObservation:
     """The colleague asked to host says yes (the visit is scheduled) or no (nobody else learns who
     was asked)."""
@@ -336,14 +336,14 @@ def observation_host_answer(request: HttpRequest, observation_id: Id, payload: A
 
 
 class ReflectionIn(Schema):
-    reflection: str = Field(..., max_length=10000)
+    reflection: Text = Field(..., max_length=10000)
 
 
 class ReflectionOut(ObservationOut):
     reflection: str
 
 
-@router.post("/observations/{observation_id}/reflect", response=ReflectionOut)
+@router.post("/peer-observations/{observation_id}/reflect", response=ReflectionOut)
 def observation_reflection(
     request: HttpRequest, observation_id: Id, payload: ReflectionIn
 ) -> PeerObservation:
