@@ -172,6 +172,70 @@ def _micro_session(w: World) -> dict[str, Any]:
     from tests.factories import SessionFactory
 
     return {"session_id": SessionFactory(cycle=w.cycle, session_type="micro", notes="").pk}
+INTAKE_ITEMS = (
+    "plan_for_goal",
+    "adjust_mid_lesson",
+    "check_understanding",
+    "students_do_thinking",
+    "small_groups",
+    "use_data",
+    "try_new",
+    "explain_why",
+)
+
+
+def _today() -> Any:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _in_a_week() -> Any:
+    import datetime
+
+    return _today() + datetime.timedelta(days=7)
+
+
+def _fresh_peer_support(w: World) -> dict[str, Any]:
+    """A peer observation the teacher took up, no host asked yet (arranging it is the act)."""
+    from coachmap.coaching.models import LighterSupport, SupportKind
+
+    return {"support_id": LighterSupport.objects.create(teacher=w.teacher, kind=SupportKind.PEER).pk}
+
+
+def _look_for(w: World) -> dict[str, Any]:
+    from coachmap.coaching.bestfit.services import policy_ensure
+    from coachmap.coaching.models import LookFor
+
+    policy_ensure(district=w.district)
+    return {"look_for_id": LookFor.objects.filter(district=w.district).order_by("id").first().pk}
+
+
+def _policy(w: World) -> dict[str, Any]:
+    """The district's routing policy as it stands, sent back (saving it is the act)."""
+    from coachmap.coaching.bestfit.services import policy_ensure
+
+    snapshot = policy_ensure(district=w.district).snapshot()
+    return {
+        **{
+            k: snapshot[k]
+            for k in ("experience_threshold", "adoption_discount", "confidence_threshold", "weights")
+        },
+        "routes": snapshot["routes"],
+    }
+
+
+CALENDAR = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:1@test\r\n"
+    b"DTSTART:20261201T150000Z\r\nDTEND:20261201T160000Z\r\nSUMMARY:PLC meeting\r\nEND:VEVENT\r\n"
+    b"END:VCALENDAR\r\n"
+)
+
+
+def _calendar_file(w: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"calendar": SimpleUploadedFile("calendar.ics", CALENDAR, "text/calendar")}
 
 
 SIGNED_IN_200 = dict.fromkeys(ROLES[1:], 200)
@@ -901,6 +965,206 @@ EXPECTED: dict[str, Route] = {
         lambda w: {"goal_id": w.lt.district_goal.pk}, only({L: 200, AD: 200})
     ),
     "improvement:goal-edit": Route(lambda w: {"goal_id": w.goal.pk}, only({P: 200, OP: 404})),
+    # --- issue 20: support that is not a one-to-one cycle, through the API: the pages' roles ---
+    "api:lighter_supports": Route(NONE, only({T: 200, OT: 200, C: 200, OC: 200, L: 200}, anonymous=401)),
+    "api:lighter_support": Route(
+        lambda w: {"support_id": w.lt.micro_support.pk},
+        only({T: 200, OT: 404, C: 200, OC: 404, L: 200}, anonymous=401),
+    ),
+    # Dates and minutes only: the focus, next step and notes are read one at a time, signed in.
+    "api:micro_conversations": Route(NONE, only({T: 200, OT: 200, C: 200, OC: 200}, anonymous=401)),
+    "api:micro_conversation": Route(
+        lambda w: {"conversation_id": w.lt.conversation.pk},
+        only({T: 200, OT: 404, C: 200, OC: 404}, anonymous=401),
+        sees_micro_note=frozenset({T, C}),
+    ),
+    # Another school's coach names a teacher they do not serve: refused, naming the field.
+    "api:micro_create": Route(
+        NONE,
+        only({C: 200, OC: 422}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "teacher_id": w.teacher.pk,
+            "date": str(_today()),
+            "minutes": 10,
+            "focus": "Exit tickets",
+            "next_step": "Try one on Friday",
+            "notes": "Between us.",
+        },
+        json=True,
+    ),
+    "api:peer_observations": Route(NONE, only(SIGNED_IN_200, anonymous=401)),
+    "api:observation_create": Route(
+        _fresh_peer_support,
+        only({C: 200, OC: 404, L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"host_id": w.other_teacher.pk, "date": str(_in_a_week()), "focus": "Exit tickets"},
+        json=True,
+    ),
+    # The host (the other teacher) answers; the observer does not know the ask exists.
+    "api:observation_host_answer": Route(
+        lambda w: {"observation_id": w.lt.observation.pk},
+        only({T: 404, OT: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"accept": False},
+        json=True,
+    ),
+    "api:observation_reflection": Route(
+        lambda w: {"observation_id": w.lt.observation.pk},
+        only({T: 404, OT: 403}, anonymous=401),
+        method="post",
+        data=lambda w: {"reflection": "Saw it."},
+        json=True,
+    ),
+    "api:groups": Route(NONE, only({T: 200, OT: 200, C: 200, OC: 200, L: 200}, anonymous=401)),
+    "api:group_detail": Route(_group, only({T: 200, OT: 404, C: 200, OC: 404}, anonymous=401)),
+    "api:group_sessions": Route(
+        _group, only({T: 200, OT: 404, C: 200, OC: 404}, anonymous=401), sees_notes=frozenset({T, C})
+    ),
+    # Another school's coach offers a goal of a school they do not serve: refused, naming the field.
+    "api:group_create": Route(
+        NONE,
+        only({C: 201, OC: 422}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "name": "Grade 4 team",
+            "kind": "team",
+            "improvement_goal_id": w.goal.pk,
+            "focus": "How do our students use feedback?",
+            "teacher_ids": [w.teacher.pk, w.accepted_request.goal.teacher_id],
+        },
+        json=True,
+    ),
+    "api:group_invite": Route(
+        _group,
+        only({C: 200, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"teacher_id": w.accepted_request.goal.teacher_id},
+        json=True,
+    ),
+    "api:group_answer": Route(
+        _group,
+        only({T: 200, OT: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"accept": False},
+        json=True,
+    ),
+    # The world's group is already under way: its coach is told so (422), as the page says.
+    "api:group_open": Route(_group, only({C: 422, OC: 404}, anonymous=401), method="post"),
+    "api:group_plan": Route(
+        _group,
+        only({C: 200, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"learning_target": "Explain the main idea.", "look_fors": ["Cites a detail"]},
+        json=True,
+    ),
+    "api:group_session_create": Route(
+        _group,
+        only({C: 201, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"date": str(_today()), "minutes": 45, "session_type": "co_plan"},
+        json=True,
+    ),
+    # The world's group has no plan yet: its coach is told what the next stage needs (422).
+    "api:group_stage": Route(
+        _group,
+        only({C: 422, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"stage": "learning"},
+        json=True,
+    ),
+    "api:group_close": Route(
+        _group,
+        only({C: 200, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"outcome": "paused"},
+        json=True,
+    ),
+    # The world's group is not paused: nothing to resume (422).
+    "api:group_resume": Route(_group, only({C: 422, OC: 404}, anonymous=401), method="post"),
+    "api:handovers": Route(NONE, only({C: 200, OC: 200, L: 200}, anonymous=401)),
+    "api:handover_detail": Route(
+        lambda w: {"handover_id": w.handover.pk},
+        only({C: 200, OC: 200, L: 200}, anonymous=401),
+        sees_handover_note=frozenset({C}),
+    ),
+    "api:handover_create": Route(
+        lambda w: {"cycle_id": w.cycle.pk},
+        only({C: 201, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"support_type": "instructional", "reason": "An instructional coach fits better."},
+        json=True,
+    ),
+    "api:referral_create": Route(
+        lambda w: {"cycle_id": w.cycle.pk},
+        only({C: 201, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"offer": "micro_coaching", "reason": "Short conversations fit now."},
+        json=True,
+    ),
+    "api:referral_answer": Route(
+        lambda w: {"referral_id": w.referral.pk},
+        only({T: 200, OT: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"accept": False},
+        json=True,
+    ),
+    "api:intake_submit": Route(
+        NONE,
+        only({T: 200, OT: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "years_experience": 3,
+            "answers": dict.fromkeys(INTAKE_ITEMS, 3),
+            "tech_comfort": 3,
+            "needs_tools": ["Lexia"],
+            "availability": ["planning"],
+        },
+        json=True,
+    ),
+    "api:intake_observation_add": Route(
+        lambda w: {"teacher_id": w.teacher.pk},
+        only({C: 201, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"note": "Groups rotate smoothly."},
+        json=True,
+    ),
+    "api:coach_profile": Route(NONE, only({C: 200, OC: 200}, anonymous=401)),
+    "api:coach_profile_update": Route(
+        NONE,
+        only({C: 200, OC: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"tools": ["Lexia"], "content_areas": ["ela"], "quadrants": ["new_confident"]},
+        json=True,
+    ),
+    "api:look_fors": Route(NONE, only({C: 200, OC: 200, L: 200}, anonymous=401)),
+    "api:look_for_add": Route(
+        NONE,
+        only({C: 201, OC: 201, L: 201}, anonymous=401),
+        method="post",
+        data=lambda w: {"quadrant": "new_confident", "text": "Asks for feedback after a lesson"},
+        json=True,
+    ),
+    "api:look_for_active": Route(
+        _look_for,
+        only({C: 200, OC: 200, L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"active": False},
+        json=True,
+    ),
+    "api:routing_policy_update": Route(
+        NONE, only({L: 200, AD: 200}, anonymous=401), method="post", data=_policy, json=True
+    ),
+    "api:proposal_edit": Route(
+        lambda w: {"proposal_id": w.draft_proposal.pk},
+        only({L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"offer": "workshop", "reason": "A workshop opens next week."},
+        json=True,
+    ),
+    "api:calendar_import": Route(
+        NONE, only({C: 200, OC: 200}, anonymous=401), method="post", data=_calendar_file
+    ),
 }
 
 

@@ -25,6 +25,10 @@ from coachmap.api import tokens
 from coachmap.coaching.agreements.api import router as agreements_router
 from coachmap.coaching.api import router as coaching_router
 from coachmap.coaching.cycles.api import router as cycles_router
+from coachmap.coaching.bestfit.api import router as bestfit_router
+from coachmap.coaching.groups.api import router as groups_router
+from coachmap.coaching.handovers.api import router as handovers_router
+from coachmap.coaching.lighter.api import router as lighter_router
 from coachmap.coaching.requests.api import router as requests_router
 from coachmap.coaching.timelog.api import router as timelog_router
 from coachmap.core import access
@@ -248,6 +252,10 @@ api.add_router("/", improvement_router)
 api.add_router("/", improvement_pages_router)
 api.add_router("/", coaching_router)
 api.add_router("/", cycles_router)
+api.add_router("/", lighter_router)
+api.add_router("/", groups_router)
+api.add_router("/", handovers_router)
+api.add_router("/", bestfit_router)
 api.add_router("/", requests_router)
 api.add_router("/", timelog_router)
 api.add_router("/", agreements_router)

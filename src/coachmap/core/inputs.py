@@ -13,7 +13,7 @@ from typing import Annotated
 from django.core.exceptions import BadRequest
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 SHOWN_CHARS = 40  # how much of a bad value a message quotes
 
@@ -81,3 +81,14 @@ def parse_day(value: str | None, *, what: str, default: datetime.date) -> dateti
             f"{FIRST_DAY:%Y} and {LAST_DAY:%Y} written as YYYY-MM-DD, like 2026-09-07."
         )
     return day
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Text cannot hold a NUL character (\\x00): remove it.")
+    return value
+
+
+# Free text sent to the API (a note, a reason, a name): anything but a NUL character, which the
+# database cannot store; one is a 422 naming the field, never a 500.
+Text = Annotated[str, AfterValidator(_no_nul)]

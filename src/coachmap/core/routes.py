@@ -287,4 +287,10 @@ API_ROUTES: dict[str, str] = {
     "api:walkthrough_record": "program:walkthroughs",
     "api:teacher_goals": "coaching:my-goals",
     "api:caseload": "coaching:caseload",
+    "api:lighter_supports": "coaching:lighter-support",
+    "api:micro_conversations": "coaching:micro-conversation",
+    "api:groups": "coaching:groups",
+    "api:handovers": "coaching:handover",
+    "api:coach_profile": "coaching:coach-profile",
+    "api:look_fors": "coaching:look-fors",
 }

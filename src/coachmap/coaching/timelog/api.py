@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from coachmap.coaching.timelog import queries, services, timeshare
@@ -127,3 +128,29 @@ def time_team(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for row in queries.coaches_time(request.user, coaches, timezone.localdate())
     ]
+
+
+# --- calendar import (issue 20: the page's upload through the API) ----------------------------------
+
+
+class CalendarImportOut(Schema):
+    events: int
+    counted: int
+    all_day: int
+    sessions: int
+    minutes: dict[str, int]
+    since: datetime.date | None
+    until: datetime.date | None
+
+
+@router.post("/time/calendar", response=CalendarImportOut)
+def calendar_import(request: HttpRequest, calendar: File[UploadedFile]) -> services.CalendarImport:
+    """The coach sends their calendar (.ics, multipart field `calendar`), as on "Import a calendar":
+    this school year's events become suggestions for the time log; sending again replaces the last
+    import. A file coachmap cannot read is a 422 naming `calendar`."""
+    access.require(
+        access.may_open(request.user, "coaching:calendar-import"), "Calendar import is for coaches."
+    )
+    coach = access.coach_of(request.user)
+    assert coach is not None  # noqa: S101 - the role guarantees one
+    return services.calendar_import(coach=coach, data=calendar.read(services.ics.MAX_BYTES + 1))
