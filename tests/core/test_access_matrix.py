@@ -154,6 +154,53 @@ def _review_year(w: World) -> dict[str, Any]:
     return {"year": review_gather(actor=w.lead, district=w.district).school_year}
 
 
+AGREEMENT_WORDS = {
+    "who_is_coached": "Any teacher who asks.",
+    "schedule_set_by": "coach",
+    "success_looks_like": "Students explain their reasoning.",
+    "principal_will_ask": "Trends.",
+    "principal_will_not_ask": "What was said in a session.",
+}
+
+
+def _today() -> Any:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _teachers_to_invite(w: World) -> dict[str, Any]:
+    from coachmap.people.queries import teachers_to_invite
+
+    return {"expected": len(teachers_to_invite(w.district).people)}
+
+
+def _second_role(w: World) -> dict[str, Any]:
+    """A second role of the world's teacher (a person's last role cannot be taken), made anew when taken."""
+    from coachmap.core.models import Membership, Role
+
+    membership, _ = Membership.objects.get_or_create(
+        user=w.teacher.user, district=w.district, school=None, role=Role.COACH
+    )
+    return {"person_id": w.teacher.user.pk, "role_id": membership.pk}
+
+
+def _person_with_email(w: World) -> dict[str, Any]:
+    from coachmap.core.models import User
+
+    User.objects.filter(pk=w.teacher.user.pk).update(email="tess@example.org")
+    return _person(w)
+
+
+def _column_mapping(w: World) -> int:
+    from coachmap.roster.models import ColumnMapping
+
+    mapping, _ = ColumnMapping.objects.get_or_create(
+        district=w.district, kind="results", name="Old vendor", defaults={"columns": {"student_id": "ID"}}
+    )
+    return mapping.pk
+
+
 SIGNED_IN_200 = dict.fromkeys(ROLES[1:], 200)
 
 EXPECTED: dict[str, Route] = {
@@ -627,6 +674,115 @@ EXPECTED: dict[str, Route] = {
         lambda w: {"goal_id": w.lt.district_goal.pk}, only({L: 200, AD: 200})
     ),
     "improvement:goal-edit": Route(lambda w: {"goal_id": w.goal.pk}, only({P: 200, OP: 404})),
+    # --- issue 20: the People page, district and sign-in settings through the API (admin's) ---
+    "api:people": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:people_teachers_to_invite": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:people_invite_teachers": Route(
+        NONE, only({AD: 200}, anonymous=401), method="post", data=_teachers_to_invite, json=True
+    ),
+    "api:person": Route(_person, only({AD: 200}, anonymous=401)),
+    "api:person_create": Route(
+        NONE,
+        only({AD: 201}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "first_name": "Nadia",
+            "last_name": "New",
+            "email": "nadia.new@example.org",
+            "role": "teacher",
+            "school_id": w.school.pk,
+        },
+        json=True,
+    ),
+    "api:person_role_give": Route(
+        _person, only({AD: 200}, anonymous=401), method="post", data=lambda w: {"role": "coach"}, json=True
+    ),
+    "api:person_role_take": Route(_second_role, only({AD: 200}, anonymous=401), method="post"),
+    "api:person_switch": Route(
+        _person, only({AD: 200}, anonymous=401), method="post", data=lambda w: {"active": True}, json=True
+    ),
+    "api:person_invite": Route(_person_with_email, only({AD: 200}, anonymous=401), method="post"),
+    "api:district_settings": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:district_settings_update": Route(
+        NONE, only({AD: 200}, anonymous=401), method="post", data=lambda w: {"min_group_size": 12}, json=True
+    ),
+    # Never with a token (tests/api/test_api_matrix.py): the session's statuses.
+    "api:signin_settings": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:signin_passwords_set": Route(
+        NONE,
+        only({AD: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"passwords_allowed": True},
+        json=True,
+    ),
+    "api:signin_provider_save": Route(
+        lambda w: {"kind": "google"},
+        only({AD: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"enabled": False, "client_id": "abc.apps.example"},
+        json=True,
+    ),
+    # --- issue 20: roster confirmations and saved column mappings (the lead and the admin) ---
+    # The world's import has run already: confirming it again is refused, as on its page.
+    "api:import_confirm": Route(
+        lambda w: {"run_id": _import_run(w)},
+        only({L: 422, AD: 422}, anonymous=401),
+        method="post",
+        data=lambda w: {"confirm": True},
+        json=True,
+    ),
+    "api:column_mappings": Route(NONE, only({L: 200, AD: 200}, anonymous=401)),
+    "api:column_mapping_save": Route(
+        NONE,
+        only({L: 201, AD: 201}, anonymous=401),
+        method="post",
+        data=lambda w: {"name": "Star Reading", "columns": {"student_id": "SIS ID", "subject": "Subject"}},
+        json=True,
+    ),
+    "api:column_mapping_delete": Route(
+        lambda w: {"mapping_id": _column_mapping(w)}, only({L: 204, AD: 204}, anonymous=401), method="delete"
+    ),
+    # --- issue 20: writing agreements; principal–coach check-ins (notes: coach, principal, lead) ---
+    "api:agreement_create": Route(
+        NONE,
+        only({C: 201, OC: 404, P: 201, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {**AGREEMENT_WORDS, "school_id": w.school.pk, "coach_id": w.coach.pk},
+        json=True,
+    ),
+    "api:agreement_update": Route(
+        lambda w: {"agreement_id": w.agreement.pk},
+        only({C: 200, P: 200, OC: 404, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: AGREEMENT_WORDS,
+        json=True,
+    ),
+    "api:principal_checkins": Route(NONE, only({C: 200, OC: 200, P: 200, OP: 200, L: 200}, anonymous=401)),
+    "api:principal_checkin": Route(
+        lambda w: {"checkin_id": w.lt.checkin.pk},
+        only({C: 200, OC: 404, P: 200, OP: 404, L: 200}, anonymous=401),
+        sees_checkin_note=frozenset({C, P, L}),
+    ),
+    "api:principal_checkin_schedule": Route(
+        NONE,
+        only({C: 201, OC: 404, P: 201, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "school_id": w.school.pk,
+            "coach_id": w.coach.pk,
+            "date": str(_today()),
+            "figure_keys": ["sessions"],
+        },
+        json=True,
+    ),
+    "api:principal_checkin_record": Route(
+        lambda w: {"checkin_id": w.lt.checkin.pk},
+        only({C: 200, OC: 404, P: 200, OP: 404, L: 403}, anonymous=401),
+        method="post",
+        data=lambda w: {"notes": "We looked at the totals."},
+        json=True,
+        sees_checkin_note=frozenset({C, P, L}),
+    ),
 }
 
 

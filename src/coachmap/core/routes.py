@@ -277,4 +277,10 @@ API_ROUTES: dict[str, str] = {
     "api:imports": "roster:imports",
     "api:impact_summary": "reports:impact",
     "api:requests_waiting": "coaching:requests",
+    "api:people": "people:index",
+    "api:people_teachers_to_invite": "people:invite-teachers",
+    "api:district_settings": "district-settings",
+    "api:signin_settings": "signin:settings",
+    "api:column_mappings": "roster:imports",
+    "api:principal_checkins": "coaching:principal-checkins",
 }
