@@ -783,6 +783,31 @@ EXPECTED: dict[str, Route] = {
         json=True,
         sees_checkin_note=frozenset({C, P, L}),
     ),
+    # --- issue 20: family reports through the API: the principal writes; the lead and district review ---
+    "api:family_reports": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
+    "api:family_report": Route(_family_report, only({P: 200, OP: 404, L: 200, AD: 200}, anonymous=401)),
+    "api:family_report_start": Route(
+        NONE,
+        only({P: 201, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"school_id": w.school.pk, "school_year": _this_year(), "term": "winter"},
+        json=True,
+    ),
+    "api:family_report_texts": Route(
+        _family_report,
+        only({P: 200, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"texts": {"en": {"help": "Read together every night."}}},
+        json=True,
+    ),
+    "api:family_report_publish": Route(_family_report, only({P: 200, OP: 404}, anonymous=401), method="post"),
+    "api:family_report_take_down": Route(
+        _family_report,
+        only({P: 200, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"confirm": True},
+        json=True,
+    ),
 }
 
 

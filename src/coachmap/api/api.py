@@ -29,6 +29,7 @@ from coachmap.coaching.timelog.api import router as timelog_router
 from coachmap.core import access
 from coachmap.core import tokens as token_rules
 from coachmap.core.api import router as district_router
+from coachmap.families.api import router as families_router
 from coachmap.feedback.api import router as feedback_router
 from coachmap.improvement.api import router as improvement_router
 from coachmap.library.api import router as library_router
@@ -257,4 +258,5 @@ api.add_router("/", notifications_router)
 api.add_router("/", people_router)
 api.add_router("/", district_router)
 api.add_router("/", signin_router)
+api.add_router("/", families_router)
 api.add_router("/reports", reports_router)

@@ -283,4 +283,5 @@ API_ROUTES: dict[str, str] = {
     "api:signin_settings": "signin:settings",
     "api:column_mappings": "roster:imports",
     "api:principal_checkins": "coaching:principal-checkins",
+    "api:family_reports": "families:index",
 }
