@@ -118,3 +118,77 @@ def test_family_report_bad_input_and_other_schools(world: World) -> None:
     lead = world.client("lead")
     assert lead.get(reverse("api:family_reports"), {"state": "draft"}).json()["count"] == 1
     assert _post(lead, "api:family_report_publish", report_id=report.pk).status_code == 403
+
+
+# --- the program (issue 16's pages) ----------------------------------------------------------------
+
+
+def test_the_lead_publishes_the_vision_and_everyone_reads_it(world: World) -> None:
+    from coachmap.program.models import ProgramVision
+
+    lead = world.client("lead")
+    assert lead.get(reverse("api:program_vision")).json()["published"] is False
+    too_many = _post(
+        lead, "api:program_vision_write", {"vision": "Grow.", "aims": [f"Aim {n}" for n in range(11)]}
+    )
+    assert too_many.status_code == 422 and "aims" in too_many.json()["detail"]
+    empty = _post(lead, "api:program_vision_write", {"vision": "  "})
+    assert empty.status_code == 422 and "vision" in empty.json()["detail"]
+    assert not ProgramVision.objects.exists()
+    written = _post(
+        lead, "api:program_vision_write", {"vision": "Every teacher grows.", "aims": ["Reach half"]}
+    )
+    assert written.status_code == 200 and written.json()["aims"] == ["Reach half"]
+    read = world.client("teacher").get(reverse("api:program_vision")).json()
+    assert read["vision"] == "Every teacher grows." and read["may_write"] is False
+    assert (
+        _post(world.client("principal"), "api:program_vision_write", {"vision": "Mine."}).status_code == 403
+    )
+
+
+def test_a_coach_rates_every_area_of_the_rubric_and_only_they_read_it(world: World) -> None:
+    coach = world.client("coach")
+    current = coach.get(reverse("api:self_assessment_current")).json()
+    assert current["assessment"] is None and current["areas"]
+    areas = [a["id"] for a in current["areas"]]
+    partial = _post(coach, "api:self_assessment_save", {"ratings": {str(areas[0]): 2}})
+    assert partial.status_code == 422 and any(k.startswith("area_") for k in partial.json()["detail"])
+    too_high = _post(coach, "api:self_assessment_save", {"ratings": {str(a): 9 for a in areas}})
+    assert too_high.status_code == 422
+    stranger = _post(
+        coach, "api:self_assessment_save", {"ratings": {**{str(a): 2 for a in areas}, "999999": 2}}
+    )
+    assert stranger.status_code == 422 and "ratings" in stranger.json()["detail"]
+    saved = _post(
+        coach, "api:self_assessment_save", {"ratings": {str(a): 3 for a in areas}, "reflection": "Mine."}
+    )
+    assert saved.status_code == 200 and {r["level"] for r in saved.json()["ratings"]} == {3}
+    assert coach.get(reverse("api:self_assessments")).json()["count"] == 1
+    other = world.client("other_coach").get(reverse("api:self_assessments")).json()
+    assert other["count"] == 0, "another coach never reads it"
+    assert world.client("lead").get(reverse("api:self_assessments")).status_code == 403
+
+
+def test_the_review_is_gathered_annotated_and_past_years_are_kept(world: World) -> None:
+    from coachmap.program.models import AnnualReview
+
+    lead = world.client("lead")
+    gathered = _post(lead, "api:program_review_gather")
+    assert gathered.status_code == 200 and gathered.json()["writable"]
+    year = gathered.json()["school_year"]
+    noted = _post(
+        lead, "api:program_review_notes", {"what_worked": "Cycles.", "what_to_change": "PLCs."}, year=year
+    )
+    assert noted.status_code == 200 and noted.json()["what_worked"] == "Cycles."
+    long = _post(lead, "api:program_review_notes", {"what_worked": "x" * 8001}, year=year)
+    assert long.status_code == 422 and "what_worked" in json.dumps(long.json()["detail"])
+    past = AnnualReview.objects.create(district=world.district, school_year=year - 1, what_worked="Then.")
+    kept = _post(lead, "api:program_review_notes", {"what_worked": "Now."}, year=past.school_year)
+    assert kept.status_code == 403
+    past.refresh_from_db()
+    assert past.what_worked == "Then."
+    admin = world.client("admin")
+    assert admin.get(reverse("api:program_reviews")).json()["count"] == 2
+    assert admin.get(reverse("api:program_review", kwargs={"year": year})).json()["what_worked"] == "Cycles."
+    assert _post(admin, "api:program_review_gather").status_code == 403
+    assert lead.get(reverse("api:program_review", kwargs={"year": 2001})).status_code == 404

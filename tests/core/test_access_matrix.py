@@ -169,6 +169,15 @@ def _today() -> Any:
     return timezone.localdate()
 
 
+def _self_ratings(w: World) -> dict[str, Any]:
+    from coachmap.program.services import rubric_ensure
+
+    return {
+        "ratings": {str(area.pk): 2 for area in rubric_ensure(district=w.district)},
+        "reflection": "Growing.",
+    }
+
+
 def _teachers_to_invite(w: World) -> dict[str, Any]:
     from coachmap.people.queries import teachers_to_invite
 
@@ -806,6 +815,30 @@ EXPECTED: dict[str, Route] = {
         only({P: 200, OP: 404}, anonymous=401),
         method="post",
         data=lambda w: {"confirm": True},
+        json=True,
+    ),
+    # --- issue 20: the program through the API: the vision, a coach's own self-assessment, the review ---
+    "api:program_vision": Route(NONE, only(SIGNED_IN_200, anonymous=401)),
+    "api:program_vision_write": Route(
+        NONE,
+        only({L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"vision": "Coaching helps every teacher grow.", "aims": ["Reach half the teachers"]},
+        json=True,
+    ),
+    "api:self_assessments": Route(NONE, only({C: 200, OC: 200}, anonymous=401)),
+    "api:self_assessment_current": Route(NONE, only({C: 200, OC: 200}, anonymous=401)),
+    "api:self_assessment_save": Route(
+        NONE, only({C: 200, OC: 200}, anonymous=401), method="post", data=_self_ratings, json=True
+    ),
+    "api:program_reviews": Route(NONE, only({L: 200, AD: 200}, anonymous=401)),
+    "api:program_review": Route(_review_year, only({L: 200, AD: 200}, anonymous=401)),
+    "api:program_review_gather": Route(NONE, only({L: 200}, anonymous=401), method="post"),
+    "api:program_review_notes": Route(
+        _review_year,
+        only({L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"what_worked": "Cycles tied to goals.", "what_to_change": "More PLC time."},
         json=True,
     ),
 }

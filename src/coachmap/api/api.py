@@ -35,6 +35,7 @@ from coachmap.improvement.api import router as improvement_router
 from coachmap.library.api import router as library_router
 from coachmap.notifications.api import router as notifications_router
 from coachmap.people.api import router as people_router
+from coachmap.program.api import router as program_router
 from coachmap.reports.api import router as reports_router
 from coachmap.roster.api import router as roster_router
 from coachmap.signin.api import router as signin_router
@@ -259,4 +260,5 @@ api.add_router("/", people_router)
 api.add_router("/", district_router)
 api.add_router("/", signin_router)
 api.add_router("/", families_router)
+api.add_router("/", program_router)
 api.add_router("/reports", reports_router)

@@ -284,4 +284,8 @@ API_ROUTES: dict[str, str] = {
     "api:column_mappings": "roster:imports",
     "api:principal_checkins": "coaching:principal-checkins",
     "api:family_reports": "families:index",
+    "api:program_vision": "program:vision",
+    "api:self_assessments": "program:growth",
+    "api:self_assessment_current": "program:growth-assessment",
+    "api:program_reviews": "program:reviews",
 }
