@@ -182,6 +182,13 @@ INTAKE_ITEMS = (
     "try_new",
     "explain_why",
 )
+AGREEMENT_WORDS = {
+    "who_is_coached": "Any teacher who asks.",
+    "schedule_set_by": "coach",
+    "success_looks_like": "Students explain their reasoning.",
+    "principal_will_ask": "Trends.",
+    "principal_will_not_ask": "What was said in a session.",
+}
 
 
 def _today() -> Any:
@@ -236,6 +243,45 @@ def _calendar_file(w: World) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return {"calendar": SimpleUploadedFile("calendar.ics", CALENDAR, "text/calendar")}
+def _self_ratings(w: World) -> dict[str, Any]:
+    from coachmap.program.services import rubric_ensure
+
+    return {
+        "ratings": {str(area.pk): 2 for area in rubric_ensure(district=w.district)},
+        "reflection": "Growing.",
+    }
+
+
+def _teachers_to_invite(w: World) -> dict[str, Any]:
+    from coachmap.people.queries import teachers_to_invite
+
+    return {"expected": len(teachers_to_invite(w.district).people)}
+
+
+def _second_role(w: World) -> dict[str, Any]:
+    """A second role of the world's teacher (a person's last role cannot be taken), made anew when taken."""
+    from coachmap.core.models import Membership, Role
+
+    membership, _ = Membership.objects.get_or_create(
+        user=w.teacher.user, district=w.district, school=None, role=Role.COACH
+    )
+    return {"person_id": w.teacher.user.pk, "role_id": membership.pk}
+
+
+def _person_with_email(w: World) -> dict[str, Any]:
+    from coachmap.core.models import User
+
+    User.objects.filter(pk=w.teacher.user.pk).update(email="tess@example.org")
+    return _person(w)
+
+
+def _column_mapping(w: World) -> int:
+    from coachmap.roster.models import ColumnMapping
+
+    mapping, _ = ColumnMapping.objects.get_or_create(
+        district=w.district, kind="results", name="Old vendor", defaults={"columns": {"student_id": "ID"}}
+    )
+    return mapping.pk
 
 
 SIGNED_IN_200 = dict.fromkeys(ROLES[1:], 200)
@@ -1164,6 +1210,164 @@ EXPECTED: dict[str, Route] = {
     ),
     "api:calendar_import": Route(
         NONE, only({C: 200, OC: 200}, anonymous=401), method="post", data=_calendar_file
+    ),
+    # --- issue 20: the People page, district and sign-in settings through the API (admin's) ---
+    "api:people": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:people_teachers_to_invite": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:people_invite_teachers": Route(
+        NONE, only({AD: 200}, anonymous=401), method="post", data=_teachers_to_invite, json=True
+    ),
+    "api:person": Route(_person, only({AD: 200}, anonymous=401)),
+    "api:person_create": Route(
+        NONE,
+        only({AD: 201}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "first_name": "Nadia",
+            "last_name": "New",
+            "email": "nadia.new@example.org",
+            "role": "teacher",
+            "school_id": w.school.pk,
+        },
+        json=True,
+    ),
+    "api:person_role_give": Route(
+        _person, only({AD: 200}, anonymous=401), method="post", data=lambda w: {"role": "coach"}, json=True
+    ),
+    "api:person_role_take": Route(_second_role, only({AD: 200}, anonymous=401), method="post"),
+    "api:person_switch": Route(
+        _person, only({AD: 200}, anonymous=401), method="post", data=lambda w: {"active": True}, json=True
+    ),
+    "api:person_invite": Route(_person_with_email, only({AD: 200}, anonymous=401), method="post"),
+    "api:district_settings": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:district_settings_update": Route(
+        NONE, only({AD: 200}, anonymous=401), method="post", data=lambda w: {"min_group_size": 12}, json=True
+    ),
+    # Never with a token (tests/api/test_api_matrix.py): the session's statuses.
+    "api:signin_settings": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:signin_passwords_set": Route(
+        NONE,
+        only({AD: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"passwords_allowed": True},
+        json=True,
+    ),
+    "api:signin_provider_save": Route(
+        lambda w: {"kind": "google"},
+        only({AD: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"enabled": False, "client_id": "abc.apps.example"},
+        json=True,
+    ),
+    # --- issue 20: roster confirmations and saved column mappings (the lead and the admin) ---
+    # The world's import has run already: confirming it again is refused, as on its page.
+    "api:import_confirm": Route(
+        lambda w: {"run_id": _import_run(w)},
+        only({L: 422, AD: 422}, anonymous=401),
+        method="post",
+        data=lambda w: {"confirm": True},
+        json=True,
+    ),
+    "api:column_mappings": Route(NONE, only({L: 200, AD: 200}, anonymous=401)),
+    "api:column_mapping_save": Route(
+        NONE,
+        only({L: 201, AD: 201}, anonymous=401),
+        method="post",
+        data=lambda w: {"name": "Star Reading", "columns": {"student_id": "SIS ID", "subject": "Subject"}},
+        json=True,
+    ),
+    "api:column_mapping_delete": Route(
+        lambda w: {"mapping_id": _column_mapping(w)}, only({L: 204, AD: 204}, anonymous=401), method="delete"
+    ),
+    # --- issue 20: writing agreements; principal–coach check-ins (notes: coach, principal, lead) ---
+    "api:agreement_create": Route(
+        NONE,
+        only({C: 201, OC: 404, P: 201, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {**AGREEMENT_WORDS, "school_id": w.school.pk, "coach_id": w.coach.pk},
+        json=True,
+    ),
+    "api:agreement_update": Route(
+        lambda w: {"agreement_id": w.agreement.pk},
+        only({C: 200, P: 200, OC: 404, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: AGREEMENT_WORDS,
+        json=True,
+    ),
+    "api:principal_checkins": Route(NONE, only({C: 200, OC: 200, P: 200, OP: 200, L: 200}, anonymous=401)),
+    "api:principal_checkin": Route(
+        lambda w: {"checkin_id": w.lt.checkin.pk},
+        only({C: 200, OC: 404, P: 200, OP: 404, L: 200}, anonymous=401),
+        sees_checkin_note=frozenset({C, P, L}),
+    ),
+    "api:principal_checkin_schedule": Route(
+        NONE,
+        only({C: 201, OC: 404, P: 201, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "school_id": w.school.pk,
+            "coach_id": w.coach.pk,
+            "date": str(_today()),
+            "figure_keys": ["sessions"],
+        },
+        json=True,
+    ),
+    "api:principal_checkin_record": Route(
+        lambda w: {"checkin_id": w.lt.checkin.pk},
+        only({C: 200, OC: 404, P: 200, OP: 404, L: 403}, anonymous=401),
+        method="post",
+        data=lambda w: {"notes": "We looked at the totals."},
+        json=True,
+        sees_checkin_note=frozenset({C, P, L}),
+    ),
+    # --- issue 20: family reports through the API: the principal writes; the lead and district review ---
+    "api:family_reports": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
+    "api:family_report": Route(_family_report, only({P: 200, OP: 404, L: 200, AD: 200}, anonymous=401)),
+    "api:family_report_start": Route(
+        NONE,
+        only({P: 201, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"school_id": w.school.pk, "school_year": _this_year(), "term": "winter"},
+        json=True,
+    ),
+    "api:family_report_texts": Route(
+        _family_report,
+        only({P: 200, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"texts": {"en": {"help": "Read together every night."}}},
+        json=True,
+    ),
+    "api:family_report_publish": Route(_family_report, only({P: 200, OP: 404}, anonymous=401), method="post"),
+    "api:family_report_take_down": Route(
+        _family_report,
+        only({P: 200, OP: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"confirm": True},
+        json=True,
+    ),
+    # --- issue 20: the program through the API: the vision, a coach's own self-assessment, the review ---
+    "api:program_vision": Route(NONE, only(SIGNED_IN_200, anonymous=401)),
+    "api:program_vision_write": Route(
+        NONE,
+        only({L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"vision": "Coaching helps every teacher grow.", "aims": ["Reach half the teachers"]},
+        json=True,
+    ),
+    "api:self_assessments": Route(NONE, only({C: 200, OC: 200}, anonymous=401)),
+    "api:self_assessment_current": Route(NONE, only({C: 200, OC: 200}, anonymous=401)),
+    "api:self_assessment_save": Route(
+        NONE, only({C: 200, OC: 200}, anonymous=401), method="post", data=_self_ratings, json=True
+    ),
+    "api:program_reviews": Route(NONE, only({L: 200, AD: 200}, anonymous=401)),
+    "api:program_review": Route(_review_year, only({L: 200, AD: 200}, anonymous=401)),
+    "api:program_review_gather": Route(NONE, only({L: 200}, anonymous=401), method="post"),
+    "api:program_review_notes": Route(
+        _review_year,
+        only({L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"what_worked": "Cycles tied to goals.", "what_to_change": "More PLC time."},
+        json=True,
     ),
 }
 

@@ -33,13 +33,18 @@ from coachmap.coaching.requests.api import router as requests_router
 from coachmap.coaching.timelog.api import router as timelog_router
 from coachmap.core import access
 from coachmap.core import tokens as token_rules
+from coachmap.core.api import router as district_router
+from coachmap.families.api import router as families_router
 from coachmap.feedback.api import router as feedback_router
 from coachmap.improvement.api import router as improvement_router
 from coachmap.improvement.endpoints.mounted import router as improvement_pages_router
 from coachmap.library.api import router as library_router
 from coachmap.notifications.api import router as notifications_router
+from coachmap.people.api import router as people_router
+from coachmap.program.api import router as program_router
 from coachmap.reports.api import router as reports_router
 from coachmap.roster.api import router as roster_router
+from coachmap.signin.api import router as signin_router
 
 
 def signed_in_docs(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -263,4 +268,9 @@ api.add_router("/", feedback_router)
 api.add_router("/", library_router)
 api.add_router("/", roster_router)
 api.add_router("/", notifications_router)
+api.add_router("/", people_router)
+api.add_router("/", district_router)
+api.add_router("/", signin_router)
+api.add_router("/", families_router)
+api.add_router("/", program_router)
 api.add_router("/reports", reports_router)

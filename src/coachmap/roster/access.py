@@ -14,7 +14,7 @@ from coachmap.core.access import (
     school_ids,
 )
 from coachmap.core.models import Role
-from coachmap.roster.models import ImportRun, Result, Student, SyncRun
+from coachmap.roster.models import ColumnMapping, ImportRun, Result, Student, SyncRun
 
 
 def students_visible_to(user: AnyUser) -> QuerySet[Student]:
@@ -37,6 +37,11 @@ def import_runs_visible_to(user: AnyUser) -> QuerySet[ImportRun]:
 
 
 IMPORT_ROLES = (Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
+
+
+def column_mappings_visible_to(user: AnyUser) -> QuerySet[ColumnMapping]:
+    """Saved column mappings belong to the imports: their district's program lead and district admin."""
+    return ColumnMapping.objects.filter(district_id__in=district_ids(user, *IMPORT_ROLES))
 
 
 def may_import_into(user: AnyUser, district_id: int) -> bool:

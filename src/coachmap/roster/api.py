@@ -1,21 +1,27 @@
 """Roster imports through the API (issue 20): send a file to import, as on the upload page, and
 follow its run. The same service (`services.import_upload`): the same checks, all-or-nothing
-merge, removal threshold and report; a held import is confirmed on its page."""
+merge, removal threshold and report; a held import is confirmed
+with `POST /imports/{id}/confirm`, as on its page; saved column mappings are listed, saved and
+forgotten."""
 
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from pydantic import ConfigDict, Field
 
 from coachmap.core import access, tokens
+from coachmap.core.forms import form_cleaned
 from coachmap.core.inputs import Id, Pages
 from coachmap.roster import access as roster_access
 from coachmap.roster import queries, services
-from coachmap.roster.models import ImportKind, ImportRun, ImportStatus
+from coachmap.roster.forms import ImportConfirmForm
+from coachmap.roster.models import ColumnMapping, ImportKind, ImportRun, ImportStatus
 
 router = Router(tags=["roster"])
 
@@ -134,3 +140,102 @@ def import_upload(
     )
     run.refresh_from_db()
     return Status(202, _detail(run))
+
+
+class ImportConfirmIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    confirm: bool = Field(
+        False,
+        description="For a held import: true confirms what it removes (its report's `held` says what).",
+    )
+
+
+@router.post("/imports/{run_id}/confirm", response={202: ImportDetailOut})
+def import_confirm(request: HttpRequest, run_id: Id, data: ImportConfirmIn | None = None) -> Status:
+    """Import the file a check read or an import held, as the run page's Import button does. A held
+    import needs `confirm: true`; a finished one, or one whose file is no longer kept, is a 422.
+    A person confirms: service tokens (which send files) cannot, so a held import waits for one."""
+    _require_importer(request)
+    run = access.fetch(roster_access.import_runs_visible_to, request.user, pk=run_id)
+    report = queries.import_report(run)
+    if (
+        report is None
+        or not report.ok
+        or run.status not in (ImportStatus.CHECKED, ImportStatus.HELD)
+        or not run.upload_path
+    ):
+        raise ValidationError(
+            {"run_id": "This import has already run or its file is no longer kept; upload it again."}
+        )
+    form = ImportConfirmForm(
+        {"confirm": bool(data and data.confirm)}, effect=report.effect(), held=bool(report.held)
+    )
+    again = services.import_run_confirm(
+        actor=request.user,  # type: ignore[arg-type]
+        run=run,
+        confirmed=form_cleaned(form)["confirm"],
+    )
+    again.refresh_from_db()
+    return Status(202, _detail(again))
+
+
+# --- saved column mappings ----------------------------------------------------------------------
+
+
+class ColumnMappingOut(Schema):
+    id: int
+    name: str
+    kind: str
+    columns: dict[str, str] = Field(description="coachmap field → the file's header")
+    updated_at: datetime.datetime
+
+
+class ColumnMappingIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        max_length=100, description="The source, as named on the import page (e.g. “Star Reading”)."
+    )
+    columns: dict[str, str] = Field(
+        description='coachmap field → the file\'s header, e.g. {"student_id": "SIS ID"}'
+    )
+
+
+@router.get("/column-mappings", response=list[ColumnMappingOut])
+@tokens.service(tokens.Scope.WRITE_ROSTER)
+@paginate(Pages, page_size=50)
+def column_mappings(request: HttpRequest, name: str | None = None) -> QuerySet[ColumnMapping]:
+    """The district's saved column mappings for assessment results, as the import page lists them."""
+    _require_importer(request)
+    rows = roster_access.column_mappings_visible_to(request.user)
+    if name:
+        rows = rows.filter(name__icontains=name[:100])
+    return rows.order_by("name", "id")
+
+
+@router.post("/column-mappings", response={201: ColumnMappingOut})
+@tokens.service(tokens.Scope.WRITE_ROSTER)
+def column_mapping_save(request: HttpRequest, data: ColumnMappingIn) -> Status:
+    """Save (or replace, by name) a source's mapping; imports naming the source read their columns this way."""
+    _require_importer(request)
+    district = queries.import_district(request.user)
+    access.require(district is not None, "Only a program lead or district admin can import data.")
+    assert district is not None  # noqa: S101 - required above
+    saved = services.column_mapping_save(
+        actor=request.user,  # type: ignore[arg-type]
+        district=district,
+        name=data.name,
+        columns=data.columns,
+    )
+    return Status(201, saved)
+
+
+@router.delete("/column-mappings/{mapping_id}", response={204: None})
+@tokens.service(tokens.Scope.WRITE_ROSTER)
+def column_mapping_delete(request: HttpRequest, mapping_id: Id) -> Status:
+    """Forget a saved mapping: the next import from its source guesses the columns from their names."""
+    _require_importer(request)
+    found = access.fetch(roster_access.column_mappings_visible_to, request.user, pk=mapping_id)
+    services.column_mapping_delete(actor=request.user, mapping=found)  # type: ignore[arg-type]
+    return Status(204, None)

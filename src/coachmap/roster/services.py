@@ -365,3 +365,69 @@ def _finished_notify(run: ImportRun) -> None:
         url=reverse("roster:import-run", kwargs={"run_id": run.pk}),
         topic=Topic.IMPORTS,
     )
+
+
+# --- saved column mappings (issue 20: the API's; an import saves the mapping it used, too) -----------
+
+
+def column_mapping_save(
+    *, actor: User, district: District, name: str, columns: dict[str, str]
+) -> ColumnMapping:
+    """Save (or replace) a source's column mapping for assessment results: coachmap field → the
+    file's header. The next import naming this source reads its columns this way. Audited."""
+    from coachmap.roster.importers.results import FIELDS, REQUIRED
+
+    access.require(
+        roster_access.may_import_into(actor, district.pk),
+        "Only a program lead or district admin can import data.",
+    )
+    errors: dict[str, str] = {}
+    name = name.strip()
+    if not name or len(name) > 100:  # noqa: PLR2004 - the model's max_length
+        errors["name"] = (
+            "Name the source in 1 to 100 characters, as on the import page (e.g. “Star Reading”)."
+        )
+    unknown = sorted(f for f in columns if f not in FIELDS)
+    if unknown:
+        errors["columns"] = f"coachmap has no field {', '.join(unknown)}: use {', '.join(FIELDS)}."
+    elif not all(isinstance(h, str) and h.strip() and len(h) <= 200 for h in columns.values()):  # noqa: PLR2004
+        errors["columns"] = "Give each field the header of its column in the file (1 to 200 characters)."
+    elif missing := [f for f in REQUIRED if f not in columns]:
+        errors["columns"] = f"A mapping names the columns for {', '.join(missing)}: they are required."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        mapping, _ = ColumnMapping.objects.update_or_create(
+            district=district,
+            kind=ImportKind.RESULTS,
+            name=name,
+            defaults={"columns": {f: h.strip() for f, h in columns.items()}},
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.SETTINGS_CHANGE,
+            obj=mapping,
+            district=district,
+            setting=f"column mapping {name}",
+            after=mapping.columns,
+        )
+    return mapping
+
+
+def column_mapping_delete(*, actor: User, mapping: ColumnMapping) -> None:
+    """Forget a saved mapping: the next import from its source guesses the columns again. Audited."""
+    access.require(
+        roster_access.may_import_into(actor, mapping.district_id),
+        "Only a program lead or district admin can import data.",
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.SETTINGS_CHANGE,
+            obj=mapping,
+            district=mapping.district_id,
+            setting=f"column mapping {mapping.name}",
+            before=mapping.columns,
+            after=None,
+        )
+        mapping.delete()

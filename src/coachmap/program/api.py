@@ -1,0 +1,280 @@
+"""The program as a whole through the API (issue 20, the pages of issue 16): the vision (everyone in
+the district reads it; the program lead writes it), a coach's own self-assessment per term (theirs
+alone), and the annual review (the lead gathers and annotates this year's; the district reads
+every year's). The same forms, checks and services as the pages. The school-year rollover stays a
+command: no page starts it, so no route does."""
+
+import datetime
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.pagination import paginate
+from pydantic import ConfigDict, Field
+
+from coachmap.core import access
+from coachmap.core.forms import form_cleaned
+from coachmap.core.inputs import Pages
+from coachmap.core.models import Coach, District, Role
+from coachmap.core.schoolyear import school_year_of
+from coachmap.program import access as program_access
+from coachmap.program import forms, services, terms
+from coachmap.program.models import AnnualReview, ProgramVision, SelfAssessment
+
+router = Router(tags=["program"])
+
+# A school year, named by the year it ends in.
+Year = Annotated[int, Field(ge=2000, le=2100)]
+
+
+def _district(request: HttpRequest, page: str, *roles: Role) -> District:
+    access.require(access.may_open(request.user, page), "This page is not for your role.")
+    district = access.acting_district(request.user, *(roles or tuple(Role)))
+    if district is None:
+        raise Http404("You belong to no district.")
+    return district
+
+
+# --- the vision -----------------------------------------------------------------------------------
+
+
+class VisionOut(Schema):
+    published: bool = Field(description="false until the program lead first writes it")
+    vision: str
+    aims: list[str]
+    updated_at: datetime.datetime | None
+    may_write: bool
+
+
+class VisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    vision: str = Field(max_length=4000)
+    aims: list[str] = Field(default_factory=list, max_length=50, description="At most 10, one each.")
+
+
+def _vision(request: HttpRequest, district: District) -> dict[str, Any]:
+    found = ProgramVision.objects.filter(district=district).first()
+    return {
+        "published": found is not None,
+        "vision": found.vision if found else "",
+        "aims": list(found.aims) if found else [],
+        "updated_at": found.updated_at if found else None,
+        "may_write": program_access.may_write_vision(request.user, district.pk),
+    }
+
+
+@router.get("/program/vision", response=VisionOut)
+def program_vision(request: HttpRequest) -> dict[str, Any]:
+    """The program's vision and aims, as everyone in the district reads them."""
+    district = _district(request, "program:vision")
+    access.require(program_access.may_read_vision(request.user, district.pk))
+    return _vision(request, district)
+
+
+@router.post("/program/vision", response=VisionOut)
+def program_vision_write(request: HttpRequest, data: VisionIn) -> dict[str, Any]:
+    """The program lead publishes the vision and its aims (at most 10, 300 characters each)."""
+    district = _district(request, "program:vision-edit", Role.PROGRAM_LEAD)
+    cleaned = form_cleaned(forms.VisionForm({"vision": data.vision, "aims": "\n".join(data.aims)}))
+    services.vision_write(actor=request.user, district=district, **cleaned)  # type: ignore[arg-type]
+    return _vision(request, district)
+
+
+# --- a coach's self-assessment --------------------------------------------------------------------
+
+
+class AreaOut(Schema):
+    id: int
+    name: str
+    description: str
+
+
+class RatingOut(Schema):
+    area_id: int
+    area: str
+    level: int
+    level_words: str
+
+
+class SelfAssessmentOut(Schema):
+    id: int
+    school_year: int
+    term: str
+    term_label: str
+    reflection: str = Field(description="Only the coach reads it.")
+    ratings: list[RatingOut]
+    updated_at: datetime.datetime
+
+
+class SelfAssessmentTermOut(Schema):
+    school_year: int
+    term: str
+    term_label: str
+    areas: list[AreaOut] = Field(
+        description="The rubric's areas to rate this term, each 1 (Beginning) to 4 (Leading)."
+    )
+    assessment: SelfAssessmentOut | None
+
+
+class SelfAssessmentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    ratings: dict[int, int] = Field(
+        description="Area id → level, 1 (Beginning) to 4 (Leading), for every area."
+    )
+    reflection: str = Field("", max_length=4000)
+
+
+def _coach(request: HttpRequest, page: str) -> Coach:
+    access.require(access.may_open(request.user, page), "Only a coach keeps a self-assessment.")
+    coach = access.coach_of(request.user)
+    if coach is None:
+        raise Http404("You have no coach profile.")
+    return coach
+
+
+def _assessment(row: SelfAssessment) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "school_year": row.school_year,
+        "term": row.term,
+        "term_label": terms.term_label(row.school_year, row.term),
+        "reflection": row.reflection,
+        "ratings": [
+            {
+                "area_id": r.competency_id,
+                "area": r.competency.name,
+                "level": r.level,
+                "level_words": r.get_level_display(),
+            }
+            for r in row.ratings.all()
+        ],
+        "updated_at": row.updated_at,
+    }
+
+
+def _own(request: HttpRequest) -> QuerySet[SelfAssessment]:
+    return program_access.self_assessments_visible_to(request.user).prefetch_related("ratings__competency")
+
+
+@router.get("/program/self-assessments", response=list[SelfAssessmentOut])
+@paginate(Pages, page_size=20)
+def self_assessments(request: HttpRequest, school_year: Year | None = None) -> list[dict[str, Any]]:
+    """The coach's own self-assessments, term by term (nobody else reads them)."""
+    _coach(request, "program:growth")
+    rows = _own(request)
+    if school_year is not None:
+        rows = rows.filter(school_year=school_year)
+    return [_assessment(r) for r in rows.order_by("-school_year", "term", "-id")]
+
+
+@router.get("/program/self-assessments/current", response=SelfAssessmentTermOut)
+def self_assessment_current(request: HttpRequest) -> dict[str, Any]:
+    """This term's rubric areas and the coach's self-assessment so far (null before the first)."""
+    coach = _coach(request, "program:growth-assessment")
+    school_year, term = terms.term_of(timezone.localdate())
+    areas = services.rubric_ensure(district=coach.district)
+    found = _own(request).filter(school_year=school_year, term=term).first()
+    return {
+        "school_year": school_year,
+        "term": term,
+        "term_label": terms.term_label(school_year, term),
+        "areas": [{"id": a.pk, "name": a.name, "description": a.description} for a in areas],
+        "assessment": _assessment(found) if found else None,
+    }
+
+
+@router.post("/program/self-assessments/current", response=SelfAssessmentOut)
+def self_assessment_save(request: HttpRequest, data: SelfAssessmentIn) -> dict[str, Any]:
+    """Save this term's self-assessment: a level on every area (saving again this term replaces it)."""
+    coach = _coach(request, "program:growth-assessment")
+    areas = services.rubric_ensure(district=coach.district)
+    unknown = sorted(set(data.ratings) - {a.pk for a in areas})
+    if unknown:
+        raise ValidationError({"ratings": "Rate the areas of your district's current rubric only."})
+    values: dict[str, Any] = {f"area_{pk}": level for pk, level in data.ratings.items()}
+    form = forms.SelfAssessmentForm({**values, "reflection": data.reflection}, competencies=areas)
+    cleaned = form_cleaned(form)
+    saved = services.self_assessment_save(
+        coach=coach, ratings=form.ratings(), reflection=cleaned["reflection"]
+    )
+    return _assessment(_own(request).get(pk=saved.pk))
+
+
+# --- the annual review ----------------------------------------------------------------------------
+
+
+class ReviewOut(Schema):
+    school_year: int
+    label: str
+    gathered_at: datetime.datetime | None
+    writable: bool = Field(description="This year's, for the program lead; past years are kept as they were.")
+
+
+class ReviewDetailOut(ReviewOut):
+    figures: dict[str, Any] = Field(description="As gathered, each as suppressed as on its own page.")
+    what_worked: str
+    what_to_change: str
+
+
+class ReviewNotesIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    what_worked: str = Field("", max_length=8000)
+    what_to_change: str = Field("", max_length=8000)
+
+
+def _review(request: HttpRequest, row: AnnualReview, *, detail: bool = False) -> dict[str, Any]:
+    current = school_year_of(timezone.localdate())
+    out: dict[str, Any] = {
+        "school_year": row.school_year,
+        "label": f"{row.school_year - 1}–{row.school_year}",
+        "gathered_at": row.gathered_at,
+        "writable": program_access.may_write_review(request.user, row, current),
+    }
+    if detail:
+        out.update(figures=row.figures or {}, what_worked=row.what_worked, what_to_change=row.what_to_change)
+    return out
+
+
+@router.get("/program/reviews", response=list[ReviewOut])
+@paginate(Pages, page_size=20)
+def program_reviews(request: HttpRequest) -> list[dict[str, Any]]:
+    """The district's annual reviews, newest first."""
+    district = _district(request, "program:reviews", Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN)
+    rows = program_access.reviews_visible_to(request.user).filter(district=district)
+    return [_review(request, r) for r in rows.order_by("-school_year")]
+
+
+@router.get("/program/reviews/{year}", response=ReviewDetailOut)
+def program_review(request: HttpRequest, year: Year) -> dict[str, Any]:
+    """One year's review: its gathered figures and the lead's notes."""
+    access.require(
+        access.may_open(request.user, "program:review"), "The review is the lead's and the district's."
+    )
+    row = access.fetch(program_access.reviews_visible_to, request.user, school_year=year)
+    return _review(request, row, detail=True)
+
+
+@router.post("/program/reviews", response=ReviewDetailOut)
+def program_review_gather(request: HttpRequest) -> dict[str, Any]:
+    """Gather (or gather again) this school year's figures into its review (the program lead)."""
+    district = _district(request, "program:review-gather", Role.PROGRAM_LEAD)
+    row = services.review_gather(actor=request.user, district=district)  # type: ignore[arg-type]
+    return _review(request, row, detail=True)
+
+
+@router.post("/program/reviews/{year}/notes", response=ReviewDetailOut)
+def program_review_notes(request: HttpRequest, year: Year, data: ReviewNotesIn) -> dict[str, Any]:
+    """What worked and what to change next year: this year's review only (a past year's is a 403)."""
+    access.require(
+        access.may_open(request.user, "program:review-annotate"), "Only the program lead writes the review."
+    )
+    row = access.fetch(program_access.reviews_visible_to, request.user, school_year=year)
+    cleaned = form_cleaned(forms.ReviewNotesForm(data.model_dump()))
+    saved = services.review_annotate(actor=request.user, review_row=row, **cleaned)  # type: ignore[arg-type]
+    return _review(request, saved, detail=True)
