@@ -24,6 +24,7 @@ from ninja.security import HttpBearer, django_auth
 from coachmap.api import tokens
 from coachmap.coaching.agreements.api import router as agreements_router
 from coachmap.coaching.api import router as coaching_router
+from coachmap.coaching.learning.api import router as learning_router
 from coachmap.coaching.requests.api import router as requests_router
 from coachmap.coaching.timelog.api import router as timelog_router
 from coachmap.core import access
@@ -247,6 +248,7 @@ api.add_router("/", coaching_router)
 api.add_router("/", requests_router)
 api.add_router("/", timelog_router)
 api.add_router("/", agreements_router)
+api.add_router("/", learning_router)
 api.add_router("/", feedback_router)
 api.add_router("/", library_router)
 api.add_router("/", roster_router)

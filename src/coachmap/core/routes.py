@@ -277,4 +277,11 @@ API_ROUTES: dict[str, str] = {
     "api:imports": "roster:imports",
     "api:impact_summary": "reports:impact",
     "api:requests_waiting": "coaching:requests",
+    "api:pulse_pending": "feedback:pulse",
+    "api:survey_create": "feedback:survey-new",
+    "api:offerings": "coaching:offerings",
+    "api:offering_create": "coaching:offering-new",
+    "api:resource_create": "library:resource-new",
+    "api:notification_settings": "notifications:settings",
+    "api:notification_settings_update": "notifications:settings",
 }
