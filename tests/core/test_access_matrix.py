@@ -152,6 +152,14 @@ def _leads_draft(w: World) -> int:
     return Survey.objects.create(district=w.district, title="Draft", school_year=2027, created_by=w.lead).pk
 
 
+def _draft_question(w: World) -> dict[str, Any]:
+    """A question of the world's draft survey, made for each request (removing it is the act)."""
+    from coachmap.feedback.models import Question
+
+    question = Question.objects.create(survey=w.draft_survey, text="Was it useful?", position=9)
+    return {"survey_id": w.draft_survey.pk, "question_id": question.pk}
+
+
 def _new_offering(w: World) -> dict[str, Any]:
     """A new offering of the world's district with seats to take (made for each request)."""
     import datetime
@@ -642,7 +650,7 @@ EXPECTED: dict[str, Route] = {
         json=True,
     ),
     "api:survey_question_remove": Route(
-        lambda w: {"survey_id": w.draft_survey.pk, "question_id": w.draft_survey.questions.get().pk},
+        _draft_question,
         only({L: 200}, anonymous=401),
         method="delete",
     ),
