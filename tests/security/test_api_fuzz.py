@@ -27,6 +27,7 @@ from hypothesis import settings as examples
 from schemathesis import GenerationMode
 
 from coachmap.api.api import api
+from tests.issue16_world import of as issue16
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,12 @@ def test_the_api_never_answers_5xx_to_fuzzed_requests(world, settings, wsgi_app,
         "cycle_id": world.cycle.pk,
         "round_id": world.draft_round.pk,
         "proposal_id": world.offer_proposal.pk,
+        # Issue 20's feedback, library and professional-learning routes.
+        "survey_id": world.open_survey.pk,
+        "resource_id": world.resource.pk,
+        "offering_id": issue16(world).offering.pk,
+        "seat_id": issue16(world).seat.pk,
+        "session_id": world.session.pk,
     }
     failures: list[str] = []
     sent = 0

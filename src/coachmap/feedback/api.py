@@ -21,11 +21,12 @@ from ninja.pagination import paginate
 from coachmap.coaching import access as coaching_access
 from coachmap.core import access, tokens
 from coachmap.core.access import teacher_of
-from coachmap.core.inputs import Id, Pages, errors_on
+from coachmap.core.inputs import Id, Pages, errors_on, form_checked
 from coachmap.core.models import Role
 from coachmap.core.schoolyear import school_year_of
 from coachmap.feedback import access as feedback_access
 from coachmap.feedback import anonymity, queries, services
+from coachmap.feedback.forms import QuestionForm, SurveyForm
 from coachmap.feedback.models import Question, QuestionKind, Survey, SurveyStatus
 
 router = Router(tags=["surveys"])
@@ -277,12 +278,12 @@ def survey_create(request: HttpRequest, payload: SurveyIn) -> dict[str, Any]:
     )
     district = access.acting_district(request.user, Role.PROGRAM_LEAD)
     access.require(district is not None, "Only the program lead writes surveys.")
+    form = form_checked(SurveyForm(payload.dict()))
     survey = services.survey_write(
         actor=request.user,  # type: ignore[arg-type]
         district=district,  # type: ignore[arg-type]
         school_year=school_year_of(timezone.localdate()),
-        title=payload.title,
-        introduction=payload.introduction,
+        **form.cleaned_data,
     )
     return _survey(survey)
 
@@ -301,13 +302,13 @@ def _editable(request: HttpRequest, survey_id: int, page: str) -> Survey:
 def survey_update(request: HttpRequest, survey_id: Id, payload: SurveyIn) -> dict[str, Any]:
     """The program lead changes a survey's title and introduction."""
     survey = _editable(request, survey_id, "feedback:survey-edit")
+    form = form_checked(SurveyForm(payload.dict()))
     services.survey_write(
         actor=request.user,  # type: ignore[arg-type]
         district=survey.district,
         school_year=survey.school_year,
         survey=survey,
-        title=payload.title,
-        introduction=payload.introduction,
+        **form.cleaned_data,
     )
     return _survey(survey)
 
@@ -324,14 +325,12 @@ class QuestionIn(Schema):
 def survey_question_add(request: HttpRequest, survey_id: Id, payload: QuestionIn) -> dict[str, Any]:
     """Add a question to a draft survey (no free-text questions: only answers that can be counted)."""
     survey = _editable(request, survey_id, "feedback:survey-edit")
+    # The page's form: one choice a line.
+    form = form_checked(
+        QuestionForm({"text": payload.text, "kind": payload.kind, "options": "\n".join(payload.options)})
+    )
     with errors_on("survey"):
-        services.question_add(
-            actor=request.user,  # type: ignore[arg-type]
-            survey=survey,
-            text=payload.text,
-            kind=payload.kind,
-            options=payload.options,
-        )
+        services.question_add(actor=request.user, survey=survey, **form.cleaned_data)  # type: ignore[arg-type]
     return _survey(survey)
 
 
