@@ -136,6 +136,51 @@ def _seat(w: World) -> dict[str, Any]:
     return {"seat_id": _i16(w).seat.pk}
 
 
+def _fresh_session(w: World) -> dict[str, Any]:
+    """A session of the world's cycle held today, whose pulse is still open (made for each request)."""
+    from django.utils import timezone
+
+    from tests.factories import SessionFactory
+
+    return {"session_id": SessionFactory(cycle=w.cycle, date=timezone.localdate()).pk}
+
+
+def _leads_draft(w: World) -> int:
+    """A draft survey the lead wrote (the world's draft has no author, which a save would refuse)."""
+    from coachmap.feedback.models import Survey
+
+    return Survey.objects.create(district=w.district, title="Draft", school_year=2027, created_by=w.lead).pk
+
+
+def _draft_question(w: World) -> dict[str, Any]:
+    """A question of the world's draft survey, made for each request (removing it is the act)."""
+    from coachmap.feedback.models import Question
+
+    question = Question.objects.create(survey=w.draft_survey, text="Was it useful?", position=9)
+    return {"survey_id": w.draft_survey.pk, "question_id": question.pk}
+
+
+def _new_offering(w: World) -> dict[str, Any]:
+    """A new offering of the world's district with seats to take (made for each request)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from coachmap.coaching.learning.models import Offering, OfferingSession
+
+    offering = Offering.objects.create(
+        district=w.district,
+        title="Reading conferences",
+        description="One on one.",
+        seats=5,
+        presenter_coach=w.coach,
+    )
+    OfferingSession.objects.create(
+        offering=offering, starts_at=timezone.now() + datetime.timedelta(days=30), minutes=60
+    )
+    return {"offering_id": offering.pk}
+
+
 def _framework_version(w: World) -> dict[str, Any]:
     from coachmap.improvement.framework.services import framework_ensure
 
@@ -172,6 +217,8 @@ def _micro_session(w: World) -> dict[str, Any]:
     from tests.factories import SessionFactory
 
     return {"session_id": SessionFactory(cycle=w.cycle, session_type="micro", notes="").pk}
+
+
 INTAKE_ITEMS = (
     "plan_for_goal",
     "adjust_mid_lesson",
@@ -243,6 +290,8 @@ def _calendar_file(w: World) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return {"calendar": SimpleUploadedFile("calendar.ics", CALENDAR, "text/calendar")}
+
+
 def _self_ratings(w: World) -> dict[str, Any]:
     from coachmap.program.services import rubric_ensure
 
@@ -951,6 +1000,120 @@ EXPECTED: dict[str, Route] = {
         only({C: 201, OC: 404, P: 201, OP: 404}, anonymous=401),
         method="post",
         data=_walkthrough_in,
+        json=True,
+    ),
+    # Issue 20, the feedback, library, professional-learning and email-settings pages' writes: the
+    # same roles as the pages; other people's objects are 404.
+    "api:pulse_pending": Route(NONE, only({T: 200, OT: 200}, anonymous=401)),
+    "api:pulse_answer": Route(
+        _fresh_session,
+        only({T: 200, OT: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"skip": True},
+        json=True,
+    ),
+    "api:survey_detail": Route(
+        lambda w: {"survey_id": w.open_survey.pk},
+        only({T: 200, OT: 200, L: 200, P: 200, OP: 200, AD: 200}, anonymous=401),
+    ),
+    "api:survey_create": Route(
+        NONE,
+        only({L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"title": "Spring survey"},
+        json=True,
+    ),
+    "api:survey_update": Route(
+        lambda w: {"survey_id": _leads_draft(w)},
+        only({L: 200}, anonymous=401),
+        method="put",
+        data=lambda w: {"title": "Next year's survey", "introduction": "Anonymous."},
+        json=True,
+    ),
+    "api:survey_question_add": Route(
+        lambda w: {"survey_id": w.draft_survey.pk},
+        only({L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"text": "My coach listened.", "kind": "scale"},
+        json=True,
+    ),
+    "api:survey_question_remove": Route(
+        _draft_question,
+        only({L: 200}, anonymous=401),
+        method="delete",
+    ),
+    "api:survey_status": Route(
+        lambda w: {"survey_id": w.draft_survey.pk},
+        only({L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"status": "open"},
+        json=True,
+    ),
+    "api:survey_answer": Route(
+        lambda w: {"survey_id": w.open_survey.pk},
+        only({T: 200, OT: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"answers": [{"question_id": w.open_survey.questions.get().pk, "value": 4}]},
+        json=True,
+    ),
+    "api:offering_feedback_answer": Route(
+        _offering,
+        only({T: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"skip": True},
+        json=True,
+    ),
+    "api:offering_feedback_results": Route(_offering, only({C: 200, L: 200, AD: 200}, anonymous=401)),
+    "api:offerings": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:offering": Route(_offering, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:offering_create": Route(
+        NONE,
+        only({C: 200, OC: 200, L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "title": "Exit tickets that steer tomorrow",
+            "description": "Short checks, read in five minutes.",
+            "goals": [w.goal.pk],
+            "presenter_name": "Ann Outside, Reading Institute",
+            "first_starts_at": "2099-02-01T15:00:00-05:00",
+        },
+        json=True,
+    ),
+    "api:offering_signup": Route(_new_offering, only({T: 200, OT: 200}, anonymous=401), method="post"),
+    "api:offering_withdraw": Route(_seat, only({T: 200, OT: 404}, anonymous=401), method="post"),
+    "api:offering_follow_up": Route(_seat, only({T: 200, OT: 404}, anonymous=401), method="post"),
+    "api:offering_attendance": Route(
+        lambda w: {"session_id": _i16(w).past_session.pk},
+        only({C: 200, OC: 403, L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"present": [_i16(w).seat.pk]},
+        json=True,
+    ),
+    "api:resource_create": Route(
+        NONE,
+        only({C: 200, OC: 200, L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"title": "Exit ticket bank", "kind": "exemplar", "url": "https://example.org/exit"},
+        json=True,
+    ),
+    "api:resource_update": Route(
+        lambda w: {"resource_id": w.resource.pk},
+        only({C: 200, L: 200}, anonymous=401),
+        method="put",
+        data=lambda w: {"title": "Rotation planner", "kind": "lesson_plan", "url": w.resource.url},
+        json=True,
+    ),
+    "api:resource_open": Route(
+        lambda w: {"resource_id": w.resource.pk},
+        only(dict.fromkeys(ROLES[1:], 200), anonymous=401),
+        method="post",
+    ),
+    "api:notification_settings": Route(NONE, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:notification_settings_update": Route(
+        NONE,
+        only(dict.fromkeys(ROLES[1:], 200), anonymous=401),
+        method="put",
+        data=lambda w: {"surveys": "weekly"},
         json=True,
     ),
     # The API's first paths answer as /api/v1/ does (issue 20).

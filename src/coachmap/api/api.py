@@ -29,6 +29,7 @@ from coachmap.coaching.bestfit.api import router as bestfit_router
 from coachmap.coaching.groups.api import router as groups_router
 from coachmap.coaching.handovers.api import router as handovers_router
 from coachmap.coaching.lighter.api import router as lighter_router
+from coachmap.coaching.learning.api import router as learning_router
 from coachmap.coaching.requests.api import router as requests_router
 from coachmap.coaching.timelog.api import router as timelog_router
 from coachmap.core import access
@@ -264,6 +265,7 @@ api.add_router("/", bestfit_router)
 api.add_router("/", requests_router)
 api.add_router("/", timelog_router)
 api.add_router("/", agreements_router)
+api.add_router("/", learning_router)
 api.add_router("/", feedback_router)
 api.add_router("/", library_router)
 api.add_router("/", roster_router)

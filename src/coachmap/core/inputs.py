@@ -7,10 +7,13 @@ limit. One definition here, used by the URL converter, the API's parameter types
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import Iterator
 from typing import Annotated
 
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
+from django.forms import BaseForm
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, Field
@@ -92,3 +95,20 @@ def _no_nul(value: str) -> str:
 # Free text sent to the API (a note, a reason, a name): anything but a NUL character, which the
 # database cannot store; one is a 422 naming the field, never a 500.
 Text = Annotated[str, AfterValidator(_no_nul)]
+@contextlib.contextmanager
+def errors_on(field: str) -> Iterator[None]:
+    """A service's error that names no field is said of `field`: the API's 422 names what to change."""
+    try:
+        yield
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({field: exc.messages}) from exc
+
+
+def form_checked(form: BaseForm) -> BaseForm:
+    """The page's form, bound to what the API was sent: its errors are the API's 422, field by field
+    (the same checks as the page, said the same way)."""
+    if not form.is_valid():
+        raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
+    return form

@@ -304,4 +304,11 @@ API_ROUTES: dict[str, str] = {
     "api:self_assessments": "program:growth",
     "api:self_assessment_current": "program:growth-assessment",
     "api:program_reviews": "program:reviews",
+    "api:pulse_pending": "feedback:pulse",
+    "api:survey_create": "feedback:survey-new",
+    "api:offerings": "coaching:offerings",
+    "api:offering_create": "coaching:offering-new",
+    "api:resource_create": "library:resource-new",
+    "api:notification_settings": "notifications:settings",
+    "api:notification_settings_update": "notifications:settings",
 }

@@ -1,18 +1,25 @@
-"""The library through the API (issue 20): search and read, as on the library pages."""
+"""The library through the API (issue 20), as on the library pages: search and read; add a
+resource and change it (its author or the program lead), with the page's form and service; and
+count an opening, as following a resource's link from its page does (who opened it is not kept)."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
 from coachmap.core import access, tokens
-from coachmap.core.inputs import Id, Pages
+from coachmap.core.access import AnyUser
+from coachmap.core.inputs import Id, Pages, form_checked
+from coachmap.core.models import Role
 from coachmap.library import access as library_access
-from coachmap.library import queries
-from coachmap.library.models import Resource, ResourceKind
+from coachmap.library import queries, services
+from coachmap.library.forms import ResourceForm
+from coachmap.library.models import Quadrant, Resource, ResourceKind
+from coachmap.roster.models import Subject
 
 router = Router(tags=["library"])
 
@@ -31,6 +38,10 @@ class ResourceOut(Schema):
     quadrants: list[str]
     goals: list[int]
     created_at: datetime.datetime
+    opened: int | None = Field(None, description="Times opened (on one resource's answer)")
+    in_sessions: int | None = Field(
+        None, description="Times used in coaching sessions (on one resource's answer)"
+    )
 
     @staticmethod
     def resolve_goals(obj: Resource) -> list[int]:
@@ -67,4 +78,93 @@ def library(request: HttpRequest, filters: Query[LibraryFilters]) -> QuerySet[Re
 @router.get("/library/{resource_id}", response=ResourceOut)
 @tokens.service(tokens.Scope.READ_LIBRARY)
 def resource(request: HttpRequest, resource_id: Id) -> Resource:
-    return access.fetch(library_access.resources_visible_to, request.user, pk=resource_id)
+    """One resource, with how often it was opened and used in sessions (as on its page)."""
+    return access.fetch(
+        lambda u: queries.with_use_counts(library_access.resources_visible_to(u)),
+        request.user,
+        pk=resource_id,
+    )
+
+
+class ResourceIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    kind: ResourceKind
+    description: str = Field("", max_length=10000)
+    url: str = Field("", max_length=500, description="A web address (https://…); a new resource needs one")
+    tools: list[str] = Field(default_factory=list, max_length=50)
+    practices: list[str] = Field(default_factory=list, max_length=50)
+    subjects: list[Subject] = Field(default_factory=list, max_length=10)
+    grades: list[int] = Field(default_factory=list, max_length=20, description="-1 Pre-K, 0 K, 1–12")
+    quadrants: list[Quadrant] = Field(default_factory=list, max_length=4)
+    goals: list[Id] = Field(default_factory=list, max_length=100, description="School goals it serves")
+
+
+def _form(
+    payload: ResourceIn, *, user: AnyUser, district_id: int, require_source: bool = True
+) -> ResourceForm:
+    """The page's form, bound to what was sent (tags as the page's comma-separated boxes)."""
+    data = payload.dict()
+    data["tools"] = ", ".join(t.replace(",", " ") for t in payload.tools)
+    data["practices"] = ", ".join(p.replace(",", " ") for p in payload.practices)
+    form = ResourceForm(
+        data,
+        goals=queries.goals_to_tag(user, district_id),
+        require_source=require_source,
+    )
+    return form_checked(form)  # type: ignore[return-value]
+
+
+@router.post("/library", response=ResourceOut)
+def resource_create(request: HttpRequest, payload: ResourceIn) -> Resource:
+    """A coach or the program lead adds a resource given by its link (a file is uploaded on the page)."""
+    access.require(
+        access.may_open(request.user, "library:resource-new"),
+        "Coaches and the program lead add to the library.",
+    )
+    district = access.acting_district(request.user, Role.COACH, Role.PROGRAM_LEAD)
+    access.require(district is not None, "Coaches and the program lead add to the library.")
+    form = _form(payload, user=request.user, district_id=district.pk)  # type: ignore[union-attr]
+    added = services.resource_save(actor=request.user, district=district, **form.cleaned_data)  # type: ignore[arg-type]
+    return resource(request, added.pk)
+
+
+@router.put("/library/{resource_id}", response=ResourceOut)
+def resource_update(request: HttpRequest, resource_id: Id, payload: ResourceIn) -> Resource:
+    """Its author or the program lead changes a resource: every field as sent (a resource with a file
+    keeps it, and may then have no link)."""
+    access.require(
+        access.may_open(request.user, "library:resource-edit"),
+        "Only its author or the program lead can change it.",
+    )
+    found = access.fetch(library_access.resources_visible_to, request.user, pk=resource_id)
+    access.require(
+        library_access.may_change_resource(request.user, found),
+        "Only its author or the program lead can change it.",
+    )
+    form = _form(payload, user=request.user, district_id=found.district_id, require_source=not found.file)
+    services.resource_save(actor=request.user, district=found.district, resource=found, **form.cleaned_data)  # type: ignore[arg-type]
+    return resource(request, found.pk)
+
+
+class OpenedOut(Schema):
+    url: str = Field(..., description="The link to follow")
+    opened: int
+
+
+@router.post("/library/{resource_id}/open", response=OpenedOut)
+def resource_open(request: HttpRequest, resource_id: Id) -> dict[str, object]:
+    """Count an opening of a resource given by a link, as following it from its page does, and give
+    the link. A file is opened (and counted) on its page, which serves it safely."""
+    access.require(
+        access.may_open(request.user, "library:resource-open"), "The library is for people of the district."
+    )
+    found = access.fetch(library_access.resources_visible_to, request.user, pk=resource_id)
+    if found.file:
+        raise ValidationError({"resource": "This resource is a file: open it from its page in coachmap."})
+    if not found.url.lower().startswith(("https://", "http://")):
+        raise Http404("This resource has no link or file.")
+    services.resource_open(resource=found)
+    counted = access.fetch(
+        lambda u: queries.with_use_counts(library_access.resources_visible_to(u)), request.user, pk=found.pk
+    )
+    return {"url": found.url, "opened": counted.opened}  # type: ignore[attr-defined]

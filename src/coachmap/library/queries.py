@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 
 from coachmap.core.access import AnyUser
+from coachmap.improvement import access as improvement_access
+from coachmap.improvement.models import GoalStatus, ImprovementGoal
 from coachmap.library import access as library_access
 from coachmap.library import search, suggest
 from coachmap.library.models import Resource, ResourceUse, UseKind
@@ -25,6 +27,13 @@ def with_use_counts(resources: QuerySet[Resource]) -> QuerySet[Resource]:
     return resources.annotate(
         opened=Count("uses", filter=Q(uses__kind=UseKind.OPENED), distinct=True),
         in_sessions=Count("uses", filter=Q(uses__kind=UseKind.SESSION), distinct=True),
+    )
+
+
+def goals_to_tag(user: AnyUser, district_id: int) -> QuerySet[ImprovementGoal]:
+    """The active school goals a resource of the district may be tagged with, of those the person sees."""
+    return improvement_access.improvement_goals_visible_to(user).filter(
+        school__district_id=district_id, status=GoalStatus.ACTIVE
     )
 
 

@@ -14,8 +14,6 @@ from coachmap.core import access
 from coachmap.core.access import AuthedRequest
 from coachmap.core.forms import add_service_errors
 from coachmap.core.models import Role
-from coachmap.improvement import access as improvement_access
-from coachmap.improvement.models import GoalStatus
 from coachmap.library import access as library_access
 from coachmap.library import files, queries, services
 from coachmap.library.forms import ResourceForm, SearchForm
@@ -66,17 +64,13 @@ def resource_detail(request: AuthedRequest, resource_id: int) -> HttpResponse:
     )
 
 
-def _goals(request: AuthedRequest, district_id: int) -> Any:
-    return improvement_access.improvement_goals_visible_to(request.user).filter(
-        school__district_id=district_id, status=GoalStatus.ACTIVE
-    )
-
-
 @access.route_required("library:resource-new")
 def resource_new(request: AuthedRequest) -> HttpResponse:
     district = access.acting_district(request.user, Role.COACH, Role.PROGRAM_LEAD)
     assert district is not None  # noqa: S101 - the role guarantees one
-    form = ResourceForm(request.POST or None, request.FILES or None, goals=_goals(request, district.pk))
+    form = ResourceForm(
+        request.POST or None, request.FILES or None, goals=queries.goals_to_tag(request.user, district.pk)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             resource = services.resource_save(actor=request.user, district=district, **form.cleaned_data)
@@ -111,7 +105,7 @@ def resource_edit(request: AuthedRequest, resource_id: int) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         initial=initial,
-        goals=_goals(request, resource.district_id),
+        goals=queries.goals_to_tag(request.user, resource.district_id),
         require_source=not resource.file,
     )
     if request.method == "POST" and form.is_valid():

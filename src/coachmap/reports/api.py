@@ -4,10 +4,11 @@ import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from coachmap.core import access, tokens
 from coachmap.core.inputs import Id
+from coachmap.feedback.queries import PulseResults
 from coachmap.reports import impact, queries
 
 router = Router(tags=["reports"])
@@ -72,6 +73,28 @@ class BarOut(Schema):
     percent: int
 
 
+class FidelityOut(Schema):
+    label: str
+    fidelity_percent: float | None = Field(
+        ..., description="Share of agreed look-fors seen; null when hidden or none"
+    )
+    teachers: int | None
+    hidden: bool
+
+
+class PulseQuestionOut(Schema):
+    text: str
+    agree_percent: int | None
+    mean: float | None
+
+
+class PulseOut(Schema):
+    shown: bool
+    answers: int | None = Field(..., description="Released answers this school year; null until enough")
+    min_group_size: int
+    questions: list[PulseQuestionOut]
+
+
 class ImpactOut(Schema):
     coach_id: int
     coach: str
@@ -95,6 +118,8 @@ class ImpactOut(Schema):
     evidence_hidden: bool
     students_meeting_target_before_percent: float | None
     students_meeting_target_after_percent: float | None
+    fidelity: list[FidelityOut] = Field(..., description="By quarter; hidden below the minimum group size")
+    pulse: PulseOut = Field(..., description="What teachers said after sessions: released batches only")
 
 
 @router.get("/impact", response=ImpactOut)
@@ -135,4 +160,30 @@ def impact_summary(request: HttpRequest, coach_id: Id | None = None, period: str
         "evidence_hidden": summary.evidence_hidden,
         "students_meeting_target_before_percent": None if summary.evidence_hidden else summary.pre_share,
         "students_meeting_target_after_percent": None if summary.evidence_hidden else summary.post_share,
+        "fidelity": [
+            {
+                "label": p.label,
+                "fidelity_percent": None if p.hidden or p.fidelity is None else round(p.fidelity, 1),
+                "teachers": None if p.hidden else p.teachers,
+                "hidden": p.hidden,
+            }
+            for p in summary.fidelity
+        ],
+        "pulse": _pulse(summary.pulse),
+    }
+
+
+def _pulse(pulse: PulseResults | None) -> dict[str, object]:
+    """The impact page's pulse section: nothing until enough different teachers' answers are
+    released; then, per question, the share agreeing and the mean, each null where suppressed."""
+    shown = pulse is not None and pulse.shown
+    return {
+        "shown": shown,
+        "answers": pulse.n if shown and pulse is not None else None,
+        "min_group_size": pulse.min_size if pulse is not None else 0,
+        "questions": [
+            {"text": q.text, "agree_percent": q.agree_percent, "mean": q.mean} for q in pulse.questions
+        ]
+        if shown and pulse is not None
+        else [],
     }

@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 
 from coachmap.coaching.learning.models import GradeBand, Seat
 from coachmap.coaching.learning.services import SessionPlan
-from coachmap.core.models import Coach
-from coachmap.improvement.models import ImprovementGoal, Indicator, Tool
+from coachmap.core.models import Coach, District
+from coachmap.improvement.models import GoalStatus, ImprovementGoal, Indicator, Tool
 
 DATE_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -100,6 +100,22 @@ class OfferingForm(forms.Form):
             "presenter_name": data["presenter_name"],
             "sessions": [SessionPlan(s, data["minutes"], data["place"]) for s in starts],
         }
+
+
+def offering_form(data: Any, district: District) -> OfferingForm:
+    """The new-offering form, offering the district's active goals and indicators, its tools and its
+    coaches (the page and the API bind the same one)."""
+    return OfferingForm(
+        data,
+        goals=ImprovementGoal.objects.filter(
+            school__district=district, status=GoalStatus.ACTIVE
+        ).select_related("school"),
+        indicators=Indicator.objects.filter(
+            goal__school__district=district, goal__status=GoalStatus.ACTIVE
+        ).select_related("goal__school"),
+        tools=Tool.objects.filter(school__district=district).select_related("school").order_by("name"),
+        coaches=Coach.objects.filter(district=district).select_related("user"),
+    )
 
 
 class SeatChoice(forms.ModelMultipleChoiceField):

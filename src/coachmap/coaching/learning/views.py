@@ -18,8 +18,7 @@ from coachmap.coaching.learning.models import OfferingSession, SeatStatus
 from coachmap.core import access
 from coachmap.core.access import AuthedRequest, teacher_of
 from coachmap.core.forms import add_service_errors
-from coachmap.core.models import Coach, Role
-from coachmap.improvement.models import GoalStatus, ImprovementGoal, Indicator, Tool
+from coachmap.core.models import Role
 
 
 @access.route_required("coaching:offerings")
@@ -64,17 +63,7 @@ def offering_detail(request: AuthedRequest, offering_id: int) -> HttpResponse:
 def offering_new(request: AuthedRequest) -> HttpResponse:
     district = access.acting_district(request.user, Role.PROGRAM_LEAD, Role.COACH)
     assert district is not None  # noqa: S101 - the route is for leads and coaches
-    form = forms.OfferingForm(
-        request.POST or None,
-        goals=ImprovementGoal.objects.filter(
-            school__district=district, status=GoalStatus.ACTIVE
-        ).select_related("school"),
-        indicators=Indicator.objects.filter(
-            goal__school__district=district, goal__status=GoalStatus.ACTIVE
-        ).select_related("goal__school"),
-        tools=Tool.objects.filter(school__district=district).select_related("school").order_by("name"),
-        coaches=Coach.objects.filter(district=district).select_related("user"),
-    )
+    form = forms.offering_form(request.POST or None, district)
     if request.method == "POST" and form.is_valid():
         try:
             offering = services.offering_add(actor=request.user, district=district, **form.service_data())
