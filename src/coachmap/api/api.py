@@ -24,12 +24,12 @@ from ninja.security import HttpBearer, django_auth
 from coachmap.api import tokens
 from coachmap.coaching.agreements.api import router as agreements_router
 from coachmap.coaching.api import router as coaching_router
-from coachmap.coaching.cycles.api import router as cycles_router
 from coachmap.coaching.bestfit.api import router as bestfit_router
+from coachmap.coaching.cycles.api import router as cycles_router
 from coachmap.coaching.groups.api import router as groups_router
 from coachmap.coaching.handovers.api import router as handovers_router
-from coachmap.coaching.lighter.api import router as lighter_router
 from coachmap.coaching.learning.api import router as learning_router
+from coachmap.coaching.lighter.api import router as lighter_router
 from coachmap.coaching.requests.api import router as requests_router
 from coachmap.coaching.timelog.api import router as timelog_router
 from coachmap.core import access
