@@ -242,3 +242,21 @@ def test_a_teacher_who_leaves_the_roster_keeps_the_profile_but_loses_the_role(tm
     teacher = Teacher.objects.get(source_id="t1")
     assert not Membership.objects.filter(user=teacher.user, role=Role.TEACHER).exists()
     assert report.counts["teachers"].removed == 1
+
+
+def test_a_schools_grade_span_follows_its_students_grades(tmp_path: Path) -> None:
+    do_import("oneroster", SAMPLE)
+    school = School.objects.get(source_id="255901001")
+    assert (school.grade_low, school.grade_high) == (9, 9)  # every student of the sample is in grade 9
+
+    files = {k: v.decode() for k, v in sample_files().items()}
+    lines = _rows(files["users.csv"])
+    files["users.csv"] = "\n".join(
+        [lines[0]]
+        + [line.replace(",09,", ",11,") if line.startswith("604863,") else line for line in lines[1:]]
+    )
+    report = do_import("oneroster", write_bundle(tmp_path / "b", files))
+
+    assert report.ok, problems(report)
+    school.refresh_from_db()
+    assert (school.grade_low, school.grade_high) == (9, 11)

@@ -162,6 +162,8 @@ class Stage:
         self.columns = [("row", "int"), *columns]
         self.rows = 0
         self.unique_ids = False  # set when an index proved every source_id distinct
+        self.analyzed = False  # statistics gathered since the rows last changed
+        self.active_rows: int | None = None  # rows with status active, when a pass counted them
 
     def create(self) -> Stage:
         types = TYPES[vendor()]
@@ -173,7 +175,14 @@ class Stage:
     def index(self, *columns: str) -> None:
         name = f"{self.table}_{'_'.join(columns)}"
         execute(f"CREATE INDEX {name} ON {self.table} ({', '.join(columns)})")
-        analyze(self.table)
+        self.analyze()
+
+    def analyze(self) -> None:
+        """Statistics, once for rows as written (an index on plain columns needs none of its own);
+        whoever changes the rows afterwards sets `analyzed` back to False."""
+        if not self.analyzed:
+            analyze(self.table)
+            self.analyzed = True
 
     def index_ids(self) -> None:
         """The index on source_id, unique when the file's sourcedIds are: one sorted pass that
@@ -183,7 +192,7 @@ class Stage:
             with transaction.atomic():
                 execute(f"CREATE UNIQUE INDEX {self.table}_source_id ON {self.table} (source_id)")
             self.unique_ids = True
-            analyze(self.table)
+            self.analyze()
         except IntegrityError:
             self.index("source_id")
 
@@ -203,7 +212,8 @@ class Stage:
                         self.rows += 1
 
                     yield write
-                analyze(self.table)
+                self.analyzed = False
+                self.analyze()
             else:
                 # Dates arrive as checked `YYYY-MM-DD` text, which is how Django stores them in SQLite.
                 buffer: list[Sequence[Any]] = []

@@ -65,6 +65,7 @@ def measure(st: ImportState) -> None:
     """Record on the report what the merge would remove, with everything that goes with it."""
     if st.district is None:
         return  # a first bundle: nothing to remove
+    st.progress("Counting what the roster no longer has", 0, 1)
     d = st.district.pk
     scope = scopes(d)
     for what, file, table, staged_filter in PLANS:

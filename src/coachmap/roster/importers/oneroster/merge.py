@@ -253,7 +253,12 @@ def _upsert(
     stage = st.stage_of(file)
     assert stage is not None  # noqa: S101
     scope_sql, scope_params = scope
-    (staged_active,) = fetchone(f"SELECT COUNT(*) FROM {stage.table} WHERE status = 'active' {staged_filter}")
+    if stage.active_rows is not None and not staged_filter:
+        staged_active = stage.active_rows  # counted as the bulk path proved the file
+    else:
+        (staged_active,) = fetchone(
+            f"SELECT COUNT(*) FROM {stage.table} WHERE status = 'active' {staged_filter}"
+        )
     (existing,) = fetchone(f"SELECT COUNT(*) FROM {table} WHERE {scope_sql}", scope_params)
 
     def value(c: str) -> str:

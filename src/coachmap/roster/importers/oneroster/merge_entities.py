@@ -181,17 +181,14 @@ def demographics(st: ImportState) -> None:
         + ")",
         [d],
     )
-    (matched,) = fetchone(
-        f"SELECT COUNT(*) FROM stg_demographics s JOIN {table} ON {table}.district_id = %s "
+    # One join counts both the rows that matched a student and those whose student is new.
+    matched, added = fetchone(
+        f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {table}.id > %s THEN 1 ELSE 0 END), 0) "
+        f"FROM stg_demographics s JOIN {table} ON {table}.district_id = %s "
         f"AND {table}.source_id = s.source_id WHERE s.status = 'active'",
-        [d],
+        [st.last_student_id, d],
     )
     (active,) = fetchone("SELECT COUNT(*) FROM stg_demographics WHERE status = 'active'")
-    (added,) = fetchone(
-        f"SELECT COUNT(*) FROM stg_demographics s JOIN {table} ON {table}.district_id = %s "
-        f"AND {table}.source_id = s.source_id WHERE s.status = 'active' AND {table}.id > %s",
-        [d, st.last_student_id],
-    )
     counts.added += added
     counts.changed += changed
     counts.removed += reset

@@ -28,7 +28,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
-from typing import IO
+from typing import IO, Any
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
@@ -87,13 +87,17 @@ class BulkStage(Stage):
 
     def index_ids(self) -> None:
         sid = self.cell("sourcedId")
+        # The unique index only proves the ids distinct: the joins on them hash. Sorted byte by
+        # byte ("C"), millions of ids index in half the time the database's collation takes.
+        unique = f'{sid} COLLATE "C"' if vendor() == "postgresql" else sid
         try:
             with transaction.atomic():
-                execute(f"CREATE UNIQUE INDEX {self.raw}_source_id ON {self.raw} ({sid})")
+                execute(f"CREATE UNIQUE INDEX {self.raw}_source_id ON {self.raw} ({unique})")
             self.unique_ids = True
         except IntegrityError:
             execute(f"CREATE INDEX {self.raw}_source_id ON {self.raw} ({sid})")
-        analyze(self.raw)
+        # No ANALYZE: `BulkLoader.load` gathered the statistics after the load, and an index
+        # on a column adds none.
 
     def drop(self) -> None:
         execute(f"DROP VIEW IF EXISTS {self.table}")
@@ -223,33 +227,73 @@ class BulkLoader:
         conditions = [f"{stage.cell(column)} <> ''" for column in self.bulk.ids]
         conditions.append(f"{_trim(sid)} = {sid} AND length({sid}) <= 100 AND substr({sid}, 1, 1) <> %s")
         params = [WHITESPACE, "'"]
-        (bad,) = fetchone(
-            f"SELECT COUNT(*) FROM {stage.raw} WHERE NOT ({' AND '.join(conditions)})",
+        # The reader refuses a cell longer than MAX_FIELD with its row and column: leave it that.
+        longest = " OR ".join(f"length(c{i}) > {MAX_FIELD}" for i in range(stage.width))
+        active = STATUS_SQL.format(status=stage.cell("status")) + " = 'active'"
+        # One pass over the file for the three counts (the merge needs the active rows').
+        bad, long, stage.active_rows = fetchone(
+            f"SELECT COUNT(*) FILTER (WHERE NOT ({' AND '.join(conditions)})), "
+            f"COUNT(*) FILTER (WHERE {longest}), COUNT(*) FILTER (WHERE {active}) FROM {stage.raw}"
+            if vendor() == "postgresql"
+            else f"SELECT COALESCE(SUM(NOT ({' AND '.join(conditions)})), 0), "
+            f"COALESCE(SUM({longest}), 0), COALESCE(SUM({active}), 0) FROM {stage.raw}",
             params,
         )
         if bad:
             raise BulkRefused(f"{name}: {bad} rows have ids the reader must look at")
-        # The reader refuses a cell longer than MAX_FIELD with its row and column: leave it that.
-        longest = " OR ".join(f"length(c{i}) > {MAX_FIELD}" for i in range(stage.width))
-        (long,) = fetchone(f"SELECT COUNT(*) FROM {stage.raw} WHERE {longest}")
         if long:
             raise BulkRefused(f"{name}: {long} rows have a cell longer than {MAX_FIELD:,} characters")
-        for column, checked in self.bulk.checked.items():
-            self._prove_column(name, stage, column, checked)
+        columns = {
+            column: checked for column, checked in self.bulk.checked.items() if column in stage.position
+        }
         if self.check_schools:
             schools = self.schools
             for column in self.bulk.optional_ids:
-                self._prove_column(
-                    name, stage, column, Checked(lambda v: v == "" or schools.get(v) == "school")
-                )
+                if column in stage.position:
+                    columns[column] = Checked(lambda v: v == "" or schools.get(v) == "school")
+        if vendor() == "postgresql":
+            distinct = self._distinct_values(stage, list(columns))
+            for column, checked in columns.items():
+                self._prove_column(name, stage, column, checked, distinct[column])
+        else:
+            for column, checked in columns.items():
+                self._prove_column(name, stage, column, checked, None)
 
-    def _prove_column(self, name: str, stage: BulkStage, column: str, checked: Checked) -> None:
-        if column not in stage.position:
-            return
+    def _distinct_values(self, stage: BulkStage, columns: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+        """PostgreSQL: up to DISTINCT_CAP + 1 distinct values of each column, in one pass over
+        the file (hashed grouping sets) rather than one pass a column."""
+        if not columns:
+            return {}
+        cells = [stage.cell(column) for column in columns]
+        everyone = ", ".join(cells)
+        sets = ", ".join(f"({c})" for c in cells)
+        # Cells are never NULL (FORCE_NOT_NULL): in each grouping set only its own column is.
+        found: dict[str, list[tuple[Any, ...]]] = {column: [] for column in columns}
+        bit = {1 << (len(cells) - 1 - i): column for i, column in enumerate(columns)}
+        full = (1 << len(cells)) - 1
+        for grouping, value in fetchall(
+            f"SELECT g, v FROM (SELECT g, v, row_number() OVER (PARTITION BY g) AS n FROM ("
+            f"SELECT GROUPING({everyone}) AS g, COALESCE({everyone}) AS v FROM {stage.raw} "
+            f"GROUP BY GROUPING SETS ({sets})) d) x WHERE n <= {DISTINCT_CAP + 1}"
+        ):
+            found[bit[full ^ grouping]].append((value,))
+        return found
+
+    def _prove_column(
+        self,
+        name: str,
+        stage: BulkStage,
+        column: str,
+        checked: Checked,
+        values: list[tuple[Any, ...]] | None,
+    ) -> None:
+        """Check `column`'s distinct values (`values`, or fetched here when None), or its rows
+        one by one when there are too many."""
         c = stage.cell(column)
         sqlite_number = checked.number and vendor() == "sqlite"
-        select = f"{c}, CAST(NULLIF({c}, '') AS REAL)" if sqlite_number else c
-        values = fetchall(f"SELECT DISTINCT {select} FROM {stage.raw} LIMIT {DISTINCT_CAP + 1}")
+        if values is None:
+            select = f"{c}, CAST(NULLIF({c}, '') AS REAL)" if sqlite_number else c
+            values = fetchall(f"SELECT DISTINCT {select} FROM {stage.raw} LIMIT {DISTINCT_CAP + 1}")
         check = trimmed(checked.check)
         if len(values) <= DISTINCT_CAP:
             for value, *cast in values:

@@ -58,6 +58,7 @@ def users(st: ImportState) -> None:  # noqa: PLR0912 - each branch is one proble
         "teacher_names", [("given", "text"), ("family", "text"), ("email", "text"), ("username", "text")]
     )
     v11 = st.version == "1.1"
+    students = 0
     teacher_names: list[tuple[Any, ...]] = []  # teachers only: bounded by the staff, not the students
     write_name = teacher_names.append
     with stage.writer() as write:
@@ -66,7 +67,9 @@ def users(st: ImportState) -> None:  # noqa: PLR0912 - each branch is one proble
             if v11:
                 reader = reader or stage_quick.fast_users_11(st.index, st.orgs, st.checks("orgs"))
                 if (quick := reader(cells.cells)) is not None:
-                    write((row, *quick[:2], None, *quick[2:]))
+                    role, school, grade = quick[2:5]
+                    students += role == "student"
+                    write((row, *quick[:2], _kind(role, school, grade), *quick[2:]))
                     continue
             try:
                 sid, status = cells.common()
@@ -89,18 +92,12 @@ def users(st: ImportState) -> None:  # noqa: PLR0912 - each branch is one proble
             except spec.FieldError as exc:
                 st.fail("users", row, exc)
                 continue
-            write((row, sid, status, None, role, school, grade, codes, enabled))
-    stage.index_ids()
+            students += role == "student"
+            write((row, sid, status, _kind(role, school, grade), role, school, grade, codes, enabled))
     names.insert_many(teacher_names)
+    stage.index_ids()
     if not v11:
-        _roles_into_users(st)
-        _teacher_names_v12(st, names)
-    (students,) = fetchone("SELECT COUNT(*) FROM stg_users WHERE role = 'student'")
-    execute(
-        "UPDATE stg_users SET kind = CASE "
-        "WHEN role = 'student' AND grade IS NOT NULL AND school_ref IS NOT NULL THEN 'student' "
-        "WHEN role = 'teacher' AND school_ref IS NOT NULL THEN 'teacher' ELSE 'other' END"
-    )
+        students = _roles_v12(st, stage, names)
     # The teacher merge pages through the teachers in row order; without this index each
     # page would scan every student.
     stage.index("kind", "row")
@@ -110,6 +107,34 @@ def users(st: ImportState) -> None:  # noqa: PLR0912 - each branch is one proble
             "student names, usernames, emails, phone numbers, passwords and other ids (users.csv)",
             students,
         )
+
+
+KIND_SQL = (
+    "CASE WHEN role = 'student' AND grade IS NOT NULL AND school_ref IS NOT NULL THEN 'student' "
+    "WHEN role = 'teacher' AND school_ref IS NOT NULL THEN 'teacher' ELSE 'other' END"
+)
+
+
+def _kind(role: str | None, school: str | None, grade: int | None) -> str:
+    """What coachmap makes of a user, as `KIND_SQL` says: a student needs a grade it tracks and
+    a school, a teacher a school; anyone else is not imported. 1.1 knows it as the row is read,
+    so the staged rows are written once, not written and then updated."""
+    if role == "student" and grade is not None and school is not None:
+        return "student"
+    if role == "teacher" and school is not None:
+        return "teacher"
+    return "other"
+
+
+def _roles_v12(st: ImportState, stage: Stage, names: Stage) -> int:
+    """1.2 keeps roles and schools in roles.csv: each user's kind follows from them. Returns
+    the number of students."""
+    _roles_into_users(st)
+    _teacher_names_v12(st, names)
+    (students,) = fetchone("SELECT COUNT(*) FROM stg_users WHERE role = 'student'")
+    execute(f"UPDATE stg_users SET kind = {KIND_SQL}")
+    stage.analyzed = False
+    return int(students)
 
 
 def _roles_into_users(st: ImportState) -> None:
