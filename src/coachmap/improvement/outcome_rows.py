@@ -347,17 +347,38 @@ def extract(outcome: Outcome, school_id: int | None = None) -> Rows:
 PACKED = ("student", "school", "grade", "teacher", "school_teacher", "baseline", "outcome", "bits", "race")
 
 
+def _narrow(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The smallest type that holds every value exactly (whole scale scores fit in two bytes): the
+    stored value is a third of its size, and reading it back costs that much less."""
+    if np.issubdtype(values.dtype, np.floating):
+        whole = bool(np.all(values == np.round(values)))
+        kinds: tuple[type[Any], ...] = (np.int16, np.int32, np.float32) if whole else (np.float32,)
+    else:
+        kinds = (np.int8, np.int16, np.int32)
+    for kind in kinds:
+        if np.issubdtype(kind, np.integer):
+            info = np.iinfo(kind)
+            if not len(values) or (values.min() >= info.min and values.max() <= info.max):
+                return values.astype(kind)
+        elif np.array_equal(values.astype(kind).astype(values.dtype), values):
+            return values.astype(kind)
+    return values
+
+
 def pack(columns: Mapping[str, npt.NDArray[Any]]) -> bytes:
-    """The columns as one NumPy archive (no pickles), the way `OutcomeStudents` keeps them."""
+    """The columns as one NumPy archive (no pickles), each in the smallest exact type: the way
+    `OutcomeStudents` keeps them."""
     out = io.BytesIO()
-    arrays: dict[str, Any] = {name: columns[name] for name in PACKED}
+    arrays: dict[str, Any] = {name: _narrow(np.asarray(columns[name])) for name in PACKED}
     np.savez(out, **arrays)
     return out.getvalue()
 
 
 def unpack(data: bytes | memoryview) -> dict[str, npt.NDArray[Any]]:
+    """The columns back, ids and codes as int64 and scores as float64, exactly as packed."""
+    wide = {"baseline": np.float64, "outcome": np.float64}
     with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-        return {name: archive[name] for name in PACKED}
+        return {name: archive[name].astype(wide.get(name, np.int64)) for name in PACKED}
 
 
 _Teachers = tuple[Ints, Ints, Ints, Ints, Ints]
