@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -73,12 +74,23 @@ class Report:
         return head + self.by_group + self.by_coach_type + self.by_quadrant + self.by_goal + self.tools
 
 
-def _lookup(
-    keys: npt.NDArray[np.int64], table: Mapping[int, object], missing: object
-) -> npt.NDArray[np.object_]:
-    unique, inverse = np.unique(keys, return_inverse=True)
-    values = np.array([table.get(int(k), missing) for k in unique.tolist()], dtype=object)
-    return values[inverse] if len(keys) else np.zeros(0, dtype=object)
+def _lookup(keys: npt.NDArray[np.int64], table: Mapping[int, object], missing: object) -> npt.NDArray[Any]:
+    """`table[k]` for each of `keys` (`missing` where absent), with no Python work per student: through
+    an array indexed by id when the ids are dense enough (teachers, students), else a binary search."""
+    known = np.fromiter(table.keys(), dtype=np.int64, count=len(table))
+    values = np.array([*table.values(), missing])
+    if not len(known) or not len(keys):
+        return np.repeat(values[-1:], len(keys))
+    low = min(int(known.min()), int(keys.min()))
+    high = max(int(known.max()), int(keys.max()))
+    if low >= 0 and high < 4 * (len(keys) + len(known)) + 1024:
+        slot = np.full(high + 1, len(known), dtype=np.int64)
+        slot[known] = np.arange(len(known))
+        return values[slot[keys]]
+    order = np.argsort(known)
+    known = known[order]
+    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+    return values[np.where(known[at] == keys, order[at], len(known))]
 
 
 def sample_of(rows: queries.Rows, exposure: npt.NDArray[np.float64]) -> Sample:

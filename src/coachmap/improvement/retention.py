@@ -23,6 +23,7 @@ from coachmap.core import access
 from coachmap.core.audit import audit_record
 from coachmap.core.models import AuditAction, District, User
 from coachmap.core.schoolyear import school_year_bounds, school_year_of
+from coachmap.improvement.outcome_rows import outcome_students_forget
 from coachmap.improvement.summaries import summaries_rebuild
 from coachmap.roster.models import Result, Score, UsageWeek
 
@@ -123,6 +124,8 @@ def student_data_purge(
             _old_scores(district, plan.keep_from),
         ):
             _delete(queryset)
+        # The students of each impact outcome are student-level data: those of deleted years go.
+        outcome_students_forget(district=district, before_year=school_year_of(plan.keep_from))
         kept_from = district.student_data_kept_from
         district.student_data_kept_from = max(kept_from, plan.keep_from) if kept_from else plan.keep_from
         district.save(update_fields=["student_data_kept_from"])

@@ -27,6 +27,7 @@ from coachmap.improvement.models import (
     TurnaroundCell,
     UsageCell,
 )
+from coachmap.improvement.outcome_rows import outcome_students_rebuild
 from coachmap.roster.models import (
     Assessment,
     Class,
@@ -48,6 +49,7 @@ class RebuildReport:
     enrollment_cells: int
     usage_cells: int
     turnaround_cells: int
+    outcome_students: int
     seconds: float
 
 
@@ -273,10 +275,12 @@ def summaries_rebuild(*, district: District) -> RebuildReport:
             turnaround = turnaround.filter(month__gte=kept_from)
         for cells in (results, usage, turnaround):
             cells.delete()
-        result_cells = _result_cells(district, live_assessment_ids(district, kept_from))
+        live_ids = live_assessment_ids(district, kept_from)
+        result_cells = _result_cells(district, live_ids)
         enrollment_cells = _enrollment_cells(district)
         usage_cells = _usage_cells(district, kept_from)
         turnaround_cells = _turnaround_cells(district)
+        outcome_students = outcome_students_rebuild(district=district, live_ids=live_ids)
         seconds = time.perf_counter() - started
         SummaryState.objects.update_or_create(
             district=district,
@@ -285,4 +289,6 @@ def summaries_rebuild(*, district: District) -> RebuildReport:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {_t(ResultCell)}")
-    return RebuildReport(district, result_cells, enrollment_cells, usage_cells, turnaround_cells, seconds)
+    return RebuildReport(
+        district, result_cells, enrollment_cells, usage_cells, turnaround_cells, outcome_students, seconds
+    )

@@ -22,6 +22,7 @@ from coachmap.improvement.models.indicators import Indicator, IndicatorKind, Mea
 from coachmap.improvement.models.summaries import (
     AuditedTable,
     EnrollmentCell,
+    OutcomeStudents,
     ResultCell,
     SummaryState,
     TurnaroundCell,
@@ -47,6 +48,7 @@ __all__ = [
     "Measurement",
     "Metric",
     "NeedNote",
+    "OutcomeStudents",
     "ResultCell",
     "SummaryState",
     "Tool",

@@ -130,6 +130,37 @@ class TurnaroundCell(models.Model):
         return f"Turnaround at school {self.school_id}, {self.month:%B %Y}"
 
 
+class OutcomeStudents(models.Model):
+    """Every student the impact estimates compare on one outcome (a starting and an outcome test),
+    as packed columns: the student, the school and grade tested at, their one teacher for the
+    subject, the two scores and the group flags (`improvement.outcome_rows` builds and reads them).
+
+    Student-level data, unlike the other summaries: a retention purge deletes the rows of the years
+    it deletes. One row an outcome, read whole: at 450,000 students the page reads it in one value
+    instead of joining enrollments, classes and millions of results.
+    """
+
+    district = _district()
+    baseline = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    outcome = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    students = models.PositiveIntegerField(default=0)
+    columns = models.BinaryField(help_text="The columns, packed by improvement.outcome_rows.pack.")
+    built_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["baseline", "outcome"], name="outcome_students_unique")
+        ]
+        indexes = [models.Index(fields=["district"])]
+
+    def __str__(self) -> str:
+        return f"Students of outcome {self.baseline_id} → {self.outcome_id}"
+
+
 class SummaryState(models.Model):
     """When a district's summaries were last rebuilt, so pages can say how fresh their figures are."""
 

@@ -27,6 +27,6 @@ class Command(BaseCommand):
             report = summaries_rebuild(district=d)
             self.stdout.write(
                 f"{d.name}: {report.result_cells:,} result cells, {report.enrollment_cells:,} roster cells, "
-                f"{report.usage_cells:,} usage cells, {report.turnaround_cells:,} gradebook cells "
-                f"in {report.seconds:.1f} s."
+                f"{report.usage_cells:,} usage cells, {report.turnaround_cells:,} gradebook cells, "
+                f"{report.outcome_students:,} students across the impact outcomes in {report.seconds:.1f} s."
             )
