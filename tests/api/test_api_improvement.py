@@ -654,3 +654,32 @@ def test_another_schools_goal_is_a_404_for_its_readers(world: World) -> None:
         world.client("principal").get(reverse("api:school_goal_detail", args=[theirs.pk])).status_code == 404
     )
     assert world.client("lead").get(reverse("api:school_goal_detail", args=[theirs.pk])).status_code == 200
+
+
+def test_a_service_token_reads_the_suppressed_figures_never_the_owners(maple: Maple) -> None:  # noqa: F811
+    """A service account acts for its district admin, but its `read:aggregates` scope promises
+    suppressed aggregates: a warehouse never gets the small groups the data owner sees signed in."""
+    from django.test import Client
+
+    from coachmap.api import tokens as api_tokens
+
+    secret = api_tokens.service_account_create(
+        actor=maple.admin, name="Warehouse", scopes=["read:aggregates"]
+    )[2]
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    tables = Client().get(reverse("api:needs_tables", args=[maple.school.pk]), **bearer).json()
+    assert tables["revealed"] is False and tables["hidden_cells"] > 0
+    cells = tables["subjects"][0]["cells"]
+    assert not any(c["group"] == "race:asian" and c["tested"] == 3 for c in cells)
+    needs = Client().get(reverse("api:needs", args=[maple.school.pk]), **bearer)
+    assert needs.status_code == 200 and needs.json()["hidden_cells"] == tables["hidden_cells"]
+    # The district's comparison is the data owners' alone: not a warehouse's.
+    assert Client().get(reverse("api:district_comparison_read"), **bearer).status_code == 403
+    # The admin's own personal token acts as the admin: the owner's figures, as signed in.
+    mine = api_tokens.personal_token_create(actor=maple.admin, name="laptop", scopes=["read"])[1]
+    owner = (
+        Client()
+        .get(reverse("api:needs_tables", args=[maple.school.pk]), HTTP_AUTHORIZATION=f"Bearer {mine}")
+        .json()
+    )
+    assert owner["revealed"] is True and owner["hidden_cells"] == 0

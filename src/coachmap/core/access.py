@@ -213,7 +213,11 @@ def coaches_visible_to(user: AnyUser) -> QuerySet[Coach]:
 
 def owns_student_data(user: AnyUser, district_id: int) -> bool:
     """The data owners see every figure, groups below the minimum size included: the district
-    admins, who answer for the district's student data. Everyone else sees aggregates suppressed."""
+    admins, who answer for the district's student data. Everyone else sees aggregates suppressed,
+    and so does another system reading with a service account's token: it acts for its district
+    admin, but its scopes promise suppressed aggregates only (issue 20)."""
+    if getattr(user, "api_token_kind", None) == "service":
+        return False
     return district_id in admin_district_ids(user)
 
 

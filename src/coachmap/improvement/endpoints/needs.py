@@ -212,7 +212,7 @@ def _admin_district(request: HttpRequest, route: str) -> District:
 
 
 @router.get("/district/needs", response=AssessmentOut)
-@tokens.service(tokens.Scope.READ_AGGREGATES)
+# The data owners' figures: never a service account's (it reads suppressed aggregates only).
 def district_needs(
     request: HttpRequest,
     source: str | None = Query(None, max_length=20),
@@ -286,7 +286,7 @@ def _row(row: SchoolRow, district_row: bool = False) -> dict[str, Any]:
 
 
 @router.get("/district/schools", response=ComparisonOut)
-@tokens.service(tokens.Scope.READ_AGGREGATES)
+# The data owners' figures: never a service account's (it reads suppressed aggregates only).
 def district_comparison_read(
     request: HttpRequest,
     pick: str | None = Pick,
