@@ -95,6 +95,8 @@ def _no_nul(value: str) -> str:
 # Free text sent to the API (a note, a reason, a name): anything but a NUL character, which the
 # database cannot store; one is a 422 naming the field, never a 500.
 Text = Annotated[str, AfterValidator(_no_nul)]
+
+
 @contextlib.contextmanager
 def errors_on(field: str) -> Iterator[None]:
     """A service's error that names no field is said of `field`: the API's 422 names what to change."""
