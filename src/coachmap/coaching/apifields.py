@@ -6,22 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from pydantic import AfterValidator
 
+from coachmap.core.inputs import Text
 
-def _no_null_character(value: str) -> str:
-    # PostgreSQL cannot store one: refused here as a 422 rather than failing at the database.
-    if "\x00" in value:
-        raise ValueError("Text cannot hold a null character (\\x00); remove it.")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_null_character)]
-"""Text a person wrote, as the API takes it: anything but a null character (the pages' forms
-refuse it too)."""
+# Text a person wrote, as the API takes it: anything but a NUL character (one definition, core.inputs).
+__all__ = ["Text", "fields_named"]
 
 
 @contextmanager

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from coachmap.core import group_size
+from coachmap.core.inputs import form_checked
 from coachmap.core.models import District
 
 
@@ -86,6 +87,4 @@ class OwnEmailForm(forms.Form):
 def form_cleaned(form: forms.BaseForm) -> dict[str, Any]:
     """The page's form, read for the API: its cleaned data, or a ValidationError naming each field
     as the page would (the API answers it as 422). One set of input rules for the page and the API."""
-    if not form.is_valid():
-        raise ValidationError({field or "__all__": list(errors) for field, errors in form.errors.items()})
-    return form.cleaned_data
+    return form_checked(form).cleaned_data
