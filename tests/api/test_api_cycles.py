@@ -25,7 +25,7 @@ from coachmap.coaching.models import (
     StudentEvidence,
     TeacherGoal,
 )
-from coachmap.core.models import AuditAction, AuditEvent
+from coachmap.core.models import AuditAction, AuditEvent, Coach
 from coachmap.library.models import ResourceUse
 from coachmap.notifications.models import Notification, WebhookDelivery, WebhookEndpoint
 from tests.conftest import SECRET_BARRIER, SECRET_NOTE, World
@@ -495,3 +495,12 @@ def test_cycles_filter_by_status_and_stage(world: World) -> None:
     closed = lead.get(reverse("api:cycles"), {"status": "closed"}).json()
     assert {c["status"] for c in closed["items"]} == {"closed"} and 0 < closed["count"] < everything
     assert lead.get(reverse("api:cycles"), {"stage": "nowhere"}).status_code == 422
+
+
+def test_a_coach_with_no_capacity_left_is_offered_last_not_a_crash(world: World) -> None:
+    """A coach whose capacity was set to 0 outside the form (an import, the admin, the database) is
+    listed last, as full, on the lead's list of coaches for a request: never a division by zero."""
+    Coach.objects.filter(pk=world.coach.pk).update(capacity=0)
+    lead = world.client("lead")
+    options = lead.get(reverse("api:request_coaches", kwargs={"request_id": world.open_request.pk}))
+    assert options.status_code == 200 and [o["coach_id"] for o in options.json()] == [world.coach.pk]

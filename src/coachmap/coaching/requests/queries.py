@@ -33,7 +33,8 @@ class CoachLoad:
 
     @property
     def share(self) -> float:
-        return self.load / self.coach.capacity
+        """How full the coach is; a coach with no capacity (set outside the form) is full, not a crash."""
+        return self.load / self.coach.capacity if self.coach.capacity else float("inf")
 
 
 def coaches_for_request(user: AnyUser, request: CoachingRequest) -> list[CoachLoad]:
