@@ -256,8 +256,6 @@ def test_sign_in_settings_refuse_bad_input_and_every_token(world: World) -> None
     assert missing.status_code == 422 and {"client_id", "secret"} <= set(missing.json()["detail"])
     assert not SignInProvider.objects.exists()
     assert _post(admin, "api:signin_provider_save", {}, kind="myspace").status_code == 404
-    off = _post(admin, "api:signin_passwords_set", {"passwords_allowed": False})
-    assert off.status_code == 422 and "passwords_allowed" in off.json()["detail"]
     secret = tokens.personal_token_create(actor=world.admin, name="t", scopes=["read", "write"])[1]
     response = Client().get(reverse("api:signin_settings"), HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 403 and "never open to API tokens" in response.json()["detail"]

@@ -1408,13 +1408,6 @@ EXPECTED: dict[str, Route] = {
     ),
     # Never with a token (tests/api/test_api_matrix.py): the session's statuses.
     "api:signin_settings": Route(NONE, only({AD: 200}, anonymous=401)),
-    "api:signin_passwords_set": Route(
-        NONE,
-        only({AD: 200}, anonymous=401),
-        method="post",
-        data=lambda w: {"passwords_allowed": True},
-        json=True,
-    ),
     "api:signin_provider_save": Route(
         lambda w: {"kind": "google"},
         only({AD: 200}, anonymous=401),

@@ -18,7 +18,7 @@ from coachmap.core import access, tokens
 from coachmap.core.forms import form_cleaned
 from coachmap.core.models import District, Role
 from coachmap.signin import services
-from coachmap.signin.forms import PasswordsForm, ProviderForm
+from coachmap.signin.forms import ProviderForm
 from coachmap.signin.models import Kind, SignInProvider, passwords_allowed
 from coachmap.signin.views import callback_path
 
@@ -46,12 +46,6 @@ class ProviderOut(Schema):
 class SignInSettingsOut(Schema):
     passwords_allowed: bool
     providers: list[ProviderOut]
-
-
-class PasswordsIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    passwords_allowed: bool
 
 
 class ProviderIn(Schema):
@@ -107,14 +101,8 @@ def signin_settings(request: HttpRequest) -> dict[str, Any]:
     return _settings(request, _district(request, "signin:settings"))
 
 
-@router.post("/signin/passwords", response=SignInSettingsOut)
-@tokens.never
-def signin_passwords_set(request: HttpRequest, data: PasswordsIn) -> dict[str, Any]:
-    """Turn coachmap passwords on or off (off needs a provider on; district admins keep theirs)."""
-    district = _district(request, "signin:passwords")
-    cleaned = form_cleaned(PasswordsForm({"passwords_allowed": data.passwords_allowed}))
-    services.passwords_set(actor=request.user, district=district, allowed=cleaned["passwords_allowed"])  # type: ignore[arg-type]
-    return _settings(request, district)
+# Turning coachmap passwords on or off has no route: the API touches no password, nor whether
+# passwords work (issue 12; tests/security/test_accounts.py). It stays on the sign-in settings page.
 
 
 @router.post("/signin/providers/{kind}", response=ProviderOut)
