@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
 
 from django.core.exceptions import BadRequest, ValidationError
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
@@ -114,3 +115,19 @@ def form_checked(form: BaseForm) -> BaseForm:
     if not form.is_valid():
         raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
     return form
+
+
+class Rows:
+    """A queryset the paginator slices, turned into rows only for the page it returns."""
+
+    def __init__(self, queryset: QuerySet[Any], row: Callable[[Any], dict[str, Any]]) -> None:
+        self.queryset, self.row = queryset, row
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        return [self.row(obj) for obj in self.queryset[index]]

@@ -29,7 +29,7 @@ from coachmap.coaching.learning.models import (
 )
 from coachmap.core import access
 from coachmap.core.access import teacher_of
-from coachmap.core.inputs import FIRST_DAY, LAST_DAY, Id, Pages, errors_on, form_checked
+from coachmap.core.inputs import FIRST_DAY, LAST_DAY, Id, Pages, Rows, errors_on, form_checked
 from coachmap.core.models import Role
 
 router = Router(tags=["professional learning"])
@@ -105,22 +105,6 @@ def _offering(offering: Offering) -> dict[str, Any]:
     }
 
 
-class _Rows:
-    """The catalog's queryset, turned into rows only for the page the paginator slices."""
-
-    def __init__(self, queryset: QuerySet[Offering]) -> None:
-        self.queryset = queryset
-
-    def count(self) -> int:
-        return self.queryset.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        return [_offering(o) for o in self.queryset[index]]
-
-
 def _catalog(request: HttpRequest, offering_id: int) -> Offering:
     access.require(
         access.may_open(request.user, "coaching:offering"), "The catalog is for people of the district."
@@ -154,7 +138,7 @@ def offerings(
         rows = (
             rows.filter(pk__in=queries.teacher_seats(teacher).values("offering")) if teacher else rows.none()
         )
-    return _Rows(rows)
+    return Rows(rows, _offering)
 
 
 def _with_band(rows: QuerySet[Offering], band: str) -> list[int]:
