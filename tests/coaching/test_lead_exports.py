@@ -91,3 +91,41 @@ def test_only_the_program_lead_downloads_them(world: World) -> None:
         for url in ("/requests/export/", "/referrals/export/"):
             assert world.client(role).get(url).status_code == 403, (role, url)
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_the_requests_chart_counts_every_waiting_request_while_the_page_builds_only_one_page(
+    world: World,
+) -> None:
+    """A large district has hundreds of requests waiting: the chart counts them in the database,
+    and the page turns only the 25 it lists into objects (issue 18: the page under load)."""
+    import datetime
+    import json
+    import re
+
+    from django.db.models.signals import post_init
+    from django.utils import timezone
+
+    from coachmap.coaching.models import CoachingRequest
+
+    now = timezone.now()
+    before = CoachingRequest.objects.filter(status=RequestStatus.OPEN).count()  # the world's, new
+    ages = [0] * 12 + [9] * 10 + [20] * 8 + [40] * 10  # under a week, 1–2 weeks, 2–4 weeks, 4+
+    for days in ages:
+        r = RequestFactory(goal__teacher=world.teacher)
+        CoachingRequest.objects.filter(pk=r.pk).update(created_at=now - datetime.timedelta(days=days))
+    RequestFactory(goal__teacher=world.other_teacher, status=RequestStatus.DECLINED, coach=world.other_coach)
+    built: list[int] = []
+
+    def count(sender: type, instance: CoachingRequest, **kwargs: object) -> None:
+        built.append(1)
+
+    post_init.connect(count, sender=CoachingRequest)
+    try:
+        page = world.client("lead").get("/requests/").content.decode()
+    finally:
+        post_init.disconnect(count, sender=CoachingRequest)
+    spec = json.loads(re.search(r'<script[^>]*id="requests-chart"[^>]*>(.*?)</script>', page, re.S)[1])
+    assert spec["series"][0]["values"] == [before + 12, 10, 8, 10]
+    assert spec["series"][1]["values"] == [1, 0, 0, 0]
+    assert f"{before + 41} waiting requests" in spec["summary"]
+    assert len(built) <= 25

@@ -131,7 +131,7 @@ def requests_list(request: AuthedRequest) -> HttpResponse:
         "coaching/requests/requests_list.html",
         {
             "page": page,
-            "chart": report.chart(list(waiting)),
+            "chart": report.chart(report.waiting_ages(waiting)),
             "supports": lighter_queries.lead_supports(request.user, today),
             "support_counts": lighter_queries.lead_status_counts(request.user, today),
         },
