@@ -53,6 +53,7 @@ from coachmap.core.access import (
     coaches_visible_to,
     district_ids,
     lead_district_ids,
+    own,
     school_ids,
     teacher_of,
     time_log_coaches_for,
@@ -60,9 +61,16 @@ from coachmap.core.access import (
 from coachmap.core.models import AuditAction, AuditEvent, Coach, Role, Teacher
 
 
+def led(user: AnyUser, path: str) -> Q:
+    """Rows whose `path` (a district id) is one the user leads the program in; no join at all for
+    anyone who leads none (a join that filters nothing still costs a large district's scan)."""
+    districts = lead_district_ids(user)
+    return Q(**{f"{path}__in": districts}) if districts else Q(pk__in=[])
+
+
 def teacher_goals_visible_to(user: AnyUser) -> QuerySet[TeacherGoal]:
     """A teacher's own goals; their coach's view of them; the program lead's for routing."""
-    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=lead_district_ids(user))
+    q = own(user, "teacher") | led(user, "teacher__school__district_id")
     coach = coach_of(user)
     if coach is not None:
         q |= Q(requests__coach=coach) | Q(cycles__coach=coach)
@@ -70,7 +78,7 @@ def teacher_goals_visible_to(user: AnyUser) -> QuerySet[TeacherGoal]:
 
 
 def requests_visible_to(user: AnyUser) -> QuerySet[CoachingRequest]:
-    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=lead_district_ids(user))
+    q = own(user, "teacher") | led(user, "teacher__school__district_id")
     coach = coach_of(user)
     if coach is not None:
         q |= Q(coach=coach)
@@ -79,17 +87,17 @@ def requests_visible_to(user: AnyUser) -> QuerySet[CoachingRequest]:
 
 def cycles_visible_to(user: AnyUser) -> QuerySet[CoachingCycle]:
     """Cycles are the teacher's and coach's; the program lead sees caseloads. Principals never see who is coached."""
-    q = Q(teacher__user_id=user.pk) | Q(coach__user_id=user.pk)
-    q |= Q(coach__district_id__in=lead_district_ids(user))
+    q = own(user, "teacher") | own(user, "coach")
+    q |= led(user, "coach__district_id")
     return CoachingCycle.objects.filter(q)
 
 
 def sessions_visible_to(user: AnyUser) -> QuerySet[CoachingSession]:
     """Session rows. Notes are deferred for everyone who may not read them; read notes through
     `coaching.cycles.queries.session_notes`, which checks `may_read_notes` and audits the read."""
-    own = Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
-    lead = Q(cycle__coach__district_id__in=lead_district_ids(user))
-    return CoachingSession.objects.filter(own | lead).defer("notes")
+    mine = own(user, "cycle__teacher") | own(user, "cycle__coach")
+    lead = led(user, "cycle__coach__district_id")
+    return CoachingSession.objects.filter(mine | lead).defer("notes")
 
 
 def may_read_notes(user: AnyUser, cycle: CoachingCycle) -> bool:
@@ -102,17 +110,15 @@ def may_read_notes(user: AnyUser, cycle: CoachingCycle) -> bool:
 
 def evidence_visible_to(user: AnyUser) -> QuerySet[StudentEvidence]:
     """Counts of students meeting a cycle's target: the teacher, the coach, the program lead."""
-    own = Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
-    return StudentEvidence.objects.filter(own | Q(cycle__coach__district_id__in=lead_district_ids(user)))
+    mine = own(user, "cycle__teacher") | own(user, "cycle__coach")
+    return StudentEvidence.objects.filter(mine | led(user, "cycle__coach__district_id"))
 
 
 def checkins_visible_to(user: AnyUser) -> QuerySet[FidelityCheckIn]:
     """Fidelity check-ins name a teacher's barriers: like notes, for the two of them only."""
     if not user.is_authenticated:
         return FidelityCheckIn.objects.none()
-    return FidelityCheckIn.objects.filter(
-        Q(cycle__teacher__user_id=user.pk) | Q(cycle__coach__user_id=user.pk)
-    )
+    return FidelityCheckIn.objects.filter(own(user, "cycle__teacher") | own(user, "cycle__coach"))
 
 
 def time_entries_visible_to(user: AnyUser) -> QuerySet[TimeEntry]:
@@ -128,7 +134,7 @@ def calendar_events_visible_to(user: AnyUser) -> QuerySet[CalendarEvent]:
 
 def agreements_visible_to(user: AnyUser) -> QuerySet[PartnershipAgreement]:
     """The coach and principal who made it, the school's teachers, the program lead and district admin."""
-    q = Q(coach__user_id=user.pk) | Q(school_id__in=school_ids(user, Role.PRINCIPAL, Role.TEACHER))
+    q = own(user, "coach") | Q(school_id__in=school_ids(user, Role.PRINCIPAL, Role.TEACHER))
     q |= Q(school__district_id__in=lead_district_ids(user) | admin_district_ids(user))
     return PartnershipAgreement.objects.filter(q)
 
@@ -151,7 +157,7 @@ def _coached_by(coach: Coach, prefix: str = "") -> Q:
 
 
 def intakes_visible_to(user: AnyUser) -> QuerySet[TeacherIntake]:
-    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=lead_district_ids(user))
+    q = own(user, "teacher") | led(user, "teacher__school__district_id")
     coach = coach_of(user)
     if coach is not None:
         q |= _coached_by(coach, "teacher__")
@@ -171,7 +177,7 @@ def may_read_intake_answers(user: AnyUser, intake: TeacherIntake) -> bool:
 
 def observations_visible_to(user: AnyUser) -> QuerySet[IntakeObservation]:
     """Coaches' observations: the teacher observed, the coach who wrote them, the teacher's coaches."""
-    q = Q(intake__teacher__user_id=user.pk) | Q(coach__user_id=user.pk)
+    q = Q(intake__teacher__user_id=user.pk) | own(user, "coach")
     coach = coach_of(user)
     if coach is not None:
         q |= _coached_by(coach, "intake__teacher__")
@@ -206,17 +212,15 @@ def rounds_visible_to(user: AnyUser) -> QuerySet[MatchingRound]:
 def proposals_visible_to(user: AnyUser) -> QuerySet[MatchProposal]:
     """Drafts are the program lead's; once confirmed, the teacher's and the proposed coach's too."""
     sent = Q(status__in=[ProposalStatus.SENT, ProposalStatus.ACCEPTED, ProposalStatus.DECLINED])
-    q = Q(round__district_id__in=lead_district_ids(user))
-    q |= sent & Q(teacher__user_id=user.pk)
-    q |= sent & Q(coach__user_id=user.pk)
+    q = led(user, "round__district_id")
+    q |= sent & own(user, "teacher")
+    q |= sent & own(user, "coach")
     return MatchProposal.objects.filter(q)
 
 
 def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
     return Referral.objects.filter(
-        Q(teacher__user_id=user.pk)
-        | Q(from_coach__user_id=user.pk)
-        | Q(teacher__school__district_id__in=lead_district_ids(user))
+        own(user, "teacher") | Q(from_coach__user_id=user.pk) | led(user, "teacher__school__district_id")
     )
 
 
@@ -226,7 +230,7 @@ def handovers_visible_to(user: AnyUser) -> QuerySet[Handover]:
         Q(from_coach__user_id=user.pk)
         | Q(to_coach__user_id=user.pk)
         | Q(new_request__teacher__user_id=user.pk)
-        | Q(from_coach__district_id__in=lead_district_ids(user))
+        | led(user, "from_coach__district_id")
     ).defer("note")
 
 
@@ -323,7 +327,7 @@ def group_cycles_visible_to(user: AnyUser) -> QuerySet[GroupCycle]:
     if not user.is_authenticated:
         return GroupCycle.objects.none()
     member = Q(members__teacher__user_id=user.pk, members__consent__in=[Consent.INVITED, Consent.ACCEPTED])
-    q = Q(coach__user_id=user.pk) | member | Q(coach__district_id__in=lead_district_ids(user))
+    q = own(user, "coach") | member | led(user, "coach__district_id")
     return GroupCycle.objects.filter(q).distinct()
 
 
@@ -343,11 +347,11 @@ def group_sessions_visible_to(user: AnyUser) -> QuerySet[GroupSession]:
     `coaching.groups.queries.group_notes`, which checks `may_read_group_notes` and audits)."""
     if not user.is_authenticated:
         return GroupSession.objects.none()
-    own = Q(group__coach__user_id=user.pk) | Q(
+    mine = Q(group__coach__user_id=user.pk) | Q(
         group__members__teacher__user_id=user.pk, group__members__consent=Consent.ACCEPTED
     )
-    lead = Q(group__coach__district_id__in=lead_district_ids(user))
-    return GroupSession.objects.filter(own | lead).distinct().defer("notes")
+    lead = led(user, "group__coach__district_id")
+    return GroupSession.objects.filter(mine | lead).distinct().defer("notes")
 
 
 def may_read_group_notes(user: AnyUser, group: GroupCycle) -> bool:
@@ -419,8 +423,8 @@ def seats_visible_to(user: AnyUser) -> QuerySet[Seat]:
     """A teacher's own seats; the sign-up lists of offerings the person runs."""
     if not user.is_authenticated:
         return Seat.objects.none()
-    q = Q(teacher__user_id=user.pk) | Q(offering__presenter_coach__user_id=user.pk)
-    q |= Q(offering__district_id__in=lead_district_ids(user))
+    q = own(user, "teacher") | Q(offering__presenter_coach__user_id=user.pk)
+    q |= led(user, "offering__district_id")
     return Seat.objects.filter(q)
 
 
@@ -429,7 +433,7 @@ def seats_visible_to(user: AnyUser) -> QuerySet[Seat]:
 
 def lighter_supports_visible_to(user: AnyUser) -> QuerySet[LighterSupport]:
     """A lighter support: its teacher, the program lead, and the coaches who serve the teacher's school."""
-    q = Q(teacher__user_id=user.pk) | Q(teacher__school__district_id__in=lead_district_ids(user))
+    q = own(user, "teacher") | led(user, "teacher__school__district_id")
     coach = coach_of(user)
     if coach is not None:
         q |= Q(coach=coach) | Q(teacher__school__in=coach.schools.all())
@@ -441,7 +445,7 @@ def micro_conversations_visible_to(user: AnyUser) -> QuerySet[MicroConversation]
     program lead counts them (`lighter.queries`) but never reads them."""
     if not user.is_authenticated:
         return MicroConversation.objects.none()
-    return MicroConversation.objects.filter(Q(teacher__user_id=user.pk) | Q(coach__user_id=user.pk))
+    return MicroConversation.objects.filter(own(user, "teacher") | own(user, "coach"))
 
 
 def may_read_micro_notes(user: AnyUser, conversation: MicroConversation) -> bool:
@@ -466,9 +470,7 @@ def peer_observations_visible_to(user: AnyUser) -> QuerySet[PeerObservation]:
     q |= Q(
         support__teacher__user_id=user.pk, status__in=[ObservationStatus.SCHEDULED, ObservationStatus.DONE]
     )
-    q |= agreed & (
-        Q(support__teacher__school__district_id__in=lead_district_ids(user)) | Q(arranged_by=user.pk)
-    )
+    q |= agreed & (led(user, "support__teacher__school__district_id") | Q(arranged_by=user.pk))
     return PeerObservation.objects.filter(q)
 
 
@@ -497,8 +499,8 @@ def principal_checkins_visible_to(user: AnyUser) -> QuerySet[PrincipalCheckIn]:
     school's teachers, not the district admin."""
     if not user.is_authenticated:
         return PrincipalCheckIn.objects.none()
-    q = Q(coach__user_id=user.pk) | Q(school_id__in=school_ids(user, Role.PRINCIPAL))
-    q |= Q(school__district_id__in=lead_district_ids(user))
+    q = own(user, "coach") | Q(school_id__in=school_ids(user, Role.PRINCIPAL))
+    q |= led(user, "school__district_id")
     return PrincipalCheckIn.objects.filter(q)
 
 
