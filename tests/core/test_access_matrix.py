@@ -1415,6 +1415,47 @@ EXPECTED: dict[str, Route] = {
         data=lambda w: {"enabled": False, "client_id": "abc.apps.example"},
         json=True,
     ),
+    # --- issue 20: the district admin's operations pages (tests/api/test_api_ops.py) ---
+    # Saving the sync's connection and adding a webhook take or hand out a secret: never with a token.
+    "api:roster_sync": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:roster_sync_save": Route(
+        NONE,
+        only({AD: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {
+            "base_url": "https://sis.example.org/ims/oneroster/v1p1",
+            "token_url": "https://sis.example.org/oauth/token",
+            "client_id": "coachmap",
+            "secret": "s3cret",
+        },
+        json=True,
+    ),
+    "api:roster_sync_runs": Route(NONE, only({AD: 200}, anonymous=401)),
+    # The world's district has no service connected: "Sync now" is refused as on the page.
+    "api:roster_sync_now": Route(NONE, only({AD: 422}, anonymous=401), method="post"),
+    "api:webhook_list": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:webhook_add": Route(
+        NONE,
+        only({AD: 201}, anonymous=401),
+        method="post",
+        data=lambda w: {"url": "https://warehouse.example.org/hooks", "events": ["import.finished"]},
+        json=True,
+    ),
+    "api:webhook_remove": Route(
+        lambda w: {"webhook_id": _webhook(w)}, only({AD: 204}, anonymous=401), method="delete"
+    ),
+    "api:webhook_deliveries": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:school_list": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:school_read": Route(_school, only({AD: 200}, anonymous=401)),
+    "api:school_update": Route(
+        _school,
+        only({AD: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"name": "Maple Elementary"},
+        json=True,
+    ),
+    "api:audit_trail": Route(NONE, only({AD: 200}, anonymous=401)),
+    "api:audit_activity": Route(NONE, only({AD: 200}, anonymous=401)),
     # --- issue 20: roster confirmations and saved column mappings (the lead and the admin) ---
     # The world's import has run already: confirming it again is refused, as on its page.
     "api:import_confirm": Route(

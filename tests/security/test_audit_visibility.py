@@ -92,6 +92,25 @@ def test_the_coach_does_not_get_the_readers_list(world: World) -> None:
     assert "Who has read these notes" not in page
 
 
-def test_no_api_route_exposes_the_audit_trail() -> None:
+def test_the_apis_audit_trail_is_the_admins_and_never_lists_a_confidential_act(world: World) -> None:
+    """Issue 20 gave the audit trail API routes (`/audit-trail`, `/audit-trail/activity`): they
+    list exactly what the admin's page lists, so who took coaching and who read whose notes are no
+    more a row there than on the page, and nobody but the district admin reads them."""
+    _read_notes(world, "coach")
     paths = api.get_openapi_schema()["paths"]
-    assert not [p for p in paths if "audit" in p]
+    assert {p for p in paths if "audit" in p} == {"/api/v1/audit-trail", "/api/v1/audit-trail/activity"}
+    admin = world.client("admin")
+    rows = admin.get(reverse("api:audit_trail"), {"page_size": 1000})
+    assert rows.status_code == 200
+    body = rows.content.decode()
+    for name in _names(world):
+        assert name not in body, f"the API's audit trail names {name}"
+    assert "coachingcycle" not in body and "coachingrequest" not in body
+    listed = {row["id"] for row in rows.json()["items"]}
+    confidential = AuditEvent.objects.filter(action__in=[AuditAction.CONSENT, AuditAction.NOTES_READ])
+    assert confidential.exists() and not listed & set(confidential.values_list("id", flat=True))
+    activity = admin.get(reverse("api:audit_activity")).content.decode()
+    for name in _names(world):
+        assert name not in activity
+    for role in ("teacher", "coach", "lead", "principal"):
+        assert world.client(role).get(reverse("api:audit_trail")).status_code == 403, role

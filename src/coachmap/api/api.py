@@ -34,6 +34,7 @@ from coachmap.coaching.requests.api import router as requests_router
 from coachmap.coaching.timelog.api import router as timelog_router
 from coachmap.core import access
 from coachmap.core import tokens as token_rules
+from coachmap.core.admin_api import router as district_admin_router
 from coachmap.core.api import router as district_router
 from coachmap.families.api import router as families_router
 from coachmap.feedback.api import router as feedback_router
@@ -272,6 +273,7 @@ api.add_router("/", roster_router)
 api.add_router("/", notifications_router)
 api.add_router("/", people_router)
 api.add_router("/", district_router)
+api.add_router("/", district_admin_router)
 api.add_router("/", signin_router)
 api.add_router("/", families_router)
 api.add_router("/", program_router)

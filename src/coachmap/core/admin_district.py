@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from coachmap.core import access, group_size, services
 from coachmap.core import queries as core_queries
 from coachmap.core.admin_site import ScopedAdmin, _admin_districts, site
+from coachmap.core.forms import SchoolForm
 from coachmap.core.models import (
     AuditAction,
     AuditEvent,
@@ -46,10 +47,17 @@ class SchoolAdmin(ScopedAdmin):
     scope = staticmethod(
         lambda user: School.objects.filter(district_id__in=access.district_ids(user, Role.DISTRICT_ADMIN))
     )
+    form = SchoolForm
     list_display = ["name", "grades_label", "source_id"]
     search_fields = ["name", "source_id"]
     fields = ["name", "source_id", "grade_low", "grade_high"]
     readonly_fields = ["source_id"]
+
+
+def listed_actions() -> list[AuditAction]:
+    """The acts the audit trail lists as rows, and so offers to filter by (here and in the API):
+    never the confidential ones."""
+    return [a for a in AuditAction if not a.is_confidential]
 
 
 class AdministrationActionFilter(admin.SimpleListFilter):
@@ -59,7 +67,7 @@ class AdministrationActionFilter(admin.SimpleListFilter):
     parameter_name = "action"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(a.value, a.label) for a in AuditAction if not a.is_confidential]
+        return [(a.value, a.label) for a in listed_actions()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(action=self.value()) if self.value() else queryset

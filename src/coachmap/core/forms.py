@@ -6,8 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from coachmap.core import group_size
+from coachmap.core.grades import GRADE_CHOICES
 from coachmap.core.inputs import form_checked
-from coachmap.core.models import District
+from coachmap.core.models import District, School
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -20,6 +21,27 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+class SchoolForm(forms.ModelForm):
+    """What the district admin changes on a school (the admin's Schools page, and the API through
+    that page): its name and grades. The source id is the roster's."""
+
+    class Meta:
+        model = School
+        fields = ["name", "grade_low", "grade_high"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        low, high = cleaned.get("grade_low"), cleaned.get("grade_high")
+        if low is not None and high is not None and int(low) > int(high):
+            names = dict(GRADE_CHOICES)
+            self.add_error(
+                "grade_high",
+                f"The highest grade ({names[int(high)]}) is below the lowest ({names[int(low)]}): "
+                "choose a highest grade at or above the lowest.",
+            )
+        return cleaned
 
 
 class DistrictSettingsForm(forms.ModelForm):

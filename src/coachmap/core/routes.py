@@ -311,4 +311,16 @@ API_ROUTES: dict[str, str] = {
     "api:resource_create": "library:resource-new",
     "api:notification_settings": "notifications:settings",
     "api:notification_settings_update": "notifications:settings",
+    # "Sync now" before the connection is saved: refused (422) as on the page, whatever came before.
+    "api:roster_sync_now": "roster:sync-now",
+    "api:roster_sync": "roster:sync",
+    "api:roster_sync_save": "roster:sync",
+    "api:roster_sync_runs": "roster:sync",
+    "api:webhook_list": "notifications:webhooks",
+    "api:webhook_add": "notifications:webhooks",
+    "api:webhook_deliveries": "notifications:webhooks",
+    # The admin site's pages: the Schools page and the audit trail are the district admin's.
+    "api:school_list": "admin:index",
+    "api:audit_trail": "admin:index",
+    "api:audit_activity": "admin:index",
 }

@@ -2,7 +2,14 @@
 follow its run. The same service (`services.import_upload`): the same checks, all-or-nothing
 merge, removal threshold and report; a held import is confirmed
 with `POST /imports/{id}/confirm`, as on its page; saved column mappings are listed, saved and
-forgotten."""
+forgotten.
+
+The nightly roster sync from the district's OneRoster service, as on its page (`roster:sync`): the
+connection's settings (its client secret write-only: answers say only `secret_set`), saving them
+with the page's form and service, the runs with what each changed or refused, and "Sync now".
+Saving the connection takes a secret, so no token may do it (`@tokens.never`), as with the sign-in
+providers' secrets; the district admin's personal token reads the settings and runs and presses
+"Sync now"."""
 
 import datetime
 from typing import Any
@@ -17,11 +24,23 @@ from pydantic import ConfigDict, Field
 
 from coachmap.core import access, tokens
 from coachmap.core.forms import form_cleaned
-from coachmap.core.inputs import Id, Pages
+from coachmap.core.inputs import Id, Pages, Rows
+from coachmap.core.models import District, Role
 from coachmap.roster import access as roster_access
 from coachmap.roster import queries, services
-from coachmap.roster.forms import ImportConfirmForm
-from coachmap.roster.models import ColumnMapping, ImportKind, ImportRun, ImportStatus
+from coachmap.roster.forms import ImportConfirmForm, SyncConnectionForm
+from coachmap.roster.models import (
+    ColumnMapping,
+    ImportKind,
+    ImportRun,
+    ImportStatus,
+    OAuthVersion,
+    SyncConnection,
+    SyncMode,
+    SyncRun,
+    SyncStatus,
+)
+from coachmap.roster.sync import services as sync_services
 
 router = Router(tags=["roster"])
 
@@ -239,3 +258,154 @@ def column_mapping_delete(request: HttpRequest, mapping_id: Id) -> Status:
     found = access.fetch(roster_access.column_mappings_visible_to, request.user, pk=mapping_id)
     services.column_mapping_delete(actor=request.user, mapping=found)  # type: ignore[arg-type]
     return Status(204, None)
+
+
+# --- the nightly sync from the district's OneRoster service (the district admin's) ----------------
+
+NOT_ADMIN = "Only the district admin connects and runs the district's roster sync."
+
+
+class SyncConnectionOut(Schema):
+    base_url: str
+    version: str
+    oauth: str
+    oauth_words: str
+    token_url: str
+    client_id: str
+    secret_set: bool = Field(
+        description="Whether a client secret is saved; the secret itself is never shown."
+    )
+    hour: int = Field(description="The nightly sync starts after this hour (0–23).")
+    enabled: bool = Field(description="Whether it syncs every night; “Sync now” works either way.")
+    next_sync: str = Field(description="`full` (everything, the first time) or `delta` (changes only).")
+    updated_at: datetime.datetime
+
+
+class SyncSettingsOut(Schema):
+    connection: SyncConnectionOut | None = Field(description="null until the service is connected.")
+    hold_percent: int = Field(
+        description="A sync that would remove or change more than this share waits for a confirmation."
+    )
+
+
+class SyncConnectionIn(Schema):
+    """The roster sync page's fields. Those left out keep their saved value; an empty or missing
+    `secret` keeps the saved secret (the first save needs one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str | None = Field(None, max_length=500)
+    version: str | None = Field(None, max_length=3, description="1.1 or 1.2")
+    oauth: OAuthVersion | None = None
+    token_url: str | None = Field(None, max_length=500)
+    client_id: str | None = Field(None, max_length=200)
+    secret: str = Field("", max_length=2000, description="Write-only: replaces the saved secret.")
+    hour: int | None = Field(None, description="0 to 23")
+    enabled: bool | None = None
+
+
+class SyncRunOut(Schema):
+    id: int
+    mode: SyncMode
+    mode_words: str
+    status: SyncStatus
+    status_words: str
+    reason: str = Field(
+        description="What it changed (counts, and what was removed), or what was refused and why, in words."
+    )
+    fetched: dict[str, int] = Field(description="Records read from the service, per collection.")
+    started_by: str | None = Field(description="Who pressed “Sync now”; null for the nightly schedule.")
+    started_at: datetime.datetime
+    finished_at: datetime.datetime | None
+    import_id: int | None = Field(description="The import it ran: its full report is `GET /imports/{id}`.")
+
+
+def _sync_district(request: HttpRequest, page: str) -> District:
+    access.require(access.may_open(request.user, page), NOT_ADMIN)
+    district = access.acting_district(request.user, Role.DISTRICT_ADMIN)
+    access.require(district is not None, NOT_ADMIN)
+    assert district is not None  # noqa: S101 - required above
+    return district
+
+
+def _connection(connection: SyncConnection) -> dict[str, Any]:
+    return {
+        **queries.sync_connection_values(connection),
+        "oauth_words": OAuthVersion(connection.oauth).label,
+        "secret_set": connection.has_secret,
+        "next_sync": SyncMode.DELTA if connection.watermark else SyncMode.FULL,
+        "updated_at": connection.updated_at,
+    }
+
+
+def _sync_settings(district: District) -> dict[str, Any]:
+    connection = queries.sync_connection(district)
+    return {
+        "connection": _connection(connection) if connection else None,
+        "hold_percent": district.import_hold_percent,
+    }
+
+
+def _sync_run(run: SyncRun) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "mode": run.mode,
+        "mode_words": SyncMode(run.mode).label,
+        "status": run.status,
+        "status_words": SyncStatus(run.status).label,
+        "reason": run.reason,
+        "fetched": run.fetched or {},
+        "started_by": str(run.actor) if run.actor else None,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "import_id": run.import_run_id,
+    }
+
+
+@router.get("/roster/sync", response=SyncSettingsOut)
+def roster_sync(request: HttpRequest) -> dict[str, Any]:
+    """The district's OneRoster connection as the page shows it (never its secret: `secret_set`
+    says whether one is saved), whether the next sync is full or changes only, and the hold."""
+    return _sync_settings(_sync_district(request, "roster:sync"))
+
+
+@router.post("/roster/sync", response=SyncSettingsOut)
+@tokens.never
+def roster_sync_save(request: HttpRequest, data: SyncConnectionIn) -> dict[str, Any]:
+    """Save the connection with the page's form and service: https addresses only, a token address
+    for OAuth 2, a secret the first time (write-only); a new address or version makes the next sync
+    full; audited (saying only whether the secret changed). Signed in only: it takes a secret."""
+    district = _sync_district(request, "roster:sync")
+    connection = queries.sync_connection(district)
+    stored: dict[str, Any] = (
+        queries.sync_connection_values(connection)
+        if connection
+        else {"version": "1.1", "oauth": OAuthVersion.OAUTH2, "hour": 2, "enabled": True}
+    )
+    sent = data.model_dump(exclude_unset=True)
+    values = {**stored, **{k: v for k, v in sent.items() if v is not None}, "secret": data.secret}
+    form = SyncConnectionForm(values, has_secret=bool(connection and connection.has_secret))
+    sync_services.sync_connect(actor=request.user, district=district, **form_cleaned(form))  # type: ignore[arg-type]
+    return _sync_settings(district)
+
+
+@router.get("/roster/sync/runs", response=list[SyncRunOut])
+@paginate(Pages, page_size=30)
+def roster_sync_runs(request: HttpRequest, status: SyncStatus | None = None) -> Rows:
+    """Each sync, newest first, as the page lists them: when, full or changes, who started it, and
+    how it ended in words (what changed, or what was refused and why)."""
+    _sync_district(request, "roster:sync")
+    runs = queries.sync_runs(request.user, limit=None)
+    if status:
+        runs = runs.filter(status=status)
+    return Rows(runs, _sync_run)
+
+
+@router.post("/roster/sync/now", response={202: SyncRunOut})
+def roster_sync_now(request: HttpRequest) -> Status:
+    """“Sync now”: the page's service starts a run and hands it to the task worker (follow it in
+    `GET /roster/sync/runs`). Refused with a 422, as on the page, while a sync of the district runs
+    or before the service is connected."""
+    district = _sync_district(request, "roster:sync-now")
+    run = sync_services.sync_queue(actor=request.user, district=district)  # type: ignore[arg-type]
+    return Status(202, _sync_run(run))

@@ -49,5 +49,22 @@ def sync_connection(district: District) -> SyncConnection | None:
     return SyncConnection.objects.filter(district=district).first()
 
 
-def sync_runs(user: AnyUser, limit: int = 30) -> QuerySet[SyncRun]:
-    return roster_access.sync_runs_visible_to(user).select_related("actor", "import_run")[:limit]
+def sync_connection_values(connection: SyncConnection) -> dict[str, Any]:
+    """The saved connection as the connection form's values: everything but the secret, which is
+    never read back (the form says only whether one is saved)."""
+    return {
+        "base_url": connection.base_url,
+        "version": connection.version,
+        "oauth": connection.oauth,
+        "token_url": connection.token_url,
+        "client_id": connection.client_id,
+        "hour": connection.hour,
+        "enabled": connection.enabled,
+    }
+
+
+def sync_runs(user: AnyUser, limit: int | None = 30) -> QuerySet[SyncRun]:
+    """The district admin's sync runs, newest first: the page shows the last `limit`, the API pages
+    through all of them (`limit=None`)."""
+    runs = roster_access.sync_runs_visible_to(user).select_related("actor", "import_run")
+    return runs if limit is None else runs[:limit]

@@ -118,19 +118,7 @@ def sync(request: AuthedRequest) -> HttpResponse:
     district = access.acting_district(request.user, Role.DISTRICT_ADMIN)
     assert district is not None  # noqa: S101 - the role guarantees one
     connection = queries.sync_connection(district)
-    initial = (
-        {
-            "base_url": connection.base_url,
-            "version": connection.version,
-            "oauth": connection.oauth,
-            "token_url": connection.token_url,
-            "client_id": connection.client_id,
-            "hour": connection.hour,
-            "enabled": connection.enabled,
-        }
-        if connection
-        else None
-    )
+    initial = queries.sync_connection_values(connection) if connection else None
     form = SyncConnectionForm(
         request.POST or None, initial=initial, has_secret=bool(connection and connection.has_secret)
     )
