@@ -252,7 +252,9 @@ class GrowthOut(Schema):
     term: str
     term_label: str
     rubric: list[AreaOut] = Field(description="The rubric's areas the coach assesses themselves against.")
-    this_term: SelfAssessmentOut | None = Field(description="This term's self-assessment; null before it.")
+    this_term: SelfAssessmentOut | None = Field(
+        description="This term's self-assessment; null before it (every term's: /program/self-assessments)."
+    )
     goals: list[GoalOut] = Field(description="Every goal, working on it first, as on the page.")
     learning: list[LearningOut] = Field(
         description="The 50 latest entries, as on the page; all of them at /program/growth/learning."
