@@ -1556,6 +1556,40 @@ EXPECTED: dict[str, Route] = {
     "api:self_assessment_save": Route(
         NONE, only({C: 200, OC: 200}, anonymous=401), method="post", data=_self_ratings, json=True
     ),
+    # a coach's goals and learning log: the coach's own (another coach's goal is a 404); the rubric
+    # and the team's growth: the program lead's, as on the pages
+    "api:coach_growth": Route(NONE, only({C: 200, OC: 200}, anonymous=401)),
+    "api:coach_goal_create": Route(
+        NONE,
+        only({C: 201, OC: 201}, anonymous=401),
+        method="post",
+        data=lambda w: {"text": "Lead a workshop on feedback"},
+        json=True,
+    ),
+    "api:coach_goal_status": Route(
+        _coach_goal,
+        only({C: 200, OC: 404}, anonymous=401),
+        method="post",
+        data=lambda w: {"status": "met"},
+        json=True,
+    ),
+    "api:learning_entries": Route(NONE, only({C: 200, OC: 200}, anonymous=401)),
+    "api:learning_entry_add": Route(
+        NONE,
+        only({C: 201, OC: 201}, anonymous=401),
+        method="post",
+        data=lambda w: {"on": "2026-09-10", "kind": "book", "title": "The Impact Cycle", "minutes": 60},
+        json=True,
+    ),
+    "api:rubric": Route(NONE, only({L: 200}, anonymous=401)),
+    "api:rubric_update": Route(
+        NONE,
+        only({L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"areas": [{"name": "Collaborator", "description": "Partners with teachers"}]},
+        json=True,
+    ),
+    "api:team_growth": Route(NONE, only({L: 200}, anonymous=401)),
     "api:program_reviews": Route(NONE, only({L: 200, AD: 200}, anonymous=401)),
     "api:program_review": Route(_review_year, only({L: 200, AD: 200}, anonymous=401)),
     "api:program_review_gather": Route(NONE, only({L: 200}, anonymous=401), method="post"),
