@@ -1600,6 +1600,11 @@ EXPECTED: dict[str, Route] = {
         data=lambda w: {"what_worked": "Cycles tied to goals.", "what_to_change": "More PLC time."},
         json=True,
     ),
+    # --- issue 20: the program dashboard, its summaries, the impact estimates, the levels report ---
+    "api:program_dashboard": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
+    "api:program_summary": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
+    "api:impact_estimates": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
+    "api:framework_report": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
 }
 
 

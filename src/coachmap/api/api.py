@@ -38,6 +38,7 @@ from coachmap.core.admin_api import router as district_admin_router
 from coachmap.core.api import router as district_router
 from coachmap.families.api import router as families_router
 from coachmap.feedback.api import router as feedback_router
+from coachmap.impact.api import router as impact_router
 from coachmap.improvement.api import router as improvement_router
 from coachmap.improvement.endpoints.mounted import router as improvement_pages_router
 from coachmap.library.api import router as library_router
@@ -278,3 +279,4 @@ api.add_router("/", signin_router)
 api.add_router("/", families_router)
 api.add_router("/", program_router)
 api.add_router("/reports", reports_router)
+api.add_router("/impact", impact_router)

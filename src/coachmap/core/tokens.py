@@ -130,6 +130,12 @@ def via_token(user: Any) -> bool:
     return getattr(user, "api_token_kind", None) is not None
 
 
+def via_service(user: Any) -> bool:
+    """Whether a service account's token signed this request in: it reads suppressed aggregates
+    only, whatever the rights of the admin who made it (no per-coach or per-person figure)."""
+    return getattr(user, "api_token_kind", None) == Kind.SERVICE
+
+
 def refuse_token(user: Any, what: str = "Session notes") -> None:
     """Confidential content is never read with a token, whatever its scopes: a 403."""
     if via_token(user):

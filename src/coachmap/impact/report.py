@@ -283,17 +283,34 @@ CSV_HEADER = [
 ]
 
 
+DIGITS = {
+    "points": 2,
+    "low": 2,
+    "high": 2,
+    "sd": 3,
+    "sd_low": 3,
+    "sd_high": 3,
+    "p": 4,
+    "baseline_gap_sd": 3,
+}
+"""How many decimals each figure of an estimate is given to, in the CSV and the API."""
+
+
 def _r(x: float | None, digits: int = 3) -> str:
     return "" if x is None else f"{x:.{digits}f}"
+
+
+def released(row: Row) -> Estimate:
+    """The estimate as it may leave coachmap (CSV, API): a hidden one keeps only its reason."""
+    e = row.estimate
+    return e if e.shown else Estimate(e.kind, e.method, shown=False, reason=e.reason)
 
 
 def csv_rows(report: Report) -> list[list[object]]:
     """One line per estimate with its inputs' counts; what the page hides stays empty here too."""
     out: list[list[object]] = []
     for row in report.rows:
-        e = row.estimate
-        if not e.shown:  # nothing of a hidden estimate leaves, whatever it holds
-            e = Estimate(e.kind, e.method, shown=False, reason=e.reason)
+        e = released(row)  # nothing of a hidden estimate leaves, whatever it holds
         counts = (*e.teachers, *e.students) if e.shown else ("", "", "", "")
         out.append(
             [
@@ -303,14 +320,11 @@ def csv_rows(report: Report) -> list[list[object]]:
                 row.label,
                 "yes" if e.shown else "no",
                 e.reason,
-                _r(e.points, 2),
-                _r(e.low, 2),
-                _r(e.high, 2),
-                _r(e.sd),
-                _r(e.sd_low),
-                _r(e.sd_high),
-                _r(e.p, 4),
-                _r(e.baseline_gap_sd) if e.shown else "",
+                *(
+                    _r(getattr(e, k), DIGITS[k])
+                    for k in ("points", "low", "high", "sd", "sd_low", "sd_high", "p")
+                ),
+                _r(e.baseline_gap_sd, DIGITS["baseline_gap_sd"]) if e.shown else "",
                 e.equivalence if e.shown else "",
                 *counts,
                 row.tier.label if row.tier else "",

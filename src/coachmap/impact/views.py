@@ -17,11 +17,7 @@ from coachmap.core.pdf import html_to_pdf
 from coachmap.impact import queries, report
 from coachmap.impact.access import Scope, impact_scope
 from coachmap.impact.estimate import METHODS, Method
-
-METHOD_LABELS = {
-    "adjusted": "Adjusted for the starting score",
-    "gain": "Growth compared (difference in differences)",
-}
+from coachmap.impact.words import METHOD_LABELS
 
 
 def _report(request: AuthedRequest) -> tuple[Scope, report.Report, list[queries.Outcome]]:

@@ -6,8 +6,17 @@ Pure functions over an `Estimate`; no database.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from coachmap.impact.estimate import ADJUSTABLE_SD, EQUIVALENT_SD, Estimate
+
+Side = Literal["above_zero", "below_zero", "includes_zero"]
+Direction = Literal["more", "less"]
+
+METHOD_LABELS = {
+    "adjusted": "Adjusted for the starting score",
+    "gain": "Growth compared (difference in differences)",
+}
 
 # A month of school is roughly a ninth of a year's growth; the demo and typical interim tests grow
 # about a quarter of a standard deviation from fall to spring, so we do not translate SDs into months:
@@ -37,15 +46,34 @@ def _points(x: float) -> str:
     return f"{abs(x):.1f} scale-score point{'s' if round(abs(x), 1) != 1 else ''}"
 
 
-def how_sure(e: Estimate) -> str:
+def interval_side(e: Estimate) -> Side:
+    """Where the 95 % interval lies against zero, which is what `how_sure` says in words: above
+    it, below it, or across it (we cannot tell the difference apart from none)."""
     assert e.low is not None  # noqa: S101 - only called on a shown estimate
     assert e.high is not None  # noqa: S101 - only called on a shown estimate
     if e.low > 0:
+        return "above_zero"
+    if e.high < 0:
+        return "below_zero"
+    return "includes_zero"
+
+
+def direction(e: Estimate) -> Direction:
+    """Whether the coached (or higher-use) side grew more or less, as the size sentence says."""
+    assert e.points is not None  # noqa: S101 - only called on a shown estimate
+    return "more" if e.points >= 0 else "less"
+
+
+def how_sure(e: Estimate) -> str:
+    assert e.low is not None  # noqa: S101 - only called on a shown estimate
+    assert e.high is not None  # noqa: S101 - only called on a shown estimate
+    side = interval_side(e)
+    if side == "above_zero":
         return (
             f"We are fairly sure (95 %) the true difference is between {e.low:+.1f} and {e.high:+.1f} points: "
             "above zero."
         )
-    if e.high < 0:
+    if side == "below_zero":
         return (
             f"We are fairly sure (95 %) the true difference is between {e.low:+.1f} and {e.high:+.1f} points: "
             "below zero."
@@ -62,12 +90,12 @@ def coaching_words(e: Estimate, outcome: str) -> list[str]:
         return [e.reason]
     assert e.points is not None  # noqa: S101 - only called on a shown estimate
     assert e.sd is not None  # noqa: S101 - only called on a shown estimate
-    direction = "more" if e.points >= 0 else "less"
+    more = direction(e)
     return [
         f"Compared: {e.students[0]} students of {e.teachers[0]} teachers who completed a coaching cycle, against "
         f"{e.students[1]} students of {e.teachers[1]} teachers in the same schools and grades who had no coaching "
         f"that year, on {outcome}, allowing for where each student started.",
-        f"Size: students of coached teachers grew {_points(e.points)} {direction} "
+        f"Size: students of coached teachers grew {_points(e.points)} {more} "
         f"({abs(e.sd):.2f} standard deviations, a {size_word(e.sd)} difference).",
         how_sure(e),
         EQUIVALENCE_WORDS[e.equivalence],
@@ -81,11 +109,11 @@ def dose_words(e: Estimate, tool: str, outcome: str) -> list[str]:
         return [e.reason]
     assert e.points is not None  # noqa: S101 - only called on a shown estimate
     assert e.sd is not None  # noqa: S101 - only called on a shown estimate
-    direction = "more" if e.points >= 0 else "less"
+    more = direction(e)
     return [
         f"Compared: students who used {tool} more against students who used it less (minutes per student-week), "
         f"with similar starting scores and student groups, in the same schools and grades, on {outcome}.",
-        f"Size: each extra 10 minutes a week went with {_points(e.points)} {direction} growth "
+        f"Size: each extra 10 minutes a week went with {_points(e.points)} {more} growth "
         f"({abs(e.sd):.2f} standard deviations, {size_word(e.sd)}).",
         how_sure(e),
         EQUIVALENCE_WORDS[e.equivalence] + " (higher-use half against lower-use half)",

@@ -21,7 +21,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict, Field
 
-from coachmap.core import access
+from coachmap.core import access, tokens
 from coachmap.core.forms import form_cleaned
 from coachmap.core.inputs import Id, Pages, Rows, Text
 from coachmap.core.models import Coach, District, Role
@@ -588,3 +588,56 @@ def program_review_notes(request: HttpRequest, year: Year, data: ReviewNotesIn) 
     cleaned = form_cleaned(forms.ReviewNotesForm(data.model_dump()))
     saved = services.review_annotate(actor=request.user, review_row=row, **cleaned)  # type: ignore[arg-type]
     return _review(request, saved, detail=True)
+
+
+# --- the look-for framework's levels, in aggregate ------------------------------------------------
+
+
+class LevelRowOut(Schema):
+    school_id: int
+    school: str
+    grade_band: str
+    grade_band_label: str
+    counts: list[int | None] = Field(description="Classrooms per level, as `levels`; null where hidden")
+    total: int | None = Field(description="Null where hidden")
+
+
+class FrameworkReportOut(Schema):
+    school_year: int
+    label: str
+    min_group_size: int
+    levels: list[str] = Field(description="The current framework's levels, lowest first")
+    rows: list[LevelRowOut] = Field(description="Per school and grade band with anything seen")
+
+
+@router.get("/program/framework-report", response=FrameworkReportOut)
+@tokens.service(tokens.Scope.READ_AGGREGATES)
+def framework_report(request: HttpRequest, year: Year | None = None) -> dict[str, Any]:
+    """Technology use by level: classrooms seen at each level of the look-for framework, per school
+    and grade band, in a school year (this one by default): walkthroughs, and each teacher's latest
+    rated check-in or micro-coaching. No teacher is named; a count about fewer classrooms than the
+    minimum group size is null, and so is another on its row where it would give it away."""
+    district = _district(
+        request, "program:framework-report", Role.PROGRAM_LEAD, Role.PRINCIPAL, Role.DISTRICT_ADMIN
+    )
+    current = school_year_of(timezone.localdate())
+    if year is not None and year > current + 1:
+        raise ValidationError({"year": f"Choose a school year up to {current + 1}."})
+    table = queries.framework_levels(request.user, district, year or current)
+    return {
+        "school_year": table.school_year,
+        "label": f"{table.school_year - 1}–{table.school_year}",
+        "min_group_size": table.min_size,
+        "levels": table.levels,
+        "rows": [
+            {
+                "school_id": r.school_id,
+                "school": r.school,
+                "grade_band": r.band_key,
+                "grade_band_label": r.band,
+                "counts": r.cells,
+                "total": r.total,
+            }
+            for r in table.rows
+        ],
+    }

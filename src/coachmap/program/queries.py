@@ -33,6 +33,8 @@ class LevelRow:
     cells: list[int | None]
     """Observations per level (lowest first); None where hidden."""
     total: int | None
+    school_id: int = 0
+    band_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ def framework_levels(user: AnyUser, district: District, school_year: int) -> Lev
             GradeBand(band).label,
             [None if (school_id, band, p) in hidden else cells[(school_id, band, p)] for p in positions],
             None if (school_id, band, "total") in hidden else cells[(school_id, band, "total")],
+            school_id,
+            band,
         )
         for school_id, band in keys
     ]

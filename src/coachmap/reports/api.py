@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from coachmap.core import access, tokens
 from coachmap.core.inputs import Id
+from coachmap.core.models import CoachType
 from coachmap.feedback.queries import PulseResults
-from coachmap.reports import impact, queries
+from coachmap.impact.api import EstimateOut, OutcomeOut, estimate_out
+from coachmap.reports import dashboard, impact, queries, summary
 
 router = Router(tags=["reports"])
 
@@ -186,4 +190,402 @@ def _pulse(pulse: PulseResults | None) -> dict[str, object]:
         ]
         if shown and pulse is not None
         else [],
+    }
+
+
+# --- the program dashboard and its summaries (issue 20) ---------------------------------------------
+
+
+class PeriodOut(Schema):
+    key: str
+    label: str
+    start: datetime.date
+    end: datetime.date
+
+
+class ColumnOut(Schema):
+    key: str
+    label: str
+
+
+class TableRowOut(Schema):
+    key: str | None = Field(
+        description="The row's id: a school's or goal's id, a quadrant, coach type, grade band or "
+        "student group; null for the total and for the row of what fits none (no intake, no coach "
+        "yet, no active goal)"
+    )
+    label: str
+    suppressed: bool
+    values: dict[str, int | float | None] = Field(
+        description="By column key; every value null when the row is suppressed (the page's *)"
+    )
+
+
+class TableOut(Schema):
+    slug: str = Field(description="As the table's CSV: /reports/coaching/<slug>.csv")
+    title: str
+    row_heading: str
+    unit: str = Field(description="Whom the minimum group size counts: teachers, or students")
+    note: str
+    columns: list[ColumnOut] = Field(description="The CSV's columns, then the page's derived ones")
+    rows: list[TableRowOut]
+    total: TableRowOut | None
+
+
+class WeekShareOut(Schema):
+    week_starting: datetime.date
+    share_percent: int | None = Field(description="Null: nothing logged that week")
+
+
+class CoachTimeOut(Schema):
+    coach: str
+    minutes_coaching: int
+    minutes_logged: int
+    share_percent: int | None
+    weeks_below_target: int
+
+
+class TimeOut(Schema):
+    target_percent: int
+    suppressed: bool = Field(description="Fewer coaches than the minimum group size logged time")
+    team_share_percent: int | None
+    weeks: list[WeekShareOut]
+    coaches: list[CoachTimeOut] = Field(
+        description="Per coach: for the program lead only, never for a service account"
+    )
+
+
+class GoalLineOut(Schema):
+    goal_id: int
+    school_id: int
+    school: str
+    statement: str
+    student_group: str
+    baseline: float
+    newest: float | None = Field(description="Null: no figure yet, or hidden (too few students)")
+    target: float
+    progress: str
+    coaching_hours: float | None
+    coaching_suppressed: bool
+
+
+class IndicatorLineOut(Schema):
+    indicator_id: int
+    goal_id: int
+    name: str
+    goal: str
+    student_group: str
+    baseline: float | None
+    newest: float | None
+    change: float | None
+    target: float
+    unit: str
+    progress: str
+
+
+class ToolUseOut(Schema):
+    tool: str
+    students_per_week: list[int | None] = Field(
+        description="Per month: average students a week; null when fewer than the minimum, or none"
+    )
+
+
+class UsageOut(Schema):
+    months: list[datetime.date]
+    tools: list[ToolUseOut]
+    without_data: list[str] = Field(description="Mapped tools the usage exports never mention")
+
+
+class ImpactHeadlineOut(Schema):
+    outcome: OutcomeOut | None
+    school_id: int | None
+    method: str
+    estimate: EstimateOut | None = Field(description="As /impact/estimates' first; null without results")
+
+
+class DashboardOut(Schema):
+    period: PeriodOut
+    school_id: int | None
+    school: str | None
+    coach_type: str | None
+    min_group_size: int
+    tables: list[TableOut] = Field(description="Reach (four groupings), alignment, evidence, equity")
+    time: TimeOut | None = Field(description="Program lead and district admin only")
+    goals: list[GoalLineOut]
+    indicators: list[IndicatorLineOut]
+    usage: UsageOut
+    goals_without_coaching: list[str]
+    impact: ImpactHeadlineOut | None = Field(description="Null for whoever the impact page refuses")
+
+
+EXTRA_COLUMNS = {
+    "alignment": [("hours", "Hours")],
+    "evidence": [("pre_percent", "Meeting before (%)"), ("post_percent", "Meeting after (%)")],
+    "equity": [("using_percent", "Share using (%)"), ("minutes_per_week", "Minutes per student-week")],
+}
+# The page shows a share as "–" (null here) when no one was counted under it.
+SHARE_OF = {"pre_percent": "pre_assessed", "post_percent": "post_assessed", "using_percent": "enrolled"}
+
+
+def _table_row(table: dashboard.Table, row: dashboard.Row) -> dict[str, Any]:
+    keys = [c.key for c in table.columns] + [k for k, _ in EXTRA_COLUMNS.get(table.slug, [])]
+    values: dict[str, Any] = {}
+    for k in keys:
+        value = None if row.hidden else row.values.get(k)
+        if k in SHARE_OF and not row.values.get(SHARE_OF[k]):
+            value = None
+        values[k] = value
+    return {
+        "key": None if row.key in (dashboard.NONE_KEY, dashboard.TOTAL) else str(row.key),
+        "label": row.label,
+        "suppressed": row.hidden,
+        "values": values,
+    }
+
+
+def _table(table: dashboard.Table) -> dict[str, Any]:
+    columns = [(c.key, c.label) for c in table.columns] + EXTRA_COLUMNS.get(table.slug, [])
+    return {
+        "slug": table.slug,
+        "title": table.title,
+        "row_heading": table.row_heading,
+        "unit": table.unit,
+        "note": table.note,
+        "columns": [{"key": k, "label": label} for k, label in columns],
+        "rows": [_table_row(table, r) for r in table.rows],
+        "total": _table_row(table, table.total) if table.total else None,
+    }
+
+
+def _time(t: dashboard.TimeShare | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {
+        "target_percent": t.target,
+        "suppressed": t.team_hidden,
+        "team_share_percent": None if t.team_hidden else t.team_share,
+        "weeks": []
+        if t.team_hidden
+        else [{"week_starting": w, "share_percent": v} for w, v in zip(t.weeks, t.team, strict=True)],
+        "coaches": [
+            {
+                "coach": name,
+                "minutes_coaching": coaching,
+                "minutes_logged": logged,
+                "share_percent": share,
+                "weeks_below_target": below,
+            }
+            for name, coaching, logged, share, below in t.coaches
+        ],
+    }
+
+
+def _goal(g: dashboard.GoalLine) -> dict[str, Any]:
+    return {
+        "goal_id": g.goal.pk,
+        "school_id": g.goal.school_id,
+        "school": g.school,
+        "statement": g.goal.statement,
+        "student_group": g.group,
+        "baseline": g.baseline,
+        "newest": g.current,
+        "target": g.target,
+        "progress": g.status,
+        "coaching_hours": g.hours,
+        "coaching_suppressed": g.hours is None,
+    }
+
+
+def _indicator(i: dashboard.IndicatorLine) -> dict[str, Any]:
+    return {
+        "indicator_id": i.indicator.pk,
+        "goal_id": i.indicator.goal_id,
+        "name": i.indicator.name,
+        "goal": i.goal,
+        "student_group": i.group,
+        "baseline": i.baseline,
+        "newest": i.current,
+        "change": i.moved,
+        "target": i.target,
+        "unit": i.unit,
+        "progress": i.status,
+    }
+
+
+def _board(
+    request: HttpRequest, school_id: int | None, coach_type: CoachType | None, period: str
+) -> dashboard.Dashboard:
+    """The dashboard for the page's filters: a school the reader may not see is a 404, an unknown
+    period a 422 (the page falls back to its defaults instead)."""
+    today = timezone.localdate()
+    options = impact.periods(today)
+    chosen = next((p for p in options if p.key == period), None)
+    if chosen is None:
+        raise ValidationError({"period": f"Choose one of: {', '.join(p.key for p in options)}."})
+    params = {"coach_type": coach_type.value if coach_type else ""}
+    if school_id is not None:
+        access.fetch(dashboard.dashboard_schools, request.user, pk=school_id)
+        params["school"] = str(school_id)
+    return dashboard.dashboard(request.user, dashboard.filters_for(request.user, params, chosen))
+
+
+def _filters_out(f: dashboard.Filters) -> dict[str, Any]:
+    p = f.period
+    return {
+        "period": {"key": p.key, "label": p.label, "start": p.start, "end": p.end},
+        "school_id": f.school.pk if f.school else None,
+        "school": f.school.name if f.school else None,
+        "coach_type": f.coach_type or None,
+        "min_group_size": f.min_size,
+    }
+
+
+DASHBOARD_REFUSED = "The program dashboard is for principals, the program lead and the district."
+
+
+@router.get("/dashboard", response=DashboardOut)
+@tokens.service(tokens.Scope.READ_AGGREGATES)
+def program_dashboard(
+    request: HttpRequest,
+    school_id: Id | None = None,
+    coach_type: CoachType | None = None,
+    period: str = "year",
+) -> dict[str, Any]:
+    """The program dashboard's figures (Reports → Coaching) and its CSVs': reach, time, alignment,
+    outcomes, equity and the headline impact estimate, for the page's filters. Aggregates only:
+    a suppressed row is null with `suppressed`, exactly where the page shows *. The year's
+    coaching trends below the page are `/reports/coaching-trends`."""
+    access.require(access.may_open(request.user, "reports:coaching-trends"), DASHBOARD_REFUSED)
+    board = _board(request, school_id, coach_type, period)
+    headline = dashboard.impact_headline(request.user, board.filters)
+    u = board.usage
+    return {
+        **_filters_out(board.filters),
+        "tables": [_table(t) for t in board.tables().values()],
+        "time": _time(board.time),
+        "goals": [_goal(g) for g in board.goals],
+        "indicators": [_indicator(i) for i in board.indicators],
+        "usage": {
+            "months": u.months,
+            "tools": [{"tool": name, "students_per_week": values} for name, values in u.rows],
+            "without_data": u.without_data,
+        },
+        "goals_without_coaching": board.without_coaching,
+        "impact": None
+        if headline is None
+        else {
+            "outcome": {"key": headline.outcome.key, "label": headline.outcome.label}
+            if headline.outcome
+            else None,
+            "school_id": headline.school.pk if headline.school else None,
+            "method": "adjusted",
+            "estimate": estimate_out(headline.row) if headline.row else None,
+        },
+    }
+
+
+class ParagraphOut(Schema):
+    heading: str
+    sentences: list[str]
+
+
+class ReachOut(Schema):
+    suppressed: bool
+    asked: int | None
+    matched: int | None
+    started: int | None
+    finished: int | None
+
+
+class CoachingOut(Schema):
+    suppressed: bool = Field(description="Too few teachers coached to report where coaching went")
+    sessions: int | None
+    hours: float | None
+    cycles: int | None
+    teachers: int | None
+    top_goal: str | None = Field(description="The shown goal with the most coaching")
+    top_goal_hours: float | None
+    top_goal_percent: int | None = Field(description="Its share of the coaching time")
+    goals_hidden: int = Field(description="Goals with too few teachers coached to report")
+    not_tied_hours: float | None = Field(description="Hours tied to no active school goal")
+
+
+class StudentsOut(Schema):
+    suppressed: bool
+    cycles: int | None = Field(description="Cycles with evidence before and after")
+    before_percent: int | None = Field(description="Students meeting the cycle's target before")
+    after_percent: int | None
+
+
+class TeamTimeOut(Schema):
+    suppressed: bool
+    share_percent: int | None
+    target_percent: int
+
+
+class SummaryFiguresOut(Schema):
+    reach: ReachOut
+    coaching: CoachingOut
+    students: StudentsOut
+    team_time: TeamTimeOut | None = Field(description="Program lead and district admin only")
+    goals: list[GoalLineOut]
+    indicators: list[IndicatorLineOut]
+    goals_without_coaching: list[str]
+
+
+class SummaryOut(Schema):
+    title: str
+    period: PeriodOut
+    school_id: int | None = Field(description="Null: the program as a whole")
+    school: str | None
+    coach_type: str | None
+    min_group_size: int
+    paragraphs: list[ParagraphOut] = Field(description="The summary's words, as on the page and its PDF")
+    figures: SummaryFiguresOut = Field(description="The figures the words are written from")
+
+
+def _suppressed(row: dashboard.Row | None, keys: list[str]) -> dict[str, Any]:
+    hidden = row is None or row.hidden
+    return {"suppressed": hidden, **{k: None if hidden else row.values.get(k) for k in keys}}  # type: ignore[union-attr]
+
+
+@router.get("/summary", response=SummaryOut)
+@tokens.service(tokens.Scope.READ_AGGREGATES)
+def program_summary(
+    request: HttpRequest,
+    school_id: Id | None = None,
+    coach_type: CoachType | None = None,
+    period: str = "year",
+) -> dict[str, Any]:
+    """The plain-language summary for a school (`school_id`) or the program as a whole, and a
+    period: its paragraphs and the suppressed figures they are written from."""
+    access.require(access.may_open(request.user, "reports:summary"), DASHBOARD_REFUSED)
+    board = _board(request, school_id, coach_type, period)
+    s = summary.summary(board)
+    evidence = _suppressed(board.evidence.total, ["cycles", "pre_percent", "post_percent"])
+    t = board.time
+    return {
+        **_filters_out(board.filters),
+        "title": s.title,
+        "paragraphs": [{"heading": p.heading, "sentences": p.sentences} for p in s.paragraphs],
+        "figures": {
+            "reach": _suppressed(board.reach[0].total, ["asked", "matched", "started", "finished"]),
+            "coaching": s.coaching.__dict__,
+            "students": {
+                "suppressed": evidence["suppressed"],
+                "cycles": evidence["cycles"],
+                "before_percent": evidence["pre_percent"],
+                "after_percent": evidence["post_percent"],
+            },
+            "team_time": None
+            if t is None
+            else {
+                "suppressed": t.team_hidden,
+                "share_percent": None if t.team_hidden else t.team_share,
+                "target_percent": t.target,
+            },
+            "goals": [_goal(g) for g in board.goals],
+            "indicators": [_indicator(i) for i in board.indicators],
+            "goals_without_coaching": board.without_coaching,
+        },
     }

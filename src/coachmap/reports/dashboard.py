@@ -33,7 +33,7 @@ from coachmap.coaching.models import (
 )
 from coachmap.coaching.timelog import timeshare
 from coachmap.coaching.timelog.models import TimeEntry
-from coachmap.core import access, group_size, percent, privacy
+from coachmap.core import access, group_size, percent, privacy, tokens
 from coachmap.core.access import AnyUser
 from coachmap.core.groups import GROUP_CHOICES, GROUPS
 from coachmap.core.groups import label as group_label
@@ -490,10 +490,12 @@ def time_share(user: AnyUser, f: Filters) -> TimeShare | None:
     """The team's share of logged time spent coaching, week by week, against the district's target
     (the time log's rule, `timeshare.COACHING_CATEGORIES`); per coach for the program lead only.
     A principal's dashboard has no time section (coaches serve several schools). The team figure
-    is hidden from the district admin when fewer coaches than the minimum group size logged time."""
+    is hidden from the district admin when fewer coaches than the minimum group size logged time.
+    A service account's token reads as the district admin does, even when the admin who made it
+    also leads the program: suppressed, and no coach named."""
     if f.district is None or not access.has_role(user, Role.PROGRAM_LEAD, Role.DISTRICT_ADMIN):
         return None
-    lead = f.district.pk in access.lead_district_ids(user)
+    lead = f.district.pk in access.lead_district_ids(user) and not tokens.via_service(user)
     coaches = Coach.objects.filter(district=f.district)
     if f.coach_type:
         coaches = coaches.filter(coach_type=f.coach_type)

@@ -8,7 +8,7 @@ the dashboard it comes from. No external service; the same figures always give t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coachmap.reports.dashboard import NONE_KEY, Dashboard, Table
 
@@ -27,6 +27,7 @@ class Summary:
     title: str
     period: str
     paragraphs: list[Paragraph]
+    coaching: Coaching
 
     @property
     def text(self) -> str:
@@ -119,34 +120,74 @@ def _capped(items: list[str]) -> list[str]:
     return [*items[:GOALS_LISTED], f"And {len(items) - GOALS_LISTED} more on the dashboard."]
 
 
-def _coaching(d: Dashboard, table: Table) -> Paragraph:
+@dataclass(frozen=True)
+class Coaching:
+    """Where coaching went, as the summary says it (from the alignment table). With the total
+    hidden, or no session logged, only `suppressed` and `goals_hidden` say anything."""
+
+    suppressed: bool
+    """Too few teachers were coached in the period to report where coaching went."""
+    sessions: int | None = None
+    hours: float | None = None
+    cycles: int | None = None
+    teachers: int | None = None
+    top_goal: str | None = None
+    """The shown goal that had the most coaching, with its hours and share of the time."""
+    top_goal_hours: float | None = None
+    top_goal_percent: int | None = None
+    goals_hidden: int = 0
+    not_tied_hours: float | None = None
+    """Hours of coaching tied to no active school goal; None when none, or when that row is hidden."""
+
+
+def coaching(table: Table) -> Coaching:
+    """The coaching figures the summary's last paragraph states, read from the suppressed table."""
     total = table.total
-    sentences: list[str] = []
+    hidden = sum(1 for r in table.rows if r.hidden and r.key != NONE_KEY)
     if total is None or total.hidden:
+        return Coaching(suppressed=True, goals_hidden=hidden)
+    v = total.values
+    found = Coaching(
+        suppressed=False,
+        sessions=v["sessions"],
+        hours=round(v["minutes"] / 60, 1),
+        cycles=v["cycles"],
+        teachers=v["teachers"],
+        goals_hidden=hidden,
+    )
+    shown = [r for r in table.rows if not r.hidden and r.values.get("minutes") and r.key != NONE_KEY]
+    shown.sort(key=lambda r: -r.values["minutes"])
+    other = next((r for r in table.rows if r.key == NONE_KEY and not r.hidden), None)
+    return replace(
+        found,
+        top_goal=shown[0].label if shown else None,
+        top_goal_hours=shown[0].values["hours"] if shown else None,
+        top_goal_percent=round(100 * shown[0].values["minutes"] / v["minutes"]) if shown else None,
+        not_tied_hours=other.values["hours"] if other is not None and other.values.get("minutes") else None,
+    )
+
+
+def _coaching(d: Dashboard, c: Coaching) -> Paragraph:
+    sentences: list[str] = []
+    if c.suppressed:
         sentences.append("Too few teachers were coached in this period to report where coaching went.")
-    elif not total.values.get("sessions"):
+    elif not c.sessions:
         sentences.append("No coaching sessions were logged in this period.")
     else:
-        hours = round(total.values["minutes"] / 60, 1)
         sentences.append(
-            f"Coaches logged {_n(total.values['sessions'], 'session')} ({hours:g} hours) in "
-            f"{_n(total.values['cycles'], 'cycle')} with {_n(total.values['teachers'], 'teacher')}."
+            f"Coaches logged {_n(c.sessions, 'session')} ({c.hours:g} hours) in "
+            f"{_n(c.cycles or 0, 'cycle')} with {_n(c.teachers or 0, 'teacher')}."
         )
-        shown = [r for r in table.rows if not r.hidden and r.values.get("minutes") and r.key != NONE_KEY]
-        shown.sort(key=lambda r: -r.values["minutes"])
-        if shown:
-            top = shown[0]
+        if c.top_goal is not None:
             sentences.append(
-                f"Most went to “{_short(top.label, 90)}” ({top.values['hours']:g} hours, "
-                f"{round(100 * top.values['minutes'] / total.values['minutes'])} % of the time)."
+                f"Most went to “{_short(c.top_goal, 90)}” ({c.top_goal_hours:g} hours, "
+                f"{c.top_goal_percent} % of the time)."
             )
-        hidden = [r for r in table.rows if r.hidden and r.key != NONE_KEY]
-        if hidden:
-            sentences.append(f"{_n(len(hidden), 'goal')} had too few teachers coached to report.")
-        other = next((r for r in table.rows if r.key == NONE_KEY and not r.hidden), None)
-        if other is not None and other.values.get("minutes"):
+        if c.goals_hidden:
+            sentences.append(f"{_n(c.goals_hidden, 'goal')} had too few teachers coached to report.")
+        if c.not_tied_hours is not None:
             sentences.append(
-                f"{other.values['hours']:g} hours of coaching were not tied to an active school goal."
+                f"{c.not_tied_hours:g} hours of coaching were not tied to an active school goal."
             )
     if d.without_coaching:
         names = ["“" + _short(g, 90) + "”" for g in d.without_coaching[:GOALS_LISTED]]
@@ -176,6 +217,7 @@ def summary(d: Dashboard) -> Summary:
     if d.filters.coach_type:
         title += f" ({d.filters.coach_type_label.lower()} work only)"
     moved, still = _moved(d)
+    went = coaching(d.alignment)
     return Summary(
-        title, d.filters.period.label, [_working_on(d, whole), moved, still, _coaching(d, d.alignment)]
+        title, d.filters.period.label, [_working_on(d, whole), moved, still, _coaching(d, went)], went
     )
