@@ -22,7 +22,12 @@ from coachmap.api.models import ApiToken
 from coachmap.core import tokens as rules
 from coachmap.roster.models import ImportRun, ImportStatus
 from tests.conftest import HANDOVER_NOTE, OTHER_SECRET_NOTE, ROLES, SECRET_BARRIER, SECRET_NOTE, World
-from tests.core.test_access_matrix import EXPECTED, all_route_names
+from tests.core.test_access_matrix import (
+    EXPECTED,
+    _media_in_tmp,  # noqa: F401 - an autouse fixture: uploads go to the test's own folder
+    all_route_names,
+    body_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +53,7 @@ def _call(world: World, name: str, secret: str):
 
 
 def _no_secrets(response, who: str, name: str) -> None:
-    body = response.content.decode(errors="replace")
+    body = body_of(response)
     for secret in (SECRET_NOTE, SECRET_BARRIER, OTHER_SECRET_NOTE, HANDOVER_NOTE):
         assert secret not in body, f"{name} shows a confidential text to {who}'s token"
 

@@ -81,6 +81,50 @@ def _school(w: World) -> dict[str, Any]:
     return {"school_id": w.school.pk}
 
 
+PDF_BYTES = b"%PDF-1.7\n% a tiny pdf\n"
+
+
+def _pdf_upload(w: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {
+        "title": "Observation rubric",
+        "kind": "rubric",
+        "upload": SimpleUploadedFile("rubric.pdf", PDF_BYTES, "application/pdf"),
+    }
+
+
+def _file_resource(w: World) -> dict[str, Any]:
+    """A library resource that is an uploaded file (the coach's), made on first use."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coachmap.library import services
+    from coachmap.library.models import Resource
+
+    found = Resource.objects.filter(district=w.district, title="Uploaded rubric").first()
+    if found is None:
+        found = services.resource_save(
+            actor=w.coach.user,
+            district=w.district,
+            title="Uploaded rubric",
+            kind="rubric",
+            upload=SimpleUploadedFile("rubric.pdf", PDF_BYTES, "application/pdf"),
+        )
+    return {"resource_id": found.pk}
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(tmp_path: Any, settings: Any) -> None:
+    """Uploaded files (the library's, through the API) go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path
+
+
+def body_of(response: Any) -> str:
+    """The answer's text, whether sent at once or streamed (a library file)."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode(errors="replace")
+
+
 # Who reads the world's school's needs, goals, indicators and map (issue 15).
 READERS = {C: 200, OC: 404, L: 200, P: 200, OP: 404, AD: 200}
 
@@ -1542,6 +1586,22 @@ EXPECTED: dict[str, Route] = {
         data=lambda w: {"confirm": True},
         json=True,
     ),
+    # --- issue 20: files as files: the pages' CSV downloads, the family report's PDF, library files ---
+    "api:school_export": Route(
+        lambda w: {"school_id": w.school.pk, "table": "needs"}, only(READERS, anonymous=401)
+    ),
+    "api:district_export": Route(lambda w: {"table": "schools"}, only({AD: 200}, anonymous=401)),
+    "api:family_report_pdf": Route(_family_report, only({P: 200, OP: 404, L: 200, AD: 200}, anonymous=401)),
+    "api:resource_file": Route(_file_resource, only(dict.fromkeys(ROLES[1:], 200), anonymous=401)),
+    "api:resource_upload": Route(
+        NONE, only({C: 201, OC: 201, L: 201}, anonymous=401), method="post", data=_pdf_upload
+    ),
+    "api:resource_file_replace": Route(
+        _file_resource,
+        only({C: 200, L: 200}, anonymous=401),
+        method="post",
+        data=lambda w: {"upload": _pdf_upload(w)["upload"]},
+    ),
     # --- issue 20: the program through the API: the vision, a coach's own self-assessment, the review ---
     "api:program_vision": Route(NONE, only(SIGNED_IN_200, anonymous=401)),
     "api:program_vision_write": Route(
@@ -1671,7 +1731,7 @@ def test_route_status_for_role(world: World, name: str, role: str) -> None:
     url = reverse(name, kwargs=route.kwargs(world))
     response = route.send(world.client(role), url, world)
     assert response.status_code == route.statuses[role], f"{route.method.upper()} {url} as {role}"
-    body = response.content.decode(errors="replace")
+    body = body_of(response)
     if role not in route.sees_notes:
         assert SECRET_NOTE not in body, f"{url} shows a confidential note to {role}"
         assert GROUP_SECRET_NOTE not in body, f"{url} shows a group's confidential note to {role}"

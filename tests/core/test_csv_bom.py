@@ -51,6 +51,9 @@ def _downloads(w: World) -> dict[str, tuple[str, list[dict[str, Any]]]]:
             [{"school_id": w.school.pk, "table": t} for t in SCHOOL_TABLES],
         ),
         "improvement:district-export": ("admin", [{"table": t} for t in DISTRICT_TABLES]),
+        # The same downloads through the API (issue 20).
+        "api:school_export": ("principal", [{"school_id": w.school.pk, "table": t} for t in SCHOOL_TABLES]),
+        "api:district_export": ("admin", [{"table": t} for t in DISTRICT_TABLES]),
         "reports:dashboard-csv": ("lead", [{"table": t} for t in DASHBOARD_TABLES]),
         "impact:export": ("lead", [{}]),
     }
@@ -85,3 +88,4 @@ def test_every_csv_starts_with_a_bom_and_keeps_accents(world: World) -> None:
     assert ("coaching:requests-export", TEACHER_FIRST) in seen_accents
     assert ("reports:dashboard-csv", SCHOOL_NAME) in seen_accents
     assert ("improvement:school-export", GOAL) in seen_accents
+    assert ("api:school_export", GOAL) in seen_accents

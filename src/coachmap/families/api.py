@@ -10,10 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict, Field
 
@@ -23,7 +23,7 @@ from coachmap.core.inputs import Id, Pages
 from coachmap.core.models import Role, School
 from coachmap.core.schoolyear import school_year_of
 from coachmap.families import access as families_access
-from coachmap.families import services
+from coachmap.families import services, views
 from coachmap.families.content import report_content
 from coachmap.families.forms import StartForm, TextsForm
 from coachmap.families.models import FamilyReport, Term
@@ -168,6 +168,34 @@ def family_reports(
 def family_report(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     """One report for review: the principal's words in each language and what it says."""
     return _detail(request, _fetch(request, report_id, "families:report"))
+
+
+@router.get(
+    "/family-reports/{report_id}/report.pdf",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The report as a PDF file, as the review page's download.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def family_report_pdf(
+    request: HttpRequest,
+    report_id: Id,
+    lang: str | None = Query(
+        None, max_length=10, description="The language code (en, es, …); the request's language by default."
+    ),
+) -> HttpResponse:
+    """The report as the PDF the review page downloads, in one language: byte for byte the page's
+    (the same renderer and template), audited as an export. Figures about too few students are
+    left out, as on the page."""
+    report = _fetch(request, report_id, "families:pdf")
+    codes = [code for code, _ in settings.LANGUAGES]
+    if lang is not None and lang not in codes:
+        raise ValidationError({"lang": f"No language {lang}: use {', '.join(codes)}."})
+    return views.pdf_download(request, report)  # type: ignore[arg-type]
 
 
 @router.post("/family-reports", response={201: FamilyReportDetailOut})

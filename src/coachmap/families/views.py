@@ -263,7 +263,12 @@ def _pdf(report: FamilyReport, language: str) -> HttpResponse:
 
 @access.route_required("families:pdf")
 def report_pdf(request: AuthedRequest, report_id: int) -> HttpResponse:
-    report = _fetch(request, report_id)
+    return pdf_download(request, _fetch(request, report_id))
+
+
+def pdf_download(request: AuthedRequest, report: FamilyReport) -> HttpResponse:
+    """The report as a PDF in the language asked for (`?lang=`), audited as an export: the review
+    page's download and the API's (`families.api.family_report_pdf`)."""
     language = _language(request)
     audit_record(
         actor=request.user,

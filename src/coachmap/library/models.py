@@ -1,9 +1,9 @@
 """The district's shared library: lesson plans, rubrics, video case studies and exemplars.
 
 A resource is a link or an uploaded file. Files are stored under a random name outside any
-served directory and only ever leave through `library.views.resource_open`, which checks who is
-asking, counts the use and serves anything that is not plainly safe as a download
-(see `library/files.py`).
+served directory and only ever leave through `library.views.resource_open` (or the API's
+`library.api.resource_file`, with the same check and response), which checks who is asking,
+counts the use and serves anything that is not plainly safe as a download (see `library/files.py`).
 """
 
 from __future__ import annotations

@@ -131,11 +131,18 @@ def resource_open(request: AuthedRequest, resource_id: int) -> HttpResponseBase:
             raise Http404("This resource has no link or file.")
         services.resource_open(resource=resource)
         return HttpResponseRedirect(resource.url)
+    response = file_response(resource)
+    services.resource_open(resource=resource)
+    return response
+
+
+def file_response(resource: Resource) -> FileResponse:
+    """The resource's stored file, streamed, as the page and the API (`library.api.resource_file`)
+    serve it: only PDFs, images and plain text inline, never sniffed, never cached, sandboxed."""
     try:
         handle = resource.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing; ask the program lead to upload it again.") from exc
-    services.resource_open(resource=resource)
     content_type, inline = files.served_as(resource.content_type)
     response = FileResponse(
         handle, as_attachment=not inline, filename=resource.file_name or "resource", content_type=content_type

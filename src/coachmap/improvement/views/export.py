@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 
 from django.http import Http404, HttpResponse
 
@@ -15,8 +16,24 @@ from coachmap.improvement.queries.district import district_comparison
 from coachmap.improvement.queries.needs import Scope, parse_period
 from coachmap.improvement.views.needs import _admin_district, read_assessment
 
-SCHOOL_TABLES = ("needs", "trend", "priorities", "goals", "indicators", "map")
-DISTRICT_TABLES = ("schools", "needs", "trend")
+
+class SchoolTable(StrEnum):
+    NEEDS = "needs"
+    TREND = "trend"
+    PRIORITIES = "priorities"
+    GOALS = "goals"
+    INDICATORS = "indicators"
+    MAP = "map"
+
+
+class DistrictTable(StrEnum):
+    SCHOOLS = "schools"
+    NEEDS = "needs"
+    TREND = "trend"
+
+
+SCHOOL_TABLES = tuple(SchoolTable)
+DISTRICT_TABLES = tuple(DistrictTable)
 
 
 def _csv(
@@ -40,6 +57,12 @@ def school_export(request: AuthedRequest, school_id: int, table: str) -> HttpRes
     school = access.fetch(access.schools_readable_by, request.user, pk=school_id)
     if table not in SCHOOL_TABLES:
         raise Http404("No such table.")
+    return school_csv(request, school, table)
+
+
+def school_csv(request: AuthedRequest, school: School, table: str) -> HttpResponse:
+    """One of the school's tables as the download (audited), the filters read from the query string
+    as on its page. The page and the API (`improvement.endpoints.files`) answer with this."""
     assessment_tables: dict[str, Callable[[], exports.Table]] = {}
     if table in ("needs", "trend", "priorities"):
         assessment, _ = read_assessment(request, Scope(school.district, school))
@@ -62,6 +85,12 @@ def district_export(request: AuthedRequest, table: str) -> HttpResponse:
     district = _admin_district(request)
     if table not in DISTRICT_TABLES:
         raise Http404("No such table.")
+    return district_csv(request, district, table)
+
+
+def district_csv(request: AuthedRequest, district: District, table: str) -> HttpResponse:
+    """One of the district's tables as the download (audited), filtered as on its page; the page
+    and the API answer with this."""
     if table == "schools":
         comparison = district_comparison(
             request.user,
