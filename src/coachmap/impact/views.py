@@ -70,6 +70,11 @@ def _audit(request: AuthedRequest, scope: Scope, built: report.Report, what: str
 def export(request: AuthedRequest) -> HttpResponse:
     """Each estimate with its inputs' counts, as the page shows them (hidden stays hidden)."""
     scope, built, _ = _report(request)
+    return estimates_csv(request, scope, built)
+
+
+def estimates_csv(request: AuthedRequest, scope: Scope, built: report.Report) -> HttpResponse:
+    """The estimates as the CSV download, audited; the page and the API (`impact.api`) answer with this."""
     _audit(request, scope, built, "impact estimates")
     stem = built.outcome.key if built.outcome else "none"
     return csvsafe.csv_response(f"impact-{stem}", report.CSV_HEADER, report.csv_rows(built))
@@ -79,6 +84,11 @@ def export(request: AuthedRequest) -> HttpResponse:
 def board_pdf(request: AuthedRequest) -> HttpResponse:
     """The board's printable page: the same estimates and words."""
     scope, built, _ = _report(request)
+    return board_pdf_file(request, scope, built)
+
+
+def board_pdf_file(request: AuthedRequest, scope: Scope, built: report.Report) -> HttpResponse:
+    """The board report as its PDF download, audited; the page and the API answer with this."""
     html = render_to_string(
         "impact/print.html",
         {

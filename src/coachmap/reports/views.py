@@ -41,6 +41,12 @@ def impact_summary(request: AuthedRequest) -> HttpResponse:
 @access.route_required("reports:impact-pdf")
 def impact_pdf(request: AuthedRequest) -> HttpResponse:
     summary, _, _ = _impact(request)
+    return impact_pdf_file(request, summary)
+
+
+def impact_pdf_file(request: AuthedRequest, summary: impact.ImpactSummary) -> HttpResponse:
+    """The impact summary as its PDF download, audited as an export: the page and the API
+    (`reports.api`) answer with this."""
     html = render_to_string("reports/impact_print.html", {"s": summary, "generated": timezone.localdate()})
     audit_record(
         actor=request.user,
@@ -191,6 +197,15 @@ def _blank(value: object) -> object:
 def dashboard_csv(request: AuthedRequest, table: str) -> HttpResponse:
     """Every dashboard table as CSV, suppressed exactly as on the page."""
     board, _ = _dashboard(request)
+    return dashboard_file(request, board, table, request.GET.urlencode())
+
+
+def dashboard_file(
+    request: AuthedRequest, board: dashboard.Dashboard, table: str, query: str
+) -> HttpResponse:
+    """One of the dashboard's tables as its CSV download, audited with the page's `query` string (a
+    table the reader has not, as the time for a principal, is not found). The page and the API
+    answer with this."""
     tables = board.tables()
     if table in tables:
         header, rows = tables[table].csv_header, tables[table].csv_rows()
@@ -207,7 +222,7 @@ def dashboard_csv(request: AuthedRequest, table: str) -> HttpResponse:
             obj=district,
             district=district,
             table=f"dashboard {table}",
-            query=request.GET.urlencode(),
+            query=query,
         )
     return csvsafe.csv_response(f"coaching-{table}-{board.filters.period.key}", header, rows)
 
@@ -233,6 +248,12 @@ def summary_page(request: AuthedRequest) -> HttpResponse:
 def summary_pdf(request: AuthedRequest) -> HttpResponse:
     """The summary as a one-page PDF to hand to the board."""
     board, _ = _dashboard(request)
+    return summary_pdf_file(request, board)
+
+
+def summary_pdf_file(request: AuthedRequest, board: dashboard.Dashboard) -> HttpResponse:
+    """The summary of `board`'s filters as its PDF download, audited as an export; the page and
+    the API answer with this."""
     s = summary.summary(board)
     html = render_to_string("reports/summary_print.html", {"s": s, "generated": timezone.localdate()})
     district = board.filters.district
