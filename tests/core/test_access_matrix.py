@@ -1664,6 +1664,14 @@ EXPECTED: dict[str, Route] = {
     "api:program_dashboard": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
     "api:program_summary": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
     "api:impact_estimates": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
+    # Their files as files (issue 20): the pages' downloads, to whom the pages give them.
+    "api:dashboard_csv": Route(
+        lambda w: {"table": "reach-school"}, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)
+    ),
+    "api:summary_pdf": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
+    "api:impact_pdf": Route(NONE, only({C: 200, OC: 200, L: 200, AD: 200}, anonymous=401)),
+    "api:impact_estimates_csv": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
+    "api:impact_board_pdf": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
     "api:framework_report": Route(NONE, only({P: 200, OP: 200, L: 200, AD: 200}, anonymous=401)),
 }
 

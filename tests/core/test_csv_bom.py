@@ -56,6 +56,8 @@ def _downloads(w: World) -> dict[str, tuple[str, list[dict[str, Any]]]]:
         "api:district_export": ("admin", [{"table": t} for t in DISTRICT_TABLES]),
         "reports:dashboard-csv": ("lead", [{"table": t} for t in DASHBOARD_TABLES]),
         "impact:export": ("lead", [{}]),
+        "api:dashboard_csv": ("lead", [{"table": t} for t in DASHBOARD_TABLES]),
+        "api:impact_estimates_csv": ("lead", [{}]),
     }
 
 

@@ -131,3 +131,15 @@ class Rows:
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
         return [self.row(obj) for obj in self.queryset[index]]
+
+
+def file_answer(media_type: str, description: str) -> dict[str, Any]:
+    """The OpenAPI answer (`openapi_extra`) of a route that sends a file (a CSV, a PDF), not JSON."""
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }

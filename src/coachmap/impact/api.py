@@ -8,14 +8,14 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import Field
 
 from coachmap.core import access, tokens
-from coachmap.core.inputs import Id
-from coachmap.impact import queries, report, words
-from coachmap.impact.access import impact_scope
+from coachmap.core.inputs import Id, file_answer
+from coachmap.impact import queries, report, views, words
+from coachmap.impact.access import Scope, impact_scope
 from coachmap.impact.estimate import STUDENT_FLOOR, Method
 
 router = Router(tags=["impact"])
@@ -113,20 +113,15 @@ def estimate_out(row: report.Row) -> dict[str, Any]:
     }
 
 
-@router.get("/estimates", response=ImpactEstimatesOut)
-@tokens.service(tokens.Scope.READ_AGGREGATES)
-def impact_estimates(
-    request: HttpRequest, school_id: Id | None = None, outcome: str = "", method: Method = "adjusted"
-) -> dict[str, Any]:
-    """Did coaching and the tools move learning: the impact page's estimates (coaching for all
-    students, by student group, coach type, quadrant and goal, and each tool's use against growth)
-    for the district (program lead, district admin) or a school (`school_id`; a principal's own).
-    `outcome` is one of `outcomes` (the newest by default). A side with too few teachers or
-    students is not shown: every figure null, with the reason."""
-    access.require(
-        access.may_open(request.user, "impact:index"),
-        "Impact estimates are for principals, the program lead and the district.",
-    )
+REFUSED = "Impact estimates are for principals, the program lead and the district."
+
+
+def _report(
+    request: HttpRequest, page: str, school_id: int | None, outcome: str, method: Method
+) -> tuple[Scope, report.Report, list[queries.Outcome]]:
+    """The impact page's report (`page`'s check) for the district or one of the reader's schools
+    (another is a 404) and an outcome of the district's (an unknown one is a 422)."""
+    access.require(access.may_open(request.user, page), REFUSED)
     scope = impact_scope(request.user, None)
     if school_id is not None:
         if school_id not in {s.pk for s in scope.schools}:
@@ -138,6 +133,20 @@ def impact_estimates(
         keys = ", ".join(o.key for o in options) or "none yet"
         raise ValidationError({"outcome": f"Choose one of the district's outcomes: {keys}."})
     built = report.build(scope.district, chosen or (options[0] if options else None), method, scope.school)
+    return scope, built, options
+
+
+@router.get("/estimates", response=ImpactEstimatesOut)
+@tokens.service(tokens.Scope.READ_AGGREGATES)
+def impact_estimates(
+    request: HttpRequest, school_id: Id | None = None, outcome: str = "", method: Method = "adjusted"
+) -> dict[str, Any]:
+    """Did coaching and the tools move learning: the impact page's estimates (coaching for all
+    students, by student group, coach type, quadrant and goal, and each tool's use against growth)
+    for the district (program lead, district admin) or a school (`school_id`; a principal's own).
+    `outcome` is one of `outcomes` (the newest by default). A side with too few teachers or
+    students is not shown: every figure null, with the reason."""
+    scope, built, options = _report(request, "impact:index", school_id, outcome, method)
     return {
         "district": scope.district.name,
         "school_id": scope.school.pk if scope.school else None,
@@ -150,3 +159,37 @@ def impact_estimates(
         "min_students": STUDENT_FLOOR,
         "estimates": [estimate_out(row) for row in built.rows],
     }
+
+
+# --- the impact page's files as files (issue 20): its CSV and the board's PDF, made by the page's functions
+
+
+@router.get(
+    "/estimates.csv",
+    openapi_extra=file_answer(
+        "text/csv", "The estimates as a CSV file (UTF-8 with a byte-order mark), as the page's download."
+    ),
+)
+@tokens.service(tokens.Scope.READ_AGGREGATES)
+def impact_estimates_csv(
+    request: HttpRequest, school_id: Id | None = None, outcome: str = "", method: Method = "adjusted"
+) -> HttpResponse:
+    """The estimates of `/impact/estimates` as the CSV the impact page downloads, for the same
+    `school_id`, `outcome` and `method`: byte for byte the page's, hidden where it hides, audited
+    as an export."""
+    scope, built, _ = _report(request, "impact:export", school_id, outcome, method)
+    return views.estimates_csv(request, scope, built)  # type: ignore[arg-type]
+
+
+@router.get(
+    "/board.pdf",
+    openapi_extra=file_answer("application/pdf", "The board report as a PDF file, as the page's."),
+)
+@tokens.service(tokens.Scope.READ_AGGREGATES)
+def impact_board_pdf(
+    request: HttpRequest, school_id: Id | None = None, outcome: str = "", method: Method = "adjusted"
+) -> HttpResponse:
+    """The board's printable report of the same estimates and words, as the PDF the impact page
+    downloads: byte for byte the page's, audited as an export."""
+    scope, built, _ = _report(request, "impact:pdf", school_id, outcome, method)
+    return views.board_pdf_file(request, scope, built)  # type: ignore[arg-type]

@@ -1,19 +1,20 @@
 from __future__ import annotations
 
 import datetime
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from coachmap.core import access, tokens
-from coachmap.core.inputs import Id
+from coachmap.core.inputs import Id, file_answer
 from coachmap.core.models import CoachType
 from coachmap.feedback.queries import PulseResults
 from coachmap.impact.api import EstimateOut, OutcomeOut, estimate_out
-from coachmap.reports import dashboard, impact, queries, summary
+from coachmap.reports import dashboard, impact, queries, summary, views
 
 router = Router(tags=["reports"])
 
@@ -131,16 +132,8 @@ def impact_summary(request: HttpRequest, coach_id: Id | None = None, period: str
     """A coach's impact summary for a period, as on the impact page: the coach's own, or (program
     lead, district admin) any coach of the district (`coach_id`). `period` is one of the page's
     (this school year by default). Evidence about too few students is hidden."""
-    access.require(
-        access.may_open(request.user, "reports:impact"),
-        "Impact summaries are for coaches, the program lead and the district.",
-    )
-    coaches = list(access.impact_coaches_for(request.user).select_related("user", "district"))
-    access.require(bool(coaches), "Impact summaries are for coaches, the program lead and the district.")
-    coach = next((c for c in coaches if c.pk == coach_id), None)
-    if coach is None:
-        coach = next((c for c in coaches if c.user_id == request.user.pk), coaches[0])
-    summary = impact.impact_summary(request.user, coach, impact.period_for(period[:40], timezone.localdate()))
+    summary = _impact_of(request, "reports:impact", coach_id, period)
+    coach = summary.coach
     return {
         "coach_id": coach.pk,
         "coach": str(coach),
@@ -175,6 +168,21 @@ def impact_summary(request: HttpRequest, coach_id: Id | None = None, period: str
         ],
         "pulse": _pulse(summary.pulse),
     }
+
+
+IMPACT_REFUSED = "Impact summaries are for coaches, the program lead and the district."
+
+
+def _impact_of(request: HttpRequest, page: str, coach_id: int | None, period: str) -> impact.ImpactSummary:
+    """The impact summary the page (`page`) shows for `coach_id` (the reader's own, or the first
+    they may read, when absent or not theirs to read) and `period` (the default when unknown)."""
+    access.require(access.may_open(request.user, page), IMPACT_REFUSED)
+    coaches = list(access.impact_coaches_for(request.user).select_related("user", "district"))
+    access.require(bool(coaches), IMPACT_REFUSED)
+    coach = next((c for c in coaches if c.pk == coach_id), None)
+    if coach is None:
+        coach = next((c for c in coaches if c.user_id == request.user.pk), coaches[0])
+    return impact.impact_summary(request.user, coach, impact.period_for(period[:40], timezone.localdate()))
 
 
 def _pulse(pulse: PulseResults | None) -> dict[str, object]:
@@ -589,3 +597,80 @@ def program_summary(
             "goals_without_coaching": board.without_coaching,
         },
     }
+
+
+# --- the reports' files as files (issue 20): the pages' downloads, made by the pages' functions ---
+
+
+class DashboardTable(StrEnum):
+    REACH_SCHOOL = "reach-school"
+    REACH_QUADRANT = "reach-quadrant"
+    REACH_GRADE_BAND = "reach-grade-band"
+    REACH_COACH_TYPE = "reach-coach-type"
+    ALIGNMENT = "alignment"
+    EVIDENCE = "evidence"
+    EQUITY = "equity"
+    TIME = "time"
+    GOALS = "goals"
+    INDICATORS = "indicators"
+    USAGE = "usage"
+
+
+def _page_query(request: HttpRequest) -> str:
+    """The page's query string for the same filters, as the page's download audits it."""
+    query = QueryDict(mutable=True)
+    for api_name, page_name in (("school_id", "school"), ("coach_type", "coach_type"), ("period", "period")):
+        if request.GET.get(api_name):
+            query[page_name] = request.GET[api_name]
+    return query.urlencode()
+
+
+@router.get(
+    "/dashboard/{table}.csv",
+    openapi_extra=file_answer(
+        "text/csv", "The table as a CSV file (UTF-8 with a byte-order mark), as the page's download."
+    ),
+)
+@tokens.service(tokens.Scope.READ_AGGREGATES)
+def dashboard_csv(
+    request: HttpRequest,
+    table: DashboardTable,
+    school_id: Id | None = None,
+    coach_type: CoachType | None = None,
+    period: str = "year",
+) -> HttpResponse:
+    """One table of the program dashboard as CSV, byte for byte the page's download for the same
+    filters: suppressed cells read "*", audited as an export. `time` is the program lead's and
+    the district admins' (a 404 for a principal, as on the page)."""
+    access.require(access.may_open(request.user, "reports:dashboard-csv"), DASHBOARD_REFUSED)
+    board = _board(request, school_id, coach_type, period)
+    return views.dashboard_file(request, board, table.value, _page_query(request))  # type: ignore[arg-type]
+
+
+@router.get(
+    "/summary.pdf",
+    openapi_extra=file_answer("application/pdf", "The summary as a PDF file, as the page's download."),
+)
+@tokens.service(tokens.Scope.READ_AGGREGATES)
+def summary_pdf(
+    request: HttpRequest,
+    school_id: Id | None = None,
+    coach_type: CoachType | None = None,
+    period: str = "year",
+) -> HttpResponse:
+    """The plain-language summary as the one-page PDF the summary page downloads, for the same
+    filters as `/reports/summary`: byte for byte the page's, audited as an export."""
+    access.require(access.may_open(request.user, "reports:summary-pdf"), DASHBOARD_REFUSED)
+    board = _board(request, school_id, coach_type, period)
+    return views.summary_pdf_file(request, board)  # type: ignore[arg-type]
+
+
+@router.get(
+    "/impact.pdf",
+    openapi_extra=file_answer("application/pdf", "The impact summary as a PDF file, as the page's download."),
+)
+def impact_pdf(request: HttpRequest, coach_id: Id | None = None, period: str = "") -> HttpResponse:
+    """A coach's impact summary as the PDF the impact page downloads, for the same `coach_id` and
+    `period` as `/reports/impact`: byte for byte the page's, audited as an export."""
+    summary = _impact_of(request, "reports:impact-pdf", coach_id, period)
+    return views.impact_pdf_file(request, summary)  # type: ignore[arg-type]
