@@ -35,10 +35,16 @@ ROLES = ["anonymous", "teacher", "coach", "lead", "principal", "admin"]
 # Signed in with an API token instead of a session (issue 20): a person's own token with read and
 # write, and a service account's token with every service scope.
 TOKENS = ["lead-token", "coach-token", "service-token"]
-EXAMPLES = 4  # per operation and pass: about 170 operations, 2–3 passes each, ≈ 1,700 requests a role
+EXAMPLES = 4  # per operation and pass: about 210 operations, 1–3 passes each
 # A guard against a runaway operation, not a benchmark: the whole run may take this long per
 # operation of the schema (the schema grows with the API; issue 20 brought it from 16 to ~170).
 SECONDS_PER_OPERATION = 1.5
+# Malformed requests (the negative pass) are refused by the schema's validation, which runs after
+# authentication and before any handler or role check: the same code answers every signed-in
+# role, and anonymous requests never reach it (401). So one browser session and one token send
+# them; every role sends the well-formed ones, which do reach the handlers and their role checks.
+# (The fuzz is the suite's longest test: this keeps CI inside its 90 minutes as the API grows.)
+NEGATIVE_ROLES = {"lead", "lead-token"}
 
 
 @pytest.fixture
@@ -142,7 +148,9 @@ def test_the_api_never_answers_5xx_to_fuzzed_requests(world, settings, wsgi_app,
     operations = _operations()
     for operation in operations:
         wanted = {k: v for k, v in real.items() if k in operation.path}
-        passes = [(GenerationMode.POSITIVE, None), (GenerationMode.NEGATIVE, None)]
+        passes = [(GenerationMode.POSITIVE, None)]
+        if role in NEGATIVE_ROLES:
+            passes.append((GenerationMode.NEGATIVE, None))
         if wanted:
             passes.append((GenerationMode.POSITIVE, wanted))
         for mode, path_parameters in passes:
