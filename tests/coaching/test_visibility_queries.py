@@ -2,9 +2,9 @@
 
 On the large district, a coach's "my cycles" asked PostgreSQL for cycles whose teacher's user or
 coach's user was the reader: an OR across two joins, which no index serves, so every request
-scanned every cycle (250 ms under load). The reader's own teacher and coach profiles are now read
-first, and the rows matched on their indexed teacher and coach columns: the same rows, found by
-the index.
+scanned every cycle (250 ms under load). The rows are now matched on their indexed teacher and
+coach columns against the reader's own profile ids (a subquery run once): the same rows, found by
+the index, in no more queries.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def test_a_coach_and_a_teacher_find_their_cycles_without_joining_the_profiles(wo
     ):
         visible = access.cycles_visible_to(person)
         sql = str(visible.query)
-        assert "core_coach" not in sql and "core_teacher" not in sql, sql
+        assert "JOIN" not in sql, sql
         assert set(visible) == set(mine) and mine.exists()
     sessions = access.sessions_visible_to(world.teacher.user)
     assert set(sessions) == set(CoachingSession.objects.filter(cycle__teacher=world.teacher))

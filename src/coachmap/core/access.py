@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponseBase
 
 from coachmap.core.models import (
@@ -80,33 +80,22 @@ def grants(user: AnyUser) -> tuple[Grant, ...]:
 
 
 def forget_grants(user: AnyUser) -> None:
-    """Call after changing a user's memberships or profiles within the same request."""
+    """Call after changing a user's memberships within the same request."""
     vars(user).pop("_coachmap_grants", None)
-    vars(user).pop("_coachmap_profiles", None)
-
-
-def profile_ids(user: AnyUser) -> tuple[int | None, int | None]:
-    """The ids of the user's own teacher and coach profiles (None where they have none), whatever
-    roles they hold now; read once per request and kept on the user object. Visibility filters on
-    these ids, the rows' own indexed columns, rather than joining to the profile for its user: on a
-    large district the join kept PostgreSQL from the index (issue 18: a coach's cycles took 250 ms)."""
-    if not user.is_authenticated:
-        return (None, None)
-    cached: tuple[int | None, int | None] | None = vars(user).get("_coachmap_profiles")
-    if cached is None:
-        teacher = Teacher.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
-        coach = Coach.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
-        cached = (teacher, coach)
-        vars(user)["_coachmap_profiles"] = cached
-    return cached
 
 
 def own(user: AnyUser, path: str) -> Q:
     """Rows whose `path` ("teacher", "cycle__coach", ...) is the user's own teacher or coach
-    profile: the same rows as `Q(<path>__user_id=user.pk)`, matched on the profile's id."""
-    teacher, coach = profile_ids(user)
-    found = teacher if path.rsplit("__", 1)[-1] == "teacher" else coach
-    return Q(**{f"{path}_id": found}) if found is not None else Q(pk__in=[])
+    profile: the same rows as `Q(<path>__user_id=user.pk)`, whatever roles the user holds now.
+
+    Matched on the row's own profile column against the profile's id, looked up in a scalar
+    subquery that the database runs once, rather than joined to the profile to compare its user:
+    an OR across two such joins kept PostgreSQL from every index, so on the large district a
+    coach's cycles scanned every cycle (250 ms under load, issue 18)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    model = Teacher if path.rsplit("__", 1)[-1] == "teacher" else Coach
+    return Q(**{f"{path}_id": Subquery(model.objects.filter(user_id=user.pk).order_by().values("pk")[:1])})
 
 
 def roles(user: AnyUser) -> list[Role]:
