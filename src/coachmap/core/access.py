@@ -343,3 +343,13 @@ def may_open(user: AnyUser, route: str) -> bool:
     """What `route_required` lets through, for the API and the menu."""
     wanted = roles_for(route)
     return user.is_authenticated and (not wanted or has_role(user, *wanted))
+
+
+def admin_district(user: AnyUser, page: str, refusal: str) -> District:
+    """The district a district admin acts for on `page` (an API route behind that admin page):
+    anyone else, or an admin of no district, is refused with `refusal`."""
+    require(may_open(user, page), refusal)
+    district = acting_district(user, Role.DISTRICT_ADMIN)
+    require(district is not None, refusal)
+    assert district is not None  # noqa: S101 - required above
+    return district

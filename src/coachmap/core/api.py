@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field
 
 from coachmap.core import access, group_size, services
 from coachmap.core.forms import DistrictSettingsForm, form_cleaned
-from coachmap.core.models import District, Role
+from coachmap.core.models import District
 
 router = Router(tags=["district"])
 
@@ -55,13 +55,9 @@ class DistrictSettingsIn(Schema):
 
 
 def _district(request: HttpRequest) -> District:
-    access.require(
-        access.may_open(request.user, "district-settings"), "Only a district admin changes its settings."
+    return access.admin_district(
+        request.user, "district-settings", "Only a district admin changes its settings."
     )
-    district = access.acting_district(request.user, Role.DISTRICT_ADMIN)
-    access.require(district is not None, "Only a district admin changes its settings.")
-    assert district is not None  # noqa: S101 - required above
-    return district
 
 
 def _out(district: District) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from pydantic import ConfigDict
 from coachmap.core import access, tokens
 from coachmap.core.forms import form_cleaned
 from coachmap.core.inputs import Id, Pages, Rows
-from coachmap.core.models import District, Role
+from coachmap.core.models import District
 from coachmap.notifications import access as notifications_access
 from coachmap.notifications import queries, services, webhooks
 from coachmap.notifications.forms import WebhookForm
@@ -159,11 +159,7 @@ class WebhookDeliveryOut(Schema):
 
 
 def _webhooks_district(request: HttpRequest, page: str) -> District:
-    access.require(access.may_open(request.user, page), NOT_ADMIN)
-    district = access.acting_district(request.user, Role.DISTRICT_ADMIN)
-    access.require(district is not None, NOT_ADMIN)
-    assert district is not None  # noqa: S101 - required above
-    return district
+    return access.admin_district(request.user, page, NOT_ADMIN)
 
 
 def _webhook(endpoint: WebhookEndpoint) -> dict[str, Any]:

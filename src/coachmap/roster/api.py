@@ -25,7 +25,7 @@ from pydantic import ConfigDict, Field
 from coachmap.core import access, tokens
 from coachmap.core.forms import form_cleaned
 from coachmap.core.inputs import Id, Pages, Rows
-from coachmap.core.models import District, Role
+from coachmap.core.models import District
 from coachmap.roster import access as roster_access
 from coachmap.roster import queries, services
 from coachmap.roster.forms import ImportConfirmForm, SyncConnectionForm
@@ -321,11 +321,7 @@ class SyncRunOut(Schema):
 
 
 def _sync_district(request: HttpRequest, page: str) -> District:
-    access.require(access.may_open(request.user, page), NOT_ADMIN)
-    district = access.acting_district(request.user, Role.DISTRICT_ADMIN)
-    access.require(district is not None, NOT_ADMIN)
-    assert district is not None  # noqa: S101 - required above
-    return district
+    return access.admin_district(request.user, page, NOT_ADMIN)
 
 
 def _connection(connection: SyncConnection) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from pydantic import ConfigDict, Field
 
 from coachmap.core import access, tokens
 from coachmap.core.forms import form_cleaned
-from coachmap.core.models import District, Role
+from coachmap.core.models import District
 from coachmap.signin import services
 from coachmap.signin.forms import ProviderForm
 from coachmap.signin.models import Kind, SignInProvider, passwords_allowed
@@ -63,11 +63,7 @@ class ProviderIn(Schema):
 
 
 def _district(request: HttpRequest, page: str) -> District:
-    access.require(access.may_open(request.user, page), "Only a district admin changes how people sign in.")
-    district = access.acting_district(request.user, Role.DISTRICT_ADMIN)
-    access.require(district is not None, "Only a district admin changes how people sign in.")
-    assert district is not None  # noqa: S101 - required above
-    return district
+    return access.admin_district(request.user, page, "Only a district admin changes how people sign in.")
 
 
 def _provider(request: HttpRequest, provider: SignInProvider) -> dict[str, Any]:
