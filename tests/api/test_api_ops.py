@@ -249,6 +249,10 @@ def test_schools_are_the_districts_paginated_and_searchable(world: World) -> Non
     assert changed.status_code == 404
     elsewhere.refresh_from_db()
     assert elsewhere.name == "Maple Far Away"
+    # A search holding a NUL character is a 422 naming it, not PostgreSQL's 500 (the URL walker
+    # found it on PostgreSQL only).
+    nul = admin.get(reverse("api:school_list"), {"q": "a\x00b"})
+    assert nul.status_code == 422 and "q" in str(nul.json()["detail"])
 
 
 def test_a_school_changed_through_the_api_is_saved_as_on_the_admin_page(world: World) -> None:

@@ -79,7 +79,7 @@ def _school(school: School) -> dict[str, Any]:
 
 @router.get("/schools", response=list[SchoolOut])
 @paginate(Pages, page_size=50)
-def school_list(request: HttpRequest, q: str | None = None) -> Rows:
+def school_list(request: HttpRequest, q: Text | None = None) -> Rows:
     """The district's schools, as on its Schools page (name order); `q` searches the name and the
     roster's source id, as the page's search does."""
     _require_admin(request)
