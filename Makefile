@@ -33,8 +33,17 @@ demo: install
 serve: install
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/coachmap serve
 
-## test: lint, type checks, then the whole suite on SQLite and on PostgreSQL (browser tests included)
-test: install lint typecheck test-sqlite test-postgres
+## test: lint, type checks, then the whole suite on SQLite and on PostgreSQL (browser tests included).
+## The two passes run side by side, one per core, each line marked with its database; the run fails
+## when either pass fails. `make test-sqlite` or `make test-postgres` runs one pass alone.
+test: install lint typecheck
+	@set -o pipefail; \
+	  ( $(MAKE) --no-print-directory test-sqlite 2>&1 | sed -u 's/^/[sqlite]     /' ) & sqlite=$$!; \
+	  ( $(MAKE) --no-print-directory test-postgres 2>&1 | sed -u 's/^/[postgresql] /' ) & postgresql=$$!; \
+	  trap 'kill $$sqlite $$postgresql 2>/dev/null' INT TERM; \
+	  wait $$sqlite; sqlite_exit=$$?; wait $$postgresql; postgresql_exit=$$?; \
+	  echo "The SQLite pass exited $$sqlite_exit; the PostgreSQL pass exited $$postgresql_exit (0 is a pass)."; \
+	  test $$sqlite_exit -eq 0 && test $$postgresql_exit -eq 0
 
 test-sqlite: install
 	$(BIN)/pytest -q -p no:cacheprovider

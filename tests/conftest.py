@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from coachmap.coaching.bestfit import services as fit_services
@@ -180,6 +184,26 @@ def _light(
 
 @pytest.fixture
 def world(db: None) -> World:
+    return build_world()
+
+
+@contextmanager
+def world_for_the_module(django_db_blocker: Any) -> Iterator[World]:
+    """One world for every test of a module that only reads it (as Django's `setUpTestData`):
+    built once inside a transaction that is rolled back when the module ends, while each test runs
+    in its own savepoint within it, so a test's writes never reach the next. Each test gets its own
+    deep copy of the objects, so what a test changes in memory never reaches the next either.
+
+    The access matrix walks every route for every role (about 3,700 tests): building the world
+    once for it, instead of once per test, saves minutes in each database's pass."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+
+
+def build_world() -> World:
     district = DistrictFactory(name="Riverbend", min_group_size=10)
     school = SchoolFactory(district=district, name="Maple Elementary")
     other_school = SchoolFactory(district=district, name="Cedar Elementary")

@@ -22,9 +22,11 @@ from coachmap.api.models import ApiToken
 from coachmap.core import tokens as rules
 from coachmap.roster.models import ImportRun, ImportStatus
 from tests.conftest import HANDOVER_NOTE, OTHER_SECRET_NOTE, ROLES, SECRET_BARRIER, SECRET_NOTE, World
-from tests.core.test_access_matrix import (
+from tests.core.test_access_matrix import (  # noqa: F401 - fixtures: the matrix's world, built once
     EXPECTED,
-    _media_in_tmp,  # noqa: F401 - an autouse fixture: uploads go to the test's own folder
+    _media_in_tmp,  # an autouse fixture: uploads go to the test's own folder
+    _one_world,
+    _world_copy,
     all_route_names,
     body_of,
 )

@@ -7,11 +7,13 @@ are generated from the admin registry.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coachmap.core.admin import site as admin_site
@@ -25,6 +27,7 @@ from tests.conftest import (
     SECRET_BARRIER,
     SECRET_NOTE,
     World,
+    world_for_the_module,
 )
 from tests.issue16_world import DECLINED_NAME, GROUP_SECRET_NOTE
 
@@ -1760,25 +1763,19 @@ def test_route_status_for_role(world: World, name: str, role: str) -> None:
 # --- the admin, generated from its registry ---------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _issue16(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Every route is walked with a group cycle, its confidential note, a declined member and an offering."""
-    if "world" not in request.fixturenames:
-        yield
-        return
-    issue16_world.of(request.getfixturevalue("world"))
-    yield
+@pytest.fixture(scope="module")
+def _one_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world every route is walked in, built once for the module (see `world_for_the_module`).
 
+    It carries issue 16's group cycle, with its confidential note, a declined member and an
+    offering. The world's only audit row is a consent, which the admin never sees as a row
+    (issue 12), so an act of administration is added too: the audit trail's change page is
+    walked as well."""
+    from coachmap.core.audit import audit_record
+    from coachmap.core.models import AuditAction
 
-@pytest.fixture(autouse=True)
-def _administration_audit_row(request: pytest.FixtureRequest) -> None:
-    """The world's only audit row is a consent, which the admin never sees as a row (issue 12):
-    add an act of administration, so the audit trail's change page is walked too."""
-    if "world" in request.fixturenames:
-        from coachmap.core.audit import audit_record
-        from coachmap.core.models import AuditAction
-
-        world = request.getfixturevalue("world")
+    with world_for_the_module(django_db_blocker) as world:
+        issue16_world.of(world)
         audit_record(
             actor=world.admin,
             action=AuditAction.ACCOUNT_CHANGE,
@@ -1787,6 +1784,14 @@ def _administration_audit_row(request: pytest.FixtureRequest) -> None:
             user=world.lead.username,
             changes={"last_name": ["Old", world.lead.last_name]},
         )
+        yield world
+
+
+@pytest.fixture(name="world")
+def _world_copy(_one_world: World, db: None) -> World:
+    """This test's own copy of the module's world, in its own savepoint."""
+    cache.clear()  # the same people in every test: nothing one test counts may reach the next
+    return copy.deepcopy(_one_world)
 
 
 def admin_routes(world: World) -> Iterator[tuple[str, str, set[int]]]:
