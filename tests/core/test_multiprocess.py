@@ -30,6 +30,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -212,6 +213,33 @@ def _wait_for(what: str, check: Any, seconds: float = 90, state: Any = None) -> 
     raise AssertionError(f"waited {seconds:.0f} s for {what}; {state() if state else ''}")
 
 
+@contextmanager
+def _task_workers_paused(url: str) -> Iterator[None]:
+    """The two servers' task workers on this database, stopped while the block runs.
+
+    Two uploads sent together must meet the district's lock, not a worker that has already
+    finished the first one. A one-row import takes a worker well under a second, and a server's
+    first upload can take longer than that to arrive, so without the pause the second could be
+    queued after the first had finished (seen once in a CI run)."""
+    workers = []
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            environment = (proc / "environ").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        if b"db_worker" in command and f"DATABASE_URL={url}".encode() in environment:
+            workers.append(int(proc.name))
+    assert len(workers) == 2, f"expected the two servers' task workers, found {workers}"
+    for pid in workers:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in workers:
+            os.kill(pid, signal.SIGCONT)
+
+
 def test_two_web_servers_and_two_workers_on_one_database_behave_as_one(
     district_servers: tuple[list[str], dict[str, str]],
 ) -> None:
@@ -242,17 +270,18 @@ def test_two_web_servers_and_two_workers_on_one_database_behave_as_one(
         )
 
     threads = [threading.Thread(target=upload, args=(address,)) for address in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    queued = [a for a, r in answers.items() if r.status_code == 302]
-    refused = [a for a, r in answers.items() if r.status_code == 200]
-    assert len(queued) == 1 and len(refused) == 1, {
-        a: (r.status_code, r.text[:300]) for a, r in answers.items()
-    }
-    assert "already under way (flags.csv" in answers[refused[0]].text
-    assert _query(url, "SELECT count(*) FROM roster_importrun")[0][0] == 1
+    with _task_workers_paused(url):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        queued = [a for a, r in answers.items() if r.status_code == 302]
+        refused = [a for a, r in answers.items() if r.status_code == 200]
+        assert len(queued) == 1 and len(refused) == 1, {
+            a: (r.status_code, r.text[:300]) for a, r in answers.items()
+        }
+        assert "already under way (flags.csv" in answers[refused[0]].text
+        assert _query(url, "SELECT count(*) FROM roster_importrun")[0][0] == 1
 
     # The upload the first server kept is read by whichever worker takes it; both servers show the result.
     _wait_for(
