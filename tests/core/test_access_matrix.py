@@ -7,13 +7,11 @@ are generated from the admin registry.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coachmap.core.admin import site as admin_site
@@ -27,6 +25,7 @@ from tests.conftest import (
     SECRET_BARRIER,
     SECRET_NOTE,
     World,
+    copy_for_the_test,
     world_for_the_module,
 )
 from tests.issue16_world import DECLINED_NAME, GROUP_SECRET_NOTE
@@ -1790,8 +1789,7 @@ def _one_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]
 @pytest.fixture(name="world")
 def _world_copy(_one_world: World, db: None) -> World:
     """This test's own copy of the module's world, in its own savepoint."""
-    cache.clear()  # the same people in every test: nothing one test counts may reach the next
-    return copy.deepcopy(_one_world)
+    return copy_for_the_test(_one_world)
 
 
 def admin_routes(world: World) -> Iterator[tuple[str, str, set[int]]]:
