@@ -108,6 +108,21 @@ def foreign_keys(table: str) -> list[tuple[str, str]]:
     return _constraints(table, "f")
 
 
+def unreferenced_primary_key(table: str) -> list[tuple[str, str]]:
+    """[(name, definition)] of `table`'s primary key on PostgreSQL when no foreign key refers to
+    the table (dropping a key that others refer to would mean checking theirs again); else []."""
+    if vendor() != "postgresql" or fetchall(
+        "SELECT 1 FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f' LIMIT 1", [table]
+    ):
+        return []
+    return primary_key(table)
+
+
+def primary_key(table: str) -> list[tuple[str, str]]:
+    """[(name, definition)] of `table`'s primary key on PostgreSQL (SQLite's cannot be dropped)."""
+    return _constraints(table, "p")
+
+
 def _constraints(table: str, kind: str) -> list[tuple[str, str]]:
     if vendor() != "postgresql":
         return []
@@ -121,8 +136,9 @@ def _constraints(table: str, kind: str) -> list[tuple[str, str]]:
 
 @contextmanager
 def indexes_built_after(table: str) -> Iterator[None]:
-    """Fill an empty table with its plain indexes (and, on PostgreSQL, its unique constraints
-    and foreign keys) dropped, then build each once.
+    """Fill an empty table with its plain indexes (and, on PostgreSQL, its unique constraints,
+    its foreign keys, and its primary key when no other table refers to it) dropped, then build
+    each once.
 
     Keeping millions of index entries in order row by row costs several times more than one
     sorted build, and PostgreSQL checks a foreign key row by row but re-adds it with one join.
@@ -136,19 +152,20 @@ def indexes_built_after(table: str) -> Iterator[None]:
         return
     qn = connection.ops.quote_name
     indexes, uniques, keys = secondary_indexes(table), unique_constraints(table), foreign_keys(table)
+    primary = unreferenced_primary_key(table)  # the rows' ids still come from its identity column
     if keys:
         # PostgreSQL alters no table (nor the tables it refers to) with deferred checks pending:
         # run them now, as the commit would, and defer again.
         execute("SET CONSTRAINTS ALL IMMEDIATE")
         execute("SET CONSTRAINTS ALL DEFERRED")
-    for name, _ in [*keys, *uniques]:
+    for name, _ in [*keys, *uniques, *primary]:
         execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
     for name, _ in indexes:
         execute(f"DROP INDEX {qn(name)}")
     yield
     for _, create in indexes:
         execute(create)
-    for name, definition in [*uniques, *keys]:
+    for name, definition in [*primary, *uniques, *keys]:
         execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
     analyze(table)
 

@@ -228,7 +228,13 @@ class BulkLoader:
         conditions.append(f"{_trim(sid)} = {sid} AND length({sid}) <= 100 AND substr({sid}, 1, 1) <> %s")
         params = [WHITESPACE, "'"]
         # The reader refuses a cell longer than MAX_FIELD with its row and column: leave it that.
-        longest = " OR ".join(f"length(c{i}) > {MAX_FIELD}" for i in range(stage.width))
+        # (On PostgreSQL, counting a cell's bytes first is free, and no longer cell has fewer.)
+        too_long = (
+            "octet_length(c{i}) > {n} AND length(c{i}) > {n}"
+            if vendor() == "postgresql"
+            else "length(c{i}) > {n}"
+        )
+        longest = " OR ".join(f"({too_long.format(i=i, n=MAX_FIELD)})" for i in range(stage.width))
         active = STATUS_SQL.format(status=stage.cell("status")) + " = 'active'"
         # One pass over the file for the three counts (the merge needs the active rows').
         bad, long, stage.active_rows = fetchone(
