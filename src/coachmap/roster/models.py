@@ -86,7 +86,8 @@ class Class(models.Model):
 class Enrollment(models.Model):
     """A student or a teacher in a class."""
 
-    klass = models.ForeignKey(Class, on_delete=models.CASCADE, related_name="enrollments")
+    # No index of its own: the (klass, student) index below serves lookups by class.
+    klass = models.ForeignKey(Class, on_delete=models.CASCADE, related_name="enrollments", db_index=False)
     source_id = models.CharField(max_length=100, blank=True)
     student = models.ForeignKey(
         Student, on_delete=models.CASCADE, null=True, blank=True, related_name="enrollments"
