@@ -1,4 +1,5 @@
-"""The bulk path for results.csv and enrollments.csv gives exactly what reading row by row gives.
+"""The bulk path for results.csv, enrollments.csv and demographics.csv gives exactly what reading
+row by row gives.
 
 Each bundle is imported twice from the same database state — by the bulk path, then row by
 row — and the two reports and everything written must be equal. hypothesis writes the cells
@@ -18,13 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coachmap.roster.importers.oneroster import import_bundle
+from coachmap.core.groups import Gender, Race
+from coachmap.roster.importers.oneroster import import_bundle, spec
+from coachmap.roster.importers.oneroster import stage as stage_module
 from coachmap.roster.importers.report import ImportRejected, Report
 from coachmap.roster.importers.source import Source
+from coachmap.roster.models import Student
 from tests.roster.conftest import V12, do_import, snapshot, write_bundle
 
 pytestmark = pytest.mark.django_db
@@ -283,3 +287,126 @@ def test_a_column_with_too_many_distinct_values_is_proved_row_by_row_in_sql(
 
     rows[1][2] = "last Tuesday"
     assert not same_either_way({**BASE, "results.csv": csv_text([RESULTS_HEADER, *rows])})
+
+
+# --- demographics.csv ----------------------------------------------------------------------------
+
+DEMOGRAPHICS_HEADER = [
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "birthDate",
+    "sex",
+    *spec.RACE_COLUMNS,
+    "countryOfBirthCode",
+    "stateOfBirthAbbreviation",
+    "cityOfBirth",
+    "publicSchoolResidenceStatus",
+]
+WITH_DEMOGRAPHICS = {**BASE, "manifest.csv": BASE["manifest.csv"] + "file.demographics,bulk\n"}
+
+
+def demographics(*rows: dict[str, str]) -> str:
+    return csv_text([DEMOGRAPHICS_HEADER, *([row.get(c, "") for c in DEMOGRAPHICS_HEADER] for row in rows)])
+
+
+@st.composite
+def demographic_rows(draw: st.DrawFn) -> dict[str, str]:
+    flags = ["", "true", "false", "TRUE", "False", "yes", " true", "1"]
+    return {
+        "sourcedId": draw(st.sampled_from(["s1", "s2", "t1", "p1", "s9", " s1", ""])),
+        "status": draw(st.sampled_from(STATUS)),
+        "dateLastModified": draw(st.sampled_from(MODIFIED)),
+        "birthDate": draw(st.sampled_from(DATES)),
+        # The last two are a fullwidth letter and a Kelvin sign: never read as "male" or "unknown".
+        "sex": draw(
+            st.sampled_from(["", "male", "Female", "OTHER", "unspecified", "m", " male", "ｍale", "\u212aid"])
+        ),
+        **{column: draw(st.sampled_from(flags)) for column in spec.RACE_COLUMNS},
+        "cityOfBirth": draw(st.sampled_from(["", "Springfield", "a, b", "line\nbreak"])),
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(demographic_rows(), min_size=1, max_size=5), shape=st.sampled_from(SHAPES))
+def test_whatever_the_demographics_the_bulk_path_and_row_by_row_agree(
+    rows: list[dict[str, str]], shape: str
+) -> None:
+    same_either_way({**WITH_DEMOGRAPHICS, "demographics.csv": shaped(demographics(*rows), shape)})
+
+
+def test_every_race_and_sex_lands_by_the_bulk_path_as_row_by_row(tmp_path: Path) -> None:
+    """Each rule of the federal race reporting, and each spelling of sex, through the SQL view."""
+    cases = [
+        {"hispanicOrLatinoEthnicity": "true", "asian": "TRUE", "sex": "Female"},  # Hispanic first
+        {"white": "True", "blackOrAfricanAmerican": "true", "sex": "male"},  # two races
+        {"demographicRaceTwoOrMoreRaces": "true", "sex": "OTHER"},
+        {"nativeHawaiianOrOtherPacificIslander": "true", "white": "false", "sex": "unspecified"},
+        {"americanIndianOrAlaskaNative": "true"},
+        {"asian": "false"},  # no race reported
+    ]
+    for n, case in enumerate(cases):
+        files = {
+            **WITH_DEMOGRAPHICS,
+            "demographics.csv": demographics({"sourcedId": "s1", "birthDate": "2016-04-02", **case}),
+        }
+        assert same_either_way(files), f"case {n} fell back to reading row by row"
+    path = write_bundle(
+        tmp_path / "b",
+        {
+            **WITH_DEMOGRAPHICS,
+            "demographics.csv": demographics(
+                {
+                    "sourcedId": "s1",
+                    "birthDate": "2016-04-02",
+                    "white": "true",
+                    "asian": "true",
+                    "sex": "Female",
+                },
+                {"sourcedId": "s2", "hispanicOrLatinoEthnicity": "TRUE", "sex": "male"},
+            ),
+        },
+    )
+    report = do_import("oneroster", path)
+    assert report.ok
+    assert dict(Student.objects.values_list("source_id", "race_ethnicity")) == {
+        "s1": Race.MULTIRACIAL,
+        "s2": Race.HISPANIC,
+    }
+    assert dict(Student.objects.values_list("source_id", "gender")) == {
+        "s1": Gender.FEMALE,
+        "s2": Gender.MALE,
+    }
+    assert report.dropped["birth dates and places of birth (demographics.csv)"] == 1
+
+
+def test_birth_dates_are_dropped_as_soon_as_the_file_is_proved(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """By the bulk path the raw cells of demographics.csv (birth dates and places) sit in a
+    temporary table only until the file is proved: by the next file, they are gone."""
+    seen: list[bool] = []
+    real = stage_module.line_items
+
+    def next_file(state: Any) -> None:
+        seen.append(_table_exists("raw_demographics"))
+        seen.append(_table_exists("stg_demographics"))
+        real(state)
+
+    monkeypatch.setattr(stage_module, "line_items", next_file)
+    rows = {"sourcedId": "s1", "birthDate": "2016-04-02", "cityOfBirth": "Springfield", "white": "true"}
+    path = write_bundle(tmp_path / "b", {**WITH_DEMOGRAPHICS, "demographics.csv": demographics(rows)})
+
+    report = do_import("oneroster", path)
+
+    assert report.ok and seen == [False, True]
+    assert Student.objects.get(source_id="s1").race_ethnicity == Race.WHITE
+
+
+def _table_exists(table: str) -> bool:
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608 - a fixed name
+        return True
+    except DatabaseError:
+        return False

@@ -1,6 +1,7 @@
-"""The two files the bulk path loads (results.csv, enrollments.csv): for each column, how its
-distinct values are checked in Python (`Checked`) and in SQL, and how the proved cells become the
-values the row-by-row reader would stage (`BulkFile`). `stage_bulk` loads and proves them.
+"""The files the bulk path loads (results.csv, enrollments.csv, demographics.csv): for each
+column, how its distinct values are checked in Python (`Checked`) and in SQL, and how the proved
+cells become the values the row-by-row reader would stage (`BulkFile`). `stage_bulk` loads and
+proves them.
 """
 
 import math
@@ -8,8 +9,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from coachmap.core.groups import Gender, Race
 from coachmap.roster.importers.cells import ISO_DATETIME
 from coachmap.roster.importers.oneroster import spec
+from coachmap.roster.importers.oneroster.fields import HISPANIC, RACE_COLUMNS, SINGLE_RACES, TWO_OR_MORE_RACES
 from coachmap.roster.importers.oneroster.stage_quick import (
     BOOLEANS,
     STATUSES,
@@ -114,5 +117,54 @@ ENROLLMENTS = BulkFile(
         ("is_primary", "({primary} IN ('true', 'TRUE', 'True'))"),
         ("begin_date", "{date_of_beginDate}"),
         ("end_date", "{date_of_endDate}"),
+    ],
+)
+
+
+_TRUE = ", ".join(f"'{spelling}'" for spelling, value in BOOLEANS.items() if value)
+
+
+def _flag(column: str) -> str:
+    return f"{{{column}}} IN ({_TRUE})"
+
+
+def race_sql() -> str:
+    """`fields.race_of` in SQL, over proved flag cells: Hispanic first; two or more races; the
+    one race; else unknown."""
+    races = " + ".join(f"CASE WHEN {_flag(column)} THEN 1 ELSE 0 END" for column, _ in SINGLE_RACES)
+    each = " ".join(f"WHEN {_flag(column)} THEN '{race}'" for column, race in SINGLE_RACES)
+    return (
+        f"CASE WHEN {_flag(HISPANIC)} THEN '{Race.HISPANIC}' "
+        f"WHEN {_flag(TWO_OR_MORE_RACES)} OR {races} > 1 THEN '{Race.MULTIRACIAL}' "
+        f"{each} ELSE '{Race.UNKNOWN}' END"
+    )
+
+
+def _is_sex(value: str) -> bool:
+    # ASCII only, so SQL's lower() in the view reads it exactly as Python's does here.
+    return value == "" or (value.isascii() and value.lower() in spec.SEX)
+
+
+def gender_sql() -> str:
+    each = " ".join(f"WHEN '{sex}' THEN '{gender}'" for sex, gender in spec.SEX.items())
+    return f"CASE lower({{sex}}) {each} ELSE '{Gender.UNKNOWN}' END"
+
+
+DEMOGRAPHICS = BulkFile(
+    file="demographics",
+    stage="demographics",
+    ids=["sourcedId"],
+    checked={
+        "status": _STATUS,
+        "dateLastModified": _MODIFIED,
+        **{column: Checked(_one_of(list(BOOLEANS))) for column in RACE_COLUMNS},
+        "sex": Checked(_is_sex),
+        "birthDate": _DATE,
+    },
+    view=[
+        ("source_id", "{sourcedId}"),
+        ("status", STATUS_SQL),
+        ("race", race_sql()),
+        ("gender", gender_sql()),
     ],
 )

@@ -89,35 +89,29 @@ def split_ids(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+HISPANIC = "hispanicOrLatinoEthnicity"
+TWO_OR_MORE_RACES = "demographicRaceTwoOrMoreRaces"
+SINGLE_RACES = (
+    ("americanIndianOrAlaskaNative", Race.AMERICAN_INDIAN),
+    ("asian", Race.ASIAN),
+    ("blackOrAfricanAmerican", Race.BLACK),
+    ("nativeHawaiianOrOtherPacificIslander", Race.PACIFIC_ISLANDER),
+    ("white", Race.WHITE),
+)
+
+
 def race_of(flags: Mapping[str, bool | None]) -> str:
-    """Federal reporting rule: Hispanic first; two or more races; the one race; else unknown."""
-    if flags.get("hispanicOrLatinoEthnicity"):
+    """Federal reporting rule: Hispanic first; two or more races; the one race; else unknown.
+    (The bulk path says the same in SQL: `bulk_files.race_sql`.)"""
+    if flags.get(HISPANIC):
         return Race.HISPANIC
-    races = [
-        race
-        for column, race in (
-            ("americanIndianOrAlaskaNative", Race.AMERICAN_INDIAN),
-            ("asian", Race.ASIAN),
-            ("blackOrAfricanAmerican", Race.BLACK),
-            ("nativeHawaiianOrOtherPacificIslander", Race.PACIFIC_ISLANDER),
-            ("white", Race.WHITE),
-        )
-        if flags.get(column)
-    ]
-    if flags.get("demographicRaceTwoOrMoreRaces") or len(races) > 1:
+    races = [race for column, race in SINGLE_RACES if flags.get(column)]
+    if flags.get(TWO_OR_MORE_RACES) or len(races) > 1:
         return Race.MULTIRACIAL
     return races[0] if races else Race.UNKNOWN
 
 
-RACE_COLUMNS = [
-    "americanIndianOrAlaskaNative",
-    "asian",
-    "blackOrAfricanAmerican",
-    "nativeHawaiianOrOtherPacificIslander",
-    "white",
-    "demographicRaceTwoOrMoreRaces",
-    "hispanicOrLatinoEthnicity",
-]
+RACE_COLUMNS = [*(column for column, _ in SINGLE_RACES), TWO_OR_MORE_RACES, HISPANIC]
 
 _SUBJECT_WORDS = [
     ("ela", ("english", "ela", "reading", "language arts", "literacy", "writing", "literature")),

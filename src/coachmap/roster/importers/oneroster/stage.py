@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from coachmap.roster.importers.oneroster import read, spec, stage_bulk, stage_quick, stage_users
 from coachmap.roster.importers.oneroster.stage_bulk import BulkFile, BulkLoader, BulkRefused
 from coachmap.roster.importers.oneroster.state import ImportState, SmallFile
+from coachmap.roster.importers.staging import Stage, execute, fetchone
 
 
 def stage(st: ImportState) -> None:
@@ -79,7 +80,7 @@ def classes(st: ImportState) -> None:
     stage.index_ids()
 
 
-def _bulk(st: ImportState, bulk: BulkFile) -> bool:
+def _bulk(st: ImportState, bulk: BulkFile, *, index_ids: bool = True) -> bool:
     """Stage `bulk.file` by the bulk path; False when it is read row by row instead."""
     if not st.bulk:
         return False
@@ -104,7 +105,8 @@ def _bulk(st: ImportState, bulk: BulkFile) -> bool:
     st.bulk_used = True
     stage = loader.load(table.name, index, width)
     st.stages[bulk.stage] = stage
-    stage.index_ids()
+    if index_ids:
+        stage.index_ids()
     return True
 
 
@@ -148,6 +150,9 @@ def enrollments(st: ImportState) -> None:
 
 
 def demographics(st: ImportState) -> None:
+    if _bulk(st, stage_bulk.DEMOGRAPHICS, index_ids=False):
+        _keep_only_what_is_staged(st)
+        return
     stage = st.new_stage("demographics", [("race", "text"), ("gender", "text")])
     births = 0
     reader: stage_quick.FastReader | None = None
@@ -180,6 +185,27 @@ def demographics(st: ImportState) -> None:
     if births:
         st.report.drop("birth dates and places of birth (demographics.csv)", births)
     stage.index_ids()  # removals and lookups match on it
+
+
+def _keep_only_what_is_staged(st: ImportState) -> None:
+    """demographics.csv by the bulk path: the proved view's columns (race and gender) go into a
+    staging table of their own, and the raw cells, birth dates and places with them, are dropped
+    at once, as the row-by-row reader drops them."""
+    loaded = st.stages["demographics"]
+    assert isinstance(loaded, stage_bulk.BulkStage)  # noqa: S101
+    (births,) = fetchone(f"SELECT COUNT(*) FROM {loaded.raw} WHERE {loaded.cell('birthDate')} <> ''")
+    execute("DROP TABLE IF EXISTS stg_demographics_kept")
+    execute(f"CREATE TEMPORARY TABLE stg_demographics_kept AS SELECT * FROM {loaded.table}")
+    loaded.drop()
+    execute("ALTER TABLE stg_demographics_kept RENAME TO stg_demographics")
+    kept = Stage(
+        "demographics", [("source_id", "text"), ("status", "text"), ("race", "text"), ("gender", "text")]
+    )
+    kept.rows, kept.active_rows = loaded.rows, loaded.active_rows
+    st.stages["demographics"] = kept
+    kept.index_ids()
+    if births:
+        st.report.drop("birth dates and places of birth (demographics.csv)", births)
 
 
 def line_items(st: ImportState) -> None:

@@ -1,4 +1,5 @@
-"""The bulk path for the two biggest files of a bundle, results.csv and enrollments.csv.
+"""The bulk path for the biggest files of a bundle: results.csv, enrollments.csv and
+demographics.csv.
 
 A district's results run to millions of rows, and reading them row by row in Python costs
 several times what the database's own bulk loader does. So these files are first loaded as
@@ -19,8 +20,11 @@ gives exactly the values the row-by-row reader would have staged. Anything else 
 refuses the file (wrong encoding, a row of the wrong width, a blank line), one cell is not
 plainly valid, or the import finds any problem at all — raises `BulkRefused`, and the whole
 bundle is read again row by row (`job.import_bundle`), whose report says exactly what is
-wrong and where. Names, emails and passwords live in users.csv and demographics.csv, which
-never take this path; the temporary tables vanish with the import's transaction.
+wrong and where. Names, emails and passwords live in users.csv, which never takes this path.
+demographics.csv does, but keeps no more than the row-by-row reader does: once proved, its
+staged columns (race and gender) are copied into a staging table of their own and the raw cells,
+birth dates and places with them, are dropped at once (`stage.demographics`). The temporary
+tables vanish with the import's transaction.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from coachmap.core.bulk import batched
 from coachmap.roster.importers.oneroster.bulk_files import (  # noqa: F401 - stage_bulk.X for callers
+    DEMOGRAPHICS,
     ENROLLMENTS,
     RESULTS,
     STATUS_SQL,
