@@ -85,11 +85,20 @@ def requests_visible_to(user: AnyUser) -> QuerySet[CoachingRequest]:
     return CoachingRequest.objects.filter(q)
 
 
+def led_coaches(user: AnyUser, path: str) -> Q:
+    """Rows whose coach (`path`) works in a district the user leads the program in, the coaches
+    found by a subquery rather than a join: beside the OR of the reader's own rows, a join kept
+    PostgreSQL guessing a handful of rows, so on the large district it joined teachers, users and
+    goals to all 22,891 cycles before sorting them for a page of 50 (321 ms, issue 18)."""
+    districts = lead_district_ids(user)
+    if not districts:
+        return Q(pk__in=[])
+    return Q(**{f"{path}_id__in": Coach.objects.filter(district_id__in=districts).values("pk")})
+
+
 def cycles_visible_to(user: AnyUser) -> QuerySet[CoachingCycle]:
     """Cycles are the teacher's and coach's; the program lead sees caseloads. Principals never see who is coached."""
-    q = own(user, "teacher") | own(user, "coach")
-    q |= led(user, "coach__district_id")
-    return CoachingCycle.objects.filter(q)
+    return CoachingCycle.objects.filter(own(user, "teacher") | own(user, "coach") | led_coaches(user, "coach"))
 
 
 def sessions_visible_to(user: AnyUser) -> QuerySet[CoachingSession]:

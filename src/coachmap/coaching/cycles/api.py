@@ -101,7 +101,9 @@ def cycles(
 ) -> QuerySet[CoachingCycle]:
     """Cycles the user is part of (teacher, coach) or leads (program lead), newest first, 50 a page,
     filtered by `status` and `stage`. No notes."""
-    rows = coaching_access.cycles_visible_to(request.user).select_related(
+    # The page is chosen from the cycles alone; its teachers, coaches and goals are read for its
+    # rows only (joined, PostgreSQL read them for every cycle of the district first).
+    rows = coaching_access.cycles_visible_to(request.user).prefetch_related(
         "teacher__user", "coach__user", "goal"
     )
     if status is not None:
