@@ -98,7 +98,9 @@ def led_coaches(user: AnyUser, path: str) -> Q:
 
 def cycles_visible_to(user: AnyUser) -> QuerySet[CoachingCycle]:
     """Cycles are the teacher's and coach's; the program lead sees caseloads. Principals never see who is coached."""
-    return CoachingCycle.objects.filter(own(user, "teacher") | own(user, "coach") | led_coaches(user, "coach"))
+    return CoachingCycle.objects.filter(
+        own(user, "teacher") | own(user, "coach") | led_coaches(user, "coach")
+    )
 
 
 def sessions_visible_to(user: AnyUser) -> QuerySet[CoachingSession]:

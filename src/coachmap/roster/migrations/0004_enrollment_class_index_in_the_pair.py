@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('roster', '0003_roster_sync'),
+        ("roster", "0003_roster_sync"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='enrollment',
-            name='klass',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to='roster.class'),
+            model_name="enrollment",
+            name="klass",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="enrollments",
+                to="roster.class",
+            ),
         ),
     ]
