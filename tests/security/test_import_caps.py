@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from coachmap.roster.importers.oneroster.spec import HEADERS_11
 from coachmap.roster.importers.report import Report
 from coachmap.roster.importers.source import MAX_FIELD, MAX_LINE, Source, Table
 from tests.roster.conftest import SAMPLE, V12, do_import, problems, snapshot, write_bundle
@@ -115,6 +116,32 @@ def test_a_long_cell_in_a_bundle_is_refused_by_the_bulk_path_and_located_row_by_
     third = header.split(",")[3]
     assert cap_message(report).startswith(f"{bulk_file}, row 3, column {third}")
     assert snapshot()["Score"] == [] and snapshot()["Enrollment"] == []
+    assert grown < MEMORY_BOUND, f"reading grew memory by {grown:,} bytes"
+
+
+@pytest.mark.parametrize("size", [HUGE, MAX_FIELD + 1], ids=["50 MB", "just over the cap"])
+def test_a_long_cell_in_demographics_is_refused_by_the_bulk_path_and_located_row_by_row(
+    tmp_path: Path, size: int
+) -> None:
+    """demographics.csv takes the bulk path too: a long birth date there is refused by it and
+    located by the row reader, as in results.csv."""
+    header = HEADERS_11["demographics"]
+    folder = write_bundle(
+        tmp_path / "bundle", {**V12, "manifest.csv": V12["manifest.csv"] + "file.demographics,bulk\n"}
+    )
+    rest = ["false"] * 7 + ["", "", "", ""]
+    first = ",".join(["s1", "active", "", "2016-04-02", "female", *rest])
+    write_huge(
+        folder / "demographics.csv",
+        ",".join(header) + "\n" + first + "\ns2,active,,",
+        "," + ",".join(["male", *rest]) + "\n",
+        size=size,
+    )
+
+    report, grown = peak_growth(lambda: do_import("oneroster", folder))
+
+    assert cap_message(report).startswith(f"demographics.csv, row 3, column {header[3]}")
+    assert snapshot()["Student"] == []
     assert grown < MEMORY_BOUND, f"reading grew memory by {grown:,} bytes"
 
 
