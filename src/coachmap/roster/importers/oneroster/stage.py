@@ -198,9 +198,7 @@ def _keep_only_what_is_staged(st: ImportState) -> None:
     execute(f"CREATE TEMPORARY TABLE stg_demographics_kept AS SELECT * FROM {loaded.table}")
     loaded.drop()
     execute("ALTER TABLE stg_demographics_kept RENAME TO stg_demographics")
-    kept = Stage(
-        "demographics", [("source_id", "text"), ("status", "text"), ("race", "text"), ("gender", "text")]
-    )
+    kept = Stage("demographics", [(column, "text") for column, _ in stage_bulk.DEMOGRAPHICS.view])
     kept.rows, kept.active_rows = loaded.rows, loaded.active_rows
     st.stages["demographics"] = kept
     kept.index_ids()
